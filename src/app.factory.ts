@@ -1,0 +1,58 @@
+import helmet from '@fastify/helmet';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { Logger as Pino } from 'pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AppModule } from './app.module.js';
+import { createValidationPipe } from './common/errors/validation.js';
+import { PinoNestLogger, createPino } from './common/logger.js';
+import type { AppConfig } from './config/app-config.js';
+import { buildOpenApiDocument } from './openapi.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export const API_PREFIX = 'api/v1';
+
+/**
+ * Builds the HTTP application (not yet listening). Fastify, not Express: measured on this
+ * machine it serves 6–7× the requests of Express before any database work (see README).
+ */
+export async function createApp(
+  config: AppConfig,
+  log: Pino = createPino(config.log.level),
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: log,
+    bodyLimit: config.http.bodyLimitBytes,
+    // A client's own request id is kept (so that a phone's retries can be traced); otherwise one is made.
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(log),
+    bufferLogs: false,
+    // Let start-up errors reach the caller (main exits; tests see the error) instead of exiting here.
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // The API serves JSON and files, no HTML of its own but the docs: a CSP would only break Swagger UI.
+  await app.register(helmet, { contentSecurityPolicy: false });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  if (config.http.swagger) {
+    SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+      jsonDocumentUrl: 'docs-json',
+    });
+  }
+  new Logger('App').log(`HTTP app built (role ${config.role})`);
+  return app;
+}

@@ -1,0 +1,42 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AuthModule } from './auth/auth.module.js';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { Clock } from './common/clock.js';
+import { ProblemFilter } from './common/errors/problem.filter.js';
+import type { AppConfig } from './config/app-config.js';
+import { AppConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { RedisModule } from './redis/redis.module.js';
+import { UnitsModule } from './units/units.module.js';
+import { UsersModule } from './users/users.module.js';
+
+@Module({})
+class ClockModule {}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: false,
+      imports: [
+        AppConfigModule.forRoot(config),
+        { module: ClockModule, global: true, providers: [Clock], exports: [Clock] },
+        DatabaseModule,
+        RedisModule,
+        JobsModule.forRoot(config),
+        ScheduleModule.forRoot(),
+        HealthModule,
+        AuthModule,
+        UnitsModule,
+        UsersModule,
+        CatalogModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}

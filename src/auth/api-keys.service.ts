@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import type { Principal } from '../common/auth/principal.js';
+import { Clock } from '../common/clock.js';
+import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
+import { decodeCursor, toPage } from '../common/http/pagination.js';
+import { UnitsService } from '../units/units.service.js';
+import { ApiKey } from './api-key.entity.js';
+import { AuthErrorCode } from './auth-errors.js';
+import type {
+  ApiKeyDto,
+  CreateApiKeyDto,
+  CreatedApiKeyDto,
+  ListApiKeysQuery,
+} from './dto/api-key.dto.js';
+import { API_KEY_PATTERN, newApiKey, sameHash, sha256 } from './secrets.js';
+
+const toDto = (k: ApiKey): ApiKeyDto => ({
+  id: k.id,
+  unitId: k.unitId,
+  name: k.name,
+  prefix: k.prefix,
+  createdAt: k.createdAt,
+  lastUsedAt: k.lastUsedAt,
+  expiresAt: k.expiresAt,
+  revokedAt: k.revokedAt,
+});
+
+const badKey = (): DomainError =>
+  new DomainError('unauthenticated', CommonErrorCode.UNAUTHENTICATED, '无效或已吊销的 API 密钥');
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly units: UnitsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(dto: CreateApiKeyDto, createdBy: Principal): Promise<CreatedApiKeyDto> {
+    await this.units.getActive(dto.unitId, 'unitId');
+    const { key, prefix } = newApiKey();
+    const row = await this.keys.save(
+      this.keys.create({
+        unitId: dto.unitId,
+        name: dto.name.trim(),
+        prefix,
+        keyHash: sha256(key),
+        createdBy: createdBy.kind === 'user' ? createdBy.id : null,
+        expiresAt: dto.expiresAt ? new Date(dto.expiresAt) : null,
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
+    );
+    return { ...toDto(row), key };
+  }
+
+  async list(q: ListApiKeysQuery): Promise<{ items: ApiKeyDto[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 50;
+    const qb = this.keys
+      .createQueryBuilder('k')
+      .orderBy('k.createdAt', 'DESC')
+      .addOrderBy('k.id', 'DESC');
+    if (q.unitId) qb.andWhere('k.unitId = :unitId', { unitId: q.unitId });
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor, 2);
+      qb.andWhere('(k.createdAt, k.id) < (:at, :id)', { at, id });
+    }
+    const rows = await qb.take(limit + 1).getMany();
+    const page = toPage(rows, limit, (k) => [k.createdAt.toISOString(), k.id]);
+    return { items: page.items.map(toDto), nextCursor: page.nextCursor };
+  }
+
+  async revoke(id: string): Promise<ApiKeyDto> {
+    const key = await this.keys.findOneBy({ id });
+    if (!key) throw new DomainError('not_found', AuthErrorCode.API_KEY_NOT_FOUND, 'API 密钥不存在');
+    if (!key.revokedAt) {
+      key.revokedAt = this.clock.now();
+      await this.keys.update(id, { revokedAt: key.revokedAt });
+    }
+    return toDto(key);
+  }
+
+  /** The unit principal behind a raw key, or 401. */
+  async authenticate(raw: string): Promise<Principal> {
+    const match = API_KEY_PATTERN.exec(raw);
+    if (!match) throw badKey();
+    const key = await this.keys
+      .createQueryBuilder('k')
+      .addSelect('k.keyHash')
+      .where('k.prefix = :prefix', { prefix: match[1] })
+      .getOne();
+    const now = this.clock.now();
+    if (
+      !key ||
+      !sameHash(key.keyHash, sha256(raw)) ||
+      key.revokedAt ||
+      (key.expiresAt && key.expiresAt <= now)
+    ) {
+      throw badKey();
+    }
+    const unit = await this.units.findById(key.unitId);
+    if (!unit?.active) throw badKey();
+    // Best effort and coarse (once a minute) so that busy clients do not write on every call.
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
+      void this.keys.update(key.id, { lastUsedAt: now }).catch(() => undefined);
+    }
+    return {
+      kind: 'api_key',
+      id: key.id,
+      role: 'unit',
+      unitId: key.unitId,
+      displayName: `${unit.name}（${key.name}）`,
+    };
+  }
+}

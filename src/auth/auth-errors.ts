@@ -1,0 +1,7 @@
+/** Error codes of sign-in, tokens and API keys. */
+export enum AuthErrorCode {
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  INVALID_REFRESH_TOKEN = 'INVALID_REFRESH_TOKEN',
+  API_KEY_NOT_FOUND = 'API_KEY_NOT_FOUND',
+  WRONG_PASSWORD = 'WRONG_PASSWORD',
+}

@@ -1,0 +1,185 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, Repository } from 'typeorm';
+import { IsNull } from 'typeorm';
+import type { Principal } from '../common/auth/principal.js';
+import { Clock } from '../common/clock.js';
+import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { TransactionRunner } from '../database/transaction.js';
+import { User } from '../users/user.entity.js';
+import { AuthErrorCode } from './auth-errors.js';
+import type { TokenPairDto } from './dto/auth.dto.js';
+import { hashPassword, timingDummyHash, verifyPassword } from './passwords.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { randomToken, sha256 } from './secrets.js';
+
+export interface AccessClaims {
+  sub: string;
+  typ: 'access';
+}
+
+const invalidCredentials = (): DomainError =>
+  new DomainError('unauthenticated', AuthErrorCode.INVALID_CREDENTIALS, '用户名或密码错误');
+const invalidRefresh = (): DomainError =>
+  new DomainError('unauthenticated', AuthErrorCode.INVALID_REFRESH_TOKEN, '登录已失效，请重新登录');
+
+export const principalOfUser = (u: User): Principal => ({
+  kind: 'user',
+  id: u.id,
+  role: u.role,
+  unitId: u.unitId,
+  displayName: u.displayName,
+});
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly jwt: JwtService,
+    private readonly tx: TransactionRunner,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async login(username: string, password: string): Promise<TokenPairDto> {
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.username = :username', { username: username.trim().toLowerCase() })
+      .getOne();
+    if (!user) {
+      await verifyPassword(await timingDummyHash(), password);
+      throw invalidCredentials();
+    }
+    if (!(await verifyPassword(user.passwordHash, password)) || !user.active) {
+      throw invalidCredentials();
+    }
+    await this.users.update(user.id, { lastLoginAt: this.clock.now() });
+    return this.tx.withTransaction((em) => this.issue(em, user, randomUUID()));
+  }
+
+  /** Rotates the refresh token; a token used twice revokes its whole family. */
+  async refresh(token: string): Promise<TokenPairDto> {
+    const outcome = await this.tx.withTransaction(async (em) => {
+      const row = await em
+        .getRepository(RefreshToken)
+        .createQueryBuilder('t')
+        .setLock('pessimistic_write')
+        .where('t.tokenHash = :h', { h: sha256(token) })
+        .getOne();
+      if (!row) return 'invalid' as const;
+      const now = this.clock.now();
+      if (row.revokedAt) {
+        await em
+          .getRepository(RefreshToken)
+          .update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: now });
+        return 'reused' as const;
+      }
+      if (row.expiresAt <= now) return 'invalid' as const;
+      const user = await em.getRepository(User).findOneBy({ id: row.userId });
+      if (!user?.active) return 'invalid' as const;
+      await em.getRepository(RefreshToken).update(row.id, { revokedAt: now });
+      return this.issue(em, user, row.familyId);
+    });
+    // Thrown after the transaction so that the family revocation above is committed.
+    if (outcome === 'invalid' || outcome === 'reused') throw invalidRefresh();
+    return outcome;
+  }
+
+  /** Ends the login the refresh token belongs to (its whole rotation family). */
+  async logout(token: string): Promise<void> {
+    await this.users.query(
+      `UPDATE refresh_tokens SET revoked_at = $2
+        WHERE revoked_at IS NULL
+          AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
+      [sha256(token), this.clock.now()],
+    );
+  }
+
+  /** The user behind a verified access token, or 401 if it no longer may sign in. */
+  async principalOfAccessToken(token: string): Promise<Principal> {
+    let claims: AccessClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessClaims>(token);
+    } catch (e) {
+      if ((e as Error).name === 'TokenExpiredError') {
+        throw new DomainError(
+          'unauthenticated',
+          CommonErrorCode.TOKEN_EXPIRED,
+          '登录已过期，请刷新令牌或重新登录',
+        );
+      }
+      throw new DomainError('unauthenticated', CommonErrorCode.UNAUTHENTICATED, '无效的访问令牌');
+    }
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string') {
+      throw new DomainError('unauthenticated', CommonErrorCode.UNAUTHENTICATED, '无效的访问令牌');
+    }
+    // Looked up on every request so that a deactivated user or a changed role takes effect at once.
+    const user = await this.users.findOneBy({ id: claims.sub });
+    if (!user?.active) {
+      throw new DomainError(
+        'unauthenticated',
+        CommonErrorCode.UNAUTHENTICATED,
+        '账号不存在或已停用',
+      );
+    }
+    return principalOfUser(user);
+  }
+
+  async changePassword(userId: string, current: string, next: string): Promise<void> {
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id: userId })
+      .getOneOrFail();
+    if (!(await verifyPassword(user.passwordHash, current))) {
+      throw new DomainError(
+        'invalid',
+        AuthErrorCode.WRONG_PASSWORD,
+        'currentPassword: 当前密码不正确',
+        {
+          errors: [{ field: 'currentPassword', code: 'wrongPassword', message: '当前密码不正确' }],
+        },
+      );
+    }
+    const passwordHash = await hashPassword(next);
+    await this.tx.withTransaction(async (em) => {
+      await em.getRepository(User).update(userId, { passwordHash });
+      // Every other session ends with the old password.
+      await em
+        .getRepository(RefreshToken)
+        .update({ userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    });
+  }
+
+  private async issue(em: EntityManager, user: User, familyId: string): Promise<TokenPairDto> {
+    const ttl = this.config.auth.accessTtlSeconds;
+    const accessToken = await this.jwt.signAsync(
+      { sub: user.id, typ: 'access' } satisfies AccessClaims,
+      {
+        expiresIn: ttl,
+      },
+    );
+    const refreshToken = randomToken(32);
+    const refreshExpiresAt = new Date(
+      this.clock.now().getTime() + this.config.auth.refreshTtlSeconds * 1000,
+    );
+    await em.getRepository(RefreshToken).insert({
+      userId: user.id,
+      familyId,
+      tokenHash: sha256(refreshToken),
+      expiresAt: refreshExpiresAt,
+    });
+    return {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresIn: ttl,
+      refreshToken,
+      refreshExpiresAt: refreshExpiresAt.toISOString(),
+      principal: principalOfUser(user),
+    };
+  }
+}

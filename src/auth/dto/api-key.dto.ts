@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/http/pagination.js';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ format: 'uuid', description: 'The unit the key acts for' })
+  @IsUUID()
+  unitId: string;
+
+  @ApiProperty({ example: '东辛房街道网格化平台' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  expiresAt?: string;
+}
+
+export class ListApiKeysQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() unitId?: string;
+}
+
+export class ApiKeyDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) unitId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'Public part, shown in lists to tell keys apart' }) prefix: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ format: 'date-time', nullable: true, type: Date }) lastUsedAt: Date | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: Date }) expiresAt: Date | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: Date }) revokedAt: Date | null;
+}
+
+export class CreatedApiKeyDto extends ApiKeyDto {
+  @ApiProperty({ description: 'The key itself. Shown this once; only its hash is stored.' })
+  key: string;
+}
+
+export class ApiKeyPageDto {
+  @ApiProperty({ type: [ApiKeyDto] }) items: ApiKeyDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

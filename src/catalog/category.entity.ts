@@ -1,0 +1,40 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { DeadlineRule } from '../tasks/deadline/deadline.js';
+
+export const VERIFICATION_POLICIES = ['on_site', 'spot_check', 'self_close'] as const;
+/**
+ * How a unit's submission is verified: every one checked on site (default); a random share
+ * spot-checked (抽查) and the rest closed on submission; or closed on submission.
+ */
+export type VerificationPolicy = (typeof VERIFICATION_POLICIES)[number];
+
+/** 问题类别, e.g. 楼道堆物 (市容环境, 处, 3 工作日). */
+@Entity('categories')
+export class Category {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar', length: 16 }) code: string;
+  @Column({ type: 'varchar', length: 50 }) name: string;
+  /** Shorter name used in bulletin text, e.g. 停车秩序 for 机动车乱停放. */
+  @Column({ type: 'varchar', length: 50, nullable: true }) bulletinName: string | null;
+  @Column({ type: 'varchar', length: 50 }) groupName: string;
+  /** 量词 used when counting this category in text: 处, 起, 条, 家 … */
+  @Column({ type: 'varchar', length: 4 }) measureWord: string;
+  @Column({ type: 'jsonb' }) deadlineRule: DeadlineRule;
+  @Column({ type: 'varchar', length: 16, default: 'on_site' })
+  verificationPolicy: VerificationPolicy;
+  /** Share of submissions checked on site under `spot_check` (0–1). */
+  @Column({ type: 'real', nullable: true }) spotCheckRatio: number | null;
+  @Column({ type: 'boolean', default: true }) requiresAfterPhoto: boolean;
+  /** Closest item of the national 数字城管 event classification, for reference. */
+  @Column({ type: 'varchar', length: 50, nullable: true }) szcgItem: string | null;
+  @Column({ type: 'int', default: 100 }) sortOrder: number;
+  @Column({ type: 'boolean', default: true }) active: boolean;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,126 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '../../common/http/pagination.js';
+import { toBool } from '../../units/dto/unit.dto.js';
+import { VERIFICATION_POLICIES, type VerificationPolicy } from '../category.entity.js';
+
+export const DEADLINE_KINDS = ['immediate', 'work_hours', 'work_days'] as const;
+
+/** 整改时限: 立行立改 (24 h), N 工作时, or N 工作日. */
+export class DeadlineRuleDto {
+  @ApiProperty({ enum: DEADLINE_KINDS })
+  @IsIn(DEADLINE_KINDS)
+  kind: (typeof DEADLINE_KINDS)[number];
+
+  @ApiPropertyOptional({ description: 'For work_hours', minimum: 1, maximum: 500 })
+  @ValidateIf((o: DeadlineRuleDto) => o.kind === 'work_hours')
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  hours?: number;
+
+  @ApiPropertyOptional({ description: 'For work_days', minimum: 1, maximum: 120 })
+  @ValidateIf((o: DeadlineRuleDto) => o.kind === 'work_days')
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  days?: number;
+}
+
+export class CreateCategoryDto {
+  @ApiProperty({ example: 'HJ07' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,16}$/, { message: 'code must be 1-16 of A-Z a-z 0-9 _ -' })
+  code: string;
+
+  @ApiProperty({ example: '楼道堆物' }) @IsString() @IsNotEmpty() @MaxLength(50) name: string;
+
+  @ApiPropertyOptional({ example: '停车秩序', description: 'Name used in bulletin text' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  bulletinName?: string;
+
+  @ApiProperty({ example: '市容环境' }) @IsString() @IsNotEmpty() @MaxLength(50) groupName: string;
+
+  @ApiProperty({ example: '处', description: '量词' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4)
+  measureWord: string;
+
+  @ApiProperty({ type: DeadlineRuleDto })
+  @ValidateNested()
+  @Type(() => DeadlineRuleDto)
+  deadlineRule: DeadlineRuleDto;
+
+  @ApiPropertyOptional({ enum: VERIFICATION_POLICIES, default: 'on_site' })
+  @IsOptional()
+  @IsIn(VERIFICATION_POLICIES)
+  verificationPolicy?: VerificationPolicy;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1,
+    description: 'Share checked on site under spot_check',
+  })
+  @ValidateIf(
+    (o: CreateCategoryDto) =>
+      o.verificationPolicy === 'spot_check' || o.spotCheckRatio !== undefined,
+  )
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  spotCheckRatio?: number;
+
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() requiresAfterPhoto?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) szcgItem?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(100000) sortOrder?: number;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+}
+
+export class UpdateCategoryDto extends PartialType(CreateCategoryDto) {}
+
+export class ListCategoriesQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) groupName?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean() active?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) q?: string;
+}
+
+export class CategoryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) bulletinName: string | null;
+  @ApiProperty() groupName: string;
+  @ApiProperty() measureWord: string;
+  @ApiProperty({ type: DeadlineRuleDto }) deadlineRule: DeadlineRuleDto;
+  @ApiProperty({ example: '3个工作日' }) deadlineLabel: string;
+  @ApiProperty({ enum: VERIFICATION_POLICIES }) verificationPolicy: VerificationPolicy;
+  @ApiProperty({ nullable: true, type: Number }) spotCheckRatio: number | null;
+  @ApiProperty() requiresAfterPhoto: boolean;
+  @ApiProperty({ nullable: true, type: String }) szcgItem: string | null;
+  @ApiProperty() sortOrder: number;
+  @ApiProperty() active: boolean;
+}
+
+export class CategoryPageDto {
+  @ApiProperty({ type: [CategoryDto] }) items: CategoryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsLatitude,
+  IsLongitude,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
+import { PageQuery } from '../../common/http/pagination.js';
+import { toBool } from '../../units/dto/unit.dto.js';
+
+export class CreateSiteDto {
+  @ApiProperty({ example: '永定楼公园' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
+
+  @ApiProperty({ example: '公园广场', description: '社区, 主干道, 公园广场, 医院, 农贸市场 …' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20)
+  kind: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) address?: string;
+  @ApiPropertyOptional({ example: 39.94 }) @IsOptional() @IsLatitude() lat?: number;
+  @ApiPropertyOptional({ example: 116.1 }) @IsOptional() @IsLongitude() lng?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Unit answerable for problems found here' })
+  @IsOptional()
+  @IsUUID()
+  defaultUnitId?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+}
+
+export class UpdateSiteDto extends PartialType(CreateSiteDto) {}
+
+export class ListSitesQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) kind?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() defaultUnitId?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean() active?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) q?: string;
+}
+
+export class SiteDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() kind: string;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+  @ApiProperty({ nullable: true, type: Number }) lat: number | null;
+  @ApiProperty({ nullable: true, type: Number }) lng: number | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) defaultUnitId: string | null;
+  @ApiProperty() active: boolean;
+}
+
+export class SitePageDto {
+  @ApiProperty({ type: [SiteDto] }) items: SiteDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

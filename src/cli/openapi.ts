@@ -1,0 +1,18 @@
+import { writeFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { createApp } from '../app.factory.js';
+import { loadConfig } from '../config/app-config.js';
+import { buildOpenApiDocument } from '../openapi.js';
+import { runCli } from './cli-common.js';
+
+/** `npm run openapi`: writes openapi.json from the code (no database needed: the app is not started). */
+runCli(async () => {
+  const app = await createApp(
+    loadConfig({ ...process.env, SWAGGER_ENABLED: 'false', LOG_LEVEL: 'silent' }),
+    pino({ level: 'silent' }),
+  );
+  const doc = buildOpenApiDocument(app);
+  writeFileSync('openapi.json', JSON.stringify(doc, null, 2) + '\n');
+  console.log('openapi.json written');
+  process.exit(0);
+});

@@ -1,0 +1,14 @@
+import { seedCategories } from '../catalog/category-seed.js';
+import { runMigrationsLocked } from '../database/migrate.js';
+import { cliConfig, runCli, withDataSource } from './cli-common.js';
+
+/** `npm run seed [-- --update]`: loads config/categories.json idempotently. */
+runCli(async () => {
+  const config = cliConfig();
+  const update = process.argv.includes('--update');
+  await withDataSource(config, async (ds) => {
+    await runMigrationsLocked(ds, config.database.migrationsLockKey);
+    const r = await seedCategories(ds, config.configDir, { update });
+    console.log(`categories: ${r.inserted} inserted, ${r.updated} updated`);
+  });
+});

@@ -1,0 +1,108 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import { EnvSchema, type AppRole } from './env.schema.js';
+
+/** The typed configuration every provider receives; built once from the environment. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  role: AppRole;
+  http: { host: string; port: number; bodyLimitBytes: number; swagger: boolean };
+  log: { level: string };
+  database: {
+    url: string;
+    poolSize: number;
+    createIfMissing: boolean;
+    migrationsRunOnStart: boolean;
+    migrationsLockKey: number;
+    seedCatalogOnStart: boolean;
+  };
+  redis: { url: string; prefix: string };
+  auth: {
+    jwtSecret: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    loginRateLimit: number;
+    loginRateWindowSeconds: number;
+    bootstrapAdmin?: { username: string; password: string };
+  };
+  storage: { root: string; uploadMaxBytes: number };
+  configDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+/** One line per bad variable: `PORT must be an integer number, must not be greater than 65535 (got "x")`. */
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((e) => {
+    const messages = Object.values(e.constraints ?? {}).map((m) =>
+      m.startsWith(e.property) ? m.slice(e.property.length).trim() : m,
+    );
+    const got =
+      e.property.includes('SECRET') || e.property.includes('PASSWORD')
+        ? ''
+        : ` (got ${JSON.stringify(e.value)})`;
+    return `${e.property} ${messages.join(', ')}${got}`;
+  });
+}
+
+// Only the variables the schema knows; everything else in the environment is ignored.
+function pickKnown(env: NodeJS.ProcessEnv): Record<string, string> {
+  const known = Object.keys(new EnvSchema());
+  const extra = ['JWT_SECRET', 'ADMIN_USERNAME', 'ADMIN_PASSWORD'];
+  const out: Record<string, string> = {};
+  for (const key of [...known, ...extra]) {
+    const value = env[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+/** Validates the environment and returns the typed config, or throws ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = plainToInstance(EnvSchema, pickKnown(env), { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { forbidUnknownValues: false });
+  if (errors.length > 0) throw new ConfigError(describe(errors));
+  return {
+    env: parsed.NODE_ENV as AppConfig['env'],
+    role: parsed.APP_ROLE,
+    http: {
+      host: parsed.HOST,
+      port: parsed.PORT,
+      bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+      swagger: parsed.SWAGGER_ENABLED,
+    },
+    log: { level: parsed.LOG_LEVEL },
+    database: {
+      url: parsed.DATABASE_URL,
+      poolSize: parsed.DATABASE_POOL_SIZE,
+      createIfMissing: parsed.DATABASE_CREATE_IF_MISSING,
+      migrationsRunOnStart: parsed.MIGRATIONS_RUN_ON_START,
+      migrationsLockKey: parsed.MIGRATIONS_LOCK_KEY,
+      seedCatalogOnStart: parsed.SEED_CATALOG_ON_START,
+    },
+    redis: { url: parsed.REDIS_URL, prefix: parsed.REDIS_PREFIX },
+    auth: {
+      // Outside production a missing secret gets a random one per process: tokens then do not
+      // survive a restart, which is the safe failure for a dev machine.
+      jwtSecret: parsed.JWT_SECRET ?? randomBytes(32).toString('hex'),
+      accessTtlSeconds: parsed.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: parsed.JWT_REFRESH_TTL_SECONDS,
+      loginRateLimit: parsed.LOGIN_RATE_LIMIT,
+      loginRateWindowSeconds: parsed.LOGIN_RATE_WINDOW_SECONDS,
+      bootstrapAdmin:
+        parsed.ADMIN_USERNAME && parsed.ADMIN_PASSWORD
+          ? { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD }
+          : undefined,
+    },
+    storage: { root: parsed.STORAGE_ROOT, uploadMaxBytes: parsed.UPLOAD_MAX_BYTES },
+    configDir: parsed.CONFIG_DIR,
+  };
+}
+
+/** Injection token of AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

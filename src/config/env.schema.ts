@@ -1,0 +1,146 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+
+export const APP_ROLES = ['api', 'worker', 'all'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+/**
+ * Every environment variable the service reads, with its default. Validated once at start:
+ * a bad value stops the process with every bad variable named (see `loadConfig`).
+ * `.env.example` documents the same list; keep the two together.
+ */
+export class EnvSchema {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV = 'development';
+
+  @IsIn(APP_ROLES)
+  APP_ROLE: AppRole = 'all';
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@localhost:5432/chuangcheng';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Create the database on start when it is missing (handy on a dev machine; off in production). */
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_CREATE_IF_MISSING = true;
+
+  @Transform(toBool)
+  @IsBoolean()
+  MIGRATIONS_RUN_ON_START = true;
+
+  /** Insert the default categories of config/categories.json that are missing (insert-only, idempotent). */
+  @Transform(toBool)
+  @IsBoolean()
+  SEED_CATALOG_ON_START = true;
+
+  /** Key of the Postgres advisory lock held while migrations run, so that processes starting together do not race. */
+  @Transform(toInt)
+  @IsInt()
+  MIGRATIONS_LOCK_KEY = 72_673_001;
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key (bull queues, throttler), so that deployments and test runs never collide. */
+  @Matches(/^[A-Za-z0-9_:.-]{1,64}$/, { message: 'must be 1-64 of A-Z a-z 0-9 _ : . -' })
+  REDIS_PREFIX = 'cc';
+
+  @ValidateIf((o: EnvSchema) => o.NODE_ENV === 'production' || o.JWT_SECRET !== undefined)
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(3600)
+  @Max(7_776_000)
+  JWT_REFRESH_TTL_SECONDS = 2_592_000;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9_.-]{3,64}$/, { message: 'must be 3-64 of a-z 0-9 _ . -' })
+  ADMIN_USERNAME?: string;
+
+  @ValidateIf((o: EnvSchema) => o.ADMIN_USERNAME !== undefined)
+  @IsString({ message: 'is required when ADMIN_USERNAME is set' })
+  @MinLength(10, { message: 'must be at least 10 characters' })
+  @MaxLength(200)
+  ADMIN_PASSWORD?: string;
+
+  /** Login attempts allowed per client address and username within LOGIN_RATE_WINDOW_SECONDS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_WINDOW_SECONDS = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 1_048_576;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  UPLOAD_MAX_BYTES = 10_485_760;
+
+  @IsString()
+  STORAGE_ROOT = './storage';
+
+  /** Folder with the data-like defaults: categories, calendar, letterhead. */
+  @IsString()
+  CONFIG_DIR = './config';
+
+  @Transform(toBool)
+  @IsBoolean()
+  SWAGGER_ENABLED = true;
+}

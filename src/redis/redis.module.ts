@@ -1,0 +1,44 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+
+export const REDIS = Symbol('REDIS');
+
+/**
+ * A client that fails fast: with no offline queue and one retry per command, a Redis outage
+ * turns into an error at once instead of a request that hangs. Callers decide what to do.
+ */
+export function createFailFastRedis(config: AppConfig): Redis {
+  return new Redis(config.redis.url, {
+    keyPrefix: `${config.redis.prefix}:`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    lazyConnect: false,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const client = createFailFastRedis(config);
+        // Errors surface on each command; the connection's own errors only mean "reconnecting".
+        client.on('error', () => undefined);
+        return client;
+      },
+    },
+  ],
+  exports: [REDIS],
+})
+export class RedisModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { DomainError, invalidField } from '../common/errors/domain-error.js';
+import { decodeCursor, toPage } from '../common/http/pagination.js';
+import { rethrowUnique } from '../database/pg-errors.js';
+import type { CreateUnitDto, ListUnitsQuery, UnitDto, UpdateUnitDto } from './dto/unit.dto.js';
+import { Unit } from './unit.entity.js';
+
+export enum UnitErrorCode {
+  UNIT_NOT_FOUND = 'UNIT_NOT_FOUND',
+}
+
+const UNIQUE = {
+  uq_units_code: { field: 'code', message: '单位编码已存在' },
+  uq_units_name: { field: 'name', message: '单位名称已存在' },
+};
+
+@Injectable()
+export class UnitsService {
+  constructor(@InjectRepository(Unit) private readonly units: Repository<Unit>) {}
+
+  findById(id: string): Promise<Unit | null> {
+    return this.units.findOneBy({ id });
+  }
+
+  async get(id: string): Promise<UnitDto> {
+    const unit = await this.findById(id);
+    if (!unit) throw new DomainError('not_found', UnitErrorCode.UNIT_NOT_FOUND, '单位不存在');
+    return unit;
+  }
+
+  /** A unit referenced by another record: must exist and be active, else 400 naming `field`. */
+  async getActive(id: string, field: string): Promise<Unit> {
+    const unit = await this.findById(id);
+    if (!unit?.active) throw invalidField(field, '单位不存在或已停用', 'unitExists');
+    return unit;
+  }
+
+  async list(q: ListUnitsQuery): Promise<{ items: UnitDto[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 50;
+    const qb = this.units
+      .createQueryBuilder('u')
+      .orderBy('u.sortOrder', 'ASC')
+      .addOrderBy('u.code', 'ASC');
+    if (q.kind) qb.andWhere('u.kind = :kind', { kind: q.kind });
+    if (q.active !== undefined) qb.andWhere('u.active = :active', { active: q.active });
+    if (q.q) qb.andWhere('(u.code ILIKE :q OR u.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
+    if (q.cursor) {
+      const [sortOrder, code] = decodeCursor(q.cursor, 2);
+      qb.andWhere('(u.sortOrder, u.code) > (:sortOrder, :code)', { sortOrder, code });
+    }
+    const rows = await qb.take(limit + 1).getMany();
+    return toPage(rows, limit, (u) => [u.sortOrder, u.code]);
+  }
+
+  async create(dto: CreateUnitDto): Promise<UnitDto> {
+    try {
+      return await this.units.save(this.units.create({ ...dto, name: dto.name.trim() }));
+    } catch (e) {
+      rethrowUnique(e, UNIQUE);
+    }
+  }
+
+  async update(id: string, dto: UpdateUnitDto): Promise<UnitDto> {
+    const unit = await this.get(id);
+    try {
+      return await this.units.save({ ...unit, ...dto });
+    } catch (e) {
+      rethrowUnique(e, UNIQUE);
+    }
+  }
+}
+
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
