@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -45,6 +46,10 @@ export async function createApp(
   });
   // The API serves JSON and files, no HTML of its own but the docs: a CSP would only break Swagger UI.
   await app.register(helmet, { contentSecurityPolicy: false });
+  // One photo per upload request; a larger file is cut off and answered with 413.
+  await app.register(multipart, {
+    limits: { fileSize: config.storage.uploadMaxBytes, files: 1, fields: 5, fieldSize: 1024 },
+  });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

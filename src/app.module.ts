@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { Clock } from './common/clock.js';
@@ -9,8 +10,10 @@ import type { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InspectionsModule } from './inspections/inspections.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
 import { UnitsModule } from './units/units.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -35,6 +38,9 @@ export class AppModule {
         UnitsModule,
         UsersModule,
         CatalogModule,
+        TasksModule,
+        InspectionsModule,
+        AttachmentsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

@@ -1,9 +1,24 @@
+import { Attachment } from '../attachments/attachment.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Category } from '../catalog/category.entity.js';
 import { Site } from '../catalog/site.entity.js';
+import { Inspection } from '../inspections/inspection.entity.js';
+import { TaskEvent } from '../tasks/task-event.entity.js';
+import { RectificationTask } from '../tasks/task.entity.js';
 import { Unit } from '../units/unit.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed once for the app and the migration CLI alike. */
-export const ENTITIES = [Unit, User, ApiKey, RefreshToken, Category, Site];
+export const ENTITIES = [
+  Unit,
+  User,
+  ApiKey,
+  RefreshToken,
+  Category,
+  Site,
+  Inspection,
+  RectificationTask,
+  TaskEvent,
+  Attachment,
+];

@@ -1,5 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
@@ -59,6 +62,7 @@ export async function testEnv(
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: `cct:${runId()}:${db.slice(-8)}`,
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+    STORAGE_ROOT: mkdtempSync(join(tmpdir(), 'cc-storage-')),
     ...overrides,
   };
 }

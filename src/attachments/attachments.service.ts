@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { EntityManager, Repository } from 'typeorm';
+import type { Principal } from '../common/auth/principal.js';
+import { invalidField } from '../common/errors/domain-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { attachmentNotFound, notAnImage, uploadTooLarge } from './attachment-errors.js';
+import { Attachment } from './attachment.entity.js';
+import type { AttachmentDto } from './dto/attachment.dto.js';
+import { sniffImageType } from './image-sniffer.js';
+import type { UploadedFile } from './multipart-upload.js';
+import {
+  ATTACHMENT_STORAGE,
+  contentKey,
+  type AttachmentStorage,
+} from './storage/attachment-storage.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_NAME_CHARS = 255;
+
+/** Office staff and inspectors see and may cite every photo; a unit only its own or its tasks'. */
+const seesEverything = (p: Principal): boolean => p.role === 'admin' || p.role === 'inspector';
+
+export const toAttachmentDto = (a: Attachment): AttachmentDto => ({
+  id: a.id,
+  sha256: a.sha256,
+  mime: a.mime,
+  sizeBytes: a.sizeBytes,
+  originalName: a.originalName,
+  createdAt: a.createdAt,
+});
+
+/** The client's file name, for display: no control characters, at most 255 characters, or null. */
+export function cleanFileName(name: string | undefined): string | null {
+  if (!name) return null;
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  const cleaned = name.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  // By code points, as varchar(255) counts them, so no surrogate pair is cut in half.
+  return cleaned ? Array.from(cleaned).slice(0, MAX_NAME_CHARS).join('') : null;
+}
+
+/** 证据照片: upload, visibility, and the check other features make before citing photos. */
+@Injectable()
+export class AttachmentsService {
+  constructor(
+    @InjectRepository(Attachment) private readonly attachments: Repository<Attachment>,
+    @Inject(ATTACHMENT_STORAGE) private readonly storage: AttachmentStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Keeps a photo: the type comes from its bytes (415 otherwise), the bytes go to storage under
+   * their SHA-256 before the row is written, so a row never points at a missing blob; a failed
+   * insert leaves at most an unreferenced blob, which the next upload of the same photo reuses.
+   */
+  async upload(principal: Principal, file: UploadedFile): Promise<AttachmentDto> {
+    const maxBytes = this.config.storage.uploadMaxBytes;
+    if (file.data.length > maxBytes) throw uploadTooLarge(maxBytes);
+    const mime = sniffImageType(file.data);
+    if (!mime) throw notAnImage();
+    const sha256 = createHash('sha256').update(file.data).digest('hex');
+    const storageKey = contentKey(sha256);
+    await this.storage.put(storageKey, file.data);
+    const row = await this.attachments.save(
+      this.attachments.create({
+        sha256,
+        mime,
+        sizeBytes: file.data.length,
+        storageKey,
+        originalName: cleanFileName(file.filename),
+        uploadedByKind: principal.kind,
+        uploadedById: principal.id,
+        unitId: principal.unitId,
+      }),
+    );
+    return toAttachmentDto(row);
+  }
+
+  /**
+   * For features that cite photos (a task's 整改前/整改后/复查 photos): each id must name an
+   * attachment the caller uploaded — admins and inspectors may cite any — else a 400 naming
+   * `field`. Runs inside the caller's transaction. Returns the rows in the order given.
+   */
+  async assertUsable(
+    em: EntityManager,
+    ids: string[],
+    principal: Principal,
+    field: string,
+  ): Promise<Attachment[]> {
+    if (ids.length === 0) return [];
+    const malformed = ids.find((id) => typeof id !== 'string' || !UUID.test(id));
+    if (malformed !== undefined)
+      throw invalidField(field, `附件 id 格式有误: ${malformed}`, 'isUuid');
+    const wanted = ids.map((id) => id.toLowerCase());
+    if (new Set(wanted).size !== wanted.length) {
+      throw invalidField(field, '附件 id 不能重复', 'arrayUnique');
+    }
+    const qb = em
+      .getRepository(Attachment)
+      .createQueryBuilder('a')
+      .where('a.id IN (:...ids)', { ids: wanted });
+    if (!seesEverything(principal)) {
+      qb.andWhere('a.uploadedByKind = :kind AND a.uploadedById = :by', {
+        kind: principal.kind,
+        by: principal.id,
+      });
+    }
+    const byId = new Map((await qb.getMany()).map((a) => [a.id, a]));
+    const unusable = wanted.find((id) => !byId.has(id));
+    if (unusable !== undefined) {
+      throw invalidField(field, `附件 ${unusable} 不存在或不是本人上传的`, 'attachmentUsable');
+    }
+    return wanted.map((id) => byId.get(id) as Attachment);
+  }
+
+  /**
+   * The attachment if `principal` may see it: admins and inspectors every one; a unit those
+   * its own people uploaded and those on its tasks. Otherwise 404, never 403, so another unit
+   * cannot learn that the id exists.
+   */
+  async findVisible(id: string, principal: Principal): Promise<Attachment> {
+    const qb = this.attachments.createQueryBuilder('a').where('a.id = :id', { id });
+    if (!seesEverything(principal)) {
+      if (!principal.unitId) throw attachmentNotFound();
+      // task_attachments and tasks belong to the tasks feature: reached by table, not entity.
+      qb.andWhere(
+        `(a.unitId = :unitId OR EXISTS (
+          SELECT 1 FROM task_attachments ta JOIN tasks t ON t.id = ta.task_id
+          WHERE ta.attachment_id = a.id AND t.unit_id = :unitId))`,
+        { unitId: principal.unitId },
+      );
+    }
+    const row = await qb.getOne();
+    if (!row) throw attachmentNotFound();
+    return row;
+  }
+
+  async getMeta(id: string, principal: Principal): Promise<AttachmentDto> {
+    return toAttachmentDto(await this.findVisible(id, principal));
+  }
+
+  /** The bytes of an attachment already checked with `findVisible`. */
+  async content(attachment: Attachment): Promise<Readable> {
+    const stream = await this.storage.get(attachment.storageKey);
+    return stream instanceof Readable ? stream : new Readable().wrap(stream);
+  }
+}

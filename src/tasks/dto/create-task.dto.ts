@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDateString,
+  IsLatitude,
+  IsLongitude,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
+
+export const MAX_PHOTOS = 9;
+
+/** A problem found on a visit. Routed to the site's default unit with the category's 时限, or left for dispatch. */
+export class CreateTaskDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The inspection that found it' })
+  @IsOptional()
+  @IsUUID()
+  inspectionId?: string;
+
+  @ApiProperty({ format: 'uuid' }) @IsUUID() categoryId: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'A catalog site; or give `address`' })
+  @IsOptional()
+  @IsUUID()
+  siteId?: string;
+
+  @ApiPropertyOptional({ example: '新桥大街12号楼2单元' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  address?: string;
+
+  @ApiPropertyOptional({ example: 39.94 }) @IsOptional() @IsLatitude() lat?: number;
+  @ApiPropertyOptional({ example: 116.1 }) @IsOptional() @IsLongitude() lng?: number;
+
+  @ApiProperty({ example: '2单元楼道堆放纸箱、旧家具' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  description: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Uploaded photos (POST /attachments)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_PHOTOS)
+  @IsUUID('all', { each: true })
+  beforePhotoIds?: string[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Office only: assign to this unit instead of the route',
+  })
+  @IsOptional()
+  @IsUUID()
+  unitId?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Office only: override the computed deadline',
+  })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  deadline?: string;
+}

@@ -1,0 +1,98 @@
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
+import { PageQuery } from '../../common/http/pagination.js';
+import { toBool } from '../../units/dto/unit.dto.js';
+import { TASK_STATUSES, type TaskStatus } from '../task-lifecycle.js';
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+export const TASK_SORTS = ['-createdAt', 'deadline', 'number', '-closedAt'] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+
+/** Filters of the task list and the ledger export. */
+export class TaskFilterQuery {
+  @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'assigned,submitted' })
+  @IsOptional()
+  @Transform(toList)
+  @IsIn(TASK_STATUSES, { each: true })
+  status?: TaskStatus[];
+
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() unitId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() categoryId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() siteId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() inspectionId?: string;
+
+  @ApiPropertyOptional({ description: 'Open with the unit and past its deadline' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  overdue?: boolean;
+
+  @ApiPropertyOptional({
+    enum: ['reminder', 'supervise', 'notify'],
+    description: 'At least this escalation level',
+  })
+  @IsOptional()
+  @IsIn(['reminder', 'supervise', 'notify'])
+  escalation?: 'reminder' | 'supervise' | 'notify';
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  createdFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  createdTo?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  closedFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  closedTo?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  deadlineFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  deadlineTo?: string;
+
+  @ApiPropertyOptional({ description: 'Text in number, description or address' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}
+
+export class ListTasksQuery extends IntersectionType(TaskFilterQuery, PageQuery) {
+  @ApiPropertyOptional({ enum: TASK_SORTS, default: '-createdAt' })
+  @IsOptional()
+  @IsIn(TASK_SORTS)
+  sort?: TaskSort;
+}
+
+export class ExportTasksQuery extends TaskFilterQuery {
+  @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'xlsx' })
+  @IsOptional()
+  @IsIn(['csv', 'xlsx'])
+  format?: 'csv' | 'xlsx';
+}

@@ -1,0 +1,110 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../catalog/category.entity.js';
+import {
+  TASK_ACTIONS,
+  TASK_STATUSES,
+  type TaskAction,
+  type TaskStatus,
+} from '../task-lifecycle.js';
+
+export class RefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+}
+
+export class TaskCategoryRefDto extends RefDto {
+  @ApiProperty() code: string;
+  @ApiProperty() measureWord: string;
+}
+
+/** Derived from the deadline and the clock at response time; only for tasks with a unit working on them. */
+export class TaskTimingDto {
+  @ApiProperty({ enum: ['green', 'yellow', 'red'] }) light: 'green' | 'yellow' | 'red';
+  @ApiProperty() overdue: boolean;
+  @ApiProperty({ description: 'Hours past the deadline, 0 if not overdue' }) overdueHours: number;
+  @ApiProperty({
+    enum: ['none', 'reminder', 'supervise', 'notify'],
+    description: '提醒, 督办, 通报',
+  })
+  escalation: 'none' | 'reminder' | 'supervise' | 'notify';
+  @ApiProperty({ description: 'Share of the allowed time used' }) fractionUsed: number;
+}
+
+export class TaskSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'ZG-2026-000123' }) number: string;
+  @ApiProperty({ enum: TASK_STATUSES }) status: TaskStatus;
+  @ApiProperty({ example: '整改中' }) statusLabel: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) inspectionId: string | null;
+  @ApiProperty({ type: TaskCategoryRefDto }) category: TaskCategoryRefDto;
+  @ApiProperty({ type: RefDto, nullable: true }) site: RefDto | null;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+  @ApiProperty({ nullable: true, type: Number }) lat: number | null;
+  @ApiProperty({ nullable: true, type: Number }) lng: number | null;
+  @ApiProperty() description: string;
+  @ApiProperty({ type: RefDto, nullable: true }) unit: RefDto | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) assignedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) deadline: string | null;
+  @ApiProperty() deadlineOverridden: boolean;
+  @ApiProperty({
+    enum: VERIFICATION_POLICIES,
+    description: 'Effective policy (task override or category)',
+  })
+  verificationPolicy: VerificationPolicy;
+  @ApiProperty() reworkCount: number;
+  @ApiProperty() reopenCount: number;
+  @ApiProperty() extensionCount: number;
+  @ApiProperty({ nullable: true, type: String }) holdReason: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '2027-03-01' }) holdReviewOn: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) duplicateOfId: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
+  @ApiProperty({ nullable: true, type: Boolean }) closedOnTime: boolean | null;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'Closed without an on-site check' })
+  closedUnverified: boolean | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty() version: number;
+  @ApiProperty({ type: TaskTimingDto, nullable: true }) timing: TaskTimingDto | null;
+}
+
+export class PendingRequestDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() reason: string;
+  @ApiPropertyOptional({ format: 'date-time' }) requestedDeadline?: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class TaskDetailDto extends TaskSummaryDto {
+  @ApiProperty({ type: [String], format: 'uuid' }) beforePhotoIds: string[];
+  @ApiProperty({ type: [String], format: 'uuid' }) afterPhotoIds: string[];
+  @ApiProperty({ type: PendingRequestDto, nullable: true })
+  pendingExtension: PendingRequestDto | null;
+  @ApiProperty({ type: PendingRequestDto, nullable: true })
+  pendingDispute: PendingRequestDto | null;
+  @ApiProperty({ enum: TASK_ACTIONS, isArray: true, description: 'What the caller may do now' })
+  actions: TaskAction[];
+}
+
+export class TaskPageDto {
+  @ApiProperty({ type: [TaskSummaryDto] }) items: TaskSummaryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class TaskEventDto {
+  @ApiProperty() id: string;
+  @ApiProperty() action: string;
+  @ApiProperty({ enum: TASK_STATUSES, nullable: true }) fromStatus: TaskStatus | null;
+  @ApiProperty({ enum: TASK_STATUSES }) toStatus: TaskStatus;
+  @ApiProperty({ enum: ['user', 'api_key', 'system'] }) actorKind: string;
+  @ApiProperty({ nullable: true, type: String }) actorId: string | null;
+  @ApiProperty() actorName: string;
+  @ApiProperty({ nullable: true, type: String }) actorRole: string | null;
+  @ApiProperty({ nullable: true, type: String }) note: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
+  @ApiProperty({ type: [String], format: 'uuid' }) attachmentIds: string[];
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class TaskEventListDto {
+  @ApiProperty({ type: [TaskEventDto] }) items: TaskEventDto[];
+}

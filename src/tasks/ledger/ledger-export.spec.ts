@@ -1,0 +1,457 @@
+import { PassThrough, Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import {
+  LEDGER_COLUMNS,
+  LEDGER_SHEET_NAME,
+  type LedgerRow,
+  csvField,
+  formatLedgerRow,
+  formatLedgerTime,
+  writeLedgerCsv,
+  writeLedgerXlsx,
+} from './ledger-export.js';
+
+/** Beijing wall-clock time → instant, so fixtures read the way the ledger prints them. */
+function bj(local: string): Date {
+  return new Date(`${local}:00+08:00`);
+}
+
+const closedRow: LedgerRow = {
+  number: 'ZG20261110-0001',
+  status: 'closed',
+  categoryName: '楼道堆物',
+  groupName: '市容环境',
+  unitName: '城关街道',
+  siteName: '幸福里社区',
+  address: '幸福路12号',
+  description: '3号楼楼道堆放纸箱, "杂物"\n阻塞消防通道',
+  inspectionLabel: '2026-11-10 公园广场创城督导检查',
+  createdAt: bj('2026-11-10 09:05'),
+  assignedAt: bj('2026-11-10 09:30'),
+  deadline: bj('2026-11-12 17:30'),
+  submittedAt: bj('2026-11-11 16:00'),
+  closedAt: bj('2026-11-12 10:15'),
+  overdue: false,
+  overdueHours: 0,
+  light: null,
+  escalation: null,
+  reworkCount: 1,
+  reopenCount: 0,
+  extensionCount: 0,
+  closedOnTime: true,
+  closedUnverified: false,
+};
+
+const overdueRow: LedgerRow = {
+  number: 'ZG20261110-0002',
+  status: 'assigned',
+  categoryName: '小广告',
+  groupName: '市容环境',
+  unitName: '区城管局',
+  siteName: null,
+  address: '人民路与解放路交叉口',
+  description: '=HYPERLINK("http://evil.example","点击")',
+  inspectionLabel: null,
+  createdAt: bj('2026-11-10 23:59'),
+  assignedAt: bj('2026-11-11 00:00'),
+  deadline: bj('2026-11-12 00:00'),
+  submittedAt: null,
+  closedAt: null,
+  overdue: true,
+  overdueHours: 26.46,
+  light: 'red',
+  escalation: 'supervise',
+  reworkCount: 0,
+  reopenCount: 2,
+  extensionCount: 1,
+  closedOnTime: null,
+  closedUnverified: null,
+};
+
+const pendingRow: LedgerRow = {
+  number: 'ZG20261110-0003',
+  status: 'pending_dispatch',
+  categoryName: '乱停车',
+  groupName: '街面秩序',
+  unitName: null,
+  siteName: null,
+  address: null,
+  description: '非机动车乱停放',
+  inspectionLabel: null,
+  createdAt: bj('2026-11-10 10:00'),
+  assignedAt: null,
+  deadline: null,
+  submittedAt: null,
+  closedAt: null,
+  overdue: false,
+  overdueHours: 0,
+  light: null,
+  escalation: null,
+  reworkCount: 0,
+  reopenCount: 0,
+  extensionCount: 0,
+  closedOnTime: null,
+  closedUnverified: null,
+};
+
+async function* fromArray(rows: readonly LedgerRow[]): AsyncGenerator<LedgerRow> {
+  for (const row of rows) yield row;
+}
+
+async function* generated(n: number, onPull?: (i: number) => void): AsyncGenerator<LedgerRow> {
+  const base = bj('2026-11-01 08:00').getTime();
+  for (let i = 0; i < n; i++) {
+    onPull?.(i);
+    yield {
+      ...overdueRow,
+      number: `ZG2026-${String(i).padStart(6, '0')}`,
+      description: `第${i}号问题：店外经营，占道摆放货物，影响通行`,
+      createdAt: new Date(base + i * 60_000),
+      overdueHours: (i % 500) / 7,
+    };
+  }
+}
+
+/** Collects everything written to a stream that `out` pipes into, as one Buffer. */
+function collector(): { out: PassThrough; done: Promise<Buffer<ArrayBuffer>> } {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer<ArrayBuffer>>((resolve, reject) => {
+    out.on('end', () => resolve(Buffer.concat(chunks)));
+    out.on('error', reject);
+  });
+  return { out, done };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Counts and discards bytes: a stand-in for an HTTP response. */
+function counter(): Writable & { bytes: number } {
+  const sink = Object.assign(
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        sink.bytes += chunk.length;
+        callback();
+      },
+    }),
+    { bytes: 0 },
+  );
+  return sink;
+}
+
+describe('formatLedgerTime', () => {
+  it.each<[string, string]>([
+    ['2026-11-10T01:30:00Z', '2026-11-10 09:30'],
+    ['2026-11-10T16:00:00Z', '2026-11-11 00:00'], // UTC evening is the next Beijing day
+    ['2026-12-31T15:59:59.999Z', '2026-12-31 23:59'], // truncates, never rounds into next day
+    ['2027-02-28T16:00:00Z', '2027-03-01 00:00'],
+    ['2028-02-28T16:00:00Z', '2028-02-29 00:00'],
+  ])('%s → %s', (iso, expected) => {
+    expect(formatLedgerTime(new Date(iso))).toBe(expected);
+  });
+
+  it('leaves missing and invalid dates empty', () => {
+    expect(formatLedgerTime(null)).toBeNull();
+    expect(formatLedgerTime(new Date(Number.NaN))).toBeNull();
+  });
+});
+
+describe('formatLedgerRow', () => {
+  it('has one cell per column', () => {
+    expect(LEDGER_COLUMNS).toHaveLength(23);
+    expect(formatLedgerRow(closedRow)).toHaveLength(LEDGER_COLUMNS.length);
+  });
+
+  it.each<[string, string]>([
+    ['pending_dispatch', '待派遣'],
+    ['assigned', '整改中'],
+    ['submitted', '待复查'],
+    ['on_hold', '挂账'],
+    ['closed', '已销号'],
+    ['cancelled', '已撤销'],
+    ['some_future_state', 'some_future_state'],
+  ])('status %s → %s', (status, label) => {
+    expect(formatLedgerRow({ ...pendingRow, status })[1]).toBe(label);
+  });
+
+  it('labels lights and escalation levels in Chinese', () => {
+    const cells = (light: LedgerRow['light'], escalation: LedgerRow['escalation']) =>
+      formatLedgerRow({ ...overdueRow, light, escalation }).slice(16, 18);
+    expect(cells('green', 'none')).toEqual(['绿灯', '无']);
+    expect(cells('yellow', 'reminder')).toEqual(['黄灯', '提醒']);
+    expect(cells('red', 'supervise')).toEqual(['红灯', '督办']);
+    expect(cells('red', 'notify')).toEqual(['红灯', '通报']);
+    expect(cells(null, null)).toEqual([null, null]);
+  });
+
+  it('shows overdue hours to one decimal, never 0 while overdue, empty while on time', () => {
+    const hours = (overdue: boolean, overdueHours: number) =>
+      formatLedgerRow({ ...overdueRow, overdue, overdueHours })[15];
+    expect(hours(true, 26.46)).toBe(26.5);
+    expect(hours(true, 0.001)).toBe(0.1);
+    expect(hours(false, 0)).toBeNull();
+  });
+});
+
+describe('csvField', () => {
+  it.each<[string | number | null, string]>([
+    [null, ''],
+    ['', ''],
+    [3, '3'],
+    ['普通文本', '普通文本'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['line1\nline2', '"line1\nline2"'],
+    ['line1\r\nline2', '"line1\r\nline2"'],
+    ['=1+1', "'=1+1"],
+    ['+8613800000000', "'+8613800000000"],
+    ['-2', "'-2"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\t=1', "'\t=1"],
+    ['\r=1', `"'\r=1"`],
+    ['=A1,B1', `"'=A1,B1"`],
+    ['a=b', 'a=b'],
+  ])('%j → %j', (cell, expected) => {
+    expect(csvField(cell)).toBe(expected);
+  });
+});
+
+describe('writeLedgerCsv', () => {
+  it('writes a BOM, Chinese headers, CRLF lines, quoted and defused fields', async () => {
+    const { out, done } = collector();
+    const count = await writeLedgerCsv(fromArray([closedRow, overdueRow, pendingRow]), out);
+    const text = (await done).toString('utf8');
+
+    expect(count).toBe(3);
+    expect(text).toBe(
+      '\uFEFF' +
+        '编号,状态,问题类别,类别分组,责任单位,点位,地址,问题描述,所属督导检查,发现时间,派遣时间,' +
+        '整改时限,反馈时间,销号时间,是否超期,超期时长(小时),亮灯,督办等级,返工次数,反弹次数,' +
+        '延期次数,按期销号,未经复查销号\r\n' +
+        'ZG20261110-0001,已销号,楼道堆物,市容环境,城关街道,幸福里社区,幸福路12号,' +
+        '"3号楼楼道堆放纸箱, ""杂物""\n阻塞消防通道",2026-11-10 公园广场创城督导检查,' +
+        '2026-11-10 09:05,2026-11-10 09:30,2026-11-12 17:30,2026-11-11 16:00,2026-11-12 10:15,' +
+        '否,,,,1,0,0,是,否\r\n' +
+        'ZG20261110-0002,整改中,小广告,市容环境,区城管局,,人民路与解放路交叉口,' +
+        '"\'=HYPERLINK(""http://evil.example"",""点击"")",,' +
+        '2026-11-10 23:59,2026-11-11 00:00,2026-11-12 00:00,,,' +
+        '是,26.5,红灯,督办,0,2,1,,\r\n' +
+        'ZG20261110-0003,待派遣,乱停车,街面秩序,,,,非机动车乱停放,,' +
+        '2026-11-10 10:00,,,,,否,,,,0,0,0,,\r\n',
+    );
+  });
+
+  it('writes only the header for an empty ledger', async () => {
+    const { out, done } = collector();
+    expect(await writeLedgerCsv(fromArray([]), out)).toBe(0);
+    const text = (await done).toString('utf8');
+    expect(text.startsWith('\uFEFF编号,状态,')).toBe(true);
+    expect(text.split('\r\n')).toHaveLength(2);
+  });
+
+  it('streams 20,000 rows', async () => {
+    const sink = counter();
+    expect(await writeLedgerCsv(generated(20_000), sink)).toBe(20_000);
+    expect(sink.bytes).toBeGreaterThan(20_000 * 100);
+    expect(sink.writableFinished).toBe(true);
+  }, 10_000);
+
+  it('waits for a slow consumer instead of buffering the ledger', async () => {
+    // 1 KB high-water mark and one write per tick: without awaiting 'drain' the whole file
+    // (several MB) would sit in the stream's buffer before the consumer caught up.
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(_chunk: Buffer, _encoding, callback) {
+        setImmediate(callback);
+      },
+    });
+    let maxBuffered = 0;
+    const rows = generated(20_000, () => {
+      maxBuffered = Math.max(maxBuffered, slow.writableLength);
+    });
+    expect(await writeLedgerCsv(rows, slow)).toBe(20_000);
+    expect(maxBuffered).toBeLessThan(256 * 1024); // one 64K-character chunk of UTF-8
+  });
+
+  it('stops pulling rows and rejects when the output fails', async () => {
+    const broken = new Writable({
+      highWaterMark: 1024,
+      write(_chunk: Buffer, _encoding, callback) {
+        callback(new Error('client went away'));
+      },
+    });
+    broken.on('error', () => undefined);
+    let released = false;
+    async function* rows(): AsyncGenerator<LedgerRow> {
+      try {
+        yield* generated(100_000);
+      } finally {
+        released = true; // where a DB cursor would be closed
+      }
+    }
+    await expect(writeLedgerCsv(rows(), broken)).rejects.toThrow('client went away');
+    expect(released).toBe(true);
+  });
+
+  it('rejects rather than hangs when the output failed between two writes', async () => {
+    // A large buffer: every write returns true, so the failure is not seen while waiting for
+    // 'drain' but arrives on its own, after which the stream never emits anything again.
+    const flaky = new Writable({
+      highWaterMark: 64 * 1024 * 1024,
+      write(_chunk: Buffer, _encoding, callback) {
+        setImmediate(() => callback(new Error('connection reset')));
+      },
+    });
+    async function* rows(): AsyncGenerator<LedgerRow> {
+      for await (const row of generated(100_000)) {
+        yield row;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await expect(writeLedgerCsv(rows(), flaky)).rejects.toThrow('connection reset');
+  });
+
+  it('rejects at once on an output that is already closed', async () => {
+    const gone = counter();
+    gone.destroy();
+    await expect(writeLedgerCsv(generated(100_000), gone)).rejects.toThrow();
+  });
+
+  it('rethrows a failing source without ending the output', async () => {
+    const { out } = collector();
+    async function* rows(): AsyncGenerator<LedgerRow> {
+      yield closedRow;
+      throw new Error('cursor failed');
+    }
+    await expect(writeLedgerCsv(rows(), out)).rejects.toThrow('cursor failed');
+    expect(out.writableEnded).toBe(false);
+  });
+});
+
+describe('writeLedgerXlsx', () => {
+  async function roundTrip(rows: readonly LedgerRow[], title?: string) {
+    const { out, done } = collector();
+    const count = await writeLedgerXlsx(fromArray(rows), out, { title });
+    const buffer = await done;
+    const workbook = new ExcelJS.Workbook();
+    // exceljs types `load` as taking an ArrayBuffer-like `Buffer` that a Node Buffer does not
+    // satisfy, so hand it the bytes as an ArrayBuffer (which it accepts at run time too).
+    await workbook.xlsx.load(
+      buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength),
+    );
+    return { count, workbook };
+  }
+
+  it('round-trips headers, values and the row count', async () => {
+    const { count, workbook } = await roundTrip([closedRow, overdueRow, pendingRow]);
+    expect(count).toBe(3);
+    expect(workbook.worksheets).toHaveLength(1);
+    const sheet = workbook.getWorksheet(LEDGER_SHEET_NAME);
+    if (!sheet) throw new Error('sheet 整改台账 missing');
+
+    expect(sheet.rowCount).toBe(4);
+    const header = sheet.getRow(1);
+    expect(LEDGER_COLUMNS.map((_, i) => header.getCell(i + 1).value)).toEqual(
+      LEDGER_COLUMNS.map((c) => c.header),
+    );
+    expect(header.getCell(1).font?.bold).toBe(true);
+
+    expect(sheet.getCell('A2').value).toBe('ZG20261110-0001');
+    expect(sheet.getCell('B2').value).toBe('已销号');
+    expect(sheet.getCell('H2').value).toBe('3号楼楼道堆放纸箱, "杂物"\n阻塞消防通道');
+    expect(sheet.getCell('J2').value).toBe('2026-11-10 09:05'); // text, not an Excel date
+    expect(sheet.getCell('S2').value).toBe(1); // counts stay numbers
+    // xlsx has no formula injection: a string cell is never evaluated, so it is kept verbatim.
+    expect(sheet.getCell('H3').value).toBe('=HYPERLINK("http://evil.example","点击")');
+    expect(sheet.getCell('P3').value).toBe(26.5);
+    expect(sheet.getCell('E4').value).toBeNull();
+
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 1 });
+    expect(sheet.autoFilter).toBe('A1:W4');
+    expect(sheet.getColumn(8).width).toBe(50);
+  });
+
+  it('puts a title row above the header when asked', async () => {
+    const { workbook } = await roundTrip([pendingRow], '城关街道整改台账（2026年11月）');
+    const sheet = workbook.getWorksheet(LEDGER_SHEET_NAME);
+    if (!sheet) throw new Error('sheet 整改台账 missing');
+    expect(sheet.getCell('A1').value).toBe('城关街道整改台账（2026年11月）');
+    expect(sheet.getCell('A2').value).toBe('编号');
+    expect(sheet.getCell('A3').value).toBe('ZG20261110-0003');
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect(sheet.autoFilter).toBe('A2:W3');
+    expect(workbook.title).toBe('城关街道整改台账（2026年11月）');
+  });
+
+  it('writes a valid workbook for an empty ledger', async () => {
+    const { count, workbook } = await roundTrip([]);
+    expect(count).toBe(0);
+    expect(workbook.getWorksheet(LEDGER_SHEET_NAME)?.getCell('W1').value).toBe('未经复查销号');
+  });
+
+  // About a second: exceljs costs ~50 µs a row, more under jest's VM modules.
+  it('streams 20,000 rows', async () => {
+    const sink = counter();
+    expect(await writeLedgerXlsx(generated(20_000), sink, {})).toBe(20_000);
+    expect(sink.bytes).toBeGreaterThan(100_000);
+    expect(sink.writableFinished).toBe(true);
+  }, 10_000);
+
+  it('stops pulling rows while the consumer is not reading', async () => {
+    const out = new PassThrough(); // nobody reads it yet: a client on a stalled connection
+    let pulled = 0;
+    const writing = writeLedgerXlsx(
+      generated(20_000, () => (pulled += 1)),
+      out,
+      {},
+    );
+    await sleep(300);
+    const stalledAt = pulled;
+    await sleep(100);
+    expect(pulled).toBe(stalledAt);
+    expect(stalledAt).toBeLessThan(10_000);
+
+    const bytes = counter();
+    out.pipe(bytes);
+    expect(await writing).toBe(20_000);
+    expect(bytes.bytes).toBeGreaterThan(100_000);
+  });
+
+  it('rejects when the output fails', async () => {
+    const broken = new Writable({
+      write(_chunk: Buffer, _encoding, callback) {
+        callback(new Error('client went away'));
+      },
+    });
+    broken.on('error', () => undefined);
+    let released = false;
+    async function* rows(): AsyncGenerator<LedgerRow> {
+      try {
+        yield* generated(100_000);
+      } finally {
+        released = true;
+      }
+    }
+    await expect(writeLedgerXlsx(rows(), broken, {})).rejects.toThrow('client went away');
+    expect(released).toBe(true);
+  });
+
+  it('rejects at once on an output that is already closed', async () => {
+    const gone = counter();
+    gone.destroy();
+    await expect(writeLedgerXlsx(generated(100_000), gone, {})).rejects.toThrow();
+  });
+
+  it('rethrows a failing source without ending the output', async () => {
+    const { out } = collector();
+    async function* rows(): AsyncGenerator<LedgerRow> {
+      yield closedRow;
+      throw new Error('cursor failed');
+    }
+    await expect(writeLedgerXlsx(rows(), out, {})).rejects.toThrow('cursor failed');
+    expect(out.writableEnded).toBe(false);
+  });
+});

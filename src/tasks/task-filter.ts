@@ -1,0 +1,62 @@
+import type { Principal } from '../common/auth/principal.js';
+import { SqlWhere } from '../database/sql-where.js';
+import { escapeLike } from '../units/units.service.js';
+import type { EscalationThresholds } from './deadline/traffic-light.js';
+import type { TaskFilterQuery } from './dto/list-tasks.query.js';
+
+/** What a principal may see: a unit only its own unit's tasks; the office and inspectors all. */
+export function scopeToPrincipal(where: SqlWhere, principal: Principal): SqlWhere {
+  if (principal.role === 'unit') where.add('t.unit_id = ?', principal.unitId);
+  return where;
+}
+
+/**
+ * The list filters as SQL. Overdue and escalation are derived at query time from the deadline,
+ * the start of the window and `now`, with the same boundaries as `assessDeadline`.
+ */
+export function applyTaskFilters(
+  where: SqlWhere,
+  f: TaskFilterQuery,
+  now: Date,
+  t: EscalationThresholds,
+): SqlWhere {
+  if (f.status?.length) where.add('t.status = ANY(?)', f.status);
+  if (f.unitId) where.add('t.unit_id = ?', f.unitId);
+  if (f.categoryId) where.add('t.category_id = ?', f.categoryId);
+  if (f.siteId) where.add('t.site_id = ?', f.siteId);
+  if (f.inspectionId) where.add('t.inspection_id = ?', f.inspectionId);
+  if (f.overdue === true) where.add(`t.status = 'assigned' AND t.deadline < ?`, now);
+  if (f.overdue === false) where.add(`NOT (t.status = 'assigned' AND t.deadline < ?)`, now);
+  if (f.escalation === 'reminder') {
+    where.add(
+      `t.status = 'assigned' AND t.assigned_at + (t.deadline - t.assigned_at) * ? <= ?`,
+      t.reminderAtFraction,
+      now,
+    );
+  }
+  if (f.escalation === 'supervise') {
+    where.add(
+      `t.status = 'assigned' AND t.deadline < ?`,
+      new Date(now.getTime() - t.superviseAfterHours * 3_600_000),
+    );
+  }
+  if (f.escalation === 'notify') {
+    where.add(
+      `t.status = 'assigned' AND t.deadline < ?`,
+      new Date(now.getTime() - t.notifyAfterHours * 3_600_000),
+    );
+  }
+  if (f.createdFrom) where.add('t.created_at >= ?', new Date(f.createdFrom));
+  if (f.createdTo) where.add('t.created_at < ?', new Date(f.createdTo));
+  if (f.closedFrom) where.add('t.closed_at >= ?', new Date(f.closedFrom));
+  if (f.closedTo) where.add('t.closed_at < ?', new Date(f.closedTo));
+  if (f.deadlineFrom) where.add('t.deadline >= ?', new Date(f.deadlineFrom));
+  if (f.deadlineTo) where.add('t.deadline < ?', new Date(f.deadlineTo));
+  if (f.q) {
+    where.add(
+      `(t.number || ' ' || t.description || ' ' || coalesce(t.address, '')) ILIKE ?`,
+      `%${escapeLike(f.q.trim())}%`,
+    );
+  }
+  return where;
+}

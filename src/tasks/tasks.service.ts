@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AttachmentsService } from '../attachments/attachments.service.js';
+import { CategoriesService } from '../catalog/categories.service.js';
+import { SitesService } from '../catalog/sites.service.js';
+import type { Principal } from '../common/auth/principal.js';
+import { Clock } from '../common/clock.js';
+import { DomainError, invalidField } from '../common/errors/domain-error.js';
+import { hashRequest, onceForKey } from '../database/idempotency.js';
+import { TransactionRunner } from '../database/transaction.js';
+import { UnitsService } from '../units/units.service.js';
+import { DeadlineService } from './deadline/deadline.service.js';
+import type { CreateTaskDto } from './dto/create-task.dto.js';
+import type { TaskDetailDto } from './dto/task-output.dto.js';
+import { TaskEventWriter } from './task-event.writer.js';
+import { TaskErrorCode } from './task-errors.js';
+import { nextTaskNumber } from './task-numbering.js';
+import { TaskReader } from './task-reader.js';
+
+/** Creating tasks: validation, routing to a unit and deadline, numbering, the first event. */
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly reader: TaskReader,
+    private readonly events: TaskEventWriter,
+    private readonly deadlines: DeadlineService,
+    private readonly categories: CategoriesService,
+    private readonly sites: SitesService,
+    private readonly units: UnitsService,
+    private readonly attachments: AttachmentsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** `POST /tasks`; with an Idempotency-Key a retried request returns the first result. */
+  async create(
+    principal: Principal,
+    dto: CreateTaskDto,
+    idempotencyKey?: string,
+  ): Promise<TaskDetailDto> {
+    const { result } = await this.tx.withTransaction((em) =>
+      onceForKey(
+        em,
+        `tasks:${principal.kind}:${principal.id}`,
+        idempotencyKey,
+        hashRequest(dto),
+        async () => {
+          const id = await this.createInTransaction(
+            em,
+            principal,
+            dto,
+            dto.inspectionId ?? null,
+            'beforePhotoIds',
+          );
+          return this.reader.detail(principal, id, em);
+        },
+      ),
+    );
+    return result;
+  }
+
+  /**
+   * Creates one task inside the caller's transaction and returns its id. Routing: the office's
+   * explicit unit, else the site's default unit; with a unit the deadline follows the category's
+   * 时限 (or the office's override), without one the task waits in pending_dispatch.
+   */
+  async createInTransaction(
+    em: EntityManager,
+    principal: Principal,
+    dto: CreateTaskDto,
+    inspectionId: string | null,
+    photoField: string,
+  ): Promise<string> {
+    if (principal.role !== 'admin' && (dto.unitId || dto.deadline)) {
+      const field = dto.unitId ? 'unitId' : 'deadline';
+      throw new DomainError(
+        'forbidden',
+        TaskErrorCode.OFFICE_ONLY_FIELD,
+        `${field}: 只有创城办可以指定责任单位或整改时限`,
+        {
+          errors: [{ field, code: 'officeOnly', message: '只有创城办可以指定' }],
+        },
+      );
+    }
+    if (!dto.siteId && !dto.address)
+      throw invalidField('address', '请选择点位或填写地址', 'siteOrAddress');
+    const category = await this.categories.getActive(dto.categoryId, 'categoryId');
+    const site = dto.siteId ? await this.sites.getActive(dto.siteId, 'siteId') : null;
+    if (inspectionId) {
+      const found = (await em.query('SELECT 1 FROM inspections WHERE id = $1', [
+        inspectionId,
+      ])) as unknown[];
+      if (!found.length) throw invalidField('inspectionId', '督导检查不存在', 'inspectionExists');
+    }
+    const photoIds = dto.beforePhotoIds ?? [];
+    await this.attachments.assertUsable(em, photoIds, principal, photoField);
+    const unitId = dto.unitId
+      ? (await this.units.getActive(dto.unitId, 'unitId')).id
+      : (site?.defaultUnitId ?? null);
+    const now = this.clock.now();
+    let deadline: Date | null = null;
+    if (unitId) {
+      deadline = dto.deadline
+        ? this.futureDeadline(dto.deadline, now, 'deadline')
+        : this.deadlines.deadlineFrom(now, category.deadlineRule);
+    }
+    const number = await nextTaskNumber(em, now);
+    const status = unitId ? 'assigned' : 'pending_dispatch';
+    const [row] = (await em.query(
+      `INSERT INTO tasks (number, inspection_id, category_id, site_id, address, lat, lng, description, unit_id, status,
+                          assigned_at, deadline, deadline_overridden, created_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
+      [
+        number,
+        inspectionId,
+        category.id,
+        site?.id ?? null,
+        dto.address?.trim() ?? site?.address ?? null,
+        dto.lat ?? site?.lat ?? null,
+        dto.lng ?? site?.lng ?? null,
+        dto.description.trim(),
+        unitId,
+        status,
+        unitId ? now : null,
+        deadline,
+        !!dto.deadline,
+        principal.kind === 'user' ? principal.id : null,
+        now,
+      ],
+    )) as { id: string }[];
+    await this.events.record(em, {
+      taskId: row.id,
+      action: 'create',
+      from: null,
+      to: status,
+      actor: principal,
+      data: {
+        number,
+        unitId,
+        deadline: deadline?.toISOString() ?? null,
+        routed: unitId ? (dto.unitId ? 'office' : 'site') : 'none',
+      },
+      photos: { ids: photoIds, role: 'before' },
+    });
+    return row.id;
+  }
+
+  /** An explicit deadline must be a real instant in the future. */
+  futureDeadline(value: string, now: Date, field: string): Date {
+    const d = new Date(value);
+    if (Number.isNaN(d.getTime()) || d <= now) {
+      throw new DomainError(
+        'invalid',
+        TaskErrorCode.INVALID_DEADLINE,
+        `${field}: 整改时限必须晚于当前时间`,
+        {
+          errors: [{ field, code: 'futureDate', message: '整改时限必须晚于当前时间' }],
+        },
+      );
+    }
+    return d;
+  }
+}
