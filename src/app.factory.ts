@@ -4,10 +4,13 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { AppModule } from './app.module.js';
+import { toProblem } from './common/errors/problem.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { PinoNestLogger, createPino } from './common/logger.js';
 import type { AppConfig } from './config/app-config.js';
@@ -28,6 +31,41 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     loggerInstance: log,
     bodyLimit: config.http.bodyLimitBytes,
+    // Long path parameters reach the routes (and their 400 naming the parameter) instead of the router's own error.
+    routerOptions: { maxParamLength: 1000 },
+    // Errors the router raises before any Nest code (an undecodable URL) still answer with a problem body.
+    // Requests Node's HTTP parser refuses (a 20 KiB URL, broken headers) never reach a route.
+    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
+      if (!socket.writable) return;
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const body = JSON.stringify({
+        type: `urn:chuangcheng:problem:${status === 431 ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST'}`,
+        title: STATUS_CODES[status],
+        status,
+        code: status === 431 ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST',
+        detail: 'The request could not be parsed',
+      });
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      void reply
+        .status(status)
+        .header('content-type', 'application/problem+json; charset=utf-8')
+        .send(
+          toProblem(
+            {
+              status,
+              code: status === 414 ? 'URI_TOO_LONG' : 'BAD_REQUEST',
+              detail: error.message,
+            },
+            request,
+          ),
+        );
+    },
     // A client's own request id is kept (so that a phone's retries can be traced); otherwise one is made.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];

@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UnitsModule } from './units/units.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         TasksModule,
         InspectionsModule,
         AttachmentsModule,
+        ReportsModule.forRoot(config),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

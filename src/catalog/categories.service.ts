@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { rethrowUnique } from '../database/pg-errors.js';
@@ -64,8 +64,8 @@ export class CategoriesService {
   }
 
   /** A category referenced by a new record: must exist and be active, else 400 naming `field`. */
-  async getActive(id: string, field: string): Promise<Category> {
-    const c = await this.categories.findOneBy({ id });
+  async getActive(id: string, field: string, em?: EntityManager): Promise<Category> {
+    const c = await (em ? em.getRepository(Category) : this.categories).findOneBy({ id });
     if (!c?.active) throw invalidField(field, '问题类别不存在或已停用', 'categoryExists');
     return c;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { rethrowUnique } from '../database/pg-errors.js';
@@ -36,8 +36,8 @@ export class SitesService {
   }
 
   /** A site referenced by a new record: must exist and be active, else 400 naming `field`. */
-  async getActive(id: string, field: string): Promise<Site> {
-    const s = await this.sites.findOneBy({ id });
+  async getActive(id: string, field: string, em?: EntityManager): Promise<Site> {
+    const s = await (em ? em.getRepository(Site) : this.sites).findOneBy({ id });
     if (!s?.active) throw invalidField(field, '点位不存在或已停用', 'siteExists');
     return s;
   }

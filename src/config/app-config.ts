@@ -27,6 +27,15 @@ export interface AppConfig {
     bootstrapAdmin?: { username: string; password: string };
   };
   storage: { root: string; uploadMaxBytes: number };
+  jobs: {
+    outboxPollMs: number;
+    webhookMaxAttempts: number;
+    webhookBackoffMs: number;
+    webhookTimeoutMs: number;
+    stalledIntervalMs: number;
+    deadlineScanCron: string;
+    overdueSummaryCron: string;
+  };
   configDir: string;
 }
 
@@ -101,6 +110,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     storage: { root: parsed.STORAGE_ROOT, uploadMaxBytes: parsed.UPLOAD_MAX_BYTES },
     configDir: parsed.CONFIG_DIR,
+    jobs: {
+      outboxPollMs: parsed.OUTBOX_POLL_MS,
+      webhookMaxAttempts: parsed.WEBHOOK_MAX_ATTEMPTS,
+      webhookBackoffMs: parsed.WEBHOOK_BACKOFF_MS,
+      webhookTimeoutMs: parsed.WEBHOOK_TIMEOUT_MS,
+      stalledIntervalMs: parsed.JOB_STALLED_INTERVAL_MS,
+      deadlineScanCron: parsed.DEADLINE_SCAN_CRON,
+      overdueSummaryCron: parsed.OVERDUE_SUMMARY_CRON,
+    },
   };
 }
 

@@ -143,4 +143,41 @@ export class EnvSchema {
   @Transform(toBool)
   @IsBoolean()
   SWAGGER_ENABLED = true;
+
+  /** How often a worker moves outbox rows to the queues. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  OUTBOX_POLL_MS = 500;
+
+  /** Tries of one webhook delivery before it is dead-lettered; backoff doubles from WEBHOOK_BACKOFF_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  WEBHOOK_MAX_ATTEMPTS = 6;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  WEBHOOK_BACKOFF_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 10000;
+
+  /** How long a job may go without its lock renewed before bull hands it to another worker. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  JOB_STALLED_INTERVAL_MS = 30000;
+
+  /** Cron (Asia/Shanghai) of the deadline scan: reminders and the move to 督办 / 通报. */
+  @IsString()
+  DEADLINE_SCAN_CRON = '* * * * *';
+
+  /** Cron (Asia/Shanghai) of the daily overdue summary to the office. */
+  @IsString()
+  OVERDUE_SUMMARY_CRON = '0 8 * * *';
 }

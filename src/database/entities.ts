@@ -4,6 +4,8 @@ import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Category } from '../catalog/category.entity.js';
 import { Site } from '../catalog/site.entity.js';
 import { Inspection } from '../inspections/inspection.entity.js';
+import { BulletinIssue } from '../reports/bulletin/bulletin.entity.js';
+import { WeeklyDigest } from '../reports/digest/weekly-digest.entity.js';
 import { TaskEvent } from '../tasks/task-event.entity.js';
 import { RectificationTask } from '../tasks/task.entity.js';
 import { Unit } from '../units/unit.entity.js';
@@ -21,4 +23,6 @@ export const ENTITIES = [
   RectificationTask,
   TaskEvent,
   Attachment,
+  BulletinIssue,
+  WeeklyDigest,
 ];

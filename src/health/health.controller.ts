@@ -9,6 +9,7 @@ import {
 } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { Public } from '../common/auth/principal.js';
+import { JobsStatsService } from '../jobs/jobs-stats.service.js';
 import { REDIS } from '../redis/redis.module.js';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -23,6 +24,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly jobs: JobsStatsService,
   ) {}
 
   /** The process is up. Depends on nothing, so a database outage never restarts the pods. */
@@ -33,7 +35,10 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Postgres and Redis both answer; 503 otherwise, with which one failed. */
+  /**
+   * Postgres and Redis both answer; 503 otherwise, with which one failed. The details also show
+   * the outbox backlog and queue depths (informational: a backlog alone does not fail readiness).
+   */
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOkResponse({ description: 'Ready to serve' })
@@ -48,6 +53,14 @@ export class HealthController {
             const pong = await this.redis.ping();
             if (pong !== 'PONG') throw new Error(`unexpected reply ${pong}`);
           })
+          .withTimeout(CHECK_TIMEOUT_MS),
+      () =>
+        this.indicators
+          .check('jobs')
+          .attempt(async () => ({
+            outbox: await this.jobs.outbox(),
+            queues: await this.jobs.queues(),
+          }))
           .withTimeout(CHECK_TIMEOUT_MS),
     ]);
   }

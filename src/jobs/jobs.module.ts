@@ -2,42 +2,87 @@ import { BullModule, InjectQueue } from '@nestjs/bull';
 import { Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { JobsAdminController } from './jobs-admin.controller.js';
+import { JobsStatsService } from './jobs-stats.service.js';
 import { MaintenanceProcessor } from './maintenance.processor.js';
-import { MAINTENANCE_QUEUE } from './queues.js';
+import { NotificationsProcessor } from './notifications.processor.js';
+import { OutboxRelay } from './outbox-relay.service.js';
+import {
+  ALL_QUEUES,
+  MAINTENANCE_QUEUE,
+  NOTIFICATIONS_QUEUE,
+  SCHEDULES_QUEUE,
+  WEBHOOKS_QUEUE,
+} from './queues.js';
+import { SchedulesProcessor } from './schedules.processor.js';
+import { WebhooksProcessor } from './webhooks.processor.js';
 
 /**
- * bull on the shared Redis. Every process can enqueue; only `worker` and `all` processes
- * register processors and schedules, so API processes never run jobs.
+ * bull on the shared Redis. Every process can enqueue; only `worker` and `all` processes run the
+ * outbox relay, the processors and the schedules, so API processes never run jobs and the API
+ * never waits on Redis (it writes outbox rows in Postgres).
  */
 @Module({})
 export class JobsModule implements OnModuleInit {
   private readonly logger = new Logger('Jobs');
+  private readonly queues: Queue[];
 
-  constructor(@InjectQueue(MAINTENANCE_QUEUE) private readonly maintenance: Queue) {}
-
-  /**
-   * A queue emits 'error' when Redis is unreachable; with no listener Node would throw it and
-   * end the process. Redis being down is an expected state (readiness reports it), so log it.
-   */
-  onModuleInit(): void {
-    for (const queue of [this.maintenance]) {
-      queue.on('error', (e: Error) => this.logger.warn(`queue ${queue.name}: ${e.message}`));
-    }
+  constructor(
+    @InjectQueue(MAINTENANCE_QUEUE) maintenance: Queue,
+    @InjectQueue(NOTIFICATIONS_QUEUE) notifications: Queue,
+    @InjectQueue(WEBHOOKS_QUEUE) webhooks: Queue,
+    @InjectQueue(SCHEDULES_QUEUE) schedules: Queue,
+  ) {
+    this.queues = [maintenance, notifications, webhooks, schedules];
   }
 
   static forRoot(config: AppConfig): DynamicModule {
     const runsJobs = config.role !== 'api';
     return {
       module: JobsModule,
+      global: true,
       imports: [
         BullModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => ({ url: c.redis.url, prefix: `${c.redis.prefix}:bull` }),
+          useFactory: (c: AppConfig) => ({
+            url: c.redis.url,
+            prefix: `${c.redis.prefix}:bull`,
+            settings: {
+              // A worker that dies mid-job loses its lock after this long; the job then runs again.
+              lockDuration: c.jobs.stalledIntervalMs,
+              stalledInterval: c.jobs.stalledIntervalMs,
+              maxStalledCount: 3,
+            },
+          }),
         }),
-        BullModule.registerQueue({ name: MAINTENANCE_QUEUE }),
+        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+        NotificationsModule,
       ],
-      providers: runsJobs ? [MaintenanceProcessor] : [],
-      exports: [BullModule],
+      controllers: [JobsAdminController],
+      providers: [
+        JobsStatsService,
+        ...(runsJobs
+          ? [
+              MaintenanceProcessor,
+              NotificationsProcessor,
+              WebhooksProcessor,
+              SchedulesProcessor,
+              OutboxRelay,
+            ]
+          : []),
+      ],
+      exports: [BullModule, JobsStatsService],
     };
+  }
+
+  /**
+   * A queue emits 'error' when Redis is unreachable; with no listener Node would throw it and
+   * end the process. Redis being down is an expected state (readiness reports it), so log it.
+   */
+  onModuleInit(): void {
+    for (const queue of this.queues) {
+      queue.on('error', (e: Error) => this.logger.warn(`queue ${queue.name}: ${e.message}`));
+    }
   }
 }

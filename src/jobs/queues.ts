@@ -1,6 +1,28 @@
 /** Names of the bull queues. Queue code stays in src/jobs so that the queue library can change in one place. */
 export const MAINTENANCE_QUEUE = 'maintenance';
+/** Outbox rows become jobs here: notifications and webhook deliveries are decided and recorded. */
+export const NOTIFICATIONS_QUEUE = 'notifications';
+/** One job per webhook delivery, retried with exponential backoff, dead-lettered after N tries. */
+export const WEBHOOKS_QUEUE = 'webhooks';
+/** Repeatable jobs: the deadline scan and the daily overdue summary. */
+export const SCHEDULES_QUEUE = 'schedules';
+
+export const ALL_QUEUES = [
+  MAINTENANCE_QUEUE,
+  NOTIFICATIONS_QUEUE,
+  WEBHOOKS_QUEUE,
+  SCHEDULES_QUEUE,
+] as const;
 
 export const MaintenanceJob = {
   PURGE_REFRESH_TOKENS: 'purge-refresh-tokens',
+} as const;
+
+export const ScheduleJob = {
+  DEADLINE_SCAN: 'deadline-scan',
+  OVERDUE_SUMMARY: 'overdue-summary',
+} as const;
+
+export const WebhookJob = {
+  DELIVER: 'deliver',
 } as const;

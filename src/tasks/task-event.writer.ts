@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
+import { OutboxTopic, writeOutbox } from '../jobs/outbox.js';
 import type { TaskStatus } from './task-lifecycle.js';
 
 export interface EventInput {
@@ -40,6 +41,8 @@ export class TaskEventWriter {
         photoIds,
       ],
     )) as { id: string }[];
+    // Every event leaves through the outbox: the notifications worker decides who hears of it.
+    await writeOutbox(em, OutboxTopic.TASK_EVENT, { eventId: row.id, taskId: e.taskId });
     if (photoIds.length && e.photos) {
       await em.query(
         `INSERT INTO task_attachments (task_id, attachment_id, role, event_id)

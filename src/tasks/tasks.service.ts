@@ -84,8 +84,8 @@ export class TasksService {
     }
     if (!dto.siteId && !dto.address)
       throw invalidField('address', '请选择点位或填写地址', 'siteOrAddress');
-    const category = await this.categories.getActive(dto.categoryId, 'categoryId');
-    const site = dto.siteId ? await this.sites.getActive(dto.siteId, 'siteId') : null;
+    const category = await this.categories.getActive(dto.categoryId, 'categoryId', em);
+    const site = dto.siteId ? await this.sites.getActive(dto.siteId, 'siteId', em) : null;
     if (inspectionId) {
       const found = (await em.query('SELECT 1 FROM inspections WHERE id = $1', [
         inspectionId,
@@ -95,7 +95,7 @@ export class TasksService {
     const photoIds = dto.beforePhotoIds ?? [];
     await this.attachments.assertUsable(em, photoIds, principal, photoField);
     const unitId = dto.unitId
-      ? (await this.units.getActive(dto.unitId, 'unitId')).id
+      ? (await this.units.getActive(dto.unitId, 'unitId', em)).id
       : (site?.defaultUnitId ?? null);
     const now = this.clock.now();
     let deadline: Date | null = null;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { rethrowUnique } from '../database/pg-errors.js';
@@ -31,8 +31,10 @@ export class UnitsService {
   }
 
   /** A unit referenced by another record: must exist and be active, else 400 naming `field`. */
-  async getActive(id: string, field: string): Promise<Unit> {
-    const unit = await this.findById(id);
+  async getActive(id: string, field: string, em?: EntityManager): Promise<Unit> {
+    // Inside a transaction, read on its connection: a second connection per transaction
+    // deadlocks the pool once every connection is held by a transaction waiting for another.
+    const unit = await (em ? em.getRepository(Unit) : this.units).findOneBy({ id });
     if (!unit?.active) throw invalidField(field, '单位不存在或已停用', 'unitExists');
     return unit;
   }

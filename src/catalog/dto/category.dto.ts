@@ -6,6 +6,7 @@ import {
   IsInt,
   IsNotEmpty,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -66,6 +67,7 @@ export class CreateCategoryDto {
   measureWord: string;
 
   @ApiProperty({ type: DeadlineRuleDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => DeadlineRuleDto)
   deadlineRule: DeadlineRuleDto;

@@ -86,7 +86,26 @@ function fromHttpException(e: HttpException): Mapped {
   return { status, code, detail: message, extra: checks };
 }
 
+/**
+ * Postgres refuses some values a client can send that no validator anticipates (a NUL character,
+ * a malformed value inside an opaque cursor): SQLSTATE class 22, "data exception". Such a value
+ * came from the request, so the answer is a 400, not a 500.
+ */
+function fromDataException(e: unknown): Mapped | undefined {
+  const driver = (e as { name?: string; driverError?: { code?: unknown } }).driverError;
+  if ((e as { name?: string }).name !== 'QueryFailedError' || typeof driver?.code !== 'string')
+    return undefined;
+  if (!driver.code.startsWith('22')) return undefined;
+  return {
+    status: 400,
+    code: CommonErrorCode.INVALID_VALUE,
+    detail: '请求中包含无法处理的值（如空字符 NUL、格式错误的游标或超出范围的数值）',
+  };
+}
+
 export function mapError(exception: unknown): Mapped | undefined {
+  const dataException = fromDataException(exception);
+  if (dataException) return dataException;
   if (exception instanceof DomainError) {
     const { errors, ...extra } = exception.details ?? {};
     return {

@@ -1,0 +1,51 @@
+import type pg from 'pg';
+import type { HttpResult } from './load.js';
+import type { PgbenchResult } from './pgbench.js';
+import type { Server } from './processes.js';
+
+/** What every scenario gets: the running servers, credentials, ids and the run's settings. */
+export interface BenchContext {
+  /** The bench database. */
+  url: string;
+  db: pg.Client;
+  api: Server;
+  plain: Server;
+  connections: number;
+  seconds: number;
+  year: number;
+  tokens: { admin: string; inspector: string; unit: string };
+  ids: {
+    /** Unit B01, its user, the on-site category without photo (BC060) and a site of B01. */
+    unit: string;
+    unitUser: string;
+    inspector: string;
+    category: string;
+    site: string;
+  };
+  log: (line: string) => void;
+}
+
+export interface Measurement {
+  label: string;
+  connections: number;
+  http?: HttpResult;
+  raw?: PgbenchResult;
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  measurements: Measurement[];
+  /** HTTP over raw: throughput share (higher is better) or latency multiple (lower is better). */
+  ratio?: { value: number; meaning: string };
+  skipped?: string;
+  notes: string[];
+}
+
+export const bearer = (token: string): Record<string, string> => ({
+  authorization: `Bearer ${token}`,
+  'content-type': 'application/json',
+});
+
+export const fmt = (n: number | undefined, digits = 1): string =>
+  n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits);

@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { shanghaiYear } from '../src/tasks/task-numbering.js';
+import { bearer, fmt, type BenchContext, type ScenarioResult } from './context.js';
+import { killStarted, memoryOf, startNode, stop, type Server } from './processes.js';
+import { judgeGoals, machine, markdown, type RunReport } from './report.js';
+import { digest, submitCheck } from './scenarios-loop.js';
+import { createTask, frameworkCost, listTasks } from './scenarios.js';
+import { BENCH_PASSWORD, createMigratedDatabase, dropDatabase, seed } from './seed.js';
+
+/**
+ * `npm run bench [-- --tasks N --seconds S --connections C --keep --only a,b --log-level L]`
+ *
+ * Makes a fresh database `bench_<timestamp>`, migrates and seeds it, starts the built service
+ * (APP_ROLE=api) and a bare node:http server on loopback ports, runs the scenarios side by side
+ * with their raw anchors (pgbench), writes bench/results/<timestamp>.json and latest.md, then
+ * stops everything and drops the database (unless --keep). Bounded by a watchdog.
+ */
+
+const { values: args } = parseArgs({
+  options: {
+    tasks: { type: 'string', default: '1000000' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    keep: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'log-level': { type: 'string', default: 'info' },
+    'max-minutes': { type: 'string', default: '40' },
+    /** Server pool size; default 2 × connections (see README: a create holds two connections). */
+    pool: { type: 'string' },
+  },
+});
+const tasks = Number(args.tasks);
+const seconds = Number(args.seconds);
+const connections = Number(args.connections);
+if (![tasks, seconds, connections].every((n) => Number.isInteger(n) && n > 0))
+  throw new Error('--tasks, --seconds and --connections take positive integers');
+const only = args.only?.split(',');
+const poolSize = Math.min(200, Number(args.pool ?? 2 * connections));
+
+const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgres://postgres@localhost:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const started = new Date();
+const stamp = started.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+const dbName = `bench_${stamp.replace('-', '_')}`;
+const redisPrefix = `bench:${stamp}`;
+const log = (line: string): void => console.log(line);
+
+async function login(base: string, username: string): Promise<string> {
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: BENCH_PASSWORD }),
+  });
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { accessToken: string }).accessToken;
+}
+
+async function clearRedis(): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const servers: Server[] = [];
+  const storage = mkdtempSync(join(tmpdir(), 'cc-bench-storage-'));
+  let db: pg.Client | undefined;
+  try {
+    log(
+      `bench: database ${dbName}, ${tasks.toLocaleString('en')} tasks, ${connections} connections, ${seconds} s per measurement`,
+    );
+    const url = await createMigratedDatabase(ADMIN_URL, dbName);
+    const seedStarted = Date.now();
+    log('seeding:');
+    const counts = await seed(url, tasks, log);
+    const seedSeconds = (Date.now() - seedStarted) / 1000;
+    log(`seeded in ${fmt(seedSeconds)} s`);
+
+    const api = await startNode(
+      'api',
+      'dist/bench/serve-api.js',
+      {
+        NODE_ENV: 'production',
+        APP_ROLE: 'api',
+        LOG_LEVEL: args['log-level'],
+        DATABASE_URL: url,
+        DATABASE_CREATE_IF_MISSING: 'false',
+        MIGRATIONS_RUN_ON_START: 'false',
+        SEED_CATALOG_ON_START: 'false',
+        REDIS_URL,
+        REDIS_PREFIX: redisPrefix,
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        JWT_ACCESS_TTL_SECONDS: '7200',
+        DATABASE_POOL_SIZE: String(poolSize),
+        STORAGE_ROOT: storage,
+      },
+      '/health/ready',
+    );
+    servers.push(api);
+    const plain = await startNode('node:http', 'dist/bench/plain-server.js', {}, '/health');
+    servers.push(plain);
+
+    db = new pg.Client({ connectionString: url, options: '-c timezone=UTC' });
+    await db.connect();
+    const {
+      rows: [ids],
+    } = await db.query(`
+      SELECT u.id AS unit, uu.id AS "unitUser", i.id AS inspector, c.id AS category,
+             (SELECT s.id FROM sites s WHERE s.default_unit_id = u.id ORDER BY s.name LIMIT 1) AS site,
+             version() AS postgres
+        FROM units u JOIN users uu ON uu.unit_id = u.id, users i, categories c
+       WHERE u.code = 'B01' AND i.username = 'bench-inspector-1' AND c.code = 'BC060'`);
+    const {
+      rows: [{ exists: outbox }],
+    } = await db.query(`SELECT to_regclass('public.outbox') IS NOT NULL AS exists`);
+    const ctx: BenchContext = {
+      url,
+      db,
+      api,
+      plain,
+      connections,
+      seconds,
+      year: shanghaiYear(new Date()),
+      tokens: {
+        admin: await login(api.base, 'bench-admin'),
+        inspector: await login(api.base, 'bench-inspector-1'),
+        unit: await login(api.base, 'bench-unit-01'),
+      },
+      ids,
+      log,
+    };
+    // Sanity: the service answers the bench user as expected before anything is measured.
+    const me = await fetch(`${api.base}/api/v1/me`, { headers: bearer(ctx.tokens.unit) });
+    if (me.status !== 200) throw new Error(`GET /me: ${me.status}`);
+
+    const plan: [string, () => Promise<ScenarioResult>][] = [
+      ['framework', () => frameworkCost(ctx)],
+      ['create', () => createTask(ctx, outbox)],
+      ['list', () => listTasks(ctx)],
+      ['submit-check', () => submitCheck(ctx, outbox)],
+      ['digest', () => digest(ctx)],
+    ];
+    const scenarios: ScenarioResult[] = [];
+    const host = machine(String(ids.postgres).split(' on ')[0]);
+    for (const [id, run] of plan) {
+      if (only && !only.includes(id)) continue;
+      log(`scenario ${id} …`);
+      const result = await run();
+      scenarios.push(result);
+      for (const m of result.measurements)
+        log(
+          `  ${m.label}: HTTP ${fmt(m.http?.rps, 0)}/s p50 ${fmt(m.http?.p50)} p99 ${fmt(m.http?.p99)} ms cpu ${fmt(m.http?.cpuPercent, 0)}% | raw ${fmt(m.raw?.tps, 0)}/s p50 ${fmt(m.raw?.p50)} p99 ${fmt(m.raw?.p99)} ms`,
+        );
+      if (result.ratio) log(`  ratio ${fmt(result.ratio.value, 2)}: ${result.ratio.meaning}`);
+      if (result.skipped) log(`  skipped: ${result.skipped}`);
+    }
+    const peakRssMb = memoryOf(api.child.pid as number).peakMb;
+    const report: RunReport = {
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: { ...host, loadAfter: loadavg()[0] },
+      settings: { tasks, connections, seconds, logLevel: args['log-level'], poolSize },
+      seed: { seconds: seedSeconds, counts },
+      scenarios,
+      server: { peakRssMb },
+      goals: judgeGoals(scenarios, peakRssMb),
+    };
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync(`bench/results/${stamp}.json`, `${JSON.stringify(report, null, 2)}\n`);
+    const md = markdown(report);
+    writeFileSync('bench/results/latest.md', md);
+    log('');
+    log(md);
+    log(`written: bench/results/${stamp}.json, bench/results/latest.md`);
+  } finally {
+    await db?.end();
+    for (const s of servers) await stop(s);
+    await clearRedis().catch((e: unknown) => console.error('redis cleanup:', e));
+    rmSync(storage, { recursive: true, force: true });
+    if (args.keep) log(`kept database ${dbName}`);
+    else await dropDatabase(ADMIN_URL, dbName);
+  }
+}
+
+const watchdog = setTimeout(
+  () => {
+    console.error(`bench: over ${args['max-minutes']} minutes, stopping`);
+    killStarted();
+    process.exit(2);
+  },
+  Number(args['max-minutes']) * 60_000,
+);
+watchdog.unref();
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error('bench failed:', e instanceof Error ? (e.stack ?? e.message) : e);
+    killStarted();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,215 @@
+import type { RequestSpec } from 'autocannon';
+import { bearer, type BenchContext, type ScenarioResult } from './context.js';
+import { hammer } from './load.js';
+import { pgbench } from './pgbench.js';
+
+/** Tasks to submit and check: far more than a run can use, so the pool never runs dry. */
+const POOL = 30_000;
+
+/**
+ * Adds `n` assigned tasks of the bench unit (category BC060: on-site check, no after-photo) with
+ * their create events, numbered on from the year's counter. Returns their ids.
+ */
+async function assignedPool(ctx: BenchContext, n: number): Promise<string[]> {
+  const { db, ids, year } = ctx;
+  await db.query('BEGIN');
+  try {
+    const { rows } = await db.query<{ id: string }>(
+      `WITH c AS (
+         UPDATE task_number_counters SET last_value = last_value + $6 WHERE year = $1 RETURNING last_value - $6 AS first
+       )
+       INSERT INTO tasks (number, category_id, site_id, address, description, unit_id, status, assigned_at, deadline,
+                          created_by, created_at, updated_at)
+       SELECT 'ZG-' || $1 || '-' || lpad((c.first + g)::text, 6, '0'), $2, $3, '基准路1号', '待整改' || g, $4,
+              'assigned', now(), now() + interval '7 days', $5, now(), now()
+         FROM c, generate_series(1, $6::int) g
+       RETURNING id`,
+      [year, ids.category, ids.site, ids.unit, ids.inspector, n],
+    );
+    await db.query(
+      `INSERT INTO task_events (task_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role, data)
+       SELECT unnest($1::uuid[]), 'create', NULL, 'assigned', 'user', $2, '督导员1', 'inspector', '{}'`,
+      [rows.map((r) => r.id), ids.inspector],
+    );
+    await db.query('COMMIT');
+    return rows.map((r) => r.id);
+  } catch (e) {
+    await db.query('ROLLBACK');
+    throw e;
+  }
+}
+
+/** Submit then check (pass), the writes the service makes for each, as one pgbench script. */
+function submitCheckScript(ctx: BenchContext, outbox: boolean): string {
+  const { unitUser, inspector } = ctx.ids;
+  const box = outbox
+    ? `INSERT INTO outbox (topic, payload) VALUES ('task-event', jsonb_build_object('eventId', :eid::text, 'taskId', :tid::text));`
+    : '';
+  return `SELECT task_id AS tid FROM bench_submit_pool WHERE n = (SELECT nextval('bench_submit_seq')) \\gset
+BEGIN;
+SELECT t.id, t.status, t.version, EXISTS (SELECT 1 FROM extension_requests x WHERE x.task_id = t.id AND x.status = 'pending') AS ext, EXISTS (SELECT 1 FROM task_disputes d WHERE d.task_id = t.id AND d.status = 'pending') AS dis FROM tasks t WHERE t.id = :tid FOR UPDATE OF t;
+SELECT coalesce(max(round), 0) + 1 AS round FROM task_submissions WHERE task_id = :tid \\gset
+UPDATE tasks SET status = 'submitted', version = version + 1, updated_at = now() WHERE id = :tid;
+INSERT INTO task_events (task_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role, note, data, attachment_ids) VALUES (:tid, 'submit', 'assigned', 'submitted', 'user', '${unitUser}', '联络员', 'unit', '已整改', jsonb_build_object('round', :round::int, 'policy', 'on_site'), '{}') RETURNING id AS eid \\gset
+${box}
+INSERT INTO task_submissions (task_id, round, description, event_id, created_at) VALUES (:tid, :round, '已整改', :eid, now());
+UPDATE extension_requests SET status = 'refused' WHERE task_id = :tid AND status = 'pending';
+UPDATE task_disputes SET status = 'rejected' WHERE task_id = :tid AND status = 'pending';
+COMMIT;
+BEGIN;
+SELECT t.id, t.status, t.version FROM tasks t WHERE t.id = :tid FOR UPDATE OF t;
+SELECT id AS sid, created_at FROM task_submissions WHERE task_id = :tid ORDER BY round DESC LIMIT 1 \\gset
+UPDATE tasks SET status = 'closed', closed_at = now(), closed_on_time = true, closed_unverified = false, version = version + 1, updated_at = now() WHERE id = :tid;
+INSERT INTO task_events (task_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role, note, data, attachment_ids) VALUES (:tid, 'check_pass', 'submitted', 'closed', 'user', '${inspector}', '督导员1', 'inspector', NULL, jsonb_build_object('result', 'pass'), '{}') RETURNING id AS eid \\gset
+${box}
+INSERT INTO task_checks (task_id, submission_id, result, note, event_id, created_at) VALUES (:tid, :sid, 'pass', NULL, :eid, now());
+UPDATE extension_requests SET status = 'refused' WHERE task_id = :tid AND status = 'pending';
+UPDATE task_disputes SET status = 'rejected' WHERE task_id = :tid AND status = 'pending';
+COMMIT;
+`;
+}
+
+/** (3) The unit submits, the inspector checks (pass): pairs of transitions per second. */
+export async function submitCheck(ctx: BenchContext, outbox: boolean): Promise<ScenarioResult> {
+  const httpPool = await assignedPool(ctx, POOL);
+  const unit = bearer(ctx.tokens.unit);
+  const inspector = bearer(ctx.tokens.inspector);
+  const requests: RequestSpec[] = [
+    {
+      method: 'POST',
+      setupRequest: (req, context) => {
+        const id = httpPool.pop() ?? '00000000-0000-4000-8000-000000000000';
+        context.id = id;
+        return {
+          ...req,
+          path: `/api/v1/tasks/${id}/submissions`,
+          headers: unit,
+          body: JSON.stringify({ version: 1, description: '已整改' }),
+        };
+      },
+    },
+    {
+      method: 'POST',
+      setupRequest: (req, context) => ({
+        ...req,
+        path: `/api/v1/tasks/${String(context.id)}/checks`,
+        headers: inspector,
+        body: JSON.stringify({ version: 2, result: 'pass' }),
+      }),
+    },
+  ];
+  const load = {
+    base: ctx.api.base,
+    pid: ctx.api.child.pid as number,
+    connections: ctx.connections,
+    requests,
+  };
+  await hammer({ ...load, seconds: 2 });
+  const http = await hammer({ ...load, seconds: ctx.seconds });
+
+  const rawPool = await assignedPool(ctx, POOL);
+  await ctx.db.query(
+    `CREATE TABLE bench_submit_pool (n bigint PRIMARY KEY, task_id uuid NOT NULL)`,
+  );
+  await ctx.db.query(`CREATE SEQUENCE bench_submit_seq`);
+  await ctx.db.query(
+    `INSERT INTO bench_submit_pool SELECT row_number() OVER (), id FROM unnest($1::uuid[]) id`,
+    [rawPool],
+  );
+  await ctx.db.query('ANALYZE bench_submit_pool');
+  const script = { name: 'submit-check', sql: submitCheckScript(ctx, outbox) };
+  await pgbench({ url: ctx.url, scripts: [script], clients: ctx.connections, seconds: 2 });
+  const raw = await pgbench({
+    url: ctx.url,
+    scripts: [script],
+    clients: ctx.connections,
+    seconds: ctx.seconds,
+  });
+  const pairs = { ...http, rps: http.rps / 2 };
+  return {
+    id: 'submit-check',
+    title: 'Submit → check (pass): pairs per second vs their writes in pgbench',
+    measurements: [{ label: 'submit + check', connections: ctx.connections, http: pairs, raw }],
+    ratio: { value: pairs.rps / raw.tps, meaning: 'HTTP pairs/s ÷ pgbench pairs/s' },
+    notes: [
+      'HTTP: one connection submits as the unit, then checks as an inspector; latencies are per request. pgbench: the lock, the version read, the writes and the lapse of pending requests of both transitions; the service also re-reads the task and its category and answers the detail (about 6 more queries per transition).',
+    ],
+  };
+}
+
+/** The Monday (Asia/Shanghai) of the last full week, and its Sunday. */
+export function lastFullWeek(now = new Date()): { from: string; to: string } {
+  const shanghai = new Date(now.getTime() + 8 * 3_600_000);
+  const dow = (shanghai.getUTCDay() + 6) % 7; // Monday = 0
+  const monday = new Date(
+    Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth(), shanghai.getUTCDate() - dow - 7),
+  );
+  const sunday = new Date(monday.getTime() + 6 * 86_400_000);
+  return { from: monday.toISOString().slice(0, 10), to: sunday.toISOString().slice(0, 10) };
+}
+
+/**
+ * The raw anchor of the digest: per unit and per category, one pass over the tasks that the
+ * week touches (received, closed, on time, open overdue, median hours to close, reworked).
+ */
+function digestSql(from: string, to: string): string {
+  const period = `SELECT (date '${from}' - interval '8 hours')::timestamptz AS s, (date '${to}' + interval '16 hours')::timestamptz AS e`;
+  const figures = (key: string, join: string) => `WITH p AS (${period})
+SELECT ${key}, count(*) FILTER (WHERE t.assigned_at >= p.s AND t.assigned_at < p.e) AS received,
+       count(*) FILTER (WHERE t.closed_at >= p.s AND t.closed_at < p.e) AS closed,
+       count(*) FILTER (WHERE t.closed_at >= p.s AND t.closed_at < p.e AND t.closed_on_time) AS on_time,
+       count(*) FILTER (WHERE t.status = 'assigned' AND t.deadline < p.e) AS open_overdue,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.closed_at - t.assigned_at) / 3600)
+         FILTER (WHERE t.closed_at >= p.s AND t.closed_at < p.e) AS median_hours,
+       count(*) FILTER (WHERE t.rework_count > 0 AND t.closed_at >= p.s AND t.closed_at < p.e) AS reworked
+  FROM p, tasks t ${join}
+ WHERE (t.assigned_at >= p.s AND t.assigned_at < p.e) OR (t.closed_at >= p.s AND t.closed_at < p.e)
+    OR (t.status = 'assigned' AND t.deadline < p.e)
+ GROUP BY ${key};
+`;
+  return (
+    figures('u.id, u.name', 'JOIN units u ON u.id = t.unit_id') +
+    figures('c.id, c.name', 'JOIN categories c ON c.id = t.category_id')
+  );
+}
+
+/** (5) The weekly digest over the full data set vs its raw aggregate SQL. */
+export async function digest(ctx: BenchContext): Promise<ScenarioResult> {
+  const title = 'Weekly digest (GET /reports/digest) vs the raw aggregate SQL';
+  const { from, to } = lastFullWeek();
+  const path = `/api/v1/reports/digest?from=${from}&to=${to}`;
+  const headers = bearer(ctx.tokens.admin);
+  const probe = await fetch(`${ctx.api.base}${path}`, { headers });
+  const sql = { name: 'digest', sql: digestSql(from, to) };
+  const seconds = Math.max(5, Math.ceil(ctx.seconds / 2));
+  const raw = await pgbench({ url: ctx.url, scripts: [sql], clients: 1, seconds });
+  if (probe.status !== 200) {
+    return {
+      id: 'digest',
+      title,
+      measurements: [{ label: 'digest SQL only', connections: 1, raw }],
+      skipped: probe
+        ? `GET ${path} answered ${probe.status}`
+        : 'the service has no GET /api/v1/reports/digest yet',
+      notes: [],
+    };
+  }
+  const http = await hammer({
+    base: ctx.api.base,
+    pid: ctx.api.child.pid as number,
+    connections: 1,
+    seconds: seconds * 4,
+    amount: 10,
+    path,
+    headers,
+  });
+  return {
+    id: 'digest',
+    title,
+    measurements: [{ label: `digest ${from}…${to}`, connections: 1, http, raw }],
+    ratio: { value: http.p50 / raw.p50, meaning: 'HTTP p50 ÷ SQL p50' },
+    notes: [
+      `HTTP: 10 requests, one at a time (max is the slowest). SQL: two aggregates (per unit, per category) over the tasks the week touches, written for this bench; the service's own queries may do more (ranking, 督办/通报 counts).`,
+    ],
+  };
+}

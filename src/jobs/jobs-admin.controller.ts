@@ -1,0 +1,92 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { Queue } from 'bull';
+import { Roles } from '../common/auth/principal.js';
+import { ApiProblems } from '../common/http/api-problems.js';
+import { ParseId } from '../common/http/parse-id.pipe.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { DeliveryListDto, ListDeliveriesQuery } from '../notifications/dto/notification.dto.js';
+import { WebhooksService } from '../notifications/webhooks.service.js';
+import { JobsStatsService } from './jobs-stats.service.js';
+import { webhookJobOptions } from './notifications.processor.js';
+import { WEBHOOKS_QUEUE, WebhookJob } from './queues.js';
+
+class OutboxBacklogDto {
+  @ApiProperty() pending: number;
+  @ApiProperty({ nullable: true, type: Number }) oldestSeconds: number | null;
+}
+
+class JobsOverviewDto {
+  @ApiProperty({ type: OutboxBacklogDto }) outbox: OutboxBacklogDto;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Per queue: waiting, active, completed, failed, delayed (null while Redis is unreachable)',
+  })
+  queues: Record<string, unknown>;
+  @ApiProperty() deadWebhookDeliveries: number;
+}
+
+/** Operations for the office: queue depth, failures, outbox backlog, failed webhooks. */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('admin')
+export class JobsAdminController {
+  constructor(
+    private readonly stats: JobsStatsService,
+    private readonly webhooks: WebhooksService,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly webhookQueue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('jobs')
+  @ApiOkResponse({ type: JobsOverviewDto })
+  @ApiProblems(401, 403)
+  async jobs(): Promise<JobsOverviewDto> {
+    const [outbox, queues, deadWebhookDeliveries] = await Promise.all([
+      this.stats.outbox(),
+      this.stats.queues(),
+      this.stats.deadWebhooks(),
+    ]);
+    return { outbox, queues, deadWebhookDeliveries };
+  }
+
+  @Get('webhook-deliveries')
+  @ApiOkResponse({ type: DeliveryListDto })
+  @ApiProblems(400, 401, 403)
+  async deliveries(@Query() q: ListDeliveriesQuery): Promise<DeliveryListDto> {
+    const rows = await this.webhooks.list(q.status, q.limit ?? 50);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        unitId: r.unit_id,
+        unitName: r.unit_name,
+        eventType: r.event_type,
+        status: r.status,
+        attempts: r.attempts,
+        lastStatus: r.last_status,
+        lastError: r.last_error,
+        createdAt: r.created_at.toISOString(),
+        deliveredAt: r.delivered_at?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  /** Send a dead delivery again (after the unit fixed its receiver). */
+  @Post('webhook-deliveries/:id/retry')
+  @HttpCode(202)
+  @ApiProblems(400, 401, 403, 404)
+  async retry(@Param('id', ParseId) id: string): Promise<void> {
+    const deliveryId = await this.webhooks.revive(id);
+    const options = webhookJobOptions(deliveryId, this.config);
+    // A fresh job id: the dead job may still be kept in the failed set under the old one.
+    await this.webhookQueue.add(
+      WebhookJob.DELIVER,
+      { deliveryId },
+      { ...options, jobId: `${options.jobId}:retry:${Date.now()}` },
+    );
+  }
+}

@@ -1,0 +1,135 @@
+import type { EntityManager } from 'typeorm';
+import { shanghaiDate } from '../shanghai-time.js';
+import type { ClosedTaskCount, InspectionFacts } from './bulletin-model.js';
+
+/**
+ * The facts a 快报 is written from, read with SQL aggregates for a period [start, end): a few
+ * rows per inspection and per unit × category, never the tasks themselves. Every ORDER BY is
+ * total, so the same period and data always give the same text.
+ */
+
+interface InspectionRow {
+  id: string;
+  kind: 'inspection' | 'meeting';
+  lead_persons: string[];
+  lead_rank: number;
+  date: string;
+  location: string;
+  activity: string;
+  accompanying: string[];
+  target: string | null;
+  focus: string | null;
+  requirements: unknown;
+  source: string;
+  units: string[];
+  sites: string[];
+  found: number;
+  rectified: number;
+}
+
+/**
+ * An inspection is dated by day (held_on), a period by instant. A day belongs to the period
+ * when it lies in [the day the period starts in, the day it ends in): an issue ending on
+ * Friday at 15:00 leaves Friday to the next issue, which starts at Friday 15:00 and so takes
+ * all of Friday. Consecutive issues thus share out the days with no gap and no overlap, and an
+ * inspection logged on Friday evening is not lost between them.
+ *
+ * problemsFound counts the tasks the inspection raised that were not cancelled (duplicates and
+ * mistakes are not problems); problemsRectified those of them closed before the period end, so
+ * regenerating the issue later reads the same.
+ */
+const INSPECTIONS_SQL = `
+  SELECT i.id, i.kind, i.lead_persons, i.lead_rank, to_char(i.held_on, 'YYYY-MM-DD') AS date,
+         i.location, i.activity, i.accompanying, i.target, i.focus, i.requirements, i.source,
+         coalesce((SELECT array_agg(u.name ORDER BY iu.position, u.name)
+                     FROM inspection_units iu JOIN units u ON u.id = iu.unit_id
+                    WHERE iu.inspection_id = i.id), '{}') AS units,
+         coalesce((SELECT array_agg(s.name ORDER BY isi.position, s.name)
+                     FROM inspection_sites isi JOIN sites s ON s.id = isi.site_id
+                    WHERE isi.inspection_id = i.id), '{}') AS sites,
+         tc.found, tc.rectified
+    FROM inspections i
+   CROSS JOIN LATERAL (
+         SELECT count(*)::int AS found,
+                count(*) FILTER (WHERE t.status = 'closed' AND t.closed_at < $3)::int AS rectified
+           FROM tasks t
+          WHERE t.inspection_id = i.id AND t.status <> 'cancelled') tc
+   WHERE i.held_on >= $1::date AND i.held_on < $2::date
+   ORDER BY i.lead_rank, i.held_on, i.id`;
+
+function requirementsOf(value: unknown): InspectionFacts['requirements'] {
+  if (!Array.isArray(value)) return [];
+  return value.map((item: unknown) => {
+    const r = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    return {
+      heading: typeof r.heading === 'string' ? r.heading : '',
+      body: typeof r.body === 'string' ? r.body : '',
+    };
+  });
+}
+
+export async function readInspectionFacts(
+  em: EntityManager,
+  start: Date,
+  end: Date,
+): Promise<InspectionFacts[]> {
+  const rows = (await em.query(INSPECTIONS_SQL, [
+    shanghaiDate(start),
+    shanghaiDate(end),
+    end,
+  ])) as InspectionRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    leadPersons: r.lead_persons,
+    leadRank: r.lead_rank,
+    date: r.date,
+    location: r.location,
+    activity: r.activity,
+    accompanying: r.accompanying,
+    participatingUnits: r.units,
+    sitesVisited: r.sites,
+    target: r.target ?? '',
+    focus: r.focus ?? '',
+    requirements: requirementsOf(r.requirements),
+    source: r.source,
+    problemsFound: r.found,
+    problemsRectified: r.rectified,
+  }));
+}
+
+/**
+ * Tasks closed (销号) in [start, end), per unit × category: the category's bulletin name when
+ * it has one, its measure word, the unit's sort order as its rank for ties.
+ */
+const CLOSED_SQL = `
+  SELECT u.name AS unit_name, u.sort_order AS unit_rank,
+         coalesce(nullif(btrim(c.bulletin_name), ''), c.name) AS category_name,
+         c.measure_word, count(*)::int AS count
+    FROM tasks t
+    JOIN units u ON u.id = t.unit_id
+    JOIN categories c ON c.id = t.category_id
+   WHERE t.status = 'closed' AND t.closed_at >= $1 AND t.closed_at < $2
+   GROUP BY u.name, u.sort_order, 3, c.measure_word
+   ORDER BY u.sort_order, u.name, 3, c.measure_word`;
+
+export async function readClosedTaskCounts(
+  em: EntityManager,
+  start: Date,
+  end: Date,
+): Promise<ClosedTaskCount[]> {
+  const rows = (await em.query(CLOSED_SQL, [start, end])) as {
+    unit_name: string;
+    unit_rank: number;
+    category_name: string;
+    measure_word: string;
+    count: number;
+  }[];
+  return rows.map((r) => ({
+    unitName: r.unit_name,
+    unitRank: r.unit_rank,
+    categoryName: r.category_name,
+    measureWord: r.measure_word,
+    count: r.count,
+  }));
+}

@@ -1,0 +1,113 @@
+import { DomainError } from '../../common/errors/domain-error.js';
+import { resolveBulletinPeriod, type PeriodInput } from './bulletin-period.js';
+
+// Sunday 2026-11-22 17:00 in Beijing.
+const now = new Date('2026-11-22T09:00:00Z');
+const iso = (p: { start: Date; end: Date }): [string, string] => [
+  p.start.toISOString(),
+  p.end.toISOString(),
+];
+
+describe('resolveBulletinPeriod', () => {
+  it.each<[string, PeriodInput, string | null, [string, string]]>([
+    [
+      'first issue: the 7 Shanghai days ending today, from midnight, to now',
+      {},
+      null,
+      ['2026-11-15T16:00:00.000Z', '2026-11-22T09:00:00.000Z'],
+    ],
+    [
+      'first issue ending at a midnight: the 7 days before it',
+      { periodEnd: '2026-11-15' },
+      null,
+      ['2026-11-08T16:00:00.000Z', '2026-11-15T16:00:00.000Z'],
+    ],
+    [
+      "next issue: from the last issue's end to now",
+      {},
+      '2026-11-20T07:00:00.000Z',
+      ['2026-11-20T07:00:00.000Z', '2026-11-22T09:00:00.000Z'],
+    ],
+    [
+      'days given are inclusive',
+      { periodStart: '2026-11-16', periodEnd: '2026-11-22' },
+      '2026-11-01T00:00:00.000Z',
+      ['2026-11-15T16:00:00.000Z', '2026-11-22T16:00:00.000Z'],
+    ],
+    [
+      'instants with an offset',
+      { periodStart: '2026-11-16T08:00:00+08:00', periodEnd: '2026-11-20T15:00:00+08:00' },
+      null,
+      ['2026-11-16T00:00:00.000Z', '2026-11-20T07:00:00.000Z'],
+    ],
+    [
+      'only the end given: the start follows the last issue',
+      { periodEnd: '2026-11-21' },
+      '2026-11-20T07:00:00.000Z',
+      ['2026-11-20T07:00:00.000Z', '2026-11-21T16:00:00.000Z'],
+    ],
+  ])('%s', (_name, input, lastEnd, expected) => {
+    expect(iso(resolveBulletinPeriod(input, lastEnd ? new Date(lastEnd) : null, now))).toEqual(
+      expected,
+    );
+  });
+
+  it.each<[string, PeriodInput, string | null, number, string, string | undefined]>([
+    ['a bad start', { periodStart: 'last monday' }, null, 400, 'VALIDATION_FAILED', 'periodStart'],
+    ['an impossible end', { periodEnd: '2026-02-30' }, null, 400, 'VALIDATION_FAILED', 'periodEnd'],
+    [
+      'an instant without offset',
+      { periodEnd: '2026-11-20T15:00' },
+      null,
+      400,
+      'VALIDATION_FAILED',
+      'periodEnd',
+    ],
+    [
+      'an end before the start',
+      { periodStart: '2026-11-20', periodEnd: '2026-11-19' },
+      null,
+      400,
+      'VALIDATION_FAILED',
+      'periodEnd',
+    ],
+    [
+      'a start after now',
+      { periodStart: '2026-11-23' },
+      null,
+      400,
+      'VALIDATION_FAILED',
+      'periodStart',
+    ],
+    [
+      'the last issue already reaches now',
+      {},
+      '2026-11-22T09:00:00.000Z',
+      422,
+      'INVALID_PERIOD',
+      undefined,
+    ],
+    [
+      'over a year',
+      { periodStart: '2025-01-01', periodEnd: '2026-11-01' },
+      null,
+      400,
+      'VALIDATION_FAILED',
+      'periodStart',
+    ],
+  ])('refuses %s', (_name, input, lastEnd, status, code, field) => {
+    let error: unknown;
+    try {
+      resolveBulletinPeriod(input, lastEnd ? new Date(lastEnd) : null, now);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DomainError);
+    const domain = error as DomainError;
+    expect({ status: domain.kind === 'invalid' ? 400 : 422, code: domain.code }).toEqual({
+      status,
+      code,
+    });
+    expect(domain.details?.errors?.[0]?.field).toBe(field);
+  });
+});

@@ -1,0 +1,259 @@
+import {
+  computeRates,
+  rankByIndex,
+  type RankCandidate,
+  type RankOutcome,
+} from './digest-figures.js';
+import type { DigestCounts, DigestRates } from './digest-model.js';
+
+function counts(overrides: Partial<DigestCounts>): DigestCounts {
+  return {
+    received: 0,
+    closed: 0,
+    closedOnTime: 0,
+    openOverdue: 0,
+    supervised: 0,
+    notified: 0,
+    medianHoursToClose: null,
+    due: 0,
+    dueOnHold: 0,
+    dueClosed: 0,
+    dueClosedOnTime: 0,
+    inHand: 0,
+    checks: 0,
+    failedChecks: 0,
+    extensionsGranted: 0,
+    ...overrides,
+  };
+}
+
+describe('computeRates', () => {
+  it.each<[string, Partial<DigestCounts>, DigestRates]>([
+    [
+      'everything due closed on time, no rework: 100',
+      { due: 10, dueClosed: 10, dueClosedOnTime: 10, checks: 10, inHand: 10 },
+      {
+        volume: 10,
+        onTimeClosureRate: 1,
+        closureRate: 1,
+        reworkRate: 0,
+        extensionRate: 0,
+        compositeIndex: 100,
+      },
+    ],
+    [
+      'a worked example: 按期 6/8, 结案 7/8, 返工 1/4, 延期 2/10',
+      {
+        due: 10,
+        dueOnHold: 2,
+        dueClosed: 7,
+        dueClosedOnTime: 6,
+        checks: 4,
+        failedChecks: 1,
+        extensionsGranted: 2,
+        inHand: 10,
+      },
+      // 0.75×60 + 0.875×30 + 0.75×10 = 45 + 26.25 + 7.5
+      {
+        volume: 8,
+        onTimeClosureRate: 0.75,
+        closureRate: 0.875,
+        reworkRate: 0.25,
+        extensionRate: 0.2,
+        compositeIndex: 78.75,
+      },
+    ],
+    [
+      'thirds are rounded to 4 decimals, the index from the unrounded rates',
+      { due: 3, dueClosed: 2, dueClosedOnTime: 1, checks: 3, failedChecks: 1, inHand: 3 },
+      // (1/3)×60 + (2/3)×30 + (2/3)×10 = 20 + 20 + 6.667
+      {
+        volume: 3,
+        onTimeClosureRate: 0.3333,
+        closureRate: 0.6667,
+        reworkRate: 0.3333,
+        extensionRate: 0,
+        compositeIndex: 46.67,
+      },
+    ],
+    [
+      'nothing due: both closure rates and the index are null, not 0',
+      { received: 4, closed: 2, closedOnTime: 2, inHand: 4, checks: 2 },
+      {
+        volume: 0,
+        onTimeClosureRate: null,
+        closureRate: null,
+        reworkRate: 0,
+        extensionRate: 0,
+        compositeIndex: null,
+      },
+    ],
+    [
+      'everything due is on hold: the denominator is 0, so null',
+      { due: 3, dueOnHold: 3, inHand: 3 },
+      {
+        volume: 0,
+        onTimeClosureRate: null,
+        closureRate: null,
+        reworkRate: null,
+        extensionRate: 0,
+        compositeIndex: null,
+      },
+    ],
+    [
+      'no checks: 返工率 is null and the index reads it as no rework',
+      { due: 4, dueClosed: 2, dueClosedOnTime: 1, inHand: 4 },
+      // 0.25×60 + 0.5×30 + 1×10
+      {
+        volume: 4,
+        onTimeClosureRate: 0.25,
+        closureRate: 0.5,
+        reworkRate: null,
+        extensionRate: 0,
+        compositeIndex: 40,
+      },
+    ],
+    [
+      'nothing in hand: 延期率 is null',
+      {},
+      {
+        volume: 0,
+        onTimeClosureRate: null,
+        closureRate: null,
+        reworkRate: null,
+        extensionRate: null,
+        compositeIndex: null,
+      },
+    ],
+    [
+      'due but nothing closed, all checks failed: 0',
+      { due: 5, checks: 2, failedChecks: 2, inHand: 5, extensionsGranted: 5 },
+      {
+        volume: 5,
+        onTimeClosureRate: 0,
+        closureRate: 0,
+        reworkRate: 1,
+        extensionRate: 1,
+        compositeIndex: 0,
+      },
+    ],
+  ])('%s', (_name, given, expected) => {
+    expect(computeRates(counts(given))).toEqual(expected);
+  });
+
+  it.each<[string, Partial<DigestCounts>]>([
+    ['a negative count', { due: -1 }],
+    ['a fractional count', { closed: 1.5 }],
+    ['more closed on time than closed', { closed: 1, closedOnTime: 2 }],
+    ['more failed checks than checks', { checks: 1, failedChecks: 2 }],
+    ['more 通报 than 督办', { openOverdue: 3, supervised: 1, notified: 2 }],
+    ['closed and on hold beyond due', { due: 3, dueOnHold: 2, dueClosed: 2 }],
+  ])('refuses %s', (_name, given) => {
+    expect(() => computeRates(counts(given))).toThrow(RangeError);
+  });
+});
+
+const thirds = { minVolume: 5, greenShare: 0.3333, redShare: 0.3333 };
+
+function candidate(key: string, volume: number, compositeIndex: number | null): RankCandidate {
+  return { key, volume, compositeIndex };
+}
+
+function outcome(rank: number | null, card: RankOutcome['card']): RankOutcome {
+  return { rank, card, unrankedReason: null };
+}
+
+describe('rankByIndex', () => {
+  it.each<[string, RankCandidate[], typeof thirds, Record<string, RankOutcome>]>([
+    [
+      'three ranked units: a green, a yellow, a red',
+      [candidate('a', 10, 70), candidate('b', 10, 90), candidate('c', 10, 80)],
+      thirds,
+      { b: outcome(1, 'green'), c: outcome(2, 'yellow'), a: outcome(3, 'red') },
+    ],
+    [
+      'the minimum volume: a perfect unit with two tasks is listed but not ranked',
+      [
+        candidate('small', 2, 100),
+        candidate('a', 5, 60),
+        candidate('b', 9, 80),
+        candidate('c', 6, 70),
+      ],
+      thirds,
+      {
+        small: { rank: null, card: null, unrankedReason: 'below_min_volume' },
+        b: outcome(1, 'green'),
+        c: outcome(2, 'yellow'),
+        a: outcome(3, 'red'),
+      },
+    ],
+    [
+      'volume exactly at the minimum is ranked',
+      [candidate('a', 5, 50)],
+      thirds,
+      // One ranked unit: round(1/3) = 0 green, 0 red.
+      { a: outcome(1, 'yellow') },
+    ],
+    [
+      'no index (nothing due) is unranked whatever the minimum',
+      [candidate('idle', 0, null), candidate('a', 8, 50)],
+      { ...thirds, minVolume: 0 },
+      { idle: { rank: null, card: null, unrankedReason: 'no_index' }, a: outcome(1, 'yellow') },
+    ],
+    [
+      'ties share a rank and the next rank skips; ties across a boundary get the better card',
+      [
+        candidate('a', 10, 90),
+        candidate('b', 10, 80),
+        candidate('c', 10, 80),
+        candidate('d', 10, 70),
+        candidate('e', 10, 60),
+        candidate('f', 10, 60),
+      ],
+      thirds,
+      // 6 ranked: 2 green (ranks ≤ 2), 2 red (ranks > 4).
+      {
+        a: outcome(1, 'green'),
+        b: outcome(2, 'green'),
+        c: outcome(2, 'green'),
+        d: outcome(4, 'yellow'),
+        e: outcome(5, 'red'),
+        f: outcome(5, 'red'),
+      },
+    ],
+    [
+      'two units: one green, one red',
+      [candidate('a', 10, 50), candidate('b', 10, 60)],
+      thirds,
+      { b: outcome(1, 'green'), a: outcome(2, 'red') },
+    ],
+    [
+      'configurable shares: top half green, no red',
+      [
+        candidate('a', 10, 40),
+        candidate('b', 10, 30),
+        candidate('c', 10, 20),
+        candidate('d', 10, 10),
+      ],
+      { minVolume: 1, greenShare: 0.5, redShare: 0 },
+      {
+        a: outcome(1, 'green'),
+        b: outcome(2, 'green'),
+        c: outcome(3, 'yellow'),
+        d: outcome(4, 'yellow'),
+      },
+    ],
+    ['nobody', [], thirds, {}],
+  ])('%s', (_name, candidates, rules, expected) => {
+    expect(Object.fromEntries(rankByIndex(candidates, rules))).toEqual(expected);
+  });
+
+  it.each([
+    { minVolume: -1, greenShare: 0.3, redShare: 0.3 },
+    { minVolume: 1.5, greenShare: 0.3, redShare: 0.3 },
+    { minVolume: 1, greenShare: 1.2, redShare: 0 },
+    { minVolume: 1, greenShare: 0.6, redShare: 0.6 },
+  ])('refuses rules %p', (rules) => {
+    expect(() => rankByIndex([], rules)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * The weekly digest (综合评价周报) as plain data: what the SQL aggregate counts, what the ratio
+ * function derives from it, and the document the API returns and stores.
+ */
+
+/**
+ * What one SQL aggregate counts for a unit, a category or the whole district over a period
+ * [start, end). Every definition is written out beside the query in `digest.reader.ts`.
+ */
+export interface DigestCounts {
+  /** 收到: tasks whose current assignment window began in the period (not cancelled). */
+  received: number;
+  /** 结案: tasks closed (销号) in the period. */
+  closed: number;
+  /** 按期结案: of `closed`, those closed on time. */
+  closedOnTime: number;
+  /** 超期未结: open at the period end and past their deadline then (挂账 excluded). */
+  openOverdue: number;
+  /** 督办: of `openOverdue`, overdue by more than superviseAfterHours at the period end. */
+  supervised: number;
+  /** 通报: of `openOverdue`, overdue by more than notifyAfterHours (also counted in 督办). */
+  notified: number;
+  /** Median hours from 立案 (created) to 销号 of the tasks closed in the period; null if none. */
+  medianHoursToClose: number | null;
+  /** 到期: tasks whose deadline falls in the period (not cancelled). */
+  due: number;
+  /** Of `due`, those parked (挂账): they leave the denominator. */
+  dueOnHold: number;
+  /** Of `due`, those closed before the period end. */
+  dueClosed: number;
+  /** Of `dueClosed`, those closed on time. */
+  dueClosedOnTime: number;
+  /** 在办: tasks with the unit at some time in the period (assigned before its end, not closed before its start). */
+  inHand: number;
+  /** 复查 done in the period. */
+  checks: number;
+  /** Of `checks`, those that failed (返工). */
+  failedChecks: number;
+  /** Extension requests (延期) approved in the period. */
+  extensionsGranted: number;
+}
+
+/** Ratios derived from DigestCounts by `computeRates`; fractions 0–1, null where undefined. */
+export interface DigestRates {
+  /** 应结案数 = due − dueOnHold: the denominator of both closure rates, and the volume ranked on. */
+  volume: number;
+  /** 按期结案率 */
+  onTimeClosureRate: number | null;
+  /** 结案率 */
+  closureRate: number | null;
+  /** 返工率 */
+  reworkRate: number | null;
+  /** 延期率 */
+  extensionRate: number | null;
+  /** 综合指标值, 0–100. */
+  compositeIndex: number | null;
+}
+
+export type DigestFigures = DigestCounts & DigestRates;
+
+/** 绿牌 / 黄牌 / 红牌 */
+export type Card = 'green' | 'yellow' | 'red';
+
+export type UnrankedReason = 'below_min_volume' | 'no_index';
+
+export interface UnitDigestRow {
+  unitId: string;
+  unitName: string;
+  /** Competition rank by 综合指标值 (equal values share a rank); null when unranked. */
+  rank: number | null;
+  card: Card | null;
+  unrankedReason: UnrankedReason | null;
+  figures: DigestFigures;
+}
+
+export interface CategoryDigestRow {
+  categoryId: string;
+  categoryName: string;
+  groupName: string;
+  figures: DigestFigures;
+}
+
+export interface DigestRules {
+  /** Units whose volume (应结案数) is below this are listed but not ranked. */
+  minVolume: number;
+  /** Share of the ranked units, from the top, that get a green card. */
+  greenShare: number;
+  /** Share of the ranked units, from the bottom, that get a red card. */
+  redShare: number;
+  superviseAfterHours: number;
+  notifyAfterHours: number;
+}
+
+export interface Digest {
+  /** First and last day, inclusive, Shanghai. */
+  from: string;
+  to: string;
+  /** The same as instants: [periodStart, periodEnd). */
+  periodStart: string;
+  periodEnd: string;
+  timeZone: string;
+  generatedAt: string;
+  rules: DigestRules;
+  /** Ranked units by rank, then the unranked ones. */
+  units: UnitDigestRow[];
+  /** Categories with any figure in the period, in catalog order. */
+  categories: CategoryDigestRow[];
+  totals: DigestFigures;
+}

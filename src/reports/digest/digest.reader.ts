@@ -1,0 +1,202 @@
+import type { EntityManager } from 'typeorm';
+import type { DigestCounts } from './digest-model.js';
+
+/**
+ * The digest's counts as one SQL aggregate over `tasks` (plus `task_checks` and
+ * `extension_requests`), grouped by unit, by category and overall with GROUPING SETS. No task
+ * is loaded into memory. The period is half-open, [start, end), so a task closed at Sunday
+ * 23:30 Beijing (15:30 UTC) is in the week and one closed at Monday 00:30 is not.
+ *
+ * A task belongs to its current unit (`tasks.unit_id`) and category. The figures read the task
+ * rows as they are now, so they are exact for everything stamped on the row (closed_at,
+ * cancelled_at, deadline, assigned_at) and approximate for what a row forgets: a task reopened,
+ * reworked, extended or parked after the period end shows its new state. The weekly digest is
+ * stored the Monday morning after the week, which is what makes last week's figures final.
+ *
+ * Definitions (S = start, E = end):
+ * - received: not cancelled, assigned_at in [S, E). assigned_at is when the unit's current
+ *   window began — the dispatch, or a re-dispatch after 返工, 挂账 or 反弹 — so work handed back
+ *   to the unit in the period counts as received again. Cancelled tasks (duplicates, mistakes)
+ *   were never real work.
+ * - closed: status closed, closed_at in [S, E); closedOnTime: of those, closed_on_time.
+ * - due ("due in period"): not cancelled, deadline in [S, E) — whatever the task's state.
+ *   dueOnHold: of those, parked (status on_hold) — 挂账 tasks leave the on-time denominator.
+ *   dueClosed: of those, closed before E; dueClosedOnTime: of those, closed_on_time.
+ * - open at the period end: assigned before E, not closed before E, not cancelled before E,
+ *   and not parked. openOverdue: open at E with deadline < E (at the deadline itself a task is
+ *   still on time, as the traffic light says). supervised / notified: open at E with
+ *   deadline + superviseAfterHours / notifyAfterHours < E — the 督办 and 通报 levels of
+ *   DeadlineService at the instant E; 通报 tasks are also counted as 督办.
+ * - inHand: not cancelled, assigned before E and not closed before S (the 延期率 denominator).
+ * - medianHoursToClose: median of closed_at − created_at (立案 to 销号, which rework cannot
+ *   shorten) over the tasks closed in the period.
+ * - checks / failedChecks: 复查 recorded in [S, E); extensionsGranted: extension requests
+ *   approved (decided_at) in [S, E).
+ */
+
+export interface DigestCountRow extends DigestCounts {
+  /** 'u:<unit id>', 'c:<category id>' or 'all'. */
+  key: string;
+}
+
+const GROUP_KEY = (unit: string, category: string): string => `
+  CASE WHEN GROUPING(${unit}) = 0 THEN 'u:' || ${unit}::text
+       WHEN GROUPING(${category}) = 0 THEN 'c:' || ${category}::text
+       ELSE 'all' END`;
+
+const DIGEST_SQL = `
+WITH facts AS (
+  SELECT t.unit_id, t.category_id, t.deadline,
+         t.status <> 'cancelled' AND t.assigned_at >= $1 AND t.assigned_at < $2 AS received,
+         t.status = 'closed' AND t.closed_at >= $1 AND t.closed_at < $2 AS closed,
+         t.closed_on_time IS TRUE AS on_time,
+         t.status <> 'cancelled' AND t.deadline >= $1 AND t.deadline < $2 AS due,
+         t.status = 'on_hold' AS on_hold,
+         t.status = 'closed' AND t.closed_at < $2 AS closed_by_end,
+         t.status <> 'cancelled' AND t.assigned_at < $2
+           AND (t.closed_at IS NULL OR t.closed_at >= $1) AS in_hand,
+         t.status <> 'on_hold' AND t.assigned_at < $2
+           AND (t.closed_at IS NULL OR t.closed_at >= $2)
+           AND (t.cancelled_at IS NULL OR t.cancelled_at >= $2) AS open_at_end,
+         CASE WHEN t.status = 'closed' AND t.closed_at >= $1 AND t.closed_at < $2
+              THEN extract(epoch FROM t.closed_at - t.created_at) / 3600 END AS hours_to_close
+    FROM tasks t
+   WHERE t.unit_id IS NOT NULL
+     -- Only rows some figure can count: in the unit's hands during the period, or due in it.
+     AND ((t.assigned_at < $2 AND (t.closed_at IS NULL OR t.closed_at >= $1)
+           AND (t.cancelled_at IS NULL OR t.cancelled_at >= $1))
+          OR (t.deadline >= $1 AND t.deadline < $2))
+),
+task_counts AS (
+  SELECT ${GROUP_KEY('unit_id', 'category_id')} AS key,
+         count(*) FILTER (WHERE received)::int AS received,
+         count(*) FILTER (WHERE closed)::int AS closed,
+         count(*) FILTER (WHERE closed AND on_time)::int AS closed_on_time,
+         count(*) FILTER (WHERE open_at_end AND deadline < $2)::int AS open_overdue,
+         count(*) FILTER (WHERE open_at_end AND deadline + $3::float8 * interval '1 hour' < $2)::int AS supervised,
+         count(*) FILTER (WHERE open_at_end AND deadline + $4::float8 * interval '1 hour' < $2)::int AS notified,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY hours_to_close) AS median_hours_to_close,
+         count(*) FILTER (WHERE due)::int AS due,
+         count(*) FILTER (WHERE due AND on_hold)::int AS due_on_hold,
+         count(*) FILTER (WHERE due AND closed_by_end)::int AS due_closed,
+         count(*) FILTER (WHERE due AND closed_by_end AND on_time)::int AS due_closed_on_time,
+         count(*) FILTER (WHERE in_hand)::int AS in_hand
+    FROM facts
+   GROUP BY GROUPING SETS ((unit_id), (category_id), ())
+),
+check_counts AS (
+  SELECT ${GROUP_KEY('t.unit_id', 't.category_id')} AS key,
+         count(*)::int AS checks,
+         count(*) FILTER (WHERE c.result = 'fail')::int AS failed_checks
+    FROM task_checks c
+    JOIN tasks t ON t.id = c.task_id
+   WHERE c.created_at >= $1 AND c.created_at < $2 AND t.unit_id IS NOT NULL
+   GROUP BY GROUPING SETS ((t.unit_id), (t.category_id), ())
+),
+extension_counts AS (
+  SELECT ${GROUP_KEY('t.unit_id', 't.category_id')} AS key,
+         count(*)::int AS extensions_granted
+    FROM extension_requests x
+    JOIN tasks t ON t.id = x.task_id
+   WHERE x.status = 'approved' AND x.decided_at >= $1 AND x.decided_at < $2
+     AND t.unit_id IS NOT NULL
+   GROUP BY GROUPING SETS ((t.unit_id), (t.category_id), ())
+)
+SELECT coalesce(a.key, c.key, x.key) AS key,
+       coalesce(a.received, 0) AS received, coalesce(a.closed, 0) AS closed,
+       coalesce(a.closed_on_time, 0) AS closed_on_time, coalesce(a.open_overdue, 0) AS open_overdue,
+       coalesce(a.supervised, 0) AS supervised, coalesce(a.notified, 0) AS notified,
+       a.median_hours_to_close,
+       coalesce(a.due, 0) AS due, coalesce(a.due_on_hold, 0) AS due_on_hold,
+       coalesce(a.due_closed, 0) AS due_closed, coalesce(a.due_closed_on_time, 0) AS due_closed_on_time,
+       coalesce(a.in_hand, 0) AS in_hand,
+       coalesce(c.checks, 0) AS checks, coalesce(c.failed_checks, 0) AS failed_checks,
+       coalesce(x.extensions_granted, 0) AS extensions_granted
+  FROM task_counts a
+  FULL JOIN check_counts c ON c.key = a.key
+  FULL JOIN extension_counts x ON x.key = coalesce(a.key, c.key)
+ ORDER BY 1`;
+
+interface RawRow {
+  key: string;
+  received: number;
+  closed: number;
+  closed_on_time: number;
+  open_overdue: number;
+  supervised: number;
+  notified: number;
+  median_hours_to_close: number | null;
+  due: number;
+  due_on_hold: number;
+  due_closed: number;
+  due_closed_on_time: number;
+  in_hand: number;
+  checks: number;
+  failed_checks: number;
+  extensions_granted: number;
+}
+
+export interface DigestThresholds {
+  superviseAfterHours: number;
+  notifyAfterHours: number;
+}
+
+/** The counts per unit ('u:…'), per category ('c:…') and overall ('all') for [start, end). */
+export async function readDigestCounts(
+  em: EntityManager,
+  start: Date,
+  end: Date,
+  thresholds: DigestThresholds,
+): Promise<DigestCountRow[]> {
+  const rows = (await em.query(DIGEST_SQL, [
+    start,
+    end,
+    thresholds.superviseAfterHours,
+    thresholds.notifyAfterHours,
+  ])) as RawRow[];
+  return rows.map((r) => ({
+    key: r.key,
+    received: r.received,
+    closed: r.closed,
+    closedOnTime: r.closed_on_time,
+    openOverdue: r.open_overdue,
+    supervised: r.supervised,
+    notified: r.notified,
+    medianHoursToClose:
+      r.median_hours_to_close === null ? null : Math.round(r.median_hours_to_close * 10) / 10,
+    due: r.due,
+    dueOnHold: r.due_on_hold,
+    dueClosed: r.due_closed,
+    dueClosedOnTime: r.due_closed_on_time,
+    inHand: r.in_hand,
+    checks: r.checks,
+    failedChecks: r.failed_checks,
+    extensionsGranted: r.extensions_granted,
+  }));
+}
+
+export interface UnitRow {
+  id: string;
+  name: string;
+  sortOrder: number;
+  active: boolean;
+}
+
+export interface CategoryRow extends UnitRow {
+  groupName: string;
+}
+
+/** Every unit, in the configured order; the service decides which to list. */
+export async function readUnits(em: EntityManager): Promise<UnitRow[]> {
+  return (await em.query(
+    `SELECT id, name, sort_order AS "sortOrder", active FROM units ORDER BY sort_order, name, id`,
+  )) as UnitRow[];
+}
+
+/** Every category, in catalog order (sort order, then code). */
+export async function readCategories(em: EntityManager): Promise<CategoryRow[]> {
+  return (await em.query(
+    `SELECT id, name, sort_order AS "sortOrder", active, group_name AS "groupName"
+       FROM categories ORDER BY sort_order, code, id`,
+  )) as CategoryRow[];
+}

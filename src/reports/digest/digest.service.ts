@@ -1,0 +1,259 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock.js';
+import { DomainError, invalidField } from '../../common/errors/domain-error.js';
+import { TransactionRunner } from '../../database/transaction.js';
+import { DeadlineService } from '../../tasks/deadline/deadline.service.js';
+import { DIGEST_CONFIG, type DigestConfig } from '../report-config.js';
+import { ReportErrorCode, digestNotFound } from '../report-errors.js';
+import {
+  addDays,
+  dayRange,
+  daysBetween,
+  isCalendarDate,
+  isoWeekday,
+  lastFullWeek,
+  TIME_ZONE,
+} from '../shanghai-time.js';
+import { computeRates, rankByIndex } from './digest-figures.js';
+import type {
+  CategoryDigestRow,
+  Digest,
+  DigestCounts,
+  DigestFigures,
+  DigestRules,
+  UnitDigestRow,
+} from './digest-model.js';
+import { readCategories, readDigestCounts, readUnits, type UnitRow } from './digest.reader.js';
+
+/** A digest covers at most this many days: a year is already a report, not a digest. */
+export const MAX_DIGEST_DAYS = 366;
+
+/**
+ * Advisory lock class of the weekly digest store; the object id is the week's Monday as days
+ * since 1970-01-01, so storing different weeks never waits on each other.
+ */
+export const DIGEST_LOCK_CLASS = 72_672;
+
+const ZERO: DigestCounts = {
+  received: 0,
+  closed: 0,
+  closedOnTime: 0,
+  openOverdue: 0,
+  supervised: 0,
+  notified: 0,
+  medianHoursToClose: null,
+  due: 0,
+  dueOnHold: 0,
+  dueClosed: 0,
+  dueClosedOnTime: 0,
+  inHand: 0,
+  checks: 0,
+  failedChecks: 0,
+  extensionsGranted: 0,
+};
+
+const byName = new Intl.Collator('zh-Hans-CN').compare;
+
+function isEmpty(c: DigestCounts): boolean {
+  return (Object.keys(ZERO) as (keyof DigestCounts)[]).every((k) => !c[k]);
+}
+
+function figuresOf(c: DigestCounts): DigestFigures {
+  return { ...c, ...computeRates(c) };
+}
+
+/** Units in their configured order, then by name in pinyin. */
+function compareUnits(a: UnitRow, b: UnitRow): number {
+  if (a.sortOrder !== b.sortOrder) return a.sortOrder - b.sortOrder;
+  const names = byName(a.name, b.name);
+  return names !== 0 ? names : a.id < b.id ? -1 : 1;
+}
+
+export function lockObjectOf(weekStart: string): number {
+  return daysBetween('1970-01-01', weekStart);
+}
+
+/**
+ * 综合评价周报: per unit and per category, for any range of Shanghai days, computed by one SQL
+ * aggregate; the weekly ones are stored once, the Monday after, and read back unchanged.
+ */
+@Injectable()
+export class DigestService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly tx: TransactionRunner,
+    private readonly deadlines: DeadlineService,
+    private readonly clock: Clock,
+    @Inject(DIGEST_CONFIG) private readonly config: DigestConfig,
+  ) {}
+
+  /**
+   * The days a request asks for: both given; one given (the week from or up to it); or neither
+   * (the last full Monday–Sunday week). Bad or reversed dates are a 400 naming the field.
+   */
+  resolveRange(from?: string, to?: string): { from: string; to: string } {
+    for (const [field, value] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
+      if (value !== undefined && !isCalendarDate(value)) {
+        throw invalidField(field, `${field} must be a real date YYYY-MM-DD`, 'isDate');
+      }
+    }
+    const range =
+      from && to
+        ? { from, to }
+        : from
+          ? { from, to: addDays(from, 6) }
+          : to
+            ? { from: addDays(to, -6), to }
+            : lastFullWeek(this.clock.now());
+    const days = daysBetween(range.from, range.to) + 1;
+    if (days < 1) throw invalidField('to', 'to must not be before from', 'afterFrom');
+    if (days > MAX_DIGEST_DAYS) {
+      throw invalidField('to', `a digest covers at most ${MAX_DIGEST_DAYS} days`, 'maxRange');
+    }
+    return range;
+  }
+
+  rules(): DigestRules {
+    const { superviseAfterHours, notifyAfterHours } = this.deadlines.settings.escalation;
+    return { ...this.config, superviseAfterHours, notifyAfterHours };
+  }
+
+  /** The digest of the inclusive Shanghai days `from` … `to`. */
+  async compute(from: string, to: string, em: EntityManager = this.ds.manager): Promise<Digest> {
+    const { start, end } = dayRange(from, to);
+    const rules = this.rules();
+    const rows = await readDigestCounts(em, start, end, rules);
+    const units = await readUnits(em);
+    const categories = await readCategories(em);
+    const counts = new Map(rows.map((r) => [r.key, r] as const));
+    const countsOf = (key: string): DigestCounts => {
+      const row = counts.get(key);
+      if (!row) return ZERO;
+      const { key: _key, ...rest } = row;
+      return rest;
+    };
+
+    // Every active unit is listed, figures or not; a retired one only when it has figures.
+    const listed = units
+      .map((unit) => ({ unit, counts: countsOf(`u:${unit.id}`) }))
+      .filter(({ unit, counts: c }) => unit.active || !isEmpty(c))
+      .map(({ unit, counts: c }) => ({ unit, figures: figuresOf(c) }));
+    const ranking = rankByIndex(
+      listed.map(({ unit, figures }) => ({
+        key: unit.id,
+        volume: figures.volume,
+        compositeIndex: figures.compositeIndex,
+      })),
+      rules,
+    );
+    const unitRows: (UnitDigestRow & { catalog: UnitRow })[] = listed.map(({ unit, figures }) => {
+      const outcome = ranking.get(unit.id) ?? { rank: null, card: null, unrankedReason: null };
+      return { unitId: unit.id, unitName: unit.name, ...outcome, figures, catalog: unit };
+    });
+    unitRows.sort((a, b) => {
+      if (a.rank !== b.rank) {
+        if (a.rank === null) return 1;
+        if (b.rank === null) return -1;
+        return a.rank - b.rank;
+      }
+      return compareUnits(a.catalog, b.catalog);
+    });
+
+    // In catalog order (sort order, then code), as the query gives them.
+    const categoryRows: CategoryDigestRow[] = categories
+      .map((category) => ({ category, counts: countsOf(`c:${category.id}`) }))
+      .filter(({ counts: c }) => !isEmpty(c))
+      .map(({ category, counts: c }) => ({
+        categoryId: category.id,
+        categoryName: category.name,
+        groupName: category.groupName,
+        figures: figuresOf(c),
+      }));
+
+    return {
+      from,
+      to,
+      periodStart: start.toISOString(),
+      periodEnd: end.toISOString(),
+      timeZone: TIME_ZONE,
+      generatedAt: this.clock.now().toISOString(),
+      rules,
+      units: unitRows.map(({ catalog: _catalog, ...row }) => row),
+      categories: categoryRows,
+      totals: figuresOf(countsOf('all')),
+    };
+  }
+
+  /** A Monday that begins a week already over; anything else is refused. */
+  assertStorableWeek(weekStart: string): void {
+    if (!isCalendarDate(weekStart) || isoWeekday(weekStart) !== 1) {
+      throw invalidField('weekStart', 'weekStart must be a Monday, YYYY-MM-DD', 'isMonday');
+    }
+    if (dayRange(weekStart, addDays(weekStart, 6)).end > this.clock.now()) {
+      throw new DomainError(
+        'unprocessable',
+        ReportErrorCode.WEEK_NOT_OVER,
+        `${weekStart} 这一周尚未结束，不能存档`,
+        { weekStart },
+      );
+    }
+  }
+
+  async getStored(weekStart: string): Promise<Digest> {
+    if (!isCalendarDate(weekStart) || isoWeekday(weekStart) !== 1) {
+      throw invalidField('weekStart', 'weekStart must be a Monday, YYYY-MM-DD', 'isMonday');
+    }
+    const [row] = (await this.ds.query('SELECT data FROM weekly_digests WHERE week_start = $1', [
+      weekStart,
+    ])) as { data: Digest }[];
+    if (!row) throw digestNotFound(weekStart);
+    return row.data;
+  }
+
+  /**
+   * Stores the digest of the week starting `weekStart` unless it is stored already, and returns
+   * what is stored. For callers that hold the week's advisory lock in `em`'s transaction (see
+   * `generateAndStore` and the scheduler): the existing row is read first, so a second run does
+   * not even compute, and the insert is an upsert that never overwrites.
+   */
+  async storeWeek(
+    em: EntityManager,
+    weekStart: string,
+  ): Promise<{ digest: Digest; created: boolean }> {
+    this.assertStorableWeek(weekStart);
+    const [existing] = (await em.query('SELECT data FROM weekly_digests WHERE week_start = $1', [
+      weekStart,
+    ])) as { data: Digest }[];
+    if (existing) return { digest: existing.data, created: false };
+    const digest = await this.compute(weekStart, addDays(weekStart, 6), em);
+    const inserted = (await em.query(
+      `INSERT INTO weekly_digests (week_start, data, generated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (week_start) DO NOTHING RETURNING week_start`,
+      [weekStart, JSON.stringify(digest), new Date(digest.generatedAt)],
+    )) as unknown[];
+    if (inserted.length) return { digest, created: true };
+    // Only reachable if someone stored it without the lock; what is stored wins.
+    return { digest: await this.getStored(weekStart), created: false };
+  }
+
+  /**
+   * Computes and stores the week's digest once, waiting for any other instance storing the
+   * same week (then finding its row). Used by the office's backfill route; the scheduler uses
+   * the non-waiting lock instead.
+   */
+  generateAndStore(weekStart: string): Promise<{ digest: Digest; created: boolean }> {
+    this.assertStorableWeek(weekStart);
+    return this.tx.withTransaction(async (em) => {
+      await em.query('SELECT pg_advisory_xact_lock($1, $2)', [
+        DIGEST_LOCK_CLASS,
+        lockObjectOf(weekStart),
+      ]);
+      return this.storeWeek(em, weekStart);
+    });
+  }
+}

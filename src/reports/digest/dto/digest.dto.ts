@@ -1,0 +1,110 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+
+export const DIGEST_FORMATS = ['json', 'csv', 'xlsx'] as const;
+export type DigestFormat = (typeof DIGEST_FORMATS)[number];
+
+export class DigestFormatQuery {
+  @ApiPropertyOptional({ enum: DIGEST_FORMATS, default: 'json' })
+  @IsOptional()
+  @IsIn(DIGEST_FORMATS)
+  format?: DigestFormat;
+}
+
+// Dates are checked (real day, order, range) by the service, which names the field in a 400.
+export class DigestQuery extends DigestFormatQuery {
+  @ApiPropertyOptional({
+    example: '2026-11-16',
+    description: 'First day (Asia/Shanghai), inclusive. Default: Monday of the last full week',
+  })
+  @IsOptional()
+  @IsString()
+  from?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-11-22',
+    description: 'Last day (Asia/Shanghai), inclusive. Default: six days after `from`',
+  })
+  @IsOptional()
+  @IsString()
+  to?: string;
+}
+
+export class DigestFiguresDto {
+  @ApiProperty({ description: '收到: assignment window began in the period' }) received: number;
+  @ApiProperty({ description: '结案: closed in the period' }) closed: number;
+  @ApiProperty({ description: '按期结案: of closed, on time' }) closedOnTime: number;
+  @ApiProperty({ description: '超期未结: open and overdue at the period end (挂账 excluded)' })
+  openOverdue: number;
+  @ApiProperty({ description: '督办: overdue by more than superviseAfterHours at the end' })
+  supervised: number;
+  @ApiProperty({ description: '通报: overdue by more than notifyAfterHours (also in 督办)' })
+  notified: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Median hours 立案 → 销号' })
+  medianHoursToClose: number | null;
+  @ApiProperty({ description: 'Deadline in the period' }) due: number;
+  @ApiProperty({ description: 'Of due, 挂账' }) dueOnHold: number;
+  @ApiProperty({ description: 'Of due, closed by the period end' }) dueClosed: number;
+  @ApiProperty({ description: 'Of dueClosed, on time' }) dueClosedOnTime: number;
+  @ApiProperty({ description: '在办: with the unit at some time in the period' }) inHand: number;
+  @ApiProperty({ description: '复查 in the period' }) checks: number;
+  @ApiProperty({ description: 'Of checks, failed' }) failedChecks: number;
+  @ApiProperty({ description: 'Extensions approved in the period' }) extensionsGranted: number;
+  @ApiProperty({ description: '应结案 = due − dueOnHold' }) volume: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: '按期结案率 = dueClosedOnTime ÷ volume',
+  })
+  onTimeClosureRate: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '结案率 = dueClosed ÷ volume' })
+  closureRate: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '返工率 = failedChecks ÷ checks' })
+  reworkRate: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '延期率 = extensionsGranted ÷ inHand' })
+  extensionRate: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: '综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10',
+  })
+  compositeIndex: number | null;
+}
+
+export class UnitDigestRowDto {
+  @ApiProperty({ format: 'uuid' }) unitId: string;
+  @ApiProperty() unitName: string;
+  @ApiProperty({ nullable: true, type: Number }) rank: number | null;
+  @ApiProperty({ nullable: true, enum: ['green', 'yellow', 'red'] }) card: string | null;
+  @ApiProperty({ nullable: true, enum: ['below_min_volume', 'no_index'] })
+  unrankedReason: string | null;
+  @ApiProperty({ type: DigestFiguresDto }) figures: DigestFiguresDto;
+}
+
+export class CategoryDigestRowDto {
+  @ApiProperty({ format: 'uuid' }) categoryId: string;
+  @ApiProperty() categoryName: string;
+  @ApiProperty() groupName: string;
+  @ApiProperty({ type: DigestFiguresDto }) figures: DigestFiguresDto;
+}
+
+export class DigestRulesDto {
+  @ApiProperty() minVolume: number;
+  @ApiProperty() greenShare: number;
+  @ApiProperty() redShare: number;
+  @ApiProperty() superviseAfterHours: number;
+  @ApiProperty() notifyAfterHours: number;
+}
+
+export class DigestDto {
+  @ApiProperty({ example: '2026-11-16' }) from: string;
+  @ApiProperty({ example: '2026-11-22' }) to: string;
+  @ApiProperty({ format: 'date-time' }) periodStart: string;
+  @ApiProperty({ format: 'date-time', description: 'Exclusive' }) periodEnd: string;
+  @ApiProperty({ example: 'Asia/Shanghai' }) timeZone: string;
+  @ApiProperty({ format: 'date-time' }) generatedAt: string;
+  @ApiProperty({ type: DigestRulesDto }) rules: DigestRulesDto;
+  @ApiProperty({ type: [UnitDigestRowDto] }) units: UnitDigestRowDto[];
+  @ApiProperty({ type: [CategoryDigestRowDto] }) categories: CategoryDigestRowDto[];
+  @ApiProperty({ type: DigestFiguresDto }) totals: DigestFiguresDto;
+}

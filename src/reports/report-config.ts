@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BulletinConfig, BulletinLetterhead } from './bulletin/bulletin-model.js';
+
+/**
+ * The report defaults that are data (config/bulletin.json, config/digest.json), read and
+ * checked once at start: a bad file stops the process with every bad key named, rather than
+ * failing the first 快报 of the week.
+ */
+
+export interface DigestConfig {
+  minVolume: number;
+  greenShare: number;
+  redShare: number;
+}
+
+export const BULLETIN_CONFIG = Symbol('BULLETIN_CONFIG');
+export const DIGEST_CONFIG = Symbol('DIGEST_CONFIG');
+
+function readJson(dir: string, file: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`config/${file}: expected a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function fail(file: string, problems: string[]): void {
+  if (problems.length) throw new Error(`config/${file}: ${problems.join('; ')}`);
+}
+
+const LETTERHEAD_KEYS = [
+  'title',
+  'office',
+  'editor',
+  'reviewer',
+  'approver',
+  'reportTo',
+  'sendTo',
+  'email',
+  'phone',
+] as const;
+
+/** The masthead and footer part of the bulletin config. */
+export function letterheadOf(config: BulletinConfig): BulletinLetterhead {
+  const entries = LETTERHEAD_KEYS.map((key) => [key, config[key]] as const);
+  return Object.fromEntries(entries) as unknown as BulletinLetterhead;
+}
+
+export function loadBulletinConfig(dir: string): BulletinConfig {
+  const raw = readJson(dir, 'bulletin.json');
+  const problems: string[] = [];
+  for (const key of LETTERHEAD_KEYS) {
+    if (typeof raw[key] !== 'string' || (raw[key] as string).trim() === '') {
+      problems.push(`${key} must be a non-empty string`);
+    }
+  }
+  if (!Number.isSafeInteger(raw.firstIssueNumber) || (raw.firstIssueNumber as number) < 1) {
+    problems.push('firstIssueNumber must be a positive integer');
+  }
+  if (!Number.isSafeInteger(raw.featuredUnits) || (raw.featuredUnits as number) < 1) {
+    problems.push('featuredUnits must be a positive integer');
+  }
+  const ranks = raw.leadRanks;
+  if (
+    typeof ranks !== 'object' ||
+    ranks === null ||
+    !Object.values(ranks).every((rank) => Number.isInteger(rank))
+  ) {
+    problems.push('leadRanks must map names to integers');
+  }
+  fail('bulletin.json', problems);
+  return raw as unknown as BulletinConfig;
+}
+
+export function loadDigestConfig(dir: string): DigestConfig {
+  const raw = readJson(dir, 'digest.json');
+  const problems: string[] = [];
+  if (!Number.isSafeInteger(raw.minVolume) || (raw.minVolume as number) < 0) {
+    problems.push('minVolume must be a non-negative integer');
+  }
+  for (const key of ['greenShare', 'redShare'] as const) {
+    const share = raw[key];
+    if (typeof share !== 'number' || !(share >= 0 && share <= 1)) {
+      problems.push(`${key} must be a number from 0 to 1`);
+    }
+  }
+  if ((raw.greenShare as number) + (raw.redShare as number) > 1) {
+    problems.push('greenShare + redShare must not exceed 1');
+  }
+  fail('digest.json', problems);
+  return {
+    minVolume: raw.minVolume as number,
+    greenShare: raw.greenShare as number,
+    redShare: raw.redShare as number,
+  };
+}

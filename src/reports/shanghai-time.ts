@@ -1,0 +1,93 @@
+/**
+ * Calendar arithmetic in Asia/Shanghai, where the office's days and weeks are. China has kept
+ * UTC+8 without daylight saving since 1991, so a fixed offset is exact for every date the
+ * service holds and needs no time-zone database.
+ */
+
+export const TIME_ZONE = 'Asia/Shanghai';
+
+const OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// An instant must carry its offset: '2026-11-16T08:00' alone would mean different things to
+// the client and the server.
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** True for a real calendar day written YYYY-MM-DD ('2026-02-30' is not one). */
+export function isCalendarDate(value: string): boolean {
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  return probe.getUTCFullYear() === y && probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d;
+}
+
+function assertDate(value: string): void {
+  if (!isCalendarDate(value)) throw new RangeError(`expected a date YYYY-MM-DD, got '${value}'`);
+}
+
+/** The instant a Shanghai day begins: '2026-11-16' → 2026-11-15T16:00:00Z. */
+export function shanghaiMidnight(date: string): Date {
+  assertDate(date);
+  return new Date(Date.parse(`${date}T00:00:00Z`) - OFFSET_MS);
+}
+
+/** The Shanghai calendar day an instant falls on: 2026-11-15T16:00:00Z → '2026-11-16'. */
+export function shanghaiDate(instant: Date): string {
+  return new Date(instant.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  assertDate(date);
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  assertDate(from);
+  assertDate(to);
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  assertDate(date);
+  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/** The Monday of the Monday–Sunday week `date` is in. */
+export function mondayOf(date: string): string {
+  return addDays(date, 1 - isoWeekday(date));
+}
+
+/**
+ * The last complete Monday–Sunday week before `now` (Shanghai): from Monday 2026-11-23 through
+ * Sunday 2026-11-29 it is 2026-11-16 … 2026-11-22; on Sunday 2026-11-22 that week is not over
+ * yet, so it is 2026-11-09 … 2026-11-15.
+ */
+export function lastFullWeek(now: Date): { from: string; to: string } {
+  const from = addDays(mondayOf(shanghaiDate(now)), -7);
+  return { from, to: addDays(from, 6) };
+}
+
+/** Inclusive Shanghai days as a half-open instant range: [from 00:00, the day after `to` 00:00). */
+export function dayRange(from: string, to: string): { start: Date; end: Date } {
+  return { start: shanghaiMidnight(from), end: shanghaiMidnight(addDays(to, 1)) };
+}
+
+/**
+ * A period bound given by a client: an ISO 8601 instant with its offset, or a Shanghai day. A day
+ * is inclusive: as a start it means that day's midnight, as an end the next day's midnight, so
+ * `periodStart=2026-11-16&periodEnd=2026-11-22` is the whole week. Null when neither.
+ */
+export function parseBound(value: string, as: 'start' | 'end'): Date | null {
+  if (isCalendarDate(value)) {
+    return shanghaiMidnight(as === 'start' ? value : addDays(value, 1));
+  }
+  if (!INSTANT.test(value)) return null;
+  const instant = new Date(value);
+  if (Number.isNaN(instant.getTime())) return null;
+  // Date.parse rolls '2026-02-30T…' over into March; the date part must be a real day.
+  return isCalendarDate(value.slice(0, 10)) ? instant : null;
+}

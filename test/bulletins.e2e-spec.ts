@@ -1,0 +1,476 @@
+import type { Response } from 'supertest';
+import { extractDocxText } from '../src/reports/bulletin/docx-text.js';
+import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+interface Paragraph {
+  key: string;
+  text: string;
+  generatedText: string;
+  edited: boolean;
+}
+
+interface Bulletin {
+  id: string;
+  issueNumber: number;
+  issueDate: string;
+  periodStart: string;
+  periodEnd: string;
+  status: string;
+  version: number;
+  publishedBy: { id: string; name: string } | null;
+  publishedAt: string | null;
+  sections: { key: string; heading: string; paragraphs: Paragraph[] }[];
+  staleEdits: { key: string; text: string }[];
+}
+
+/** A Beijing wall-clock time as an instant. */
+const bj = (local: string): Date => new Date(`${local.replace(' ', 'T')}:00+08:00`);
+
+function binary(res: Response, cb: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}
+
+describe('the 快报 (bulletins) over HTTP', () => {
+  let t: TestApp;
+  let w: LoopWorld;
+  let yongding: string;
+  let parkingCategory: string;
+  let inspectionA: string;
+  let inspectionD: string;
+  let meetingB: string;
+  let laterInspection: string;
+  let first: Bulletin;
+
+  const admin = () => as(t, w.admin.token);
+  const inspector = () => as(t, w.inspector.token);
+  const put = (path: string, body: object, token = w.admin.token) =>
+    t.http().put(`/api/v1${path}`).set('authorization', `Bearer ${token}`).send(body);
+
+  async function createTask(unitId: string, categoryId: string): Promise<string> {
+    const res = await admin().post('/tasks', {
+      categoryId,
+      address: '新桥大街12号',
+      description: '测试问题',
+      unitId,
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  }
+
+  async function close(taskId: string, at: Date): Promise<void> {
+    await t.ds.query(
+      `UPDATE tasks SET status = 'closed', closed_at = $2, closed_on_time = true WHERE id = $1`,
+      [taskId, at],
+    );
+  }
+
+  async function inspection(body: object): Promise<{ id: string; taskIds: string[] }> {
+    const res = await inspector().post('/inspections', body);
+    expect(res.status).toBe(201);
+    return res.body as { id: string; taskIds: string[] };
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    w = await buildLoopWorld(t);
+    yongding = (await t.createUnit('永定镇')).id;
+    await t.ds.query(
+      `UPDATE units SET sort_order = CASE id WHEN $1 THEN 1 WHEN $2 THEN 2 ELSE 3 END`,
+      [w.unitA.unitId, w.unitB.unitId],
+    );
+    const [parking] = (await t.ds.query(
+      `INSERT INTO categories (code, name, bulletin_name, group_name, measure_word, deadline_rule)
+       VALUES ('JX01', '机动车乱停放', '停车秩序', '街面秩序', '起', '{"kind":"work_days","days":1}') RETURNING id`,
+    )) as { id: string }[];
+    parkingCategory = parking.id;
+
+    // The week of 2026-11-09 … 2026-11-15: two inspections and a meeting, and two outside it.
+    const a = await inspection({
+      kind: 'inspection',
+      activity: '公园广场创城督导检查',
+      leadPersons: ['王建华'],
+      accompanying: ['朱峰', '朱凯'],
+      heldOn: '2026-11-10',
+      location: '永定镇',
+      target: '公园广场',
+      focus: '环境卫生、秩序管理',
+      participatingUnitIds: [yongding, w.unitA.unitId],
+      siteIds: [w.siteNoUnit, w.siteA],
+      requirements: [
+        { heading: '提高站位，强化担当', body: '坚持高标准站位，对标测评指标逐项自查自改' },
+        {
+          heading: '压实责任，抓好落实',
+          body: '属地街镇要建立问题台账，明确整改时限，确保立行立改',
+        },
+      ],
+      source: '本刊',
+      tasks: [1, 2, 3].map((n) => ({
+        categoryId: w.categoryId,
+        siteId: w.siteA,
+        description: `${n}单元楼道堆物`,
+      })),
+    });
+    inspectionA = a.id;
+    expect(a.taskIds).toHaveLength(3);
+    // Two of its three problems are fixed in the week; the third later, after 673's period.
+    await close(a.taskIds[0], bj('2026-11-11 10:00'));
+    await close(a.taskIds[1], bj('2026-11-11 10:00'));
+    await close(a.taskIds[2], bj('2026-11-19 10:00'));
+
+    const d = await inspection({
+      kind: 'inspection',
+      activity: '农贸市场督导检查',
+      leadPersons: ['王建华'],
+      heldOn: '2026-11-12',
+      location: '城子街道',
+      participatingUnitIds: [w.unitB.unitId],
+      requirements: [{ heading: '加强日常巡查', body: '' }],
+      source: '城子街道',
+      tasks: [{ categoryId: w.categoryId, address: '城子大街', description: '误报' }],
+    });
+    inspectionD = d.id;
+    // Its only task was a mistake: cancelled tasks are not problems found.
+    await t.ds.query(`UPDATE tasks SET status = 'cancelled', cancelled_at = $2 WHERE id = $1`, [
+      d.taskIds[0],
+      bj('2026-11-12 18:00'),
+    ]);
+
+    meetingB = (
+      await inspection({
+        kind: 'meeting',
+        activity: '创城重点点位整改调度会',
+        leadPersons: ['李明'],
+        accompanying: ['赵刚'],
+        heldOn: '2026-11-09',
+        location: '区创城办',
+        participatingUnitIds: [w.unitA.unitId, w.unitB.unitId],
+        requirements: [{ heading: '立行立改', body: '对督导发现的问题逐一销号' }],
+      })
+    ).id;
+    laterInspection = (
+      await inspection({
+        kind: 'inspection',
+        activity: '背街小巷督导检查',
+        leadPersons: ['王建华'],
+        heldOn: '2026-11-16',
+        location: '东辛房街道',
+      })
+    ).id;
+    await inspection({
+      kind: 'meeting',
+      activity: '上周的会',
+      leadPersons: ['王建华'],
+      heldOn: '2026-11-08',
+      location: '区创城办',
+    });
+
+    // Closed in the week: 东辛房 2 楼道堆物 (above) + 3 停车秩序, 城子 3 小广告, 永定镇 1.
+    for (const _ of [1, 2, 3]) {
+      await close(await createTask(w.unitA.unitId, parkingCategory), bj('2026-11-13 15:00'));
+    }
+    await close(await createTask(w.unitB.unitId, w.selfCloseCategoryId), bj('2026-11-12 09:00'));
+    await close(await createTask(w.unitB.unitId, w.selfCloseCategoryId), bj('2026-11-12 09:30'));
+    // Sunday 23:30 in Beijing (15:30 UTC) is still in the week …
+    await close(await createTask(w.unitB.unitId, w.selfCloseCategoryId), bj('2026-11-15 23:30'));
+    // … Monday 00:30 is not.
+    await close(await createTask(w.unitB.unitId, w.selfCloseCategoryId), bj('2026-11-16 00:30'));
+    await close(await createTask(yongding, w.categoryId), bj('2026-11-14 11:00'));
+    // Open work is not in 综合整治.
+    await createTask(yongding, w.categoryId);
+  });
+  afterAll(() => t.close());
+
+  it('drafts issue 672 for the seeded week, paragraph by paragraph as the office writes it', async () => {
+    const res = await admin().post('/bulletins', {
+      periodStart: '2026-11-09',
+      periodEnd: '2026-11-15',
+      issueDate: '2026-11-16',
+    });
+    expect(res.status).toBe(201);
+    first = res.body as Bulletin;
+    expect(first).toMatchObject({
+      issueNumber: 672,
+      issueDate: '2026-11-16',
+      periodStart: '2026-11-08T16:00:00.000Z',
+      periodEnd: '2026-11-15T16:00:00.000Z',
+      status: 'draft',
+      version: 1,
+      publishedBy: null,
+      staleEdits: [],
+    });
+    const [dispatch, brief] = first.sections;
+    expect(dispatch.heading).toBe('指挥调度');
+    // Lead rank (王建华 is 1 in config/bulletin.json, 李明 unranked), then date.
+    expect(dispatch.paragraphs.map((p) => p.key)).toEqual([inspectionA, inspectionD, meetingB]);
+    expect(dispatch.paragraphs.map((p) => p.text)).toEqual([
+      '王建华10日到永定镇开展公园广场创城督导检查，朱峰、朱凯，永定镇、东辛房街道相关负责同志参加。' +
+        '先后查看了永定楼公园、西山社区等公园广场，重点检查了环境卫生、秩序管理情况。' +
+        '检查发现问题3处，已整改2处。' +
+        '要求：**一要提高站位，强化担当。**坚持高标准站位，对标测评指标逐项自查自改。' +
+        '**二要压实责任，抓好落实。**属地街镇要建立问题台账，明确整改时限，确保立行立改。（本刊）',
+      '王建华12日到城子街道开展农贸市场督导检查，城子街道相关负责同志参加。' +
+        '要求：**一要加强日常巡查。**（城子街道）',
+      '李明9日召开创城重点点位整改调度会，赵刚参加。东辛房街道、城子街道负责同志参会。' +
+        '会议要求：**一要立行立改。**对督导发现的问题逐一销号。（本刊）',
+    ]);
+    expect(dispatch.paragraphs.every((p) => !p.edited && p.text === p.generatedText)).toBe(true);
+    expect(brief.heading).toBe('简讯');
+    expect(brief.paragraphs).toEqual([
+      {
+        key: 'comprehensive_rectification:东辛房街道',
+        text:
+          '**【综合整治】东辛房街道：**近日，开展环境秩序综合整治，' +
+          '整治停车秩序问题3起、楼道堆物问题2处。**城子街道、永定镇**也开展了相关工作。',
+        generatedText:
+          '**【综合整治】东辛房街道：**近日，开展环境秩序综合整治，' +
+          '整治停车秩序问题3起、楼道堆物问题2处。**城子街道、永定镇**也开展了相关工作。',
+        edited: false,
+      },
+    ]);
+    const [row] = await t.ds.query(
+      `SELECT issue_number, status, created_by, jsonb_array_length(generated) AS sections, edited
+         FROM bulletins WHERE id = $1`,
+      [first.id],
+    );
+    expect(row).toEqual({
+      issue_number: 672,
+      status: 'draft',
+      created_by: w.admin.id,
+      sections: 2,
+      edited: {},
+    });
+  });
+
+  it('gives the same text for the same period when regenerated', async () => {
+    const res = await admin().post(`/bulletins/${first.id}/regenerate`, { version: 1 });
+    expect(res.status).toBe(200);
+    expect(res.body.version).toBe(2);
+    expect(res.body.sections).toEqual(first.sections);
+    first = res.body as Bulletin;
+  });
+
+  it('numbers the next issues on, with contiguous periods', async () => {
+    const second = await admin().post('/bulletins', { periodEnd: '2026-11-18T12:00:00+08:00' });
+    expect(second.status).toBe(201);
+    expect(second.body).toMatchObject({
+      issueNumber: 673,
+      periodStart: first.periodEnd,
+      periodEnd: '2026-11-18T04:00:00.000Z',
+    });
+    // The Monday 00:30 closure and the Monday inspection belong here, not to 672.
+    const [dispatch, brief] = (second.body as Bulletin).sections;
+    expect(dispatch.paragraphs.map((p) => p.key)).toEqual([laterInspection]);
+    expect(brief.paragraphs.map((p) => p.text)).toEqual([
+      '**【综合整治】城子街道：**近日，开展环境秩序综合整治，整治非法小广告问题1条。',
+    ]);
+
+    const third = await admin().post('/bulletins', {});
+    expect(third.status).toBe(201);
+    expect(third.body.issueNumber).toBe(674);
+    expect(third.body.periodStart).toBe(second.body.periodEnd);
+    expect(Date.parse(third.body.periodEnd)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(third.body.periodEnd)).toBeGreaterThan(Date.now() - 60_000);
+
+    const page1 = await inspector().get('/bulletins?limit=2');
+    expect(page1.status).toBe(200);
+    expect(page1.body.items.map((b: Bulletin) => b.issueNumber)).toEqual([674, 673]);
+    expect(page1.body.items[0]).not.toHaveProperty('sections');
+    const page2 = await inspector().get(`/bulletins?limit=2&cursor=${page1.body.nextCursor}`);
+    expect(page2.body).toMatchObject({ items: [{ issueNumber: 672 }], nextCursor: null });
+    const drafts = await inspector().get('/bulletins?status=published');
+    expect(drafts.body.items).toEqual([]);
+  });
+
+  it('gives concurrent drafts distinct, consecutive numbers', async () => {
+    const results = await Promise.all([
+      admin().post('/bulletins', {}),
+      admin().post('/bulletins', {}),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([201, 201]);
+    const drafts = results
+      .map((r) => r.body as Bulletin)
+      .sort((a, b) => a.issueNumber - b.issueNumber);
+    expect(drafts.map((b) => b.issueNumber)).toEqual([675, 676]);
+    expect(drafts[1].periodStart).toBe(drafts[0].periodEnd);
+    const rows = await t.ds.query('SELECT issue_number FROM bulletins ORDER BY issue_number');
+    expect(rows.map((r: { issue_number: number }) => r.issue_number)).toEqual([
+      672, 673, 674, 675, 676,
+    ]);
+  });
+
+  it('replaces a paragraph, keeping both texts, and checks the version', async () => {
+    const edited = '李明9日主持召开创城重点点位整改调度会，部署下一阶段整改工作。（本刊）';
+    const res = await put(`/bulletins/${first.id}/paragraphs/${meetingB}`, {
+      text: `  ${edited}\n`,
+      version: first.version,
+    });
+    expect(res.status).toBe(200);
+    const paragraph = (res.body as Bulletin).sections[0].paragraphs.find((p) => p.key === meetingB);
+    expect(paragraph).toEqual({
+      key: meetingB,
+      text: edited,
+      generatedText: first.sections[0].paragraphs[2].text,
+      edited: true,
+    });
+    expect(res.body.version).toBe(first.version + 1);
+
+    const stale = await put(`/bulletins/${first.id}/paragraphs/${meetingB}`, {
+      text: '又改了',
+      version: first.version,
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({
+      code: 'VERSION_CONFLICT',
+      currentVersion: first.version + 1,
+    });
+
+    const missing = await put(`/bulletins/${first.id}/paragraphs/no-such-paragraph`, {
+      text: 'x',
+      version: first.version + 1,
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('PARAGRAPH_NOT_FOUND');
+
+    const key = encodeURIComponent('comprehensive_rectification:东辛房街道');
+    await put(
+      `/bulletins/${first.id}/paragraphs/${key}`,
+      { text: 'x', version: 2 },
+      w.inspector.token,
+    ).expect(403);
+    const empty = await put(`/bulletins/${first.id}/paragraphs/${key}`, {
+      text: ' \n ',
+      version: 2,
+    });
+    expect(empty.status).toBe(400);
+
+    const [row] = await t.ds.query('SELECT generated, edited FROM bulletins WHERE id = $1', [
+      first.id,
+    ]);
+    expect(row.edited).toEqual({ [meetingB]: edited });
+    expect(row.generated[0].paragraphs[2].text).toBe(first.sections[0].paragraphs[2].text);
+    first = res.body as Bulletin;
+  });
+
+  it('renders Markdown with the edit in place', async () => {
+    const res = await inspector().get(`/bulletins/${first.id}?format=markdown`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/markdown; charset=utf-8/);
+    const blocks = res.text.split('\n\n');
+    expect(blocks.slice(0, 5)).toEqual([
+      '# 门头沟区创建全国文明城市 工作快报',
+      '第672期',
+      '门头沟区创建全国文明城市工作领导小组办公室',
+      '2026年11月16日',
+      '## 【指挥调度】',
+    ]);
+    expect(blocks[5]).toBe(first.sections[0].paragraphs[0].text);
+    expect(blocks[7]).toBe('李明9日主持召开创城重点点位整改调度会，部署下一阶段整改工作。（本刊）');
+    expect(blocks[8]).toBe('## 【简讯】');
+    expect(res.text).toContain('编校：李国栋      审核：张东辉      核签：李争三');
+    expect(res.text).not.toContain('李明9日召开');
+  });
+
+  it('downloads a Word document whose text reads back', async () => {
+    const res = await inspector()
+      .get(`/bulletins/${first.id}?format=docx`)
+      .buffer(true)
+      .parse(binary);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="bulletin-672.docx"; filename*=UTF-8''${encodeURIComponent('快报第672期.docx')}`,
+    );
+    const lines = (await extractDocxText(res.body as Buffer)).split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      '门头沟区创建全国文明城市',
+      '工作快报',
+      '第672期',
+      '门头沟区创建全国文明城市工作领导小组办公室\t2026年11月16日',
+    ]);
+    expect(lines).toContain('【指挥调度】');
+    // Bold markers are formatting in Word, not text.
+    expect(lines[5]).toContain('要求：一要提高站位，强化担当。坚持高标准站位');
+    expect(lines).toContain(
+      '李明9日主持召开创城重点点位整改调度会，部署下一阶段整改工作。（本刊）',
+    );
+    expect(lines.slice(-4)).toEqual([
+      '编校：李国栋      审核：张东辉      核签：李争三',
+      '报：首都文明办、区委、区人大、区政府、区政协领导同志',
+      '发：全区各单位主要领导、创城工作主管领导、信息员',
+      '电子邮箱：mtgccbxcz@bjmtg.gov.cn      电话：69822006',
+    ]);
+  });
+
+  it('publishes: records who and when, then refuses every change', async () => {
+    await inspector()
+      .post(`/bulletins/${first.id}/publish`, { version: first.version })
+      .expect(403);
+    const res = await admin().post(`/bulletins/${first.id}/publish`, { version: first.version });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'published',
+      version: first.version + 1,
+      publishedBy: { id: w.admin.id },
+    });
+    expect(Date.now() - Date.parse(res.body.publishedAt)).toBeLessThan(60_000);
+    const version = res.body.version as number;
+
+    const edit = await put(`/bulletins/${first.id}/paragraphs/${inspectionA}`, {
+      text: '改',
+      version,
+    });
+    expect(edit.status).toBe(409);
+    expect(edit.body.code).toBe('BULLETIN_PUBLISHED');
+    const again = await admin().post(`/bulletins/${first.id}/publish`, { version });
+    expect(again.body.code).toBe('BULLETIN_PUBLISHED');
+    const regenerate = await admin().post(`/bulletins/${first.id}/regenerate`, { version });
+    expect(regenerate.status).toBe(409);
+    expect(regenerate.body.code).toBe('BULLETIN_PUBLISHED');
+
+    const [row] = await t.ds.query(
+      'SELECT status, published_by, published_at, version, edited FROM bulletins WHERE id = $1',
+      [first.id],
+    );
+    expect(row).toMatchObject({ status: 'published', published_by: w.admin.id, version });
+    expect(Object.keys(row.edited)).toEqual([meetingB]);
+    const published = await inspector().get('/bulletins?status=published');
+    expect(published.body.items.map((b: Bulletin) => b.issueNumber)).toEqual([672]);
+  });
+
+  it('answers bad input with a 400 naming the field, never a 500', async () => {
+    const cases: [object, string][] = [
+      [{ periodStart: 'last monday' }, 'periodStart'],
+      [{ periodEnd: '2026-02-30' }, 'periodEnd'],
+      [{ periodStart: '2026-11-20', periodEnd: '2026-11-19' }, 'periodEnd'],
+      [{ issueDate: '2026-11-31' }, 'issueDate'],
+      [{ issueNumber: 1 }, 'issueNumber'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await admin().post('/bulletins', body);
+      expect({ field, status: res.status }).toEqual({ field, status: 400 });
+      expect(res.body.errors[0].field).toBe(field);
+    }
+    expect((await admin().get('/bulletins/not-a-uuid')).status).toBe(400);
+    expect((await admin().get(`/bulletins/${first.id}?format=pdf`)).status).toBe(400);
+    expect((await admin().get('/bulletins?cursor=zzz')).status).toBe(400);
+    const unknown = await admin().get('/bulletins/00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('BULLETIN_NOT_FOUND');
+    const noVersion = await admin().post(`/bulletins/${first.id}/publish`, {});
+    expect(noVersion.status).toBe(400);
+    expect(noVersion.body.errors[0].field).toBe('version');
+  });
+
+  it('is for the office and inspectors only', async () => {
+    const unit = as(t, w.unitA.token);
+    expect((await unit.get('/bulletins')).status).toBe(403);
+    expect((await unit.get(`/bulletins/${first.id}`)).status).toBe(403);
+    expect((await inspector().post('/bulletins', {})).status).toBe(403);
+    expect((await inspector().get(`/bulletins/${first.id}`)).status).toBe(200);
+  });
+});
