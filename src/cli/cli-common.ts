@@ -31,6 +31,11 @@ export async function withDataSource<T>(
   }
 }
 
+/** A command-line tool's output line (stdout; logs go through the logger). */
+export const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
 export function runCli(main: () => Promise<void>): void {
   main().catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : e);

@@ -1,6 +1,6 @@
 import { ensureFirstAdmin } from '../auth/bootstrap-admin.js';
 import { runMigrationsLocked } from '../database/migrate.js';
-import { cliConfig, runCli, withDataSource } from './cli-common.js';
+import { cliConfig, runCli, say, withDataSource } from './cli-common.js';
 
 /**
  * `ADMIN_USERNAME=… ADMIN_PASSWORD=… npm run create-admin`: adds an admin account (also when
@@ -13,7 +13,7 @@ runCli(async () => {
   await withDataSource(config, async (ds) => {
     await runMigrationsLocked(ds, config.database.migrationsLockKey);
     const r = await ensureFirstAdmin(ds, admin, { evenIfAdminsExist: true });
-    console.log(
+    say(
       r === 'created'
         ? `admin "${admin.username}" created`
         : `user "${admin.username}" already exists`,

@@ -1,5 +1,5 @@
 import { revertLastMigration, runMigrationsLocked } from '../database/migrate.js';
-import { cliConfig, runCli, withDataSource } from './cli-common.js';
+import { cliConfig, runCli, say, withDataSource } from './cli-common.js';
 
 /** `npm run migration:run` (up) and `npm run migration:revert` (down: the last one). */
 runCli(async () => {
@@ -9,10 +9,10 @@ runCli(async () => {
   await withDataSource(config, async (ds) => {
     if (direction === 'up') {
       const applied = await runMigrationsLocked(ds, config.database.migrationsLockKey);
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply');
+      say(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply');
     } else {
       await revertLastMigration(ds, config.database.migrationsLockKey);
-      console.log('reverted the last migration');
+      say('reverted the last migration');
     }
   });
 });

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { createApp } from '../app.factory.js';
 import { loadConfig } from '../config/app-config.js';
 import { buildOpenApiDocument } from '../openapi.js';
-import { runCli } from './cli-common.js';
+import { runCli, say } from './cli-common.js';
 
 /** `npm run openapi`: writes openapi.json from the code (no database needed: the app is not started). */
 runCli(async () => {
@@ -13,6 +13,6 @@ runCli(async () => {
   );
   const doc = buildOpenApiDocument(app);
   writeFileSync('openapi.json', JSON.stringify(doc, null, 2) + '\n');
-  console.log('openapi.json written');
+  say('openapi.json written');
   process.exit(0);
 });

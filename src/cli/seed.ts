@@ -1,6 +1,6 @@
 import { seedCategories } from '../catalog/category-seed.js';
 import { runMigrationsLocked } from '../database/migrate.js';
-import { cliConfig, runCli, withDataSource } from './cli-common.js';
+import { cliConfig, runCli, say, withDataSource } from './cli-common.js';
 
 /** `npm run seed [-- --update]`: loads config/categories.json idempotently. */
 runCli(async () => {
@@ -9,6 +9,6 @@ runCli(async () => {
   await withDataSource(config, async (ds) => {
     await runMigrationsLocked(ds, config.database.migrationsLockKey);
     const r = await seedCategories(ds, config.configDir, { update });
-    console.log(`categories: ${r.inserted} inserted, ${r.updated} updated`);
+    say(`categories: ${r.inserted} inserted, ${r.updated} updated`);
   });
 });

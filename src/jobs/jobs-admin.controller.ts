@@ -3,6 +3,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/c
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bull';
 import { Roles } from '../common/auth/principal.js';
+import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -78,8 +79,16 @@ export class JobsAdminController {
   /** Send a dead delivery again (after the unit fixed its receiver). */
   @Post('webhook-deliveries/:id/retry')
   @HttpCode(202)
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 503)
   async retry(@Param('id', ParseId) id: string): Promise<void> {
+    // Checked first: bull would otherwise queue the add in memory and the request would hang.
+    if (this.webhookQueue.client.status !== 'ready') {
+      throw new DomainError(
+        'unavailable',
+        CommonErrorCode.NOT_READY,
+        '队列服务暂不可用，请稍后重试',
+      );
+    }
     const deliveryId = await this.webhooks.revive(id);
     const options = webhookJobOptions(deliveryId, this.config);
     // A fresh job id: the dead job may still be kept in the failed set under the old one.
