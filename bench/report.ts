@@ -27,10 +27,11 @@ export interface RunReport {
     seconds: number;
     logLevel: string;
     poolSize: number;
+    serverNodeOptions: string;
   };
   seed: { seconds: number; counts: Record<string, number> };
   scenarios: ScenarioResult[];
-  server: { peakRssMb: number };
+  server: { idleRssMb: number; peakRssMb: number };
   goals: Goal[];
 }
 
@@ -46,7 +47,11 @@ export function machine(postgres: string): RunReport['machine'] {
 }
 
 /** The four goals of the issue, judged from the measurements. */
-export function judgeGoals(scenarios: ScenarioResult[], peakRssMb: number): Goal[] {
+export function judgeGoals(
+  scenarios: ScenarioResult[],
+  peakRssMb: number,
+  idleRssMb: number,
+): Goal[] {
   const find = (id: string): ScenarioResult | undefined => scenarios.find((s) => s.id === id);
   const goals: Goal[] = [];
   const create = find('create');
@@ -80,7 +85,7 @@ export function judgeGoals(scenarios: ScenarioResult[], peakRssMb: number): Goal
   }
   goals.push({
     goal: 'server RSS < 300 MB under load',
-    measured: `peak ${fmt(peakRssMb, 0)} MB (VmHWM)`,
+    measured: `peak ${fmt(peakRssMb, 0)} MB (VmHWM); ${fmt(idleRssMb, 0)} MB idle after start`,
     met: peakRssMb < 300,
   });
   return goals;
@@ -96,7 +101,7 @@ export function markdown(r: RunReport): string {
     `Data: ${Object.entries(r.seed.counts)
       .map(([k, v]) => `${v.toLocaleString('en')} ${k}`)
       .join(', ')}; seeded in ${fmt(r.seed.seconds, 0)} s.`,
-    `Load: ${r.settings.seconds} s per measurement after a warm-up, ${r.settings.connections} connections unless noted; server log level ${r.settings.logLevel}, pool ${r.settings.poolSize}; autocannon, the server, pgbench and Postgres share the machine.`,
+    `Load: ${r.settings.seconds} s per measurement after a warm-up, ${r.settings.connections} connections unless noted; server log level ${r.settings.logLevel}, pool ${r.settings.poolSize}${r.settings.serverNodeOptions ? `, NODE_OPTIONS ${r.settings.serverNodeOptions}` : ''}; autocannon, the server, pgbench and Postgres share the machine.`,
     '',
     '| goal | measured | met? |',
     '|---|---|---|',
@@ -115,7 +120,11 @@ export function markdown(r: RunReport): string {
       );
     }
   }
-  lines.push('', `Server peak RSS (VmHWM): ${fmt(r.server.peakRssMb, 0)} MB.`, '');
+  lines.push(
+    '',
+    `Server RSS: ${fmt(r.server.idleRssMb, 0)} MB idle after start, peak ${fmt(r.server.peakRssMb, 0)} MB (VmHWM); per measurement: ${r.scenarios.flatMap((s) => s.measurements.filter((m) => m.http).map((m) => `${m.label} ${fmt(m.http?.rssMb, 0)}`)).join(', ')} MB.`,
+    '',
+  );
   for (const s of r.scenarios) {
     for (const note of [...s.notes, ...(s.skipped ? [`skipped: ${s.skipped}`] : [])])
       lines.push(`- ${s.id}: ${note}`);

@@ -90,6 +90,28 @@ export class RectificationLoop1763900000000 implements MigrationInterface {
         CONSTRAINT ck_tasks_closed CHECK ((status = 'closed') = (closed_at IS NOT NULL)),
         CONSTRAINT ck_tasks_not_self_duplicate CHECK (duplicate_of_id <> id)
       )`);
+    // Task numbers (ZG-2026-000123) are gapless per year, so they come from a counter row, and
+    // that row stays locked until the creating transaction ends. A deferred trigger takes the
+    // number inside COMMIT itself, so concurrent creates queue for the commit only, not for the
+    // whole transaction. A task is inserted with a ZG-NEW-… placeholder that never commits.
+    await q.query(`
+      CREATE FUNCTION assign_task_number() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        y int := extract(year FROM NEW.created_at AT TIME ZONE 'Asia/Shanghai')::int;
+        n int;
+      BEGIN
+        IF NEW.number NOT LIKE 'ZG-NEW-%' THEN
+          RETURN NULL;
+        END IF;
+        INSERT INTO task_number_counters (year, last_value) VALUES (y, 1)
+          ON CONFLICT (year) DO UPDATE SET last_value = task_number_counters.last_value + 1
+          RETURNING last_value INTO n;
+        UPDATE tasks SET number = 'ZG-' || y || '-' || lpad(n::text, 6, '0') WHERE id = NEW.id;
+        RETURN NULL;
+      END $$`);
+    await q.query(`
+      CREATE CONSTRAINT TRIGGER tr_tasks_number AFTER INSERT ON tasks
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION assign_task_number()`);
     // Keyset orders of the list and the filters it offers; every foreign key indexed.
     await q.query(`CREATE INDEX ix_tasks_created ON tasks (created_at DESC, id DESC)`);
     await q.query(
@@ -290,5 +312,6 @@ export class RectificationLoop1763900000000 implements MigrationInterface {
     ]) {
       await q.query(`DROP TABLE ${table}`);
     }
+    await q.query(`DROP FUNCTION assign_task_number()`);
   }
 }

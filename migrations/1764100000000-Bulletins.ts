@@ -15,7 +15,9 @@ export class Bulletins1764100000000 implements MigrationInterface {
         issue_date date NOT NULL,
         period_start timestamptz NOT NULL,
         period_end timestamptz NOT NULL,
-        status varchar(10) NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published')),
+        -- generating: a queued job is writing the text of a long period (see BulletinsService).
+        status varchar(10) NOT NULL DEFAULT 'draft'
+          CHECK (status IN ('generating', 'draft', 'published')),
         generated jsonb NOT NULL DEFAULT '[]',
         edited jsonb NOT NULL DEFAULT '{}',
         created_by uuid NOT NULL REFERENCES users (id),

@@ -11,14 +11,13 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppModule } from './app.module.js';
 import { toProblem } from './common/errors/problem.filter.js';
+import { API_PREFIX } from './common/http/api-prefix.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { PinoNestLogger, createPino } from './common/logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-
-export const API_PREFIX = 'api/v1';
 
 /**
  * Builds the HTTP application (not yet listening). Fastify, not Express: measured on this

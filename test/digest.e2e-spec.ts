@@ -8,6 +8,7 @@ interface Figures {
   received: number;
   closed: number;
   closedOnTime: number;
+  closedUnverified: number;
   openOverdue: number;
   supervised: number;
   notified: number;
@@ -25,6 +26,7 @@ interface Figures {
   closureRate: number | null;
   reworkRate: number | null;
   extensionRate: number | null;
+  unverifiedShare: number | null;
   compositeIndex: number | null;
 }
 
@@ -76,6 +78,8 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     status?: 'assigned' | 'closed' | 'on_hold' | 'cancelled';
     closed?: string;
     onTime?: boolean;
+    /** Closed on the unit's submission alone, without a 复查 (tasks.closed_unverified). */
+    unverified?: boolean;
     cancelled?: string;
   }
 
@@ -84,8 +88,9 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     const status = s.status ?? (s.closed ? 'closed' : 'assigned');
     const [row] = (await t.ds.query(
       `INSERT INTO tasks (number, category_id, address, description, unit_id, status, assigned_at, deadline,
-                          closed_at, closed_on_time, cancelled_at, hold_reason, created_by, created_at, updated_at)
-       VALUES ($1, $2, '测试地址', '测试问题', $3, $4, $5, $6, $7, $8, $9, $10, $11, $5, $5) RETURNING id`,
+                          closed_at, closed_on_time, closed_unverified, cancelled_at, hold_reason, created_by,
+                          created_at, updated_at)
+       VALUES ($1, $2, '测试地址', '测试问题', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $5, $5) RETURNING id`,
       [
         `T-${String(seq).padStart(4, '0')}`,
         s.category ?? w.categoryId,
@@ -95,6 +100,7 @@ describe('the weekly digest (综合评价) over HTTP', () => {
         bj(s.deadline),
         s.closed ? bj(s.closed) : null,
         s.closed ? (s.onTime ?? true) : null,
+        s.closed ? (s.unverified ?? false) : null,
         s.cancelled ? bj(s.cancelled) : null,
         status === 'on_hold' ? '需工程改造' : null,
         w.admin.id,
@@ -208,9 +214,22 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     // Closed Sunday 23:30 Beijing (15:30 UTC): in the week, though late.
     await task({ ...b, deadline: '2026-11-15 20:00', closed: '2026-11-15 23:30', onTime: false });
     await task({ ...b, deadline: '2026-11-15 20:00', closed: '2026-11-15 23:30', onTime: false });
-    // Closed Monday 00:30 Beijing: not in the week, so open and overdue at its end.
-    await task({ ...b, deadline: '2026-11-15 20:00', closed: '2026-11-16 00:30', onTime: false });
-    await task({ ...b, deadline: '2026-11-15 20:00', closed: '2026-11-14 10:00' });
+    // Closed Monday 00:30 Beijing: not in the week, so open and overdue at its end. It closed on
+    // the unit's submission alone, as its self_close category allows: counted the week after.
+    await task({
+      ...b,
+      deadline: '2026-11-15 20:00',
+      closed: '2026-11-16 00:30',
+      onTime: false,
+      unverified: true,
+    });
+    // Also self-closed, in the week: one of B's four closures is unverified.
+    await task({
+      ...b,
+      deadline: '2026-11-15 20:00',
+      closed: '2026-11-14 10:00',
+      unverified: true,
+    });
     await task({ ...b, deadline: '2026-11-15 20:00', status: 'on_hold' });
     await task({ ...b, deadline: '2026-11-14 12:00', closed: '2026-11-14 10:00' });
 
@@ -250,6 +269,7 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       received: 7, // a1–a6 and the early one; not the old one, not the cancelled one
       closed: 6,
       closedOnTime: 5,
+      closedUnverified: 0,
       openOverdue: 2, // a6 (54 h) and the old one
       supervised: 2,
       notified: 1, // the old one: 13 days over; a6 is 54 h < 72 h
@@ -267,12 +287,14 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       closureRate: 0.8333,
       reworkRate: 0.2,
       extensionRate: 0.125,
+      unverifiedShare: 0,
       compositeIndex: 73, // 4/6×60 + 5/6×30 + 0.8×10 = 40 + 25 + 8
     });
     expect(unitRow(d, units.B).figures).toEqual({
       received: 6,
       closed: 4, // the two Sunday 23:30 closures count; the Monday 00:30 one does not
       closedOnTime: 2,
+      closedUnverified: 1, // the Saturday self-close; the Monday 00:30 one is next week's
       openOverdue: 1, // the Monday 00:30 one was open and 4 h over at the week's end
       supervised: 1,
       notified: 0,
@@ -290,6 +312,7 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       closureRate: 0.8,
       reworkRate: null,
       extensionRate: 0,
+      unverifiedShare: 0.25, // 1 of 4 closed; not part of the index
       compositeIndex: 58, // 0.4×60 + 0.8×30 + (1 − 0)×10
     });
     expect(unitRow(d, units.D).figures).toMatchObject({
@@ -311,6 +334,8 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       failedChecks: 1,
       extensionsGranted: 1,
     });
+    // The share of closures nobody checked, district-wide: 1 of 17.
+    expect([d.totals.closedUnverified, d.totals.unverifiedShare]).toEqual([1, 0.0588]);
   });
 
   it('ranks by 综合指标值 above the minimum volume and hands out cards', async () => {
@@ -330,13 +355,26 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     expect(d.categories.map((c) => c.categoryName)).toEqual(['非法小广告', '楼道堆物']);
     const [ads, stacking] = d.categories;
     expect(ads.figures).toEqual(unitRow(d, units.B).figures);
-    expect(stacking.figures).toMatchObject({ received: 14, closed: 13, due: 13, checks: 7 });
+    expect(stacking.figures).toMatchObject({
+      received: 14,
+      closed: 13,
+      due: 13,
+      checks: 7,
+      closedUnverified: 0,
+      unverifiedShare: 0,
+    });
   });
 
   it('counts the Monday 00:30 closure in the following week', async () => {
     const d = await get('/reports/digest?from=2026-11-16&to=2026-11-22');
-    expect(unitRow(d, units.B).figures).toMatchObject({ closed: 1, closedOnTime: 0, due: 0 });
-    expect(unitRow(d, units.A).figures).toMatchObject({ closed: 0, due: 1 });
+    expect(unitRow(d, units.B).figures).toMatchObject({
+      closed: 1,
+      closedOnTime: 0,
+      closedUnverified: 1,
+      unverifiedShare: 1,
+      due: 0,
+    });
+    expect(unitRow(d, units.A).figures).toMatchObject({ closed: 0, due: 1, unverifiedShare: null });
   });
 
   it('writes the digest as CSV and .xlsx', async () => {
@@ -374,6 +412,10 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       cell(dongxinfang, '综合指标值'),
     ]).toEqual(['2', '黄牌', '6', '66.67%', '83.33%', '20.00%', '73.00']);
     expect(cell(rows[3], '返工率')).toBe('');
+    expect([cell(rows[3], '未经复查销号'), cell(rows[3], '未经复查销号占比')]).toEqual([
+      '1',
+      '25.00%',
+    ]);
     expect(cell(rows[4], '评牌')).toBe('未达最低任务量');
 
     const xlsx = await inspector().get(`/reports/digest?${WEEK}&format=xlsx`);

@@ -85,9 +85,8 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/notifications/read-all':                     '401  ok    ok   ok    403 ok',
   'GET /api/v1/admin/jobs':                                  '401  ok    403  403   403 403',
   'GET /api/v1/admin/webhook-deliveries':                    '401  ok    403  403   403 403',
-  // BUG (found by this file): a retry of a delivery that does not exist answers 202 and queues
-  // a job: WebhooksService.revive reads TypeORM's `[rows, count]` UPDATE result as the rows,
-  // so `rows.length` is always 2. Correct: 404 DELIVERY_NOT_FOUND.
+  // Regression guard: a retry of a delivery that does not exist once answered 202 and queued a
+  // job (WebhooksService.revive read TypeORM's `[rows, count]` UPDATE result as the rows).
   'POST /api/v1/admin/webhook-deliveries/{id}/retry':        '401  404   403  403   403 403',
   'POST /api/v1/bulletins':                                  '401  ok    403  403   403 403',
   'GET /api/v1/bulletins':                                   '401  ok    ok   403   403 403',

@@ -334,13 +334,10 @@ describe('the built service as its own process', () => {
     expect(await breaches(async (sql) => (await db.query(sql)).rows)).toEqual([]);
   });
 
-  // BUG (found by this file): POST /tasks holds its transaction's connection while it looks up
-  // the category and the site through the default repositories, i.e. on a second connection
-  // of the same pool (TasksService.createInTransaction → CategoriesService/SitesService
-  // .getActive; dispatch/reassign do the same via UnitsService.getActive). With as many
-  // concurrent creates as pool connections every connection waits for another: the pool
-  // deadlocks, the API hangs for good and /health/ready turns 503. Correct: the lookups use the
-  // transaction's EntityManager, and every create below answers.
+  // Regression guard: POST /tasks once looked up the category and the site on a second pool
+  // connection while its transaction held the first. With as many concurrent creates as pool
+  // connections each waited for another: the pool deadlocked and the API hung for good. Every
+  // read inside a transaction must use the transaction's EntityManager.
   it('more concurrent creates than pool connections all complete (no pool deadlock)', async () => {
     service = await startService({ ...env, DATABASE_POOL_SIZE: '2' });
     const { base } = service;

@@ -55,8 +55,8 @@ describe('legal but hostile values that reach the database', () => {
     expect(n).toBe(texts.length);
   });
 
-  // BUG (found by this file): a NUL character passes validation and Postgres refuses it
-  // (22021 invalid byte sequence), which surfaces as a 500. Correct: a 400 naming the field.
+  // Regression guard: a NUL passes validation and Postgres refuses it (22021), which once
+  // surfaced as a 500.
   it('a NUL character in a text field is a 400, not a database error', async () => {
     const before = await t.ds.query('SELECT count(*)::int AS n FROM tasks');
     const res = await as(t, w.inspector.token).post('/tasks', {
@@ -76,7 +76,7 @@ describe('legal but hostile values that reach the database', () => {
     expect(await t.ds.query('SELECT count(*)::int AS n FROM tasks')).toEqual(before);
   });
 
-  // BUG (found by this file): search text with a NUL reaches ILIKE as a parameter → 500.
+  // Regression guard: search text with a NUL reached ILIKE as a parameter and answered 500.
   it('a NUL character in a search is a 400 or an empty page, not a 500', async () => {
     for (const path of [
       '/tasks?q=a%00b',
@@ -94,8 +94,8 @@ describe('legal but hostile values that reach the database', () => {
     }
   });
 
-  // BUG (found by this file): a well-formed cursor carrying values of the wrong type reaches
-  // SQL (a non-UUID id, a word where a number or date belongs) → 500. Correct: 400 isCursor.
+  // Regression guard: a well-formed cursor carrying values of the wrong type (a non-UUID id, a
+  // word where a number or date belongs) once reached SQL and answered 500.
   it('a forged cursor with values of the wrong type is a 400', async () => {
     const forged = b64(['2026-01-01T00:00:00.000Z', 'not-a-uuid']);
     const wrongOrder = b64(['not-a-number', 'x']);
@@ -113,9 +113,8 @@ describe('legal but hostile values that reach the database', () => {
     }
   });
 
-  // BUG (found by this file): `deadlineRule: []` passes @ValidateNested (an empty array has no
-  // element to fail) and the service then stores a different rule: the category's 整改时限
-  // silently becomes 立行立改. Correct: 400 naming deadlineRule, the category unchanged.
+  // Regression guard: `deadlineRule: []` passed @ValidateNested (an empty array has no element
+  // to fail) and the category's 整改时限 silently became 立行立改.
   it('an array where the deadline rule object belongs is a 400 and changes nothing', async () => {
     const before = await as(t, w.admin.token).get(`/categories/${w.categoryId}`).expect(200);
     const res = await as(t, w.admin.token).patch(`/categories/${w.categoryId}`, {
@@ -159,10 +158,10 @@ describe('legal but hostile values that reach the database', () => {
     }
   });
 
-  // BUG (found by this file): errors raised by Fastify's router and Node's HTTP parser, before
-  // any Nest code runs, answer Fastify's own `application/json` body, not a problem:
-  // FST_ERR_BAD_URL (400, a path that is not UTF-8), FST_ERR_MAX_PARAM_LENGTH (414, a path
-  // parameter over 100 characters) and 431 (a URL over Node's 16 KiB header limit).
+  // Regression guard: errors raised by Fastify's router and Node's HTTP parser, before any Nest
+  // code runs, once answered Fastify's own `application/json` body: FST_ERR_BAD_URL (400, a
+  // path that is not UTF-8), FST_ERR_MAX_PARAM_LENGTH (414, a path parameter over 100
+  // characters) and 431 (a URL over Node's 16 KiB header limit).
   it.each([
     ['a path that is not UTF-8', '/api/v1/tasks/%FF%FE'],
     ['an overlong encoding of /', '/api/v1/units/%C0%AF'],

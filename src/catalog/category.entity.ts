@@ -1,10 +1,14 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   PrimaryGeneratedColumn,
+  Unique,
   UpdateDateColumn,
 } from 'typeorm';
+import { oneOf } from '../database/check-expression.js';
 import type { DeadlineRule } from '../tasks/deadline/deadline.js';
 
 export const VERIFICATION_POLICIES = ['on_site', 'spot_check', 'self_close'] as const;
@@ -16,6 +20,11 @@ export type VerificationPolicy = (typeof VERIFICATION_POLICIES)[number];
 
 /** 问题类别, e.g. 楼道堆物 (市容环境, 处, 3 工作日). */
 @Entity('categories')
+@Unique('uq_categories_code', ['code'])
+@Unique('uq_categories_name', ['name'])
+@Check('categories_verification_policy_check', oneOf('verification_policy', VERIFICATION_POLICIES))
+@Check('categories_spot_check_ratio_check', 'spot_check_ratio BETWEEN 0 AND 1')
+@Index('ix_categories_group_name', ['groupName'])
 export class Category {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 16 }) code: string;

@@ -1,13 +1,23 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
+  ForeignKey,
+  Index,
   PrimaryGeneratedColumn,
+  Unique,
   UpdateDateColumn,
 } from 'typeorm';
+import { Unit } from '../units/unit.entity.js';
 
 /** 点位: a place inspectors visit (社区, 公园广场, 医院, 道路 …) and the unit answerable for it. */
 @Entity('sites')
+@Unique('uq_sites_name', ['name'])
+@Check('sites_lat_check', 'lat BETWEEN -90 AND 90')
+@Check('sites_lng_check', 'lng BETWEEN -180 AND 180')
+@Index('ix_sites_default_unit_id', ['defaultUnitId'])
+@Index('ix_sites_kind', ['kind'])
 export class Site {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 100 }) name: string;
@@ -15,7 +25,9 @@ export class Site {
   @Column({ type: 'varchar', length: 200, nullable: true }) address: string | null;
   @Column({ type: 'double precision', nullable: true }) lat: number | null;
   @Column({ type: 'double precision', nullable: true }) lng: number | null;
-  @Column({ type: 'uuid', nullable: true }) defaultUnitId: string | null;
+  @Column({ type: 'uuid', nullable: true })
+  @ForeignKey(() => Unit, { name: 'sites_default_unit_id_fkey' })
+  defaultUnitId: string | null;
   @Column({ type: 'boolean', default: true }) active: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

@@ -1,10 +1,15 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
+  ForeignKey,
+  Index,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { oneOf } from '../database/check-expression.js';
+import { User } from '../users/user.entity.js';
 
 export const INSPECTION_KINDS = ['inspection', 'meeting'] as const;
 export type InspectionKind = (typeof INSPECTION_KINDS)[number];
@@ -19,6 +24,10 @@ export interface Requirement {
  * was required (要求: ordered heading + body). The 快报's 指挥调度 section is written from these.
  */
 @Entity('inspections')
+@Check('inspections_kind_check', oneOf('kind', INSPECTION_KINDS))
+@Check('inspections_lead_persons_check', 'cardinality(lead_persons) > 0')
+@Index('ix_inspections_held_on', ['heldOn', 'id'])
+@Index('ix_inspections_created_by', ['createdBy'])
 export class Inspection {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 16 }) kind: InspectionKind;
@@ -38,7 +47,9 @@ export class Inspection {
   /** 本刊, or the unit that reported it. */
   @Column({ type: 'varchar', length: 100, default: '本刊' }) source: string;
   @Column({ type: 'text', nullable: true }) notes: string | null;
-  @Column({ type: 'uuid' }) createdBy: string;
+  @Column({ type: 'uuid' })
+  @ForeignKey(() => User, { name: 'inspections_created_by_fkey' })
+  createdBy: string;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

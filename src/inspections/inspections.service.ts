@@ -115,11 +115,12 @@ export class InspectionsService {
               `tasks.${i}.beforePhotoIds`,
             );
           }
-          return this.get(p, row.id, em);
+          return { id: row.id };
         },
       ),
     );
-    return result;
+    // Read after commit, as for tasks: the number counter is not held while reading.
+    return this.get(p, result.id);
   }
 
   async update(p: Principal, id: string, dto: UpdateInspectionDto): Promise<InspectionDto> {

@@ -12,16 +12,23 @@ import {
   ALL_QUEUES,
   MAINTENANCE_QUEUE,
   NOTIFICATIONS_QUEUE,
+  REPORTS_QUEUE,
   SCHEDULES_QUEUE,
   WEBHOOKS_QUEUE,
 } from './queues.js';
+import { ReportJobs } from './report-jobs.service.js';
+import { ReportsProcessor } from './reports.processor.js';
 import { SchedulesProcessor } from './schedules.processor.js';
 import { WebhooksProcessor } from './webhooks.processor.js';
 
 /**
  * bull on the shared Redis. Every process can enqueue; only `worker` and `all` processes run the
  * outbox relay, the processors and the schedules, so API processes never run jobs and the API
- * never waits on Redis (it writes outbox rows in Postgres).
+ * never waits on Redis (it writes outbox rows in Postgres). The one enqueue an API request does
+ * itself (a long 快报, through ReportJobs) checks Redis first and works inline when it is down.
+ *
+ * The reports queue's processor reaches BulletinsService through ModuleRef rather than by
+ * importing ReportsModule, which depends on this module: see ReportsProcessor.
  */
 @Module({})
 export class JobsModule implements OnModuleInit {
@@ -33,8 +40,9 @@ export class JobsModule implements OnModuleInit {
     @InjectQueue(NOTIFICATIONS_QUEUE) notifications: Queue,
     @InjectQueue(WEBHOOKS_QUEUE) webhooks: Queue,
     @InjectQueue(SCHEDULES_QUEUE) schedules: Queue,
+    @InjectQueue(REPORTS_QUEUE) reports: Queue,
   ) {
-    this.queues = [maintenance, notifications, webhooks, schedules];
+    this.queues = [maintenance, notifications, webhooks, schedules, reports];
   }
 
   static forRoot(config: AppConfig): DynamicModule {
@@ -62,17 +70,19 @@ export class JobsModule implements OnModuleInit {
       controllers: [JobsAdminController],
       providers: [
         JobsStatsService,
+        ReportJobs,
         ...(runsJobs
           ? [
               MaintenanceProcessor,
               NotificationsProcessor,
               WebhooksProcessor,
               SchedulesProcessor,
+              ReportsProcessor,
               OutboxRelay,
             ]
           : []),
       ],
-      exports: [BullModule, JobsStatsService],
+      exports: [BullModule, JobsStatsService, ReportJobs],
     };
   }
 

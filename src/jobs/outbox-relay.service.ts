@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { NOTIFICATIONS_QUEUE } from './queues.js';
+import { withTimeout } from './with-timeout.js';
 
 const BATCH = 200;
 
@@ -93,14 +94,4 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return rows.length;
     });
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms);
-    }),
-  ]);
 }

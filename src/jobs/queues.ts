@@ -6,12 +6,15 @@ export const NOTIFICATIONS_QUEUE = 'notifications';
 export const WEBHOOKS_QUEUE = 'webhooks';
 /** Repeatable jobs: the deadline scan and the daily overdue summary. */
 export const SCHEDULES_QUEUE = 'schedules';
+/** Report work too long for an HTTP request: a 快报 over a long period (see ReportJobs). */
+export const REPORTS_QUEUE = 'reports';
 
 export const ALL_QUEUES = [
   MAINTENANCE_QUEUE,
   NOTIFICATIONS_QUEUE,
   WEBHOOKS_QUEUE,
   SCHEDULES_QUEUE,
+  REPORTS_QUEUE,
 ] as const;
 
 export const MaintenanceJob = {
@@ -25,4 +28,8 @@ export const ScheduleJob = {
 
 export const WebhookJob = {
   DELIVER: 'deliver',
+} as const;
+
+export const ReportJob = {
+  GENERATE_BULLETIN: 'generate-bulletin',
 } as const;

@@ -61,6 +61,13 @@ export function loadBulletinConfig(dir: string): BulletinConfig {
   if (!Number.isSafeInteger(raw.featuredUnits) || (raw.featuredUnits as number) < 1) {
     problems.push('featuredUnits must be a positive integer');
   }
+  if (
+    typeof raw.asyncGenerationDays !== 'number' ||
+    !Number.isFinite(raw.asyncGenerationDays) ||
+    raw.asyncGenerationDays < 0
+  ) {
+    problems.push('asyncGenerationDays must be a non-negative number of days');
+  }
   const ranks = raw.leadRanks;
   if (
     typeof ranks !== 'object' ||

@@ -1,11 +1,25 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import type { TaskStatus } from './task-lifecycle.js';
+import { RectificationTask } from './task.entity.js';
 
 /** One entry of a task's audit trail (留痕). Append-only: a database trigger refuses changes. */
 @Entity('task_events')
+@Check('task_events_actor_kind_check', "actor_kind IN ('user', 'api_key', 'system')")
+@Index('ix_task_events_task_id', ['taskId', 'id'])
+@Index('ix_task_events_created_at', ['createdAt'])
 export class TaskEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id: string;
-  @Column({ type: 'uuid' }) taskId: string;
+  @Column({ type: 'uuid' })
+  @ForeignKey(() => RectificationTask, { name: 'task_events_task_id_fkey' })
+  taskId: string;
   /** A lifecycle action, or `create`. */
   @Column({ type: 'varchar', length: 32 }) action: string;
   @Column({ type: 'varchar', length: 20, nullable: true }) fromStatus: TaskStatus | null;

@@ -1,12 +1,25 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
+  ForeignKey,
+  Index,
   PrimaryGeneratedColumn,
+  Unique,
   UpdateDateColumn,
 } from 'typeorm';
-import type { VerificationPolicy } from '../catalog/category.entity.js';
-import type { TaskStatus } from './task-lifecycle.js';
+import {
+  Category,
+  VERIFICATION_POLICIES,
+  type VerificationPolicy,
+} from '../catalog/category.entity.js';
+import { Site } from '../catalog/site.entity.js';
+import { oneOf } from '../database/check-expression.js';
+import { Inspection } from '../inspections/inspection.entity.js';
+import { Unit } from '../units/unit.entity.js';
+import { User } from '../users/user.entity.js';
+import { TASK_STATUSES, type TaskStatus } from './task-lifecycle.js';
 
 /**
  * 问题/整改任务: one problem found on a visit, and the responsible unit's job of fixing it.
@@ -14,18 +27,52 @@ import type { TaskStatus } from './task-lifecycle.js';
  * and the clock, never stored.
  */
 @Entity('tasks')
+@Unique('uq_tasks_number', ['number'])
+@Check('tasks_lat_check', 'lat BETWEEN -90 AND 90')
+@Check('tasks_lng_check', 'lng BETWEEN -180 AND 180')
+@Check('tasks_status_check', oneOf('status', TASK_STATUSES))
+@Check('tasks_verification_policy_check', oneOf('verification_policy', VERIFICATION_POLICIES))
+@Check('ck_tasks_where', 'site_id IS NOT NULL OR address IS NOT NULL')
+@Check(
+  'ck_tasks_assigned',
+  "status IN ('pending_dispatch', 'cancelled') OR (unit_id IS NOT NULL AND deadline IS NOT NULL AND assigned_at IS NOT NULL)",
+)
+@Check('ck_tasks_closed', "(status = 'closed') = (closed_at IS NOT NULL)")
+@Check('ck_tasks_not_self_duplicate', 'duplicate_of_id <> id')
+@Index('ix_tasks_status_deadline', ['status', 'deadline', 'id'])
+@Index('ix_tasks_unit_status_deadline', ['unitId', 'status', 'deadline', 'id'])
+@Index('ix_tasks_deadline', ['deadline', 'id'])
+@Index('ix_tasks_closed_at', ['closedAt', 'id'], { where: 'closed_at IS NOT NULL' })
+@Index('ix_tasks_site_id', ['siteId'])
+@Index('ix_tasks_inspection_id', ['inspectionId'])
+@Index('ix_tasks_duplicate_of_id', ['duplicateOfId'], { where: 'duplicate_of_id IS NOT NULL' })
+@Index('ix_tasks_created_by', ['createdBy'])
+// Descending keys (keyset orders of the list) and the trigram expression index: TypeORM cannot
+// describe them, so it leaves them alone; their definitions are in the migration.
+@Index('ix_tasks_created', { synchronize: false })
+@Index('ix_tasks_unit_created', { synchronize: false })
+@Index('ix_tasks_category_id', { synchronize: false })
+@Index('ix_tasks_text', { synchronize: false })
 export class RectificationTask {
   @PrimaryGeneratedColumn('uuid') id: string;
   /** Human number, `ZG-2026-000123`: sequential per year, no gaps. */
   @Column({ type: 'varchar', length: 20 }) number: string;
-  @Column({ type: 'uuid', nullable: true }) inspectionId: string | null;
-  @Column({ type: 'uuid' }) categoryId: string;
-  @Column({ type: 'uuid', nullable: true }) siteId: string | null;
+  @Column({ type: 'uuid', nullable: true })
+  @ForeignKey(() => Inspection, { name: 'tasks_inspection_id_fkey' })
+  inspectionId: string | null;
+  @Column({ type: 'uuid' })
+  @ForeignKey(() => Category, { name: 'tasks_category_id_fkey' })
+  categoryId: string;
+  @Column({ type: 'uuid', nullable: true })
+  @ForeignKey(() => Site, { name: 'tasks_site_id_fkey' })
+  siteId: string | null;
   @Column({ type: 'varchar', length: 200, nullable: true }) address: string | null;
   @Column({ type: 'double precision', nullable: true }) lat: number | null;
   @Column({ type: 'double precision', nullable: true }) lng: number | null;
   @Column({ type: 'text' }) description: string;
-  @Column({ type: 'uuid', nullable: true }) unitId: string | null;
+  @Column({ type: 'uuid', nullable: true })
+  @ForeignKey(() => Unit, { name: 'tasks_unit_id_fkey' })
+  unitId: string | null;
   @Column({ type: 'varchar', length: 20 }) status: TaskStatus;
   /** Start of the current deadline window (dispatch, rework, resume, reopen). */
   @Column({ type: 'timestamptz', nullable: true }) assignedAt: Date | null;
@@ -39,13 +86,17 @@ export class RectificationTask {
   @Column({ type: 'int', default: 0 }) extensionCount: number;
   @Column({ type: 'text', nullable: true }) holdReason: string | null;
   @Column({ type: 'date', nullable: true }) holdReviewOn: string | null;
-  @Column({ type: 'uuid', nullable: true }) duplicateOfId: string | null;
+  @Column({ type: 'uuid', nullable: true })
+  @ForeignKey(() => RectificationTask, { name: 'tasks_duplicate_of_id_fkey' })
+  duplicateOfId: string | null;
   @Column({ type: 'timestamptz', nullable: true }) closedAt: Date | null;
   @Column({ type: 'boolean', nullable: true }) closedOnTime: boolean | null;
   /** Closed on the unit's word alone (self_close, or not drawn for a spot check). */
   @Column({ type: 'boolean', nullable: true }) closedUnverified: boolean | null;
   @Column({ type: 'timestamptz', nullable: true }) cancelledAt: Date | null;
-  @Column({ type: 'uuid' }) createdBy: string;
+  @Column({ type: 'uuid' })
+  @ForeignKey(() => User, { name: 'tasks_created_by_fkey' })
+  createdBy: string;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   /** Optimistic concurrency: every transition carries the version the client saw. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { CategoriesService } from '../catalog/categories.service.js';
@@ -14,7 +15,7 @@ import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { TaskDetailDto } from './dto/task-output.dto.js';
 import { TaskEventWriter } from './task-event.writer.js';
 import { TaskErrorCode } from './task-errors.js';
-import { nextTaskNumber } from './task-numbering.js';
+import { NEW_TASK_NUMBER_PREFIX } from './task-numbering.js';
 import { TaskReader } from './task-reader.js';
 
 /** Creating tasks: validation, routing to a unit and deadline, numbering, the first event. */
@@ -38,6 +39,9 @@ export class TasksService {
     dto: CreateTaskDto,
     idempotencyKey?: string,
   ): Promise<TaskDetailDto> {
+    // The transaction does only the writes: the year's number counter stays locked until commit,
+    // so reading the task back inside it would hold every other create waiting. A replayed
+    // request gets the task as it is now.
     const { result } = await this.tx.withTransaction((em) =>
       onceForKey(
         em,
@@ -52,11 +56,11 @@ export class TasksService {
             dto.inspectionId ?? null,
             'beforePhotoIds',
           );
-          return this.reader.detail(principal, id, em);
+          return { id };
         },
       ),
     );
-    return result;
+    return this.reader.detail(principal, result.id);
   }
 
   /**
@@ -104,14 +108,17 @@ export class TasksService {
         ? this.futureDeadline(dto.deadline, now, 'deadline')
         : this.deadlines.deadlineFrom(now, category.deadlineRule);
     }
-    const number = await nextTaskNumber(em, now);
+    // The real number is assigned inside COMMIT by a deferred trigger (migration
+    // RectificationLoop): the year's counter row is locked only for the commit, and numbers
+    // stay gapless because a rolled-back create never reaches it.
+    const placeholder = `${NEW_TASK_NUMBER_PREFIX}${randomBytes(6).toString('hex')}`;
     const status = unitId ? 'assigned' : 'pending_dispatch';
     const [row] = (await em.query(
       `INSERT INTO tasks (number, inspection_id, category_id, site_id, address, lat, lng, description, unit_id, status,
                           assigned_at, deadline, deadline_overridden, created_by, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
       [
-        number,
+        placeholder,
         inspectionId,
         category.id,
         site?.id ?? null,
@@ -135,7 +142,6 @@ export class TasksService {
       to: status,
       actor: principal,
       data: {
-        number,
         unitId,
         deadline: deadline?.toISOString() ?? null,
         routed: unitId ? (dto.unitId ? 'office' : 'site') : 'none',

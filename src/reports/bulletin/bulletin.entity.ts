@@ -1,7 +1,13 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { oneOf } from '../../database/check-expression.js';
+import { User } from '../../users/user.entity.js';
 import type { BulletinSection } from './bulletin-model.js';
 
-export const BULLETIN_STATUSES = ['draft', 'published'] as const;
+/**
+ * `generating`: a long period's text is being written by a queued job (no edit or publication
+ * until it is a draft); `draft`: editable; `published`: frozen.
+ */
+export const BULLETIN_STATUSES = ['generating', 'draft', 'published'] as const;
 export type BulletinStatus = (typeof BULLETIN_STATUSES)[number];
 
 /**
@@ -10,6 +16,20 @@ export type BulletinStatus = (typeof BULLETIN_STATUSES)[number];
  * regeneration. A published issue is frozen.
  */
 @Entity('bulletins')
+@Unique('uq_bulletins_issue_number', ['issueNumber'])
+@Check('bulletins_issue_number_check', 'issue_number > 0')
+@Check('bulletins_status_check', oneOf('status', BULLETIN_STATUSES))
+@Check('ck_bulletins_period', 'period_start < period_end')
+@Check('ck_bulletins_generated', "jsonb_typeof(generated) = 'array'")
+@Check('ck_bulletins_edited', "jsonb_typeof(edited) = 'object'")
+@Check(
+  'ck_bulletins_published',
+  "(status = 'published') = (published_at IS NOT NULL AND published_by IS NOT NULL)",
+)
+@Index('ix_bulletins_created_by', ['createdBy'])
+@Index('ix_bulletins_published_by', ['publishedBy'], { where: 'published_by IS NOT NULL' })
+// (status, issue_number DESC): a descending key TypeORM cannot describe, so it leaves it alone.
+@Index('ix_bulletins_status', { synchronize: false })
 export class BulletinIssue {
   @PrimaryGeneratedColumn('uuid') id: string;
   /** 期号: the last issue's + 1, or `firstIssueNumber` from config/bulletin.json. */
@@ -19,14 +39,18 @@ export class BulletinIssue {
   /** The period covered, half-open [periodStart, periodEnd). */
   @Column({ type: 'timestamptz' }) periodStart: Date;
   @Column({ type: 'timestamptz' }) periodEnd: Date;
-  @Column({ type: 'varchar', length: 10 }) status: BulletinStatus;
-  @Column({ type: 'jsonb' }) generated: BulletinSection[];
+  @Column({ type: 'varchar', length: 10, default: 'draft' }) status: BulletinStatus;
+  @Column({ type: 'jsonb', default: [] }) generated: BulletinSection[];
   /** Paragraph key → the office's replacement text. */
-  @Column({ type: 'jsonb' }) edited: Record<string, string>;
-  @Column({ type: 'uuid' }) createdBy: string;
-  @Column({ type: 'timestamptz' }) createdAt: Date;
-  @Column({ type: 'timestamptz' }) updatedAt: Date;
-  @Column({ type: 'uuid', nullable: true }) publishedBy: string | null;
+  @Column({ type: 'jsonb', default: {} }) edited: Record<string, string>;
+  @Column({ type: 'uuid' })
+  @ForeignKey(() => User, { name: 'bulletins_created_by_fkey' })
+  createdBy: string;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
+  @Column({ type: 'uuid', nullable: true })
+  @ForeignKey(() => User, { name: 'bulletins_published_by_fkey' })
+  publishedBy: string | null;
   @Column({ type: 'timestamptz', nullable: true }) publishedAt: Date | null;
-  @Column({ type: 'int' }) version: number;
+  @Column({ type: 'int', default: 1 }) version: number;
 }

@@ -8,6 +8,7 @@ function figures(overrides: Partial<DigestCounts>): DigestFigures {
     received: 0,
     closed: 0,
     closedOnTime: 0,
+    closedUnverified: 0,
     openOverdue: 0,
     supervised: 0,
     notified: 0,
@@ -50,6 +51,7 @@ const digest: Digest = {
         received: 8,
         closed: 6,
         closedOnTime: 5,
+        closedUnverified: 2,
         due: 6,
         dueClosed: 5,
         dueClosedOnTime: 4,
@@ -116,8 +118,10 @@ describe('digest export', () => {
       at('按期结案率'),
       at('结案率'),
       at('返工率'),
+      at('未经复查销号'),
+      at('未经复查销号占比'),
       at('综合指标值'),
-    ]).toEqual([8, 27.5, '66.67%', '83.33%', null, '75.00']);
+    ]).toEqual([8, 27.5, '66.67%', '83.33%', null, 2, '33.33%', '75.00']);
   });
 
   it('writes CSV with a BOM, CRLF and formula cells defused', () => {

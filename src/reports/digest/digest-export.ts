@@ -29,12 +29,14 @@ export const FIGURE_COLUMNS: readonly FigureColumn[] = [
   { header: '到期按期结案', value: (f) => f.dueClosedOnTime, kind: 'count' },
   { header: '复查', value: (f) => f.checks, kind: 'count' },
   { header: '复查不通过', value: (f) => f.failedChecks, kind: 'count' },
+  { header: '未经复查销号', value: (f) => f.closedUnverified, kind: 'count' },
   { header: '在办任务', value: (f) => f.inHand, kind: 'count' },
   { header: '批准延期', value: (f) => f.extensionsGranted, kind: 'count' },
   { header: '按期结案率', value: (f) => f.onTimeClosureRate, kind: 'rate' },
   { header: '结案率', value: (f) => f.closureRate, kind: 'rate' },
   { header: '返工率', value: (f) => f.reworkRate, kind: 'rate' },
   { header: '延期率', value: (f) => f.extensionRate, kind: 'rate' },
+  { header: '未经复查销号占比', value: (f) => f.unverifiedShare, kind: 'rate' },
   { header: '综合指标值', value: (f) => f.compositeIndex, kind: 'index' },
 ];
 

@@ -22,6 +22,10 @@ import type {
  * - 延期率 = extensionsGranted ÷ inHand — extensions approved in the period per task the unit
  *   had in hand during it.
  * - 综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10, from 0 to 100.
+ * - 未经复查销号占比 (unverifiedShare) = closedUnverified ÷ closed — of the tasks closed in the
+ *   period, the share closed on the unit's submission without a 复查. It is shown beside the
+ *   rates but not scored: whether a category is checked is the office's policy, not the unit's
+ *   performance; the office reads it to judge how much of 结案 it has seen for itself.
  *
  * Division by zero: a rate with a zero denominator is null ("not applicable"), never 0 or 1 —
  * a unit with nothing due has neither failed nor succeeded. 综合指标值 is null when volume is
@@ -50,6 +54,7 @@ const COUNT_FIELDS = [
   'received',
   'closed',
   'closedOnTime',
+  'closedUnverified',
   'openOverdue',
   'supervised',
   'notified',
@@ -76,6 +81,7 @@ function assertConsistent(c: DigestCounts): void {
   }
   const subsets: [keyof DigestCounts, keyof DigestCounts][] = [
     ['closedOnTime', 'closed'],
+    ['closedUnverified', 'closed'],
     ['supervised', 'openOverdue'],
     ['notified', 'supervised'],
     ['dueOnHold', 'due'],
@@ -103,6 +109,7 @@ export function computeRates(c: DigestCounts): DigestRates {
   const closure = ratio(c.dueClosed, volume);
   const rework = ratio(c.failedChecks, c.checks);
   const extension = ratio(c.extensionsGranted, c.inHand);
+  const unverified = ratio(c.closedUnverified, c.closed);
   const index =
     onTime === null || closure === null
       ? null
@@ -117,6 +124,7 @@ export function computeRates(c: DigestCounts): DigestRates {
     closureRate: r(closure),
     reworkRate: r(rework),
     extensionRate: r(extension),
+    unverifiedShare: r(unverified),
     compositeIndex: index === null ? null : round(index, INDEX_DECIMALS),
   };
 }

@@ -14,6 +14,11 @@ export interface DigestCounts {
   closed: number;
   /** 按期结案: of `closed`, those closed on time. */
   closedOnTime: number;
+  /**
+   * 未经复查销号: of `closed`, those closed on the unit's word alone (`tasks.closed_unverified`:
+   * a self_close category, or a spot_check submission not drawn for 抽查).
+   */
+  closedUnverified: number;
   /** 超期未结: open at the period end and past their deadline then (挂账 excluded). */
   openOverdue: number;
   /** 督办: of `openOverdue`, overdue by more than superviseAfterHours at the period end. */
@@ -52,6 +57,8 @@ export interface DigestRates {
   reworkRate: number | null;
   /** 延期率 */
   extensionRate: number | null;
+  /** 未经复查销号占比 = closedUnverified ÷ closed; shown, not part of 综合指标值. */
+  unverifiedShare: number | null;
   /** 综合指标值, 0–100. */
   compositeIndex: number | null;
 }

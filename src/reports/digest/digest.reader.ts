@@ -18,7 +18,10 @@ import type { DigestCounts } from './digest-model.js';
  *   window began — the dispatch, or a re-dispatch after 返工, 挂账 or 反弹 — so work handed back
  *   to the unit in the period counts as received again. Cancelled tasks (duplicates, mistakes)
  *   were never real work.
- * - closed: status closed, closed_at in [S, E); closedOnTime: of those, closed_on_time.
+ * - closed: status closed, closed_at in [S, E); closedOnTime: of those, closed_on_time;
+ *   closedUnverified: of those, closed_unverified — closed on the unit's submission alone, with
+ *   no 复查 (a self_close category, or a spot_check submission not drawn for 抽查). The flag is
+ *   set when the task closes and cleared on 反弹, so it describes the closure counted here.
  * - due ("due in period"): not cancelled, deadline in [S, E) — whatever the task's state.
  *   dueOnHold: of those, parked (status on_hold) — 挂账 tasks leave the on-time denominator.
  *   dueClosed: of those, closed before E; dueClosedOnTime: of those, closed_on_time.
@@ -50,6 +53,7 @@ WITH facts AS (
          t.status <> 'cancelled' AND t.assigned_at >= $1 AND t.assigned_at < $2 AS received,
          t.status = 'closed' AND t.closed_at >= $1 AND t.closed_at < $2 AS closed,
          t.closed_on_time IS TRUE AS on_time,
+         t.closed_unverified IS TRUE AS unverified,
          t.status <> 'cancelled' AND t.deadline >= $1 AND t.deadline < $2 AS due,
          t.status = 'on_hold' AS on_hold,
          t.status = 'closed' AND t.closed_at < $2 AS closed_by_end,
@@ -72,6 +76,7 @@ task_counts AS (
          count(*) FILTER (WHERE received)::int AS received,
          count(*) FILTER (WHERE closed)::int AS closed,
          count(*) FILTER (WHERE closed AND on_time)::int AS closed_on_time,
+         count(*) FILTER (WHERE closed AND unverified)::int AS closed_unverified,
          count(*) FILTER (WHERE open_at_end AND deadline < $2)::int AS open_overdue,
          count(*) FILTER (WHERE open_at_end AND deadline + $3::float8 * interval '1 hour' < $2)::int AS supervised,
          count(*) FILTER (WHERE open_at_end AND deadline + $4::float8 * interval '1 hour' < $2)::int AS notified,
@@ -104,7 +109,8 @@ extension_counts AS (
 )
 SELECT coalesce(a.key, c.key, x.key) AS key,
        coalesce(a.received, 0) AS received, coalesce(a.closed, 0) AS closed,
-       coalesce(a.closed_on_time, 0) AS closed_on_time, coalesce(a.open_overdue, 0) AS open_overdue,
+       coalesce(a.closed_on_time, 0) AS closed_on_time,
+       coalesce(a.closed_unverified, 0) AS closed_unverified, coalesce(a.open_overdue, 0) AS open_overdue,
        coalesce(a.supervised, 0) AS supervised, coalesce(a.notified, 0) AS notified,
        a.median_hours_to_close,
        coalesce(a.due, 0) AS due, coalesce(a.due_on_hold, 0) AS due_on_hold,
@@ -122,6 +128,7 @@ interface RawRow {
   received: number;
   closed: number;
   closed_on_time: number;
+  closed_unverified: number;
   open_overdue: number;
   supervised: number;
   notified: number;
@@ -159,6 +166,7 @@ export async function readDigestCounts(
     received: r.received,
     closed: r.closed,
     closedOnTime: r.closed_on_time,
+    closedUnverified: r.closed_unverified,
     openOverdue: r.open_overdue,
     supervised: r.supervised,
     notified: r.notified,

@@ -40,6 +40,7 @@ const ZERO: DigestCounts = {
   received: 0,
   closed: 0,
   closedOnTime: 0,
+  closedUnverified: 0,
   openOverdue: 0,
   supervised: 0,
   notified: 0,

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Digest } from './digest-model.js';
 
 /**
@@ -6,9 +6,10 @@ import type { Digest } from './digest-model.js';
  * week's digest reads the same tomorrow whatever happens to the tasks since.
  */
 @Entity('weekly_digests')
+@Check('weekly_digests_week_start_check', 'extract(isodow FROM week_start) = 1')
 export class WeeklyDigest {
   /** The Monday (Shanghai) the week starts on. */
   @PrimaryColumn({ type: 'date' }) weekStart: string;
   @Column({ type: 'jsonb' }) data: Digest;
-  @Column({ type: 'timestamptz' }) generatedAt: Date;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) generatedAt: Date;
 }

@@ -101,7 +101,12 @@ export class BulletinSummaryDto {
   @ApiProperty({ example: '2026-11-23' }) issueDate: string;
   @ApiProperty({ format: 'date-time' }) periodStart: string;
   @ApiProperty({ format: 'date-time', description: 'Exclusive' }) periodEnd: string;
-  @ApiProperty({ enum: BULLETIN_STATUSES }) status: BulletinStatus;
+  @ApiProperty({
+    enum: BULLETIN_STATUSES,
+    description:
+      '`generating`: a job is writing the text of a long period (no sections yet for a new issue; a regenerated one shows its previous text); edits and publication answer 409 BULLETIN_GENERATING until it is a `draft`',
+  })
+  status: BulletinStatus;
   @ApiProperty() version: number;
   @ApiProperty({ type: PersonRefDto }) createdBy: PersonRefDto;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -34,6 +34,10 @@ export class DigestFiguresDto {
   @ApiProperty({ description: '收到: assignment window began in the period' }) received: number;
   @ApiProperty({ description: '结案: closed in the period' }) closed: number;
   @ApiProperty({ description: '按期结案: of closed, on time' }) closedOnTime: number;
+  @ApiProperty({
+    description: "未经复查销号: of closed, closed on the unit's submission without a 复查",
+  })
+  closedUnverified: number;
   @ApiProperty({ description: '超期未结: open and overdue at the period end (挂账 excluded)' })
   openOverdue: number;
   @ApiProperty({ description: '督办: overdue by more than superviseAfterHours at the end' })
@@ -63,6 +67,12 @@ export class DigestFiguresDto {
   reworkRate: number | null;
   @ApiProperty({ nullable: true, type: Number, description: '延期率 = extensionsGranted ÷ inHand' })
   extensionRate: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: '未经复查销号占比 = closedUnverified ÷ closed (not part of 综合指标值)',
+  })
+  unverifiedShare: number | null;
   @ApiProperty({
     nullable: true,
     type: Number,
