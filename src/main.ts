@@ -23,6 +23,11 @@ async function bootstrap(): Promise<void> {
   const config = configOrExit();
   const log = createPino(config.log.level);
   const logger = new Logger('Bootstrap');
+  // bull rejects promises nobody awaits while Redis is unreachable (a worker starting during an
+  // outage); such a process must keep running and resume when Redis is back, not exit.
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason }, 'unhandled rejection');
+  });
   Logger.overrideLogger(new PinoNestLogger(log));
   await prepareDatabase(config, logger);
   if (config.role === 'worker') {

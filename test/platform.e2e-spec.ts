@@ -155,7 +155,11 @@ describe('platform', () => {
 
 describe('readiness with Redis unreachable', () => {
   it('answers 503 naming redis, while liveness stays 200', async () => {
-    const t = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    // An API process (no job processors): readiness is what its orchestrator asks.
+    const t = await createTestApp({
+      REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+      APP_ROLE: 'api',
+    });
     try {
       const res = await t.http().get('/health/ready');
       expect(res.status).toBe(503);

@@ -15,6 +15,7 @@ import type {
   ListApiKeysQuery,
 } from './dto/api-key.dto.js';
 import { API_KEY_PATTERN, newApiKey, sameHash, sha256 } from './secrets.js';
+import { parseInstant } from '../common/instant.js';
 
 const toDto = (k: ApiKey): ApiKeyDto => ({
   id: k.id,
@@ -48,7 +49,7 @@ export class ApiKeysService {
         prefix,
         keyHash: sha256(key),
         createdBy: createdBy.kind === 'user' ? createdBy.id : null,
-        expiresAt: dto.expiresAt ? new Date(dto.expiresAt) : null,
+        expiresAt: dto.expiresAt ? parseInstant(dto.expiresAt) : null,
         lastUsedAt: null,
         revokedAt: null,
       }),

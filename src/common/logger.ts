@@ -7,7 +7,14 @@ export function createPino(level: string): Pino {
     base: { service: 'chuangcheng' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.password'],
+      // Query parameters of a failed statement can hold secrets (password hashes, webhook secrets).
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+        '*.password',
+        'err.parameters',
+        'err.query',
+      ],
       censor: '[redacted]',
     },
   });

@@ -87,11 +87,13 @@ export class NotificationsService {
       let notifications = 0;
       const deliveries: string[] = [];
       const unitKind = UNIT_KIND[event.action]?.(event) ?? null;
-      if (unitKind && task.unit_id) {
+      // The unit the event was about (recorded with it), not the task's unit when this job runs.
+      const unitId = typeof event.data.unitId === 'string' ? event.data.unitId : task.unit_id;
+      if (unitKind && unitId) {
         const text = notificationText(unitKind, toFacts(task), event.note);
         notifications += await this.toUsers(
           em,
-          this.unitUsers(task.unit_id),
+          this.unitUsers(unitId),
           unitKind,
           text,
           task.id,
@@ -99,7 +101,7 @@ export class NotificationsService {
         );
         const id = await this.webhooks.record(
           em,
-          task.unit_id,
+          unitId,
           `event:${event.id}`,
           `task.${event.action}`,
           {
@@ -194,11 +196,15 @@ export class NotificationsService {
     if (q.unread) where += ' AND read_at IS NULL';
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, 2);
-      params.push(new Date(String(at)), id);
-      where += ` AND (created_at, id) < ($2, $3)`;
+      params.push(String(at), id);
+      where += ` AND (created_at, id) < ($2::timestamptz, $3::uuid)`;
     }
     const rows = (await this.ds.query(
-      `SELECT id, kind, title, body, task_id, created_at, read_at FROM notifications WHERE ${where}
+      // The cursor keeps created_at to the microsecond (a JS Date would cut it to milliseconds and
+      // skip rows between pages).
+      `SELECT id, kind, title, body, task_id, created_at, read_at,
+              to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+         FROM notifications WHERE ${where}
         ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
       params,
     )) as {
@@ -209,12 +215,13 @@ export class NotificationsService {
       task_id: string | null;
       created_at: Date;
       read_at: Date | null;
+      cursor_at: string;
     }[];
     const [{ unread }] = (await this.ds.query(
       'SELECT count(*)::int AS unread FROM notifications WHERE user_id = $1 AND read_at IS NULL',
       [p.id],
     )) as { unread: number }[];
-    const page = toPage(rows, limit, (r) => [r.created_at.toISOString(), r.id]);
+    const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
     return {
       items: page.items.map((r) => ({
         id: r.id,

@@ -1,4 +1,5 @@
 import type { Principal } from '../common/auth/principal.js';
+import { parseInstant } from '../common/instant.js';
 import { SqlWhere } from '../database/sql-where.js';
 import { escapeLike } from '../units/units.service.js';
 import type { EscalationThresholds } from './deadline/traffic-light.js';
@@ -46,12 +47,12 @@ export function applyTaskFilters(
       new Date(now.getTime() - t.notifyAfterHours * 3_600_000),
     );
   }
-  if (f.createdFrom) where.add('t.created_at >= ?', new Date(f.createdFrom));
-  if (f.createdTo) where.add('t.created_at < ?', new Date(f.createdTo));
-  if (f.closedFrom) where.add('t.closed_at >= ?', new Date(f.closedFrom));
-  if (f.closedTo) where.add('t.closed_at < ?', new Date(f.closedTo));
-  if (f.deadlineFrom) where.add('t.deadline >= ?', new Date(f.deadlineFrom));
-  if (f.deadlineTo) where.add('t.deadline < ?', new Date(f.deadlineTo));
+  if (f.createdFrom) where.add('t.created_at >= ?', parseInstant(f.createdFrom));
+  if (f.createdTo) where.add('t.created_at < ?', parseInstant(f.createdTo));
+  if (f.closedFrom) where.add('t.closed_at >= ?', parseInstant(f.closedFrom));
+  if (f.closedTo) where.add('t.closed_at < ?', parseInstant(f.closedTo));
+  if (f.deadlineFrom) where.add('t.deadline >= ?', parseInstant(f.deadlineFrom));
+  if (f.deadlineTo) where.add('t.deadline < ?', parseInstant(f.deadlineTo));
   if (f.q) {
     where.add(
       `(t.number || ' ' || t.description || ' ' || coalesce(t.address, '')) ILIKE ?`,

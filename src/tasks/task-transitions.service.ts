@@ -16,6 +16,7 @@ import { TaskErrorCode, taskNotFound } from './task-errors.js';
 import { decideTransition, type TaskAction, type TaskStatus } from './task-lifecycle.js';
 import { TaskReader } from './task-reader.js';
 import { TasksService } from './tasks.service.js';
+import { parseInstant } from '../common/instant.js';
 
 /** The task row as locked for a transition. */
 interface LockedTask {
@@ -223,7 +224,7 @@ export class TaskTransitionsService {
     return this.run(p, id, version, {
       action: 'request_extension',
       effect: async (t) => {
-        const requested = new Date(dto.requestedDeadline);
+        const requested = parseInstant(dto.requestedDeadline);
         if (!t.deadline || requested <= t.deadline) {
           throw new DomainError(
             'invalid',
@@ -684,7 +685,9 @@ export class TaskTransitionsService {
       to: decision.to,
       actor: p,
       note: effect.note ?? null,
-      data: effect.data,
+      // The unit the event concerns, as it is after the event: notifications go to that unit
+      // even if the task has moved on by the time the worker handles the event.
+      data: { unitId: 'unit_id' in set ? set.unit_id : t.unit_id, ...effect.data },
       photos: effect.photos,
     });
     await effect.after?.(em, eventId);
