@@ -148,7 +148,6 @@ describe('platform', () => {
       `SELECT count(*)::int AS n FROM refresh_tokens WHERE expires_at < now()`,
     );
     expect(left[0].n).toBe(0);
-    expect(queue.client.options.keyPrefix ?? '').toBe('');
     expect((queue as unknown as { keyPrefix: string }).keyPrefix).toContain(`cct:${runId()}`);
   });
 });

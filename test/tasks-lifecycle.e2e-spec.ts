@@ -408,6 +408,32 @@ describe('the rectification loop over HTTP', () => {
     expect(sub2.body.status).toBe('submitted');
   });
 
+  it('a spot-check category closes what is not drawn and holds what is drawn for a check', async () => {
+    const spot = async (ratio: number): Promise<string> => {
+      const [row] = (await t.ds.query(
+        `INSERT INTO categories (code, name, group_name, measure_word, deadline_rule, verification_policy, spot_check_ratio)
+         VALUES ($1, $2, '街面秩序', '起', '{"kind":"work_days","days":1}', 'spot_check', $3) RETURNING id`,
+        [`SP${ratio * 10}`, `抽查类别 ${ratio}`, ratio],
+      )) as { id: string }[];
+      const task = await inspector().post('/tasks', {
+        categoryId: row.id,
+        siteId: w.siteA,
+        description: '店外经营',
+      });
+      const photo = await uploadPhoto(t, w.unitA.token);
+      const res = await unitA().post(`/tasks/${task.body.id}/submissions`, {
+        version: 1,
+        description: '已整改',
+        afterPhotoIds: [photo],
+      });
+      expect(res.status).toBe(200);
+      return `${res.body.status}/${res.body.closedUnverified}`;
+    };
+    // A share of 0 draws nothing, a share of 1 draws everything: the draw itself is random.
+    expect(await spot(0)).toBe('closed/true');
+    expect(await spot(1)).toBe('submitted/null');
+  });
+
   it('a stale or missing version changes nothing; If-Match works as the version', async () => {
     const task = await newTask();
     const stale = await admin().post(`/tasks/${task.id}/hold`, {

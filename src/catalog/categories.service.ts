@@ -4,8 +4,8 @@ import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { rethrowUnique } from '../database/pg-errors.js';
+import { escapeLike } from '../database/sql-where.js';
 import { describeRule, type DeadlineRule } from '../tasks/deadline/deadline.js';
-import { escapeLike } from '../units/units.service.js';
 import { Category } from './category.entity.js';
 import type {
   CategoryDto,

@@ -21,3 +21,6 @@ export class SqlWhere {
     return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
   }
 }
+
+/** Escapes `%`, `_` and `\\` so that a search text matches literally inside `LIKE '%…%'`. */
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -10,7 +10,7 @@ import {
 import { CurrentPrincipal, Roles, type Principal } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
-import { idempotencyKeyOf } from '../tasks/tasks.controller.js';
+import { idempotencyKeyOf } from '../common/http/idempotency-key.js';
 import {
   CreateInspectionDto,
   InspectionDto,

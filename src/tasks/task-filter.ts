@@ -1,7 +1,6 @@
 import type { Principal } from '../common/auth/principal.js';
 import { parseInstant } from '../common/instant.js';
-import { SqlWhere } from '../database/sql-where.js';
-import { escapeLike } from '../units/units.service.js';
+import { SqlWhere, escapeLike } from '../database/sql-where.js';
 import type { EscalationThresholds } from './deadline/traffic-light.js';
 import type { TaskFilterQuery } from './dto/list-tasks.query.js';
 

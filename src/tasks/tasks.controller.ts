@@ -10,8 +10,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles, type Principal } from '../common/auth/principal.js';
-import { invalidField } from '../common/errors/domain-error.js';
 import { ApiProblems } from '../common/http/api-problems.js';
+import { idempotencyKeyOf } from '../common/http/idempotency-key.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
 import { CreateTaskDto } from './dto/create-task.dto.js';
 import { ExportTasksQuery, ListTasksQuery } from './dto/list-tasks.query.js';
@@ -22,21 +22,6 @@ import { TaskReader } from './task-reader.js';
 import { versionOf } from './task-actions.controller.js';
 import { TaskTransitionsService } from './task-transitions.service.js';
 import { TasksService } from './tasks.service.js';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
-
-/** The `Idempotency-Key` header, if any, checked for shape. */
-export function idempotencyKeyOf(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(header)) {
-    throw invalidField(
-      'Idempotency-Key',
-      'Idempotency-Key must be 8-100 of A-Z a-z 0-9 _ . : -',
-      'idempotencyKey',
-    );
-  }
-  return header;
-}
 
 const IfMatch = ApiHeader({
   name: 'If-Match',

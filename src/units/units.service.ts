@@ -4,6 +4,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { rethrowUnique } from '../database/pg-errors.js';
+import { escapeLike } from '../database/sql-where.js';
 import type { CreateUnitDto, ListUnitsQuery, UnitDto, UpdateUnitDto } from './dto/unit.dto.js';
 import { Unit } from './unit.entity.js';
 
@@ -73,5 +74,3 @@ export class UnitsService {
     }
   }
 }
-
-export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);

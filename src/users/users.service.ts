@@ -8,7 +8,8 @@ import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { rethrowUnique } from '../database/pg-errors.js';
 import { TransactionRunner } from '../database/transaction.js';
-import { UnitsService, escapeLike } from '../units/units.service.js';
+import { escapeLike } from '../database/sql-where.js';
+import { UnitsService } from '../units/units.service.js';
 import type { CreateUserDto, ListUsersQuery, UpdateUserDto, UserDto } from './dto/user.dto.js';
 import { User } from './user.entity.js';
 

@@ -16,8 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '../../common/http/pagination.js';
-import { toBool } from '../../units/dto/unit.dto.js';
+import { PageQuery, toBool } from '../../common/http/pagination.js';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../category.entity.js';
 
 export const DEADLINE_KINDS = ['immediate', 'work_hours', 'work_days'] as const;

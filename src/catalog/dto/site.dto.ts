@@ -10,8 +10,7 @@ import {
   IsUUID,
   MaxLength,
 } from 'class-validator';
-import { PageQuery } from '../../common/http/pagination.js';
-import { toBool } from '../../units/dto/unit.dto.js';
+import { PageQuery, toBool } from '../../common/http/pagination.js';
 
 export class CreateSiteDto {
   @ApiProperty({ example: '永定楼公园' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;

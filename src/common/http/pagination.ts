@@ -6,6 +6,10 @@ import { invalidField } from '../errors/domain-error.js';
 export const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
+/** `?active=true` arrives as text: the query booleans, converted before validation. */
+export const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
 /** Query parameters of every keyset-paginated list. */
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })

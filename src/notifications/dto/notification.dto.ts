@@ -9,8 +9,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { PageQuery } from '../../common/http/pagination.js';
-import { toBool } from '../../units/dto/unit.dto.js';
+import { PageQuery, toBool } from '../../common/http/pagination.js';
 
 export class ListNotificationsQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean() unread?: boolean;

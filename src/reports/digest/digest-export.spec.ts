@@ -1,28 +1,15 @@
 import { computeRates } from './digest-figures.js';
 import { csvField, digestCsv, digestTable, digestXlsx, percent } from './digest-export.js';
-import type { Digest, DigestCounts, DigestFigures } from './digest-model.js';
+import {
+  EMPTY_COUNTS,
+  type Digest,
+  type DigestCounts,
+  type DigestFigures,
+} from './digest-model.js';
 import { readZipEntry } from '../bulletin/docx-text.js';
 
 function figures(overrides: Partial<DigestCounts>): DigestFigures {
-  const counts: DigestCounts = {
-    received: 0,
-    closed: 0,
-    closedOnTime: 0,
-    closedUnverified: 0,
-    openOverdue: 0,
-    supervised: 0,
-    notified: 0,
-    medianHoursToClose: null,
-    due: 0,
-    dueOnHold: 0,
-    dueClosed: 0,
-    dueClosedOnTime: 0,
-    inHand: 0,
-    checks: 0,
-    failedChecks: 0,
-    extensionsGranted: 0,
-    ...overrides,
-  };
+  const counts: DigestCounts = { ...EMPTY_COUNTS, ...overrides };
   return { ...counts, ...computeRates(counts) };
 }
 

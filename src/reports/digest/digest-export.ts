@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Card, Digest, DigestFigures, UnitDigestRow, UnrankedReason } from './digest-model.js';
+import { csvField } from '../../common/csv.js';
 
 /**
  * The digest as the office opens it: one table (CSV) or two sheets (.xlsx) with Chinese headers.
@@ -90,16 +91,7 @@ export function digestTable(d: Digest): DigestCell[][] {
   return rows;
 }
 
-/** Excel and WPS evaluate a cell starting with one of these as a formula (OWASP CSV injection). */
-const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
-
-export function csvField(cell: DigestCell): string {
-  if (cell === null) return '';
-  let text = String(cell);
-  if (typeof cell === 'string' && FORMULA_TRIGGER.test(text)) text = `'${text}`;
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+export { csvField };
 
 /**
  * CSV: UTF-8 with a BOM (Excel on Chinese Windows reads a file without one as GBK), CRLF line

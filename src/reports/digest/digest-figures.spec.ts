@@ -4,28 +4,10 @@ import {
   type RankCandidate,
   type RankOutcome,
 } from './digest-figures.js';
-import type { DigestCounts, DigestRates } from './digest-model.js';
+import { EMPTY_COUNTS, type DigestCounts, type DigestRates } from './digest-model.js';
 
 function counts(overrides: Partial<DigestCounts>): DigestCounts {
-  return {
-    received: 0,
-    closed: 0,
-    closedOnTime: 0,
-    closedUnverified: 0,
-    openOverdue: 0,
-    supervised: 0,
-    notified: 0,
-    medianHoursToClose: null,
-    due: 0,
-    dueOnHold: 0,
-    dueClosed: 0,
-    dueClosedOnTime: 0,
-    inHand: 0,
-    checks: 0,
-    failedChecks: 0,
-    extensionsGranted: 0,
-    ...overrides,
-  };
+  return { ...EMPTY_COUNTS, ...overrides };
 }
 
 describe('computeRates', () => {

@@ -114,3 +114,23 @@ export interface Digest {
   categories: CategoryDigestRow[];
   totals: DigestFigures;
 }
+
+/** Every count at zero: a unit or category with no work in the period. */
+export const EMPTY_COUNTS: DigestCounts = {
+  received: 0,
+  closed: 0,
+  closedOnTime: 0,
+  closedUnverified: 0,
+  openOverdue: 0,
+  supervised: 0,
+  notified: 0,
+  medianHoursToClose: null,
+  due: 0,
+  dueOnHold: 0,
+  dueClosed: 0,
+  dueClosedOnTime: 0,
+  inHand: 0,
+  checks: 0,
+  failedChecks: 0,
+  extensionsGranted: 0,
+};

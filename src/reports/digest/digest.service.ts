@@ -25,6 +25,7 @@ import type {
   DigestRules,
   UnitDigestRow,
 } from './digest-model.js';
+import { EMPTY_COUNTS } from './digest-model.js';
 import { readCategories, readDigestCounts, readUnits, type UnitRow } from './digest.reader.js';
 
 /** A digest covers at most this many days: a year is already a report, not a digest. */
@@ -36,29 +37,10 @@ export const MAX_DIGEST_DAYS = 366;
  */
 export const DIGEST_LOCK_CLASS = 72_672;
 
-const ZERO: DigestCounts = {
-  received: 0,
-  closed: 0,
-  closedOnTime: 0,
-  closedUnverified: 0,
-  openOverdue: 0,
-  supervised: 0,
-  notified: 0,
-  medianHoursToClose: null,
-  due: 0,
-  dueOnHold: 0,
-  dueClosed: 0,
-  dueClosedOnTime: 0,
-  inHand: 0,
-  checks: 0,
-  failedChecks: 0,
-  extensionsGranted: 0,
-};
-
 const byName = new Intl.Collator('zh-Hans-CN').compare;
 
 function isEmpty(c: DigestCounts): boolean {
-  return (Object.keys(ZERO) as (keyof DigestCounts)[]).every((k) => !c[k]);
+  return (Object.keys(EMPTY_COUNTS) as (keyof DigestCounts)[]).every((k) => !c[k]);
 }
 
 function figuresOf(c: DigestCounts): DigestFigures {
@@ -134,7 +116,7 @@ export class DigestService {
     const counts = new Map(rows.map((r) => [r.key, r] as const));
     const countsOf = (key: string): DigestCounts => {
       const row = counts.get(key);
-      if (!row) return ZERO;
+      if (!row) return EMPTY_COUNTS;
       const { key: _key, ...rest } = row;
       return rest;
     };

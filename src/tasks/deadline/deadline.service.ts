@@ -5,7 +5,6 @@ import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { computeDeadline, type DeadlineRule, type WorkingHours } from './deadline.js';
 import {
   assessDeadline,
-  escalationBoundaries,
   type DeadlineAssessment,
   type EscalationThresholds,
 } from './traffic-light.js';
@@ -42,9 +41,5 @@ export class DeadlineService {
 
   assess(assignedAt: Date, deadline: Date, now: Date): DeadlineAssessment {
     return assessDeadline(assignedAt, deadline, now, this.settings.escalation);
-  }
-
-  boundaries(assignedAt: Date, deadline: Date): ReturnType<typeof escalationBoundaries> {
-    return escalationBoundaries(assignedAt, deadline, this.settings.escalation);
   }
 }

@@ -9,8 +9,7 @@ import {
   IsUUID,
   MaxLength,
 } from 'class-validator';
-import { PageQuery } from '../../common/http/pagination.js';
-import { toBool } from '../../units/dto/unit.dto.js';
+import { PageQuery, toBool } from '../../common/http/pagination.js';
 import { TASK_STATUSES, type TaskStatus } from '../task-lifecycle.js';
 
 const toList = ({ value }: { value: unknown }): unknown =>

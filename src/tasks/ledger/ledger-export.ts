@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import type { EscalationLevel, Light } from '../deadline/traffic-light.js';
+import { csvField } from '../../common/csv.js';
 
 /**
  * 整改台账: the office's ledger of rectification tasks, exported from a filtered task list as
@@ -158,17 +159,7 @@ export function formatLedgerRow(row: LedgerRow): LedgerCell[] {
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-/** Excel and WPS evaluate a cell starting with one of these as a formula (OWASP CSV injection). */
-const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
-
-/** One CSV field: formula triggers defused with a leading apostrophe, then RFC 4180 quoting. */
-export function csvField(cell: LedgerCell): string {
-  if (cell === null) return '';
-  let text = typeof cell === 'number' ? String(cell) : cell;
-  if (FORMULA_TRIGGER.test(text)) text = `'${text}`;
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
+export { csvField };
 
 function csvLine(cells: readonly LedgerCell[]): string {
   return `${cells.map(csvField).join(',')}\r\n`;

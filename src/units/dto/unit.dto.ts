@@ -12,11 +12,8 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { PageQuery } from '../../common/http/pagination.js';
+import { PageQuery, toBool } from '../../common/http/pagination.js';
 import { UNIT_KINDS, type UnitKind } from '../unit.entity.js';
-
-export const toBool = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 export class CreateUnitDto {
   @ApiProperty({ example: 'DXF', description: 'Short unique code' })

@@ -13,8 +13,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { ROLES, type Role } from '../../common/auth/principal.js';
-import { PageQuery } from '../../common/http/pagination.js';
-import { toBool } from '../../units/dto/unit.dto.js';
+import { PageQuery, toBool } from '../../common/http/pagination.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'zhangsan', description: 'Lower-case letters, digits, _ . -' })
