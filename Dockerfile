@@ -1,8 +1,8 @@
-# Build and run on a current LTS Node (the app needs >= 20.11; 20 is past its end of life).
+# Build and run on Node 24 LTS, the same major as development and CI (package.json engines).
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
