@@ -7,6 +7,7 @@ const common = {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   testEnvironment: 'node',
+  setupFilesAfterEnv: ['<rootDir>/test/support/evaluate-nest-first.js'],
 };
 
 export default {

@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -13,8 +14,9 @@ import { AppModule } from './app.module.js';
 import { toProblem } from './common/errors/problem.filter.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
 import { createValidationPipe } from './common/errors/validation.js';
-import { PinoNestLogger, createPino } from './common/logger.js';
+import { createPino } from './common/logger.js';
 import type { AppConfig } from './config/app-config.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -28,7 +30,6 @@ export async function createApp(
   log: Pino = createPino(config.log.level),
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    loggerInstance: log,
     bodyLimit: config.http.bodyLimitBytes,
     // Long path parameters reach the routes (and their 400 naming the parameter) instead of the router's own error.
     routerOptions: { maxParamLength: 1000 },
@@ -66,20 +67,36 @@ export async function createApp(
         );
     },
     // A client's own request id is kept (so that a phone's retries can be traced); otherwise one is made.
+    // Kept on the raw request too, where the request log (pino-http) finds it.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      req.id = id;
+      return id;
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: new PinoNestLogger(log),
-    bufferLogs: false,
-    // Let start-up errors reach the caller (main exits; tests see the error) instead of exiting here.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, log),
+    adapter,
+    {
+      bufferLogs: true,
+      // Let start-up errors reach the caller (main exits; tests see the error) instead of exiting here.
+      abortOnError: false,
+    },
+  );
+  app.useLogger(app.get(PinoNestLogger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions.url,
+      reply.statusCode,
+      reply.elapsedTime,
+    );
   });
   // The API serves JSON and files, no HTML of its own but the docs: a CSP would only break Swagger UI.
   await app.register(helmet, { contentSecurityPolicy: false });
@@ -87,7 +104,7 @@ export async function createApp(
   await app.register(multipart, {
     limits: { fileSize: config.storage.uploadMaxBytes, files: 1, fields: 5, fieldSize: 1024 },
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   if (config.http.swagger) {

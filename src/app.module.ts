@@ -1,10 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger as Pino } from 'pino';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { Clock } from './common/clock.js';
+import { createPino, loggerParams } from './common/logger.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/config.module.js';
@@ -12,9 +15,11 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { ThrottlingModule } from './throttling/throttling.module.js';
 import { UnitsModule } from './units/units.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -23,19 +28,23 @@ class ClockModule {}
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, log: Pino = createPino(config.log.level)): DynamicModule {
     return {
       module: AppModule,
       global: false,
       imports: [
         AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(log)),
         { module: ClockModule, global: true, providers: [Clock], exports: [Clock] },
         DatabaseModule,
         RedisModule,
         JobsModule.forRoot(config),
         ScheduleModule.forRoot(),
         HealthModule,
+        MetricsModule,
         AuthModule,
+        // After AuthModule: its rate-limit guard counts the authenticated caller.
+        ThrottlingModule,
         UnitsModule,
         UsersModule,
         CatalogModule,

@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createApp } from './app.factory.js';
 import { AppModule } from './app.module.js';
-import { PinoNestLogger, createPino } from './common/logger.js';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { createPino, standaloneLogger } from './common/logger.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { prepareDatabase } from './database/prepare-database.js';
 
@@ -28,13 +29,14 @@ async function bootstrap(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     log.error({ err: reason }, 'unhandled rejection');
   });
-  Logger.overrideLogger(new PinoNestLogger(log));
+  Logger.overrideLogger(standaloneLogger(log));
   await prepareDatabase(config, logger);
   if (config.role === 'worker') {
     // Workers run jobs and schedules only: no HTTP server.
-    const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
-      logger: new PinoNestLogger(log),
+    const ctx = await NestFactory.createApplicationContext(AppModule.forRoot(config, log), {
+      bufferLogs: true,
     });
+    ctx.useLogger(ctx.get(PinoNestLogger));
     ctx.enableShutdownHooks();
     logger.log('worker started');
     return;

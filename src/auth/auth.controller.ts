@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, UsersOnly, type Principal } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { AuthService } from './auth.service.js';
 import { ChangePasswordDto, LoginDto, MeDto, RefreshDto, TokenPairDto } from './dto/auth.dto.js';
-import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
+import { LoginThrottled } from '../throttling/throttling.decorators.js';
 
 @ApiTags('auth')
 @Controller()
@@ -13,7 +13,7 @@ export class AuthController {
 
   /** Sign in with username and password; rate limited per address and username. */
   @Public()
-  @UseGuards(LoginRateLimitGuard)
+  @LoginThrottled()
   @Post('auth/login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })

@@ -13,8 +13,6 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { ensureFirstAdmin } from './bootstrap-admin.js';
-import { LoginRateLimitGuard } from './login-rate-limit.guard.js';
-import { RateLimiter } from './rate-limiter.js';
 import { RefreshToken } from './refresh-token.entity.js';
 
 @Module({
@@ -31,13 +29,7 @@ import { RefreshToken } from './refresh-token.entity.js';
     }),
   ],
   controllers: [AuthController, ApiKeysController],
-  providers: [
-    AuthService,
-    ApiKeysService,
-    RateLimiter,
-    LoginRateLimitGuard,
-    { provide: APP_GUARD, useClass: AuthGuard },
-  ],
+  providers: [AuthService, ApiKeysService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, ApiKeysService],
 })
 export class AuthModule implements OnApplicationBootstrap {

@@ -1,5 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { Logger as NestPinoLogger, PinoLogger, type Params } from 'nestjs-pino';
 import { pino, type Logger as Pino } from 'pino';
+
+/** Routes polled by orchestrators and scrapers: their successful answers are not logged. */
+const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
 
 export function createPino(level: string): Pino {
   return pino({
@@ -11,6 +17,7 @@ export function createPino(level: string): Pino {
       paths: [
         'req.headers.authorization',
         'req.headers["x-api-key"]',
+        'req.headers.cookie',
         '*.password',
         'err.parameters',
         'err.query',
@@ -20,36 +27,36 @@ export function createPino(level: string): Pino {
   });
 }
 
-/** Nest's own log lines, as JSON through the same pino logger as the requests. */
-export class PinoNestLogger implements LoggerService {
-  constructor(private readonly pino: Pino) {}
+/**
+ * nestjs-pino's parameters: one line per finished request through pino-http (method, URL, status,
+ * time, request id), and Nest's own lines with the request's id when logged inside one.
+ */
+export function loggerParams(log: Pino): Params {
+  return {
+    pinoHttp: {
+      logger: log,
+      // Fastify made the id (a client's valid X-Request-Id, or a UUID) and put it on the raw request.
+      genReqId: (req: IncomingMessage) => req.id ?? randomUUID(),
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+        err || res.statusCode >= 500 ? 'error' : 'info',
+      autoLogging: {
+        ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0]),
+      },
+      // Few fields: request logging is on every request's path (headers stay out, secrets with them).
+      serializers: {
+        req: (req: IncomingMessage) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+      },
+    },
+  };
+}
 
-  log(message: unknown, context?: string): void {
-    this.write('info', message, context);
-  }
-  error(message: unknown, stackOrContext?: string, context?: string): void {
-    this.write('error', message, context ?? stackOrContext, context ? stackOrContext : undefined);
-  }
-  warn(message: unknown, context?: string): void {
-    this.write('warn', message, context);
-  }
-  debug(message: unknown, context?: string): void {
-    this.write('debug', message, context);
-  }
-  verbose(message: unknown, context?: string): void {
-    this.write('trace', message, context);
-  }
-
-  private write(
-    level: 'info' | 'error' | 'warn' | 'debug' | 'trace',
-    message: unknown,
-    context?: string,
-    stack?: string,
-  ): void {
-    if (typeof message === 'object' && message !== null) {
-      this.pino[level]({ context, stack, ...(message as object) });
-    } else {
-      this.pino[level]({ context, stack }, String(message));
-    }
-  }
+/** Nest's logger interface over the same pino, for what runs before or outside the app (start-up). */
+export function standaloneLogger(log: Pino): LoggerService {
+  const params = loggerParams(log);
+  return new NestPinoLogger(new PinoLogger(params), params);
 }

@@ -26,6 +26,15 @@ export interface AppConfig {
     loginRateWindowSeconds: number;
     bootstrapAdmin?: { username: string; password: string };
   };
+  throttling: {
+    requestsPerWindow: number;
+    windowSeconds: number;
+    heavyPerCaller: number;
+    heavyTotal: number;
+    heavyLeaseSeconds: number;
+    heavyRetryAfterSeconds: number;
+  };
+  metrics: { token?: string };
   storage: { root: string; uploadMaxBytes: number };
   jobs: {
     outboxPollMs: number;
@@ -62,7 +71,7 @@ function describe(errors: ValidationError[]): string[] {
 // Only the variables the schema knows; everything else in the environment is ignored.
 function pickKnown(env: NodeJS.ProcessEnv): Record<string, string> {
   const known = Object.keys(new EnvSchema());
-  const extra = ['JWT_SECRET', 'ADMIN_USERNAME', 'ADMIN_PASSWORD'];
+  const extra = ['JWT_SECRET', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'METRICS_TOKEN'];
   const out: Record<string, string> = {};
   for (const key of [...known, ...extra]) {
     const value = env[key];
@@ -108,6 +117,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           ? { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD }
           : undefined,
     },
+    throttling: {
+      requestsPerWindow: parsed.RATE_LIMIT_REQUESTS,
+      windowSeconds: parsed.RATE_LIMIT_WINDOW_SECONDS,
+      heavyPerCaller: parsed.HEAVY_CONCURRENCY_PER_CALLER,
+      heavyTotal: parsed.HEAVY_CONCURRENCY_TOTAL,
+      heavyLeaseSeconds: parsed.HEAVY_LEASE_SECONDS,
+      heavyRetryAfterSeconds: parsed.HEAVY_RETRY_AFTER_SECONDS,
+    },
+    metrics: { token: parsed.METRICS_TOKEN },
     storage: { root: parsed.STORAGE_ROOT, uploadMaxBytes: parsed.UPLOAD_MAX_BYTES },
     configDir: parsed.CONFIG_DIR,
     jobs: {

@@ -123,6 +123,46 @@ export class EnvSchema {
   @Min(1)
   LOGIN_RATE_WINDOW_SECONDS = 60;
 
+  /** Requests one caller (user, API key, or address when anonymous) may make per RATE_LIMIT_WINDOW_SECONDS, all routes together. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_REQUESTS = 1200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Heavy requests (台账 export, digest, 快报 generation) one caller may run at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  HEAVY_CONCURRENCY_PER_CALLER = 2;
+
+  /** Heavy requests everyone together may run at once (per deployment, shared through Redis). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  HEAVY_CONCURRENCY_TOTAL = 6;
+
+  /** A heavy request's slot is freed after this long even if its process died mid-request. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  HEAVY_LEASE_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  HEAVY_RETRY_AFTER_SECONDS = 10;
+
+  /** Bearer token for GET /metrics; unset, /metrics answers 404. */
+  @ValidateIf((o: EnvSchema) => o.METRICS_TOKEN !== undefined)
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)

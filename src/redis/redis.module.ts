@@ -6,7 +6,9 @@ export const REDIS = Symbol('REDIS');
 
 /**
  * A client that fails fast: with no offline queue and one retry per command, a Redis outage
- * turns into an error at once instead of a request that hangs. Callers decide what to do.
+ * turns into an error at once instead of a request that hangs; a Redis that accepts connections
+ * but does not answer (hung) fails each command after a second. Callers decide what to do — the
+ * rate limits, which every request passes, let the request through.
  */
 export function createFailFastRedis(config: AppConfig): Redis {
   return new Redis(config.redis.url, {
@@ -14,6 +16,7 @@ export function createFailFastRedis(config: AppConfig): Redis {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    commandTimeout: 1000,
     lazyConnect: false,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });

@@ -22,6 +22,7 @@ import { TaskReader } from './task-reader.js';
 import { versionOf } from './task-actions.controller.js';
 import { TaskTransitionsService } from './task-transitions.service.js';
 import { TasksService } from './tasks.service.js';
+import { HeavyRoute } from '../throttling/heavy-route.guard.js';
 
 const IfMatch = ApiHeader({
   name: 'If-Match',
@@ -69,6 +70,7 @@ export class TasksController {
 
   /** 整改台账: the filtered list as .xlsx (default) or CSV, Chinese column headers. */
   @Get('export')
+  @HeavyRoute()
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOkResponse({ description: 'The ledger file' })
   @ApiProblems(400, 401)

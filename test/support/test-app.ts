@@ -63,6 +63,10 @@ export async function testEnv(
     REDIS_PREFIX: `cct:${runId()}:${db.slice(-8)}`,
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     STORAGE_ROOT: mkdtempSync(join(tmpdir(), 'cc-storage-')),
+    // The fuzz and race tests send thousands of requests as one caller; throttling.e2e sets its own.
+    RATE_LIMIT_REQUESTS: '1000000',
+    HEAVY_CONCURRENCY_PER_CALLER: '50',
+    HEAVY_CONCURRENCY_TOTAL: '50',
     ...overrides,
   };
 }

@@ -25,6 +25,7 @@ import {
   ListBulletinsQuery,
   VersionDto,
 } from './dto/bulletin.dto.js';
+import { HeavyRoute } from '../../throttling/heavy-route.guard.js';
 
 const MAX_KEY_LENGTH = 200;
 
@@ -67,6 +68,7 @@ export class BulletinsController {
    */
   @Roles('admin')
   @Post()
+  @HeavyRoute()
   @ApiCreatedResponse({ type: BulletinDto, description: 'The draft, generated inline' })
   @ApiAcceptedResponse(GENERATING)
   @ApiProblems(400, 401, 403, 409, 422)
@@ -150,6 +152,7 @@ export class BulletinsController {
    */
   @Roles('admin')
   @Post(':id/regenerate')
+  @HeavyRoute()
   @HttpCode(200)
   @ApiOkResponse({ type: BulletinDto, description: 'The draft, regenerated inline' })
   @ApiAcceptedResponse(GENERATING)

@@ -14,6 +14,7 @@ import { digestCsv, digestXlsx } from './digest-export.js';
 import type { Digest } from './digest-model.js';
 import { DigestService } from './digest.service.js';
 import { DigestDto, DigestFormatQuery, DigestQuery, type DigestFormat } from './dto/digest.dto.js';
+import { HeavyRoute } from '../../throttling/heavy-route.guard.js';
 
 async function render(
   digest: Digest,
@@ -43,6 +44,7 @@ export class DigestController {
 
   /** Computed now, for any range of days (default: the last full Monday–Sunday week). */
   @Get('digest')
+  @HeavyRoute()
   @ApiProduces('application/json', 'text/csv', XLSX_TYPE)
   @ApiOkResponse({ type: DigestDto })
   @ApiProblems(400, 401, 403)
@@ -56,6 +58,7 @@ export class DigestController {
 
   /** The week's digest as stored the Monday after it: the same whenever it is read. */
   @Get('digests/:weekStart')
+  @HeavyRoute()
   @ApiProduces('application/json', 'text/csv', XLSX_TYPE)
   @ApiOkResponse({ type: DigestDto })
   @ApiProblems(400, 401, 403, 404)
@@ -73,6 +76,7 @@ export class DigestController {
    */
   @Roles('admin')
   @Post('digests/:weekStart')
+  @HeavyRoute()
   @ApiCreatedResponse({ type: DigestDto })
   @ApiOkResponse({ type: DigestDto, description: 'Already stored; returned unchanged' })
   @ApiProblems(400, 401, 403, 422)
