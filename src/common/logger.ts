@@ -27,6 +27,17 @@ export function createPino(level: string): Pino {
   });
 }
 
+// Nest mounts the request-log middleware once per route prefix, and middie matches prefixes, so
+// `/health/ready` passes it twice (as `/health` and `/health/ready`): log each request once.
+const seen = new WeakSet<IncomingMessage>();
+function ignoredOrSeen(req: IncomingMessage): boolean {
+  if (seen.has(req)) return true;
+  seen.add(req);
+  // middie strips the mount path from `url`; `originalUrl` keeps the request's own.
+  const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
+  return QUIET_PATHS.has(url.split('?')[0]);
+}
+
 /**
  * nestjs-pino's parameters: one line per finished request through pino-http (method, URL, status,
  * time, request id), and Nest's own lines with the request's id when logged inside one.
@@ -39,9 +50,7 @@ export function loggerParams(log: Pino): Params {
       genReqId: (req: IncomingMessage) => req.id ?? randomUUID(),
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
         err || res.statusCode >= 500 ? 'error' : 'info',
-      autoLogging: {
-        ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0]),
-      },
+      autoLogging: { ignore: ignoredOrSeen },
       // Few fields: request logging is on every request's path (headers stay out, secrets with them).
       serializers: {
         req: (req: IncomingMessage) => ({
