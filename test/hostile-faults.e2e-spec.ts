@@ -74,7 +74,13 @@ describe('Postgres connections killed under load', () => {
 
   it('requests fail cleanly, none hangs, and the service serves again without a restart', async () => {
     const inspector = as(t, w.inspector.token);
-    const outcomes: { status: number; problem: string | null }[] = [];
+    const outcomes: {
+      status: number;
+      problem: string | null;
+      code?: string;
+      retryAfter?: string;
+      createdId?: string;
+    }[] = [];
     const hangs: string[] = [];
     const until = Date.now() + 3000;
     const worker = async (n: number): Promise<void> => {
@@ -89,7 +95,13 @@ describe('Postgres connections killed under load', () => {
             : inspector.get('/tasks?limit=20&status=assigned');
         try {
           const res: Response = await req.timeout({ response: 10_000, deadline: 15_000 });
-          outcomes.push({ status: res.status, problem: judge(res) });
+          outcomes.push({
+            status: res.status,
+            problem: judge(res),
+            code: (res.body as { code?: string }).code,
+            retryAfter: res.headers['retry-after'],
+            createdId: (res.body as { id?: string }).id,
+          });
         } catch (e) {
           hangs.push(String(e));
         }
@@ -113,7 +125,20 @@ describe('Postgres connections killed under load', () => {
     expect(outcomes.length).toBeGreaterThan(20);
     expect(outcomes.filter((o) => o.problem)).toEqual([]);
     const statuses = new Set(outcomes.map((o) => o.status));
-    for (const s of statuses) expect([200, 201, 500, 503]).toContain(s);
+    // A lost connection is a retryable 503 with Retry-After, never a 500; a create whose read-back
+    // failed after COMMIT says so and names the task it made, which exists.
+    for (const s of statuses) expect([200, 201, 503]).toContain(s);
+    for (const o of outcomes.filter((x) => x.status === 503)) {
+      expect(['DATABASE_UNAVAILABLE', 'COMMITTED_READ_FAILED']).toContain(o.code);
+      expect(Number(o.retryAfter)).toBeGreaterThan(0);
+    }
+    const committed = outcomes.filter((o) => o.code === 'COMMITTED_READ_FAILED');
+    for (const o of committed) {
+      const rows = (await t.ds.query('SELECT 1 FROM tasks WHERE id = $1', [
+        o.createdId,
+      ])) as unknown[];
+      expect(rows).toHaveLength(1);
+    }
 
     // Back without a restart: within a few seconds every kind of request succeeds again.
     const deadline = Date.now() + 10_000;

@@ -10,7 +10,8 @@ import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { hashRequest, onceForKey } from '../database/idempotency.js';
 import { SqlWhere } from '../database/sql-where.js';
-import { TransactionRunner } from '../database/transaction.js';
+import { readAfterCommit, TransactionRunner } from '../database/transaction.js';
+import { API_PREFIX } from '../common/http/api-prefix.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import type {
   CreateInspectionDto,
@@ -120,7 +121,9 @@ export class InspectionsService {
       ),
     );
     // Read after commit, as for tasks: the number counter is not held while reading.
-    return this.get(p, result.id);
+    return readAfterCommit(result.id, `/${API_PREFIX}/inspections/${result.id}`, () =>
+      this.get(p, result.id),
+    );
   }
 
   async update(p: Principal, id: string, dto: UpdateInspectionDto): Promise<InspectionDto> {

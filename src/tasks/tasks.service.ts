@@ -8,7 +8,8 @@ import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { hashRequest, onceForKey } from '../database/idempotency.js';
-import { TransactionRunner } from '../database/transaction.js';
+import { readAfterCommit, TransactionRunner } from '../database/transaction.js';
+import { API_PREFIX } from '../common/http/api-prefix.js';
 import { UnitsService } from '../units/units.service.js';
 import { DeadlineService } from './deadline/deadline.service.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
@@ -61,7 +62,9 @@ export class TasksService {
         },
       ),
     );
-    return this.reader.detail(principal, result.id);
+    return readAfterCommit(result.id, `/${API_PREFIX}/tasks/${result.id}`, () =>
+      this.reader.detail(principal, result.id),
+    );
   }
 
   /**

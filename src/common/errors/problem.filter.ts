@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { CommonErrorCode, DomainError, type FieldProblem } from './domain-error.js';
 import { STATUS_OF_KIND, type ProblemDto } from './problem.js';
+import { isDatabaseUnavailable } from '../../database/pg-errors.js';
 
 interface Mapped {
   status: number;
@@ -106,6 +107,13 @@ function fromDataException(e: unknown): Mapped | undefined {
 export function mapError(exception: unknown): Mapped | undefined {
   const dataException = fromDataException(exception);
   if (dataException) return dataException;
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: 503,
+      code: CommonErrorCode.DATABASE_UNAVAILABLE,
+      detail: '数据库暂时不可用，请稍后重试',
+    };
+  }
   if (exception instanceof DomainError) {
     const { errors, ...extra } = exception.details ?? {};
     return {
@@ -131,6 +139,8 @@ export function mapError(exception: unknown): Mapped | undefined {
   return undefined;
 }
 
+const RETRY_AFTER_503_SECONDS = 5;
+
 /** Turns every error into an RFC 9457 problem response; unknown errors become a logged 500. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -146,6 +156,9 @@ export class ProblemFilter implements ExceptionFilter {
       detail: '服务器内部错误，请联系管理员并提供 requestId',
     };
     if (mapped.status === 503) {
+      // Every 503 is worth retrying: say when, unless the route already did.
+      if (!reply.getHeader('retry-after'))
+        reply.header('retry-after', String(RETRY_AFTER_503_SECONDS));
       this.logger.warn(
         { requestId: request.id, url: request.url, code: mapped.code },
         mapped.detail,
