@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { AppModule } from './app.module.js';
+import { CommonErrorCode } from './common/errors/domain-error.js';
 import { toProblem } from './common/errors/problem.filter.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
 import { createValidationPipe } from './common/errors/validation.js';
@@ -31,6 +32,8 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
+    // Requests arriving while the server drains get our problem body (below), not Fastify's own.
+    return503OnClosing: false,
     // Long path parameters reach the routes (and their 400 naming the parameter) instead of the router's own error.
     routerOptions: { maxParamLength: 1000 },
     // Errors the router raises before any Nest code (an undecodable URL) still answer with a problem body.
@@ -88,6 +91,32 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // While the server drains (SIGTERM), a request on a kept-alive connection gets a problem body,
+  // Retry-After, and `Connection: close` (Fastify sets it while closing) so the client reconnects
+  // to another instance.
+  let draining = false;
+  fastify.addHook('preClose', (done) => {
+    draining = true;
+    done();
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!draining) return done();
+    void reply
+      .status(503)
+      .header('connection', 'close')
+      .header('retry-after', '5')
+      .header('content-type', 'application/problem+json; charset=utf-8')
+      .send(
+        toProblem(
+          {
+            status: 503,
+            code: CommonErrorCode.SHUTTING_DOWN,
+            detail: '服务正在重启，请稍后重试',
+          },
+          request,
+        ),
+      );
   });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request, reply) => {
