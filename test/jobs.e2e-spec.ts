@@ -127,7 +127,8 @@ describe('workers as separate processes', () => {
       JOB_STALLED_INTERVAL_MS: '1500',
       WEBHOOK_MAX_ATTEMPTS: '3',
       WEBHOOK_BACKOFF_MS: '100',
-      WEBHOOK_TIMEOUT_MS: '20000',
+      // Retries wait at least the timeout plus a second (see webhookBackoff): 3 s here.
+      WEBHOOK_TIMEOUT_MS: '2000',
       LOG_LEVEL: 'error',
     });
     t = await createTestApp({ ...env, APP_ROLE: 'api' });

@@ -3,7 +3,7 @@ import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { REDIS } from '../src/redis/redis.module.js';
-import { ConcurrencyLimiter } from '../src/throttling/concurrency-limiter.js';
+import { ConcurrencyLimiter } from '../src/redis/concurrency-limiter.js';
 import { MAINTENANCE_QUEUE } from '../src/jobs/queues.js';
 import { as } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -91,7 +91,7 @@ describe('heavy routes: concurrent requests per caller and overall', () => {
   it('refuses a second export of one caller while the first runs, and frees the slot when it ends', async () => {
     const office = await t.signIn('admin');
     // The caller's first export is still streaming (held here as the guard would hold it).
-    const running = await limiter.acquire(`user:${office.user.id}`, limits);
+    const running = await limiter.acquire('heavy', `user:${office.user.id}`, limits);
     expect(running.ok).toBe(true);
     const refused = await as(t, office.token).get('/tasks/export?format=csv');
     expect(refused.status).toBe(429);
@@ -104,14 +104,14 @@ describe('heavy routes: concurrent requests per caller and overall', () => {
     const done = await as(t, office.token).get('/tasks/export?format=csv');
     expect(done.status).toBe(200);
     // The finished export gave its slot back: nothing of this caller is held.
-    expect(await redis.zcard(`heavy:caller:user:${office.user.id}`)).toBe(0);
-    expect(await redis.zcard('heavy:all')).toBe(0);
+    expect(await redis.zcard(`sem:heavy:caller:user:${office.user.id}`)).toBe(0);
+    expect(await redis.zcard('sem:heavy:all')).toBe(0);
   });
 
   it('refuses everyone once the overall limit is reached; the digest counts as heavy too', async () => {
     const holders = await Promise.all([
-      limiter.acquire('user:someone-else-1', limits),
-      limiter.acquire('user:someone-else-2', limits),
+      limiter.acquire('heavy', 'user:someone-else-1', limits),
+      limiter.acquire('heavy', 'user:someone-else-2', limits),
     ]);
     expect(holders.every((h) => h.ok)).toBe(true);
     const office = await t.signIn('admin');
@@ -125,11 +125,11 @@ describe('heavy routes: concurrent requests per caller and overall', () => {
 
   it('a slot whose holder died is freed after the lease', async () => {
     const short = { perCaller: 1, total: 2, leaseMs: 200 };
-    const lost = await limiter.acquire('user:crashed', short);
+    const lost = await limiter.acquire('heavy', 'user:crashed', short);
     expect(lost.ok).toBe(true);
-    expect((await limiter.acquire('user:crashed', short)).ok).toBe(false);
+    expect((await limiter.acquire('heavy', 'user:crashed', short)).ok).toBe(false);
     await new Promise((r) => setTimeout(r, 300));
-    const again = await limiter.acquire('user:crashed', short);
+    const again = await limiter.acquire('heavy', 'user:crashed', short);
     expect(again.ok).toBe(true);
     if (again.ok) await again.release();
   });

@@ -41,6 +41,10 @@ export interface AppConfig {
     webhookMaxAttempts: number;
     webhookBackoffMs: number;
     webhookTimeoutMs: number;
+    webhookPerUnitConcurrency: number;
+    scheduleCheckMs: number;
+    sweepIntervalMs: number;
+    sweepGraceMs: number;
     stalledIntervalMs: number;
     deadlineScanCron: string;
     overdueSummaryCron: string;
@@ -133,6 +137,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       webhookMaxAttempts: parsed.WEBHOOK_MAX_ATTEMPTS,
       webhookBackoffMs: parsed.WEBHOOK_BACKOFF_MS,
       webhookTimeoutMs: parsed.WEBHOOK_TIMEOUT_MS,
+      webhookPerUnitConcurrency: parsed.WEBHOOK_PER_UNIT_CONCURRENCY,
+      scheduleCheckMs: parsed.SCHEDULE_CHECK_MS,
+      sweepIntervalMs: parsed.JOB_SWEEP_INTERVAL_MS,
+      sweepGraceMs: parsed.JOB_SWEEP_GRACE_MS,
       stalledIntervalMs: parsed.JOB_STALLED_INTERVAL_MS,
       deadlineScanCron: parsed.DEADLINE_SCAN_CRON,
       overdueSummaryCron: parsed.OVERDUE_SUMMARY_CRON,

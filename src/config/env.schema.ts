@@ -190,7 +190,11 @@ export class EnvSchema {
   @Min(50)
   OUTBOX_POLL_MS = 500;
 
-  /** Tries of one webhook delivery before it is dead-lettered; backoff doubles from WEBHOOK_BACKOFF_MS. */
+  /**
+   * Tries of one webhook delivery before it is dead-lettered. The waits between tries double from
+   * WEBHOOK_BACKOFF_MS (10 s, 20 s, 40 s …) and are never shorter than WEBHOOK_TIMEOUT_MS plus a
+   * second, so a receiver slow enough to time out has finished before the next try arrives.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -200,12 +204,39 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(10)
-  WEBHOOK_BACKOFF_MS = 5000;
+  WEBHOOK_BACKOFF_MS = 10000;
 
   @Transform(toInt)
   @IsInt()
   @Min(100)
-  WEBHOOK_TIMEOUT_MS = 10000;
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** Deliveries of one unit sent at once by one deployment: a slow receiver holds only these slots. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_PER_UNIT_CONCURRENCY = 2;
+
+  /** How often a worker checks that the schedules are registered in Redis (re-registers them if not). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  SCHEDULE_CHECK_MS = 60000;
+
+  /**
+   * How often a worker re-queues work whose job Redis lost (it came back empty): pending webhook
+   * deliveries and relayed outbox rows not yet processed, older than a grace period.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  JOB_SWEEP_INTERVAL_MS = 60000;
+
+  /** Work younger than this is left to its job (it may still be on its way to Redis). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  JOB_SWEEP_GRACE_MS = 60000;
 
   /** How long a job may go without its lock renewed before bull hands it to another worker. */
   @Transform(toInt)

@@ -12,6 +12,7 @@ import { WebhooksService } from '../notifications/webhooks.service.js';
 import { JobsStatsService } from './jobs-stats.service.js';
 import { webhookJobOptions } from './notifications.processor.js';
 import { WEBHOOKS_QUEUE, WebhookJob } from './queues.js';
+import { withTimeout } from './with-timeout.js';
 
 class OutboxBacklogDto {
   @ApiProperty() pending: number;
@@ -81,8 +82,15 @@ export class JobsAdminController {
   @HttpCode(202)
   @ApiProblems(400, 401, 403, 404, 503)
   async retry(@Param('id', ParseId) id: string): Promise<void> {
-    // Checked first: bull would otherwise queue the add in memory and the request would hang.
-    if (this.webhookQueue.client.status !== 'ready') {
+    // Checked first, before anything changes: Redis refusing (bull would queue the add in memory)
+    // or hung (answers nothing; the ping times out) is a 503 and the delivery stays dead.
+    const queueAnswers =
+      this.webhookQueue.client.status === 'ready' &&
+      (await withTimeout(this.webhookQueue.client.ping(), 2000).then(
+        () => true,
+        () => false,
+      ));
+    if (!queueAnswers) {
       throw new DomainError(
         'unavailable',
         CommonErrorCode.NOT_READY,

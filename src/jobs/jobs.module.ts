@@ -14,12 +14,16 @@ import {
   NOTIFICATIONS_QUEUE,
   REPORTS_QUEUE,
   SCHEDULES_QUEUE,
+  WEBHOOK_BACKOFF,
   WEBHOOKS_QUEUE,
+  webhookBackoffMs,
 } from './queues.js';
 import { ReportJobs } from './report-jobs.service.js';
 import { ReportsProcessor } from './reports.processor.js';
 import { SchedulesProcessor } from './schedules.processor.js';
 import { WebhooksProcessor } from './webhooks.processor.js';
+import { LostJobsSweeper } from './lost-jobs.sweeper.js';
+import { Redis, type RedisOptions } from 'ioredis';
 
 /**
  * bull on the shared Redis. Every process can enqueue; only `worker` and `all` processes run the
@@ -30,6 +34,19 @@ import { WebhooksProcessor } from './webhooks.processor.js';
  * The reports queue's processor reaches BulletinsService through ModuleRef rather than by
  * importing ReportsModule, which depends on this module: see ReportsProcessor.
  */
+/**
+ * bull's three connections. The command client gets a timeout, so that a hung Redis (accepting
+ * connections, answering nothing) fails an enqueue in two seconds instead of holding the request;
+ * the blocking and subscriber clients wait by design and get bull's required settings instead.
+ */
+function bullRedis(config: AppConfig, type: 'client' | 'subscriber' | 'bclient'): Redis {
+  const options: RedisOptions =
+    type === 'client'
+      ? { commandTimeout: 2000, connectTimeout: 2000 }
+      : { maxRetriesPerRequest: null, enableReadyCheck: false };
+  return new Redis(config.redis.url, options);
+}
+
 @Module({})
 export class JobsModule implements OnModuleInit {
   private readonly logger = new Logger('Jobs');
@@ -54,13 +71,16 @@ export class JobsModule implements OnModuleInit {
         BullModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (c: AppConfig) => ({
-            url: c.redis.url,
             prefix: `${c.redis.prefix}:bull`,
+            createClient: (type: 'client' | 'subscriber' | 'bclient') => bullRedis(c, type),
             settings: {
               // A worker that dies mid-job loses its lock after this long; the job then runs again.
               lockDuration: c.jobs.stalledIntervalMs,
               stalledInterval: c.jobs.stalledIntervalMs,
               maxStalledCount: 3,
+              backoffStrategies: {
+                [WEBHOOK_BACKOFF]: (attemptsMade: number) => webhookBackoffMs(attemptsMade, c.jobs),
+              },
             },
           }),
         }),
@@ -79,6 +99,7 @@ export class JobsModule implements OnModuleInit {
               SchedulesProcessor,
               ReportsProcessor,
               OutboxRelay,
+              LostJobsSweeper,
             ]
           : []),
       ],

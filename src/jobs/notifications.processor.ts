@@ -4,7 +4,8 @@ import type { Job, Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { NotificationsService, type Delivered } from '../notifications/notifications.service.js';
 import { OutboxTopic } from './outbox.js';
-import { NOTIFICATIONS_QUEUE, WEBHOOKS_QUEUE, WebhookJob } from './queues.js';
+import { OutboxRelay } from './outbox-relay.service.js';
+import { NOTIFICATIONS_QUEUE, WEBHOOK_BACKOFF, WEBHOOKS_QUEUE, WebhookJob } from './queues.js';
 
 /** Consumes relayed outbox rows; the service makes each one idempotent by dedupe keys. */
 @Processor(NOTIFICATIONS_QUEUE)
@@ -13,19 +14,33 @@ export class NotificationsProcessor {
     private readonly notifications: NotificationsService,
     @InjectQueue(WEBHOOKS_QUEUE) private readonly webhooks: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly relay: OutboxRelay,
   ) {}
 
   @Process({ name: OutboxTopic.TASK_EVENT, concurrency: 4 })
-  async taskEvent(job: Job<{ eventId: string }>): Promise<Delivered> {
-    return this.enqueueWebhooks(await this.notifications.handleTaskEvent(job.data.eventId));
+  async taskEvent(job: Job<{ outboxId: string; eventId: string }>): Promise<Delivered> {
+    const result = await this.enqueueWebhooks(
+      await this.notifications.handleTaskEvent(job.data.eventId),
+    );
+    await this.relay.markProcessed(job.data.outboxId);
+    return result;
   }
 
   @Process({ name: OutboxTopic.ESCALATION, concurrency: 2 })
   async escalation(
-    job: Job<{ taskId: string; level: 'reminder' | 'supervise' | 'notify'; deadline: string }>,
+    job: Job<{
+      outboxId: string;
+      taskId: string;
+      level: 'reminder' | 'supervise' | 'notify';
+      deadline: string;
+    }>,
   ): Promise<Delivered> {
     const { taskId, level, deadline } = job.data;
-    return this.enqueueWebhooks(await this.notifications.handleEscalation(taskId, level, deadline));
+    const result = await this.enqueueWebhooks(
+      await this.notifications.handleEscalation(taskId, level, deadline),
+    );
+    await this.relay.markProcessed(job.data.outboxId);
+    return result;
   }
 
   private async enqueueWebhooks(result: Delivered): Promise<Delivered> {
@@ -40,10 +55,14 @@ export class NotificationsProcessor {
   }
 }
 
-export const webhookJobOptions = (deliveryId: string, config: AppConfig) => ({
+export const webhookJobOptions = (
+  deliveryId: string,
+  config: AppConfig,
+  attempts = config.jobs.webhookMaxAttempts,
+) => ({
   jobId: `webhook:${deliveryId}`,
-  attempts: config.jobs.webhookMaxAttempts,
-  backoff: { type: 'exponential', delay: config.jobs.webhookBackoffMs },
+  attempts,
+  backoff: { type: WEBHOOK_BACKOFF },
   removeOnComplete: 1000,
   removeOnFail: 5000,
 });

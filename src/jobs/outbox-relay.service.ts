@@ -67,6 +67,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  /** The consumer finished the row's job (see the sweeper: unprocessed rows whose job is lost are relayed again). */
+  async markProcessed(outboxId: string | undefined): Promise<void> {
+    if (!outboxId) return;
+    await this.ds.query(
+      'UPDATE outbox SET processed_at = $2 WHERE id = $1 AND processed_at IS NULL',
+      [outboxId, this.clock.now()],
+    );
+  }
+
   /** Relays up to one batch; returns how many rows left. Exposed for tests and operations. */
   async relayOnce(): Promise<number> {
     // bull's client queues commands while disconnected; checking first keeps a Redis outage from

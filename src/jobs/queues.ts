@@ -26,6 +26,21 @@ export const ScheduleJob = {
   OVERDUE_SUMMARY: 'overdue-summary',
 } as const;
 
+/**
+ * The webhook retry spacing (a bull custom backoff, see JobsModule): WEBHOOK_BACKOFF_MS doubled
+ * after every failed try — 10 s, 20 s, 40 s … — and never shorter than the request timeout plus a
+ * second, so a receiver slow enough to time out has finished before the next try reaches it.
+ */
+export const WEBHOOK_BACKOFF = 'doubling';
+export const webhookBackoffMs = (
+  attemptsMade: number,
+  jobs: { webhookBackoffMs: number; webhookTimeoutMs: number },
+): number =>
+  Math.max(
+    jobs.webhookBackoffMs * 2 ** Math.max(0, attemptsMade - 1),
+    jobs.webhookTimeoutMs + 1000,
+  );
+
 export const WebhookJob = {
   DELIVER: 'deliver',
 } as const;

@@ -114,6 +114,15 @@ export class WebhooksService {
     throw new WebhookDeliveryFailed(`delivery ${id}: ${error}`);
   }
 
+  /** The unit a delivery is for; null when it is no longer pending (delivered, dead, unknown). */
+  async unitOf(id: string): Promise<string | null> {
+    const [row] = (await this.ds.query(
+      `SELECT unit_id FROM webhook_deliveries WHERE id = $1 AND status = 'pending'`,
+      [id],
+    )) as { unit_id: string }[];
+    return row?.unit_id ?? null;
+  }
+
   async markDead(id: string): Promise<void> {
     await this.ds.query(
       `UPDATE webhook_deliveries SET status = 'dead' WHERE id = $1 AND status = 'pending'`,

@@ -1,8 +1,11 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
 
-export const REDIS = Symbol('REDIS');
+import { REDIS } from './redis.token.js';
+
+export { REDIS };
 
 /**
  * A client that fails fast: with no offline queue and one retry per command, a Redis outage
@@ -35,8 +38,9 @@ export function createFailFastRedis(config: AppConfig): Redis {
         return client;
       },
     },
+    ConcurrencyLimiter,
   ],
-  exports: [REDIS],
+  exports: [REDIS, ConcurrencyLimiter],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

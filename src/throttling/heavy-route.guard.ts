@@ -11,7 +11,7 @@ import type { RequestWithPrincipal } from '../common/auth/principal.js';
 import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { callerOf } from './app-throttler.guard.js';
-import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { ConcurrencyLimiter } from '../redis/concurrency-limiter.js';
 
 @Injectable()
 export class HeavyRouteGuard implements CanActivate {
@@ -26,7 +26,7 @@ export class HeavyRouteGuard implements CanActivate {
     const reply = http.getResponse<FastifyReply>();
     const { heavyPerCaller, heavyTotal, heavyLeaseSeconds, heavyRetryAfterSeconds } =
       this.config.throttling;
-    const slot = await this.limiter.acquire(callerOf(req), {
+    const slot = await this.limiter.acquire('heavy', callerOf(req), {
       perCaller: heavyPerCaller,
       total: heavyTotal,
       leaseMs: heavyLeaseSeconds * 1000,

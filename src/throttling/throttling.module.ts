@@ -11,7 +11,6 @@ import {
   LOGIN_THROTTLER,
   loginCallerOf,
 } from './app-throttler.guard.js';
-import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { FailOpenThrottlerStorage } from './fail-open-throttler.storage.js';
 import { HeavyRouteGuard } from './heavy-route.guard.js';
 import { LOGIN_THROTTLED } from './throttling.decorators.js';
@@ -48,12 +47,8 @@ import { LOGIN_THROTTLED } from './throttling.decorators.js';
       }),
     }),
   ],
-  providers: [
-    ConcurrencyLimiter,
-    HeavyRouteGuard,
-    { provide: APP_GUARD, useClass: AppThrottlerGuard },
-  ],
-  exports: [ConcurrencyLimiter, HeavyRouteGuard],
+  providers: [HeavyRouteGuard, { provide: APP_GUARD, useClass: AppThrottlerGuard }],
+  exports: [HeavyRouteGuard],
 })
 export class ThrottlingModule {}
 

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { REDIS } from '../redis/redis.module.js';
+import { REDIS } from './redis.token.js';
 
 /**
- * A counting semaphore in Redis, shared by every API instance: at most `perCaller` heavy requests
- * of one caller and `total` of everyone run at once. Each holder is a member of two sorted sets
+ * A counting semaphore in Redis, shared by every process: in a `pool`, at most `perCaller` holders
+ * per caller and `total` in all at once (heavy routes per caller; webhook deliveries per unit). Each holder is a member of two sorted sets
  * scored by its start time; a holder older than the lease (a process that died mid-export) stops
  * counting, so a crash never leaks a slot for good.
  */
@@ -38,10 +38,10 @@ export class ConcurrencyLimiter {
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  async acquire(caller: string, limits: ConcurrencyLimits): Promise<Acquired> {
+  async acquire(pool: string, caller: string, limits: ConcurrencyLimits): Promise<Acquired> {
     const token = randomUUID();
-    const callerKey = `heavy:caller:${caller}`;
-    const totalKey = 'heavy:all';
+    const callerKey = `sem:${pool}:caller:${caller}`;
+    const totalKey = `sem:${pool}:all`;
     let result: number;
     try {
       result = (await this.redis.eval(

@@ -1,0 +1,132 @@
+import { InjectQueue } from '@nestjs/bull';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bull';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { webhookJobOptions } from './notifications.processor.js';
+import { NOTIFICATIONS_QUEUE, WEBHOOKS_QUEUE, WebhookJob } from './queues.js';
+
+const BATCH = 500;
+const LIVE_STATES = ['waiting', 'active', 'delayed', 'paused'] as const;
+
+export interface SweepResult {
+  webhooks: number;
+  outbox: number;
+}
+
+/**
+ * Postgres is the truth, Redis only carries the work: when Redis comes back empty (a crash
+ * without persistence, a failover), jobs it held are gone while their rows still say "to do".
+ * Each pass (every JOB_SWEEP_INTERVAL_MS, on worker processes) puts back
+ * - webhook deliveries still `pending` and older than the grace period, with no live job — with
+ *   the attempts they have left;
+ * - outbox rows relayed but not processed, older than the grace period, whose job is gone — by
+ *   clearing `relayed_at`, so the relay queues them again under the same job id.
+ * Both consumers are idempotent (a delivered delivery is skipped, notifications have dedupe keys),
+ * so a job that was only slow, not lost, does no harm when it runs beside the new one.
+ */
+@Injectable()
+export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('LostJobsSweeper');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<SweepResult>;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly webhooks: Queue,
+    @InjectQueue(NOTIFICATIONS_QUEUE) private readonly notifications: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.jobs.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.sweepOnce();
+    try {
+      const { webhooks, outbox } = await this.running;
+      if (webhooks || outbox) {
+        this.logger.warn(
+          `re-queued work Redis had lost: ${webhooks} deliveries, ${outbox} outbox rows`,
+        );
+      }
+    } catch (e) {
+      this.logger.warn(`sweep skipped: ${(e as Error).message}`);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /** One pass; returns how much it put back. Exposed for tests and operations. */
+  async sweepOnce(): Promise<SweepResult> {
+    // With Redis away there is nothing to compare with; the next pass will.
+    if (this.webhooks.client.status !== 'ready' || this.notifications.client.status !== 'ready')
+      return { webhooks: 0, outbox: 0 };
+    return { webhooks: await this.sweepWebhooks(), outbox: await this.sweepOutbox() };
+  }
+
+  private async sweepWebhooks(): Promise<number> {
+    const pending = (await this.ds.query(
+      `SELECT id, attempts FROM webhook_deliveries
+        WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1::float / 1000)
+        ORDER BY created_at LIMIT ${BATCH}`,
+      [this.config.jobs.sweepGraceMs],
+    )) as { id: string; attempts: number }[];
+    if (!pending.length) return 0;
+    const live = new Set(
+      (await this.webhooks.getJobs([...LIVE_STATES])).map(
+        (job) => (job?.data as { deliveryId?: string } | undefined)?.deliveryId,
+      ),
+    );
+    let added = 0;
+    for (const row of pending) {
+      if (live.has(row.id)) continue;
+      const left = Math.max(1, this.config.jobs.webhookMaxAttempts - row.attempts);
+      const options = webhookJobOptions(row.id, this.config, left);
+      await this.webhooks.add(
+        WebhookJob.DELIVER,
+        { deliveryId: row.id },
+        // Its own id: the lost job's id may still be remembered among completed or failed jobs.
+        { ...options, jobId: `${options.jobId}:swept:${row.attempts}` },
+      );
+      added++;
+    }
+    return added;
+  }
+
+  private async sweepOutbox(): Promise<number> {
+    const stranded = (await this.ds.query(
+      `SELECT id::text FROM outbox
+        WHERE relayed_at IS NOT NULL AND processed_at IS NULL
+          AND relayed_at < now() - make_interval(secs => $1::float / 1000)
+        ORDER BY id LIMIT ${BATCH}`,
+      [this.config.jobs.sweepGraceMs],
+    )) as { id: string }[];
+    const lost: string[] = [];
+    for (const { id } of stranded) {
+      // A job still in Redis (waiting, retrying, or failed for good) is left to bull and the office.
+      if (!(await this.notifications.getJob(`outbox:${id}`))) lost.push(id);
+    }
+    if (!lost.length) return 0;
+    await this.ds.query(
+      `UPDATE outbox SET relayed_at = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL`,
+      [lost],
+    );
+    return lost.length;
+  }
+}
