@@ -27,7 +27,7 @@ export class CreateUserDto {
   @MaxLength(100)
   displayName: string;
 
-  @ApiProperty({ enum: ROLES })
+  @ApiProperty({ enum: ROLES, example: 'unit' })
   @IsIn(ROLES)
   role: Role;
 

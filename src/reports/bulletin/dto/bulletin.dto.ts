@@ -84,7 +84,10 @@ export class BulletinParagraphDto {
 }
 
 export class BulletinSectionDto {
-  @ApiProperty({ enum: ['command_dispatch', 'comprehensive_rectification'] })
+  @ApiProperty({
+    enum: ['command_dispatch', 'comprehensive_rectification'],
+    example: 'command_dispatch',
+  })
   key: BulletinSectionKey;
   @ApiProperty({ example: '指挥调度' }) heading: string;
   @ApiProperty({ type: [BulletinParagraphDto] }) paragraphs: BulletinParagraphDto[];
