@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { PROBLEM_DESCRIPTIONS } from './common/http/api-problems.js';
+import { problemResponse } from './common/http/api-problems.js';
 
 /** The tags in the order a reader meets them: signing in, the work, the reports, the setup. */
 const TAGS: readonly (readonly [name: string, description: string])[] = [
@@ -92,10 +92,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     const fallback = FALLBACK_OPERATIONS[op.operationId ?? ''];
     if (fallback && !op.summary) Object.assign(op, fallback);
     // A general rate limit applies to every route, so every route may answer 429.
-    op.responses['429'] ??= {
-      description: PROBLEM_DESCRIPTIONS[429],
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
-    };
+    op.responses['429'] ??= problemResponse(429);
   }
   return doc;
 }

@@ -163,6 +163,9 @@ describe(`the OpenAPI document (${FILE})`, () => {
       const codes = Object.keys(op.responses);
       if (!codes.some((c) => /^4\d\d$/.test(c))) problems.push(`${id}: no 4xx response`);
       if (!codes.includes('429')) problems.push(`${id}: no 429`);
+      for (const c of codes.filter((x) => /^4\d\d$/.test(x)))
+        if (!JSON.stringify(op.responses[c]).includes('"application/problem+json"'))
+          problems.push(`${id}: ${c} is not documented as application/problem+json`);
       if (/\{id\}/.test(path) && !codes.includes('404')) problems.push(`${id}: no 404`);
       if (op.requestBody && !codes.includes('400')) problems.push(`${id}: body but no 400`);
       const versioned = (op.parameters ?? []).some((p) => p.name === 'If-Match');

@@ -1,5 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiResponse,
+  getSchemaPath,
+  type ApiResponseOptions,
+} from '@nestjs/swagger';
 import { ProblemDto } from '../errors/problem.js';
 
 /** What each problem status means to a caller, with the stable `code`s it may carry. */
@@ -16,14 +21,17 @@ export const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   503: '依赖的服务暂不可用（NOT_READY）',
 };
 
+/** The documented response for a problem status: RFC 9457 JSON, as the exception filter sends it. */
+export function problemResponse(status: number): ApiResponseOptions & { description: string } {
+  return {
+    description: PROBLEM_DESCRIPTIONS[status] ?? '错误',
+    content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
+  };
+}
+
 /** Documents the problem+json responses a route can give. */
 export const ApiProblems = (...statuses: number[]): MethodDecorator & ClassDecorator =>
   applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: PROBLEM_DESCRIPTIONS[status] ?? '错误',
-        type: ProblemDto,
-      }),
-    ),
+    ApiExtraModels(ProblemDto),
+    ...statuses.map((status) => ApiResponse({ status, ...problemResponse(status) })),
   );

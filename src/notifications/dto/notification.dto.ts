@@ -79,10 +79,10 @@ export class DeliveryDto {
   @ApiProperty({ format: 'uuid' }) unitId: string;
   @ApiProperty() unitName: string;
   @ApiProperty() eventType: string;
-  @ApiProperty({ enum: ['pending', 'delivered', 'dead'] }) status: string;
-  @ApiProperty() attempts: number;
-  @ApiProperty({ nullable: true, type: Number }) lastStatus: number | null;
-  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty({ enum: ['pending', 'delivered', 'dead'], example: 'delivered' }) status: string;
+  @ApiProperty({ example: 1 }) attempts: number;
+  @ApiProperty({ nullable: true, type: Number, example: 200 }) lastStatus: number | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) lastError: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) deliveredAt: string | null;
 }
