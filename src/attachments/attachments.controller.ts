@@ -7,6 +7,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
+  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -22,6 +23,7 @@ import { readSingleFile } from './multipart-upload.js';
 /** 证据照片. Every role uploads; each reads what it may see (a unit: its own and its tasks'). */
 @ApiTags('attachments')
 @ApiBearerAuth()
+@ApiSecurity('apiKey')
 @Controller('attachments')
 export class AttachmentsController {
   constructor(

@@ -4,6 +4,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '../common/auth/principal.js';
@@ -29,6 +30,7 @@ import { SitesService } from './sites.service.js';
 /** 问题类别: readable by every signed-in caller, written by the office. */
 @ApiTags('catalog')
 @ApiBearerAuth()
+@ApiSecurity('apiKey')
 @Controller('categories')
 export class CategoriesController {
   constructor(private readonly categories: CategoriesService) {}
@@ -87,6 +89,7 @@ export class CategoriesController {
 /** 点位: readable by every signed-in caller, written by the office. */
 @ApiTags('catalog')
 @ApiBearerAuth()
+@ApiSecurity('apiKey')
 @Controller('sites')
 export class SitesController {
   constructor(private readonly sites: SitesService) {}

@@ -4,6 +4,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import { Roles } from '../common/auth/principal.js';
@@ -21,6 +22,7 @@ import { UnitsService } from './units.service.js';
 /** 责任单位. Every signed-in caller may read them (names appear on tasks); the office writes. */
 @ApiTags('units')
 @ApiBearerAuth()
+@ApiSecurity('apiKey')
 @Controller('units')
 export class UnitsController {
   constructor(private readonly units: UnitsService) {}
