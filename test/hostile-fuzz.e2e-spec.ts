@@ -347,15 +347,16 @@ function buildCases(doc: OpenApiDocument, ids: Ids): Case[] {
           'constructor.prototype',
           raw('application/json', `{${fields}${sep}"constructor":{"prototype":{"isAdmin":true}}}`),
         );
-        // Whole-body shapes go to ids that name nothing: a `null` body may count as `{}`.
-        for (const data of RAW_BODIES)
-          add(
-            !!schema.required?.length || data !== 'null',
-            at({}, false),
-            `body ${data}`,
-            raw('application/json', data),
-          );
-        add(false, at({}, false), 'empty json body', raw('application/json', ''));
+        // Whole-body shapes go to ids that name nothing: a `null` body may count as `{}`. Where
+        // the path has no id (POST /bulletins: every field optional) such a legal body would
+        // create something, so it is not sent there.
+        const hasId = /\{\w+\}/.test(path);
+        for (const data of RAW_BODIES) {
+          const mustReject = !!schema.required?.length || data !== 'null';
+          if (mustReject || hasId)
+            add(mustReject, at({}, false), `body ${data}`, raw('application/json', data));
+        }
+        if (hasId) add(false, at({}, false), 'empty json body', raw('application/json', ''));
         reject(at({}, false), 'text/plain body', raw('text/plain', JSON.stringify(base)));
         reject(at({}, false), 'xml body', raw('application/xml', '<a/>'));
         reject(at(), 'form body', raw('application/x-www-form-urlencoded', 'a=1&__proto__[x]=1'));

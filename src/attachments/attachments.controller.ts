@@ -5,7 +5,9 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiResponse,
+  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -21,6 +23,7 @@ import { readSingleFile } from './multipart-upload.js';
 /** 证据照片. Every role uploads; each reads what it may see (a unit: its own and its tasks'). */
 @ApiTags('attachments')
 @ApiBearerAuth()
+@ApiSecurity('apiKey')
 @Controller('attachments')
 export class AttachmentsController {
   constructor(
@@ -29,6 +32,11 @@ export class AttachmentsController {
   ) {}
 
   /** Upload one photo (JPEG, PNG or WEBP, told by its bytes) as field `file`. */
+  @ApiOperation({
+    summary: '上传照片',
+    description:
+      '任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥。上传一张证据照片（JPEG、PNG 或 WEBP，按文件内容判断），返回其 id，供任务、整改反馈和复查引用。',
+  })
   @Post()
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentBody })
@@ -43,6 +51,11 @@ export class AttachmentsController {
   }
 
   /** The photo itself. Its bytes never change, so the ETag is their SHA-256. */
+  @ApiOperation({
+    summary: '下载照片',
+    description:
+      '任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；只能取自己上传的或能看到的任务上的照片，否则答 404。支持 `If-None-Match`。只读，不改变数据。',
+  })
   @Get(':id')
   @ApiOkResponse({
     description: 'The photo, under the type sniffed at upload',
@@ -74,6 +87,11 @@ export class AttachmentsController {
     });
   }
 
+  @ApiOperation({
+    summary: '照片信息',
+    description:
+      '任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；可见范围同下载照片。返回类型、大小、哈希等信息。只读，不改变数据。',
+  })
   @Get(':id/meta')
   @ApiOkResponse({ type: AttachmentDto })
   @ApiProblems(400, 401, 404)

@@ -1,5 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -38,6 +43,10 @@ export class HealthController {
 
   /** The process is up. Depends on nothing, so a database outage never restarts the pods. */
   @Get()
+  @ApiOperation({
+    summary: '存活检查',
+    description: '公开接口，无需凭证。进程在运行即答 200，不依赖数据库和 Redis。只读。',
+  })
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOkResponse({ description: 'Alive' })
   live(): Promise<HealthCheckResult> {
@@ -49,6 +58,11 @@ export class HealthController {
    * dependency: queue depths and the outbox backlog are in `/metrics` and the admin jobs page.
    */
   @Get('ready')
+  @ApiOperation({
+    summary: '就绪检查',
+    description:
+      '公开接口，无需凭证。PostgreSQL 和 Redis 各答 up 或 down，任一 down 答 503（运行定时任务的进程还检查 schedules）。不含队列深度等细节：见 /metrics 和 GET /api/v1/admin/jobs。只读。',
+  })
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOkResponse({ description: 'Ready to serve' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; `checks` says which' })

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
@@ -11,6 +11,7 @@ import { CurrentPrincipal, Roles, type Principal } from '../common/auth/principa
 import { ApiProblems } from '../common/http/api-problems.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
 import { idempotencyKeyOf } from '../common/http/idempotency-key.js';
+import { ApiIdempotencyKeyHeader, RequestHeader } from '../common/http/request-header.js';
 import {
   CreateInspectionDto,
   InspectionDto,
@@ -29,23 +30,29 @@ export class InspectionsController {
   constructor(private readonly inspections: InspectionsService) {}
 
   /** Log a visit or meeting, optionally with the problems found (created as tasks in the same transaction). */
+  @ApiOperation({
+    summary: '登记督导检查',
+    description:
+      '创城办（admin）和督导员（inspector）。登记一次督导检查或调度会，可同时登记发现的问题（`tasks`，在同一事务中生成整改任务）；带同一 `Idempotency-Key` 重试时返回第一次的结果。',
+  })
   @Roles('admin', 'inspector')
   @Post()
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Retries with the same key return the first result',
-  })
+  @ApiIdempotencyKeyHeader()
   @ApiCreatedResponse({ type: InspectionDto })
   @ApiProblems(400, 401, 403, 422)
   create(
     @CurrentPrincipal() p: Principal,
     @Body() dto: CreateInspectionDto,
-    @Headers('idempotency-key') key?: string,
+    @RequestHeader('idempotency-key') key?: string,
   ): Promise<InspectionDto> {
     return this.inspections.create(p, dto, idempotencyKeyOf(key));
   }
 
+  @ApiOperation({
+    summary: '督导检查列表',
+    description:
+      '任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；责任单位只看到本单位参加或有任务的检查。只读，不改变数据。',
+  })
   @Get()
   @ApiOkResponse({ type: InspectionPageDto })
   @ApiProblems(400, 401)
@@ -56,6 +63,11 @@ export class InspectionsController {
     return this.inspections.list(p, q);
   }
 
+  @ApiOperation({
+    summary: '督导检查详情',
+    description:
+      '任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；责任单位看不到的检查答 404。只读，不改变数据。',
+  })
   @Get(':id')
   @ApiOkResponse({ type: InspectionDto })
   @ApiProblems(400, 401, 404)
@@ -64,6 +76,11 @@ export class InspectionsController {
   }
 
   /** Inspectors edit their own; the office any. */
+  @ApiOperation({
+    summary: '修改督导检查',
+    description:
+      '创城办（admin）和督导员（inspector）：督导员只能改自己登记的，创城办可改任意一条。修改检查信息、参加单位和点位。',
+  })
   @Roles('admin', 'inspector')
   @Patch(':id')
   @ApiOkResponse({ type: InspectionDto })

@@ -1,6 +1,13 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Queue } from 'bull';
 import { Roles } from '../common/auth/principal.js';
 import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
@@ -45,6 +52,10 @@ export class JobsAdminController {
   ) {}
 
   @Get('jobs')
+  @ApiOperation({
+    summary: '队列概况',
+    description: '仅创城办（admin）。查看 outbox 积压、各队列深度和投递失败的 Webhook 数。只读。',
+  })
   @ApiOkResponse({ type: JobsOverviewDto })
   @ApiProblems(401, 403)
   async jobs(): Promise<JobsOverviewDto> {
@@ -57,6 +68,10 @@ export class JobsAdminController {
   }
 
   @Get('webhook-deliveries')
+  @ApiOperation({
+    summary: 'Webhook 投递记录',
+    description: '仅创城办（admin）。按状态（待投递、已投递、失败）列出 Webhook 投递记录。只读。',
+  })
   @ApiOkResponse({ type: DeliveryListDto })
   @ApiProblems(400, 401, 403)
   async deliveries(@Query() q: ListDeliveriesQuery): Promise<DeliveryListDto> {
@@ -79,6 +94,12 @@ export class JobsAdminController {
 
   /** Send a dead delivery again (after the unit fixed its receiver). */
   @Post('webhook-deliveries/:id/retry')
+  @ApiOperation({
+    summary: '重新投递 Webhook',
+    description:
+      '仅创城办（admin）。把一条失败的 Webhook 投递重新放入队列（单位修好接收端之后），答 202；队列服务不可用或无响应时答 503，投递保持失败状态。',
+  })
+  @ApiAcceptedResponse({ description: '已重新排队' })
   @HttpCode(202)
   @ApiProblems(400, 401, 403, 404, 503)
   async retry(@Param('id', ParseId) id: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, UsersOnly, type Principal } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
@@ -21,6 +21,11 @@ import { WebhooksService } from './webhooks.service.js';
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
+  @ApiOperation({
+    summary: '我的通知',
+    description:
+      '已登录的用户（创城办、督导员、责任单位用户）；API 密钥不可调用（403），单位系统改用 Webhook。列出本人的站内通知，可只看未读。只读，不改变数据。',
+  })
   @Get()
   @ApiOkResponse({ type: NotificationPageDto })
   @ApiProblems(400, 401, 403)
@@ -31,6 +36,11 @@ export class NotificationsController {
     return this.notifications.list(p, q);
   }
 
+  @ApiOperation({
+    summary: '标记通知已读',
+    description:
+      '已登录的用户；API 密钥不可调用（403）。把本人的一条通知标为已读；别人的通知答 404。',
+  })
   @Post(':id/read')
   @HttpCode(204)
   @ApiProblems(400, 401, 403, 404)
@@ -38,6 +48,11 @@ export class NotificationsController {
     return this.notifications.markRead(p, id);
   }
 
+  @ApiOperation({
+    summary: '全部标为已读',
+    description:
+      '已登录的用户；API 密钥不可调用（403）。把本人所有未读通知标为已读，返回标记的条数。',
+  })
   @Post('read-all')
   @HttpCode(200)
   @ApiOkResponse({ type: MarkedDto })
@@ -55,6 +70,11 @@ export class NotificationsController {
 export class UnitWebhookController {
   constructor(private readonly webhooks: WebhooksService) {}
 
+  @ApiOperation({
+    summary: '设置单位 Webhook',
+    description:
+      '仅创城办（admin）。设置责任单位接收任务通知的 Webhook 地址和签名密钥（`url: null` 删除）；之后的任务事件按此投递。',
+  })
   @Put()
   @ApiOkResponse({ type: WebhookConfigResultDto })
   @ApiProblems(400, 401, 403, 404)

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
@@ -20,6 +26,7 @@ import { UsersService } from './users.service.js';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
+  @ApiOperation({ summary: '用户列表', description: '仅创城办（admin）。只读，不改变数据。' })
   @Get()
   @ApiOkResponse({ type: UserPageDto })
   @ApiProblems(400, 401, 403)
@@ -27,6 +34,7 @@ export class UsersController {
     return this.users.list(q);
   }
 
+  @ApiOperation({ summary: '用户详情', description: '仅创城办（admin）。只读，不改变数据。' })
   @Get(':id')
   @ApiOkResponse({ type: UserDto })
   @ApiProblems(400, 401, 403, 404)
@@ -34,6 +42,10 @@ export class UsersController {
     return this.users.get(id);
   }
 
+  @ApiOperation({
+    summary: '新建用户',
+    description: '仅创城办（admin）。新建创城办、督导员或责任单位的登录账号；用户名已存在答 409。',
+  })
   @Post()
   @ApiCreatedResponse({ type: UserDto })
   @ApiProblems(400, 401, 403, 409)
@@ -42,6 +54,11 @@ export class UsersController {
   }
 
   /** Change a user; `active: false` or a new password also ends the user's sessions. */
+  @ApiOperation({
+    summary: '修改用户',
+    description:
+      '仅创城办（admin）。修改账号信息、角色或所属单位；停用（`active: false`）或重设密码会结束该用户的所有登录。',
+  })
   @Patch(':id')
   @ApiOkResponse({ type: UserDto })
   @ApiProblems(400, 401, 403, 404)

@@ -5,11 +5,12 @@ import { IMAGE_MIMES, type ImageMime } from '../image-sniffer.js';
 export class AttachmentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
-    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    example: '9f2c4e1a7b3d5f60a8c1e2d4b6f8a0c3e5d7f9b1a2c4e6f8d0b2a4c6e8f0a2b4',
     description: 'Lowercase hex SHA-256 of the bytes; the download ETag',
   })
   sha256: string;
-  @ApiProperty({ enum: IMAGE_MIMES, description: 'Sniffed from the bytes' }) mime: ImageMime;
+  @ApiProperty({ enum: IMAGE_MIMES, description: 'Sniffed from the bytes', example: 'image/jpeg' })
+  mime: ImageMime;
   @ApiProperty({ example: 183204 }) sizeBytes: number;
   @ApiProperty({ nullable: true, type: String, example: '整改前.jpg' })
   originalName: string | null;

@@ -38,7 +38,7 @@ export class ChangePasswordDto {
 export class MeDto {
   @ApiProperty({ enum: ['user', 'api_key'] }) kind: 'user' | 'api_key';
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ enum: ROLES, example: 'unit' }) role: Role;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) unitId: string | null;
   @ApiProperty() displayName: string;
 }

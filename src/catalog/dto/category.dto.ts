@@ -23,7 +23,7 @@ export const DEADLINE_KINDS = ['immediate', 'work_hours', 'work_days'] as const;
 
 /** 整改时限: 立行立改 (24 h), N 工作时, or N 工作日. */
 export class DeadlineRuleDto {
-  @ApiProperty({ enum: DEADLINE_KINDS })
+  @ApiProperty({ enum: DEADLINE_KINDS, example: 'work_days' })
   @IsIn(DEADLINE_KINDS)
   kind: (typeof DEADLINE_KINDS)[number];
 
@@ -34,7 +34,7 @@ export class DeadlineRuleDto {
   @Max(500)
   hours?: number;
 
-  @ApiPropertyOptional({ description: 'For work_days', minimum: 1, maximum: 120 })
+  @ApiPropertyOptional({ description: 'For work_days', minimum: 1, maximum: 120, example: 3 })
   @ValidateIf((o: DeadlineRuleDto) => o.kind === 'work_days')
   @IsInt()
   @Min(1)
@@ -50,7 +50,7 @@ export class CreateCategoryDto {
 
   @ApiProperty({ example: '楼道堆物' }) @IsString() @IsNotEmpty() @MaxLength(50) name: string;
 
-  @ApiPropertyOptional({ example: '停车秩序', description: 'Name used in bulletin text' })
+  @ApiPropertyOptional({ example: '楼道堆物', description: 'Name used in bulletin text' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -112,7 +112,8 @@ export class CategoryDto {
   @ApiProperty() groupName: string;
   @ApiProperty() measureWord: string;
   @ApiProperty({ type: DeadlineRuleDto }) deadlineRule: DeadlineRuleDto;
-  @ApiProperty({ example: '3个工作日' }) deadlineLabel: string;
+  @ApiProperty({ example: '3个工作日', description: '整改时限 as the office writes it' })
+  deadlineLabel: string;
   @ApiProperty({ enum: VERIFICATION_POLICIES }) verificationPolicy: VerificationPolicy;
   @ApiProperty({ nullable: true, type: Number }) spotCheckRatio: number | null;
   @ApiProperty() requiresAfterPhoto: boolean;

@@ -5,6 +5,7 @@ import {
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
+  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -22,8 +23,8 @@ export class CreateSiteDto {
   kind: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) address?: string;
-  @ApiPropertyOptional({ example: 39.94 }) @IsOptional() @IsLatitude() lat?: number;
-  @ApiPropertyOptional({ example: 116.1 }) @IsOptional() @IsLongitude() lng?: number;
+  @ApiPropertyOptional({ example: 39.94 }) @IsOptional() @IsNumber() @IsLatitude() lat?: number;
+  @ApiPropertyOptional({ example: 116.1 }) @IsOptional() @IsNumber() @IsLongitude() lng?: number;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Unit answerable for problems found here' })
   @IsOptional()

@@ -16,9 +16,9 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
 };
 
 export class FieldProblemDto {
-  @ApiProperty({ example: 'requirements.0.heading' }) field: string;
+  @ApiProperty({ example: 'name' }) field: string;
   @ApiProperty({ example: 'isNotEmpty' }) code: string;
-  @ApiProperty({ example: 'heading should not be empty' }) message: string;
+  @ApiProperty({ example: 'name should not be empty' }) message: string;
 }
 
 /** RFC 9457 problem details, the body of every 4xx and 5xx (`application/problem+json`). */
@@ -28,7 +28,7 @@ export class ProblemDto {
   @ApiProperty({ example: 400 }) status: number;
   @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable machine-readable code' })
   code: string;
-  @ApiProperty({ example: 'name: name must be a string' }) detail: string;
+  @ApiProperty({ example: '请求参数有误: name' }) detail: string;
   @ApiProperty({ example: '/api/v1/units' }) instance: string;
   @ApiProperty({ example: 'req-7f3a' }) requestId: string;
   @ApiPropertyOptional({ type: [FieldProblemDto] }) errors?: FieldProblemDto[];

@@ -18,8 +18,11 @@ export class ListNotificationsQuery extends PageQuery {
 export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'assigned' }) kind: string;
-  @ApiProperty() title: string;
-  @ApiProperty() body: string;
+  @ApiProperty({ example: '新整改任务 ZG-2026-000123' }) title: string;
+  @ApiProperty({
+    example: '楼道堆物：2单元楼道堆放纸箱、旧家具（新桥大街12号楼2单元），整改时限11月25日18:00。',
+  })
+  body: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) taskId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) readAt: string | null;
@@ -76,10 +79,10 @@ export class DeliveryDto {
   @ApiProperty({ format: 'uuid' }) unitId: string;
   @ApiProperty() unitName: string;
   @ApiProperty() eventType: string;
-  @ApiProperty({ enum: ['pending', 'delivered', 'dead'] }) status: string;
-  @ApiProperty() attempts: number;
-  @ApiProperty({ nullable: true, type: Number }) lastStatus: number | null;
-  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty({ enum: ['pending', 'delivered', 'dead'], example: 'delivered' }) status: string;
+  @ApiProperty({ example: 1 }) attempts: number;
+  @ApiProperty({ nullable: true, type: Number, example: 200 }) lastStatus: number | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) lastError: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) deliveredAt: string | null;
 }

@@ -3,6 +3,7 @@ import {
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
@@ -43,6 +44,11 @@ export class DigestController {
   constructor(private readonly digests: DigestService) {}
 
   /** Computed now, for any range of days (default: the last full Monday–Sunday week). */
+  @ApiOperation({
+    summary: '综合评价',
+    description:
+      '创城办（admin）和督导员（inspector）；责任单位不可调用（403）。即时计算任意时段（默认上一个完整周）各单位、各类别的指标、排名和红黄绿牌，可导出 CSV 或 Excel。只读，不改变数据。',
+  })
   @Get('digest')
   @HeavyRoute()
   @ApiProduces('application/json', 'text/csv', XLSX_TYPE)
@@ -57,6 +63,11 @@ export class DigestController {
   }
 
   /** The week's digest as stored the Monday after it: the same whenever it is read. */
+  @ApiOperation({
+    summary: '已存档的周报',
+    description:
+      '创城办（admin）和督导员（inspector）。读取某周（`weekStart` 为周一）存档的综合评价周报，任何时候读都一样；尚未存档答 404。只读，不改变数据。',
+  })
   @Get('digests/:weekStart')
   @HeavyRoute()
   @ApiProduces('application/json', 'text/csv', XLSX_TYPE)
@@ -74,6 +85,11 @@ export class DigestController {
    * Stores a finished week's digest now if the schedule has not (backfill); a stored one is
    * never replaced. 201 when stored by this call, 200 when it already was.
    */
+  @ApiOperation({
+    summary: '存档周报',
+    description:
+      '仅创城办（admin）。立即计算并存档一个已结束的周（补存）；已存档的不会被覆盖（答 200 原样返回），未结束的周答 422。',
+  })
   @Roles('admin')
   @Post('digests/:weekStart')
   @HeavyRoute()

@@ -6,6 +6,7 @@ import {
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
+  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -35,8 +36,8 @@ export class CreateTaskDto {
   @MaxLength(200)
   address?: string;
 
-  @ApiPropertyOptional({ example: 39.94 }) @IsOptional() @IsLatitude() lat?: number;
-  @ApiPropertyOptional({ example: 116.1 }) @IsOptional() @IsLongitude() lng?: number;
+  @ApiPropertyOptional({ example: 39.94 }) @IsOptional() @IsNumber() @IsLatitude() lat?: number;
+  @ApiPropertyOptional({ example: 116.1 }) @IsOptional() @IsNumber() @IsLongitude() lng?: number;
 
   @ApiProperty({ example: '2单元楼道堆放纸箱、旧家具' })
   @IsString()

@@ -20,9 +20,11 @@ import { MAX_PHOTOS } from './create-task.dto.js';
 
 /** Every action carries the version the client saw; a stale one is a 409 and changes nothing. */
 export class VersionedDto {
-  @ApiProperty({
-    description: 'The task `version` the client last saw (or send `If-Match`)',
+  @ApiPropertyOptional({
+    description:
+      'The task `version` the client last saw; required unless sent as `If-Match` (neither: 400 VERSION_REQUIRED)',
     minimum: 1,
+    example: 3,
   })
   @IsOptional()
   @IsInt()

@@ -19,22 +19,30 @@ export class TaskCategoryRefDto extends RefDto {
 
 /** Derived from the deadline and the clock at response time; only for tasks with a unit working on them. */
 export class TaskTimingDto {
-  @ApiProperty({ enum: ['green', 'yellow', 'red'] }) light: 'green' | 'yellow' | 'red';
-  @ApiProperty() overdue: boolean;
-  @ApiProperty({ description: 'Hours past the deadline, 0 if not overdue' }) overdueHours: number;
+  @ApiProperty({ enum: ['green', 'yellow', 'red'], example: 'yellow' }) light:
+    'green' | 'yellow' | 'red';
+  @ApiProperty({ example: false }) overdue: boolean;
+  @ApiProperty({ description: 'Hours past the deadline, 0 if not overdue', example: 0 })
+  overdueHours: number;
   @ApiProperty({
     enum: ['none', 'reminder', 'supervise', 'notify'],
     description: '提醒, 督办, 通报',
+    example: 'reminder',
   })
   escalation: 'none' | 'reminder' | 'supervise' | 'notify';
-  @ApiProperty({ description: 'Share of the allowed time used' }) fractionUsed: number;
+  @ApiProperty({ description: 'Share of the allowed time used', example: 0.85 })
+  fractionUsed: number;
 }
 
 export class TaskSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'ZG-2026-000123' }) number: string;
-  @ApiProperty({ enum: TASK_STATUSES }) status: TaskStatus;
-  @ApiProperty({ example: '整改中' }) statusLabel: string;
+  @ApiProperty({ enum: TASK_STATUSES, example: 'assigned' }) status: TaskStatus;
+  @ApiProperty({
+    example: '整改中',
+    description: 'The status as the office names it (待派遣, 整改中 …)',
+  })
+  statusLabel: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) inspectionId: string | null;
   @ApiProperty({ type: TaskCategoryRefDto }) category: TaskCategoryRefDto;
   @ApiProperty({ type: RefDto, nullable: true }) site: RefDto | null;
@@ -55,7 +63,8 @@ export class TaskSummaryDto {
   @ApiProperty() reopenCount: number;
   @ApiProperty() extensionCount: number;
   @ApiProperty({ nullable: true, type: String }) holdReason: string | null;
-  @ApiProperty({ nullable: true, type: String, example: '2027-03-01' }) holdReviewOn: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date', example: null }) holdReviewOn:
+    string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) duplicateOfId: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
   @ApiProperty({ nullable: true, type: Boolean }) closedOnTime: boolean | null;
@@ -92,9 +101,10 @@ export class TaskPageDto {
 
 export class TaskEventDto {
   @ApiProperty() id: string;
-  @ApiProperty() action: string;
-  @ApiProperty({ enum: TASK_STATUSES, nullable: true }) fromStatus: TaskStatus | null;
-  @ApiProperty({ enum: TASK_STATUSES }) toStatus: TaskStatus;
+  @ApiProperty({ example: 'dispatch' }) action: string;
+  @ApiProperty({ enum: TASK_STATUSES, nullable: true, example: 'pending_dispatch' })
+  fromStatus: TaskStatus | null;
+  @ApiProperty({ enum: TASK_STATUSES, example: 'assigned' }) toStatus: TaskStatus;
   @ApiProperty({ enum: ['user', 'api_key', 'system'] }) actorKind: string;
   @ApiProperty({ nullable: true, type: String }) actorId: string | null;
   @ApiProperty() actorName: string;

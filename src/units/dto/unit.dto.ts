@@ -27,7 +27,7 @@ export class CreateUnitDto {
   @MaxLength(100)
   name: string;
 
-  @ApiProperty({ enum: UNIT_KINDS })
+  @ApiProperty({ enum: UNIT_KINDS, example: 'street' })
   @IsIn(UNIT_KINDS)
   kind: UnitKind;
 

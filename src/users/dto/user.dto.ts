@@ -27,7 +27,7 @@ export class CreateUserDto {
   @MaxLength(100)
   displayName: string;
 
-  @ApiProperty({ enum: ROLES })
+  @ApiProperty({ enum: ROLES, example: 'unit' })
   @IsIn(ROLES)
   role: Role;
 
@@ -79,7 +79,7 @@ export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() username: string;
   @ApiProperty() displayName: string;
-  @ApiProperty({ enum: ROLES }) role: Role;
+  @ApiProperty({ enum: ROLES, example: 'unit' }) role: Role;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) unitId: string | null;
   @ApiProperty({ nullable: true, type: String }) phone: string | null;
   @ApiProperty() active: boolean;

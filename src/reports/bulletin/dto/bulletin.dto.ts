@@ -84,7 +84,10 @@ export class BulletinParagraphDto {
 }
 
 export class BulletinSectionDto {
-  @ApiProperty({ enum: ['command_dispatch', 'comprehensive_rectification'] })
+  @ApiProperty({
+    enum: ['command_dispatch', 'comprehensive_rectification'],
+    example: 'command_dispatch',
+  })
   key: BulletinSectionKey;
   @ApiProperty({ example: '指挥调度' }) heading: string;
   @ApiProperty({ type: [BulletinParagraphDto] }) paragraphs: BulletinParagraphDto[];
@@ -103,6 +106,7 @@ export class BulletinSummaryDto {
   @ApiProperty({ format: 'date-time', description: 'Exclusive' }) periodEnd: string;
   @ApiProperty({
     enum: BULLETIN_STATUSES,
+    example: 'draft',
     description:
       '`generating`: a job is writing the text of a long period (no sections yet for a new issue; a regenerated one shows its previous text); edits and publication answer 409 BULLETIN_GENERATING until it is a `draft`',
   })
@@ -111,8 +115,10 @@ export class BulletinSummaryDto {
   @ApiProperty({ type: PersonRefDto }) createdBy: PersonRefDto;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ type: PersonRefDto, nullable: true }) publishedBy: PersonRefDto | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) publishedAt: string | null;
+  @ApiProperty({ type: PersonRefDto, nullable: true, example: null })
+  publishedBy: PersonRefDto | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
+  publishedAt: string | null;
 }
 
 export class BulletinDto extends BulletinSummaryDto {

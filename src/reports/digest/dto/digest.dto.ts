@@ -84,9 +84,10 @@ export class DigestFiguresDto {
 export class UnitDigestRowDto {
   @ApiProperty({ format: 'uuid' }) unitId: string;
   @ApiProperty() unitName: string;
-  @ApiProperty({ nullable: true, type: Number }) rank: number | null;
-  @ApiProperty({ nullable: true, enum: ['green', 'yellow', 'red'] }) card: string | null;
-  @ApiProperty({ nullable: true, enum: ['below_min_volume', 'no_index'] })
+  @ApiProperty({ nullable: true, type: Number, example: 1 }) rank: number | null;
+  @ApiProperty({ nullable: true, enum: ['green', 'yellow', 'red'], example: 'green' })
+  card: string | null;
+  @ApiProperty({ nullable: true, enum: ['below_min_volume', 'no_index'], example: null })
   unrankedReason: string | null;
   @ApiProperty({ type: DigestFiguresDto }) figures: DigestFiguresDto;
 }
