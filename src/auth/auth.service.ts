@@ -21,6 +21,8 @@ export interface AccessClaims {
   typ: 'access';
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const invalidCredentials = (): DomainError =>
   new DomainError('unauthenticated', AuthErrorCode.INVALID_CREDENTIALS, '用户名或密码错误');
 const invalidRefresh = (): DomainError =>
@@ -114,7 +116,8 @@ export class AuthService {
       }
       throw new DomainError('unauthenticated', CommonErrorCode.UNAUTHENTICATED, '无效的访问令牌');
     }
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string') {
+    // A subject that is no UUID would reach Postgres as a uuid parameter and come back as a 400.
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
       throw new DomainError('unauthenticated', CommonErrorCode.UNAUTHENTICATED, '无效的访问令牌');
     }
     // Looked up on every request so that a deactivated user or a changed role takes effect at once.
