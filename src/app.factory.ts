@@ -12,6 +12,7 @@ import type { Socket } from 'node:net';
 import { AppModule } from './app.module.js';
 import { toProblem } from './common/errors/problem.filter.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
+import { registerBodyShapeGuard } from './common/http/body-shape.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { PinoNestLogger, createPino } from './common/logger.js';
 import type { AppConfig } from './config/app-config.js';
@@ -81,6 +82,7 @@ export async function createApp(
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  registerBodyShapeGuard(fastify);
   // The API serves JSON and files, no HTML of its own but the docs: a CSP would only break Swagger UI.
   await app.register(helmet, { contentSecurityPolicy: false });
   // One photo per upload request; a larger file is cut off and answered with 413.
