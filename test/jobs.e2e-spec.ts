@@ -128,6 +128,8 @@ describe('workers as separate processes', () => {
       WEBHOOK_MAX_ATTEMPTS: '3',
       WEBHOOK_BACKOFF_MS: '100',
       WEBHOOK_TIMEOUT_MS: '20000',
+      // The receivers listen on loopback, which webhooks may reach only when listed.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       LOG_LEVEL: 'error',
     });
     t = await createTestApp({ ...env, APP_ROLE: 'api' });

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { randomBytes } from 'node:crypto';
+import { splitAllowList } from '../notifications/webhook-target.js';
 import { EnvSchema, type AppRole } from './env.schema.js';
 
 /** The typed configuration every provider receives; built once from the environment. */
@@ -32,6 +33,8 @@ export interface AppConfig {
     webhookMaxAttempts: number;
     webhookBackoffMs: number;
     webhookTimeoutMs: number;
+    /** Validated `WEBHOOK_ALLOWED_HOSTS` entries, lower case. */
+    webhookAllowedHosts: string[];
     stalledIntervalMs: number;
     deadlineScanCron: string;
     overdueSummaryCron: string;
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       webhookMaxAttempts: parsed.WEBHOOK_MAX_ATTEMPTS,
       webhookBackoffMs: parsed.WEBHOOK_BACKOFF_MS,
       webhookTimeoutMs: parsed.WEBHOOK_TIMEOUT_MS,
+      webhookAllowedHosts: splitAllowList(parsed.WEBHOOK_ALLOWED_HOSTS),
       stalledIntervalMs: parsed.JOB_STALLED_INTERVAL_MS,
       deadlineScanCron: parsed.DEADLINE_SCAN_CRON,
       overdueSummaryCron: parsed.OVERDUE_SUMMARY_CRON,

@@ -1,15 +1,36 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { failureCategory, postWebhook } from './webhook-post.js';
 import { signWebhook } from './webhook-signature.js';
+import { WebhookTargetPolicy } from './webhook-target.js';
 
 export enum WebhookErrorCode {
   DELIVERY_NOT_FOUND = 'DELIVERY_NOT_FOUND',
   UNIT_NOT_FOUND = 'UNIT_NOT_FOUND',
+  /** Loopback, link-local, private … and not in WEBHOOK_ALLOWED_HOSTS. */
+  WEBHOOK_URL_FORBIDDEN = 'WEBHOOK_URL_FORBIDDEN',
 }
+
+/** How long configuring a webhook waits for DNS before leaving the check to the delivery. */
+const CONFIGURE_DNS_TIMEOUT_MS = 2000;
+
+const forbiddenUrl = (): DomainError =>
+  new DomainError(
+    'unprocessable',
+    WebhookErrorCode.WEBHOOK_URL_FORBIDDEN,
+    'url: 回调地址不能指向本机、内网或保留地址（如需使用内网系统，请由运维在 WEBHOOK_ALLOWED_HOSTS 中登记）',
+    {
+      errors: [
+        { field: 'url', code: 'publicAddress', message: '回调地址不能指向本机、内网或保留地址' },
+      ],
+    },
+  );
 
 export interface DeliveryRow {
   id: string;
@@ -35,11 +56,16 @@ export class WebhookDeliveryFailed extends Error {}
  */
 @Injectable()
 export class WebhooksService {
+  private readonly policy: WebhookTargetPolicy;
+  private readonly logger = new Logger('Webhooks');
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.policy = new WebhookTargetPolicy(config.jobs.webhookAllowedHosts);
+  }
 
   /** Records a delivery if the unit has a webhook; returns its id while it still awaits sending. */
   async record(
@@ -80,9 +106,9 @@ export class WebhooksService {
     let status: number | null = null;
     let error: string;
     try {
-      const res = await fetch(d.webhook_url, {
-        method: 'POST',
-        headers: {
+      status = await postWebhook(
+        d.webhook_url,
+        {
           'content-type': 'application/json',
           'user-agent': 'chuangcheng-webhooks/1',
           'x-cc-delivery': d.id,
@@ -90,12 +116,10 @@ export class WebhooksService {
           'x-cc-signature': signWebhook(d.webhook_secret ?? '', body, now),
         },
         body,
-        signal: AbortSignal.timeout(this.config.jobs.webhookTimeoutMs),
-        redirect: 'manual',
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) {
+        this.config.jobs.webhookTimeoutMs,
+        this.policy,
+      );
+      if (status >= 200 && status < 300) {
         await this.ds.query(
           `UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, last_error = NULL, delivered_at = $3
             WHERE id = $1 AND status = 'pending'`,
@@ -103,15 +127,31 @@ export class WebhooksService {
         );
         return 'delivered';
       }
-      error = `HTTP ${res.status}`;
+      error = `HTTP ${status}`;
     } catch (e) {
-      error = (e as Error).message;
+      // The office sees a category; the raw error (addresses, library detail) only reaches the logs.
+      error = failureCategory(e);
+      this.logger.warn(`delivery ${id}: ${(e as Error).message}`);
     }
     await this.ds.query(
       `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3 WHERE id = $1 AND status = 'pending'`,
       [id, status, error],
     );
     throw new WebhookDeliveryFailed(`delivery ${id}: ${error}`);
+  }
+
+  /**
+   * Whether a configured host may be used: by its name or address, and by what the name resolves
+   * to now. A name that does not resolve (yet) is accepted; every delivery checks again.
+   */
+  private async targetAllowed(hostname: string): Promise<boolean> {
+    if (!this.policy.hostAllowed(hostname)) return false;
+    if (this.policy.hostListed(hostname) || isIP(hostname.replace(/^\[|\]$/g, ''))) return true;
+    const addresses = await Promise.race([
+      dnsLookup(hostname, { all: true }).catch(() => []),
+      new Promise<[]>((r) => setTimeout(() => r([]), CONFIGURE_DNS_TIMEOUT_MS).unref()),
+    ]);
+    return addresses.every((a) => this.policy.addressAllowed(a.address));
   }
 
   async markDead(id: string): Promise<void> {
@@ -161,6 +201,7 @@ export class WebhooksService {
       }
       if (!['http:', 'https:'].includes(parsed.protocol))
         throw invalidField('url', 'url must be http or https', 'isUrl');
+      if (!(await this.targetAllowed(parsed.hostname))) throw forbiddenUrl();
       if (!secret) throw invalidField('secret', '设置回调地址时必须提供签名密钥', 'isNotEmpty');
     }
     const rows = (await this.ds.query(
