@@ -1,3 +1,4 @@
+import { WebhooksService } from '../src/notifications/webhooks.service.js';
 import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
@@ -136,5 +137,28 @@ describe('security: a deactivated unit gets nothing and does nothing', () => {
       await deactivation.release();
     }
     expect(await taskRow(task.id)).toEqual({ status: 'assigned', unit_id: w.unitA.unitId });
+  });
+
+  it('its webhook receives no deliveries while it is inactive', async () => {
+    const unit = await t.createUnit();
+    await t.ds.query('UPDATE units SET webhook_url = $2, webhook_secret = $3 WHERE id = $1', [
+      unit.id,
+      'https://93.184.216.34/hook',
+      'secret',
+    ]);
+    const webhooks = t.app.get(WebhooksService);
+    await setActive(unit.id, false);
+    expect(
+      await webhooks.record(t.ds.manager, unit.id, 'k-inactive', 'task.cancel', {}),
+    ).toBeNull();
+    await setActive(unit.id, true);
+    expect(await webhooks.record(t.ds.manager, unit.id, 'k-active', 'task.cancel', {})).toEqual(
+      expect.any(String),
+    );
+    const keys = (await t.ds.query(
+      'SELECT delivery_key FROM webhook_deliveries WHERE unit_id = $1',
+      [unit.id],
+    )) as { delivery_key: string }[];
+    expect(keys.map((k) => k.delivery_key)).toEqual(['k-active']);
   });
 });

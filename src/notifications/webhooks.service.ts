@@ -67,7 +67,7 @@ export class WebhooksService {
     this.policy = new WebhookTargetPolicy(config.jobs.webhookAllowedHosts);
   }
 
-  /** Records a delivery if the unit has a webhook; returns its id while it still awaits sending. */
+  /** Records a delivery if the unit has a webhook and is active; returns its id while it still awaits sending. */
   async record(
     em: EntityManager,
     unitId: string,
@@ -77,7 +77,7 @@ export class WebhooksService {
   ): Promise<string | null> {
     const rows = (await em.query(
       `INSERT INTO webhook_deliveries (unit_id, delivery_key, event_type, payload)
-       SELECT u.id, $2, $3, $4 FROM units u WHERE u.id = $1 AND u.webhook_url IS NOT NULL
+       SELECT u.id, $2, $3, $4 FROM units u WHERE u.id = $1 AND u.webhook_url IS NOT NULL AND u.active
        ON CONFLICT (unit_id, delivery_key) DO UPDATE SET delivery_key = EXCLUDED.delivery_key
        RETURNING id, status`,
       [unitId, key, type, JSON.stringify({ type, ...payload })],
@@ -88,7 +88,7 @@ export class WebhooksService {
   /** One try. Resolves when the receiver answered 2xx; throws WebhookDeliveryFailed otherwise. */
   async deliver(id: string): Promise<'delivered' | 'skipped'> {
     const [d] = (await this.ds.query(
-      `SELECT d.id, d.status, d.event_type, d.payload, u.webhook_url, u.webhook_secret
+      `SELECT d.id, d.status, d.event_type, d.payload, u.webhook_url, u.webhook_secret, u.active
          FROM webhook_deliveries d JOIN units u ON u.id = d.unit_id WHERE d.id = $1`,
       [id],
     )) as {
@@ -98,9 +98,10 @@ export class WebhooksService {
       payload: unknown;
       webhook_url: string | null;
       webhook_secret: string | null;
+      active: boolean;
     }[];
-    // Delivered already (a job run twice) or the unit removed its webhook: nothing to send.
-    if (!d || d.status !== 'pending' || !d.webhook_url) return 'skipped';
+    // Delivered already (a job run twice), the unit removed its webhook or was deactivated: nothing to send.
+    if (!d || d.status !== 'pending' || !d.webhook_url || !d.active) return 'skipped';
     const body = JSON.stringify({ deliveryId: d.id, ...(d.payload as object) });
     const now = this.clock.now();
     let status: number | null = null;

@@ -43,14 +43,17 @@ export class UnitsService {
   }
 
   /**
-   * Whether the unit may receive work, with its row locked FOR SHARE until the caller's
-   * transaction ends: a deactivation (which takes FOR UPDATE) either commits first and is seen
-   * here, or waits until this transaction has committed. Only one order is possible.
+   * Whether the unit may receive work, with its row locked until the caller's transaction ends:
+   * a deactivation (which takes FOR UPDATE) either commits first and is seen here, or waits until
+   * this transaction has committed. Only one order is possible. FOR KEY SHARE is the lock the
+   * foreign key of the task's unit_id takes anyway: it conflicts with FOR UPDATE but not with
+   * other edits of the unit (its webhook, its name), nor with concurrent creates.
    */
   async lockIfActive(em: EntityManager, id: string): Promise<Unit | null> {
-    const [unit] = (await em.query('SELECT id, name, active FROM units WHERE id = $1 FOR SHARE', [
-      id,
-    ])) as Pick<Unit, 'id' | 'name' | 'active'>[];
+    const [unit] = (await em.query(
+      'SELECT id, name, active FROM units WHERE id = $1 FOR KEY SHARE',
+      [id],
+    )) as Pick<Unit, 'id' | 'name' | 'active'>[];
     return unit?.active ? (unit as Unit) : null;
   }
 
@@ -98,7 +101,7 @@ export class UnitsService {
   async update(id: string, dto: UpdateUnitDto): Promise<UnitDto> {
     try {
       return await this.units.manager.transaction(async (em) => {
-        // FOR UPDATE: a deactivation waits for assignments holding the row FOR SHARE, and they for it.
+        // FOR UPDATE: a deactivation waits for assignments holding the row (FOR KEY SHARE), and they for it.
         const unit = await em
           .getRepository(Unit)
           .createQueryBuilder('u')
