@@ -33,7 +33,7 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentBody })
   @ApiCreatedResponse({ type: AttachmentDto })
-  @ApiProblems(400, 401, 413, 415)
+  @ApiProblems(400, 401, 413, 415, 422)
   async upload(
     @Req() req: FastifyRequest,
     @CurrentPrincipal() principal: Principal,
