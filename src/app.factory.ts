@@ -14,6 +14,7 @@ import { AppModule } from './app.module.js';
 import { CommonErrorCode } from './common/errors/domain-error.js';
 import { toProblem } from './common/errors/problem.filter.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
+import { registerBodyShapeGuard } from './common/http/body-shape.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { createPino } from './common/logger.js';
 import type { AppConfig } from './config/app-config.js';
@@ -127,6 +128,7 @@ export async function createApp(
       reply.elapsedTime,
     );
   });
+  registerBodyShapeGuard(fastify);
   // The API serves JSON and files, no HTML of its own but the docs: a CSP would only break Swagger UI.
   await app.register(helmet, { contentSecurityPolicy: false });
   // One photo per upload request; a larger file is cut off and answered with 413.

@@ -16,20 +16,16 @@ const ONE_PIXEL_PNG = Buffer.from(
   'base64',
 );
 const png = (tail = randomBytes(16)): Buffer => Buffer.concat([ONE_PIXEL_PNG, tail]);
-/** A JFIF header, some bytes, end of image: enough, as the type is told by the magic bytes. */
-const jpeg = (size = 128): Buffer =>
-  Buffer.concat([
-    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
-    Buffer.from('JFIF\0', 'latin1'),
-    randomBytes(size - 13),
-    Buffer.from([0xff, 0xd9]),
-  ]);
-const webp = (): Buffer => {
-  const body = Buffer.concat([Buffer.from('WEBPVP8L', 'latin1'), randomBytes(40)]);
-  const size = Buffer.alloc(4);
-  size.writeUInt32LE(body.length);
-  return Buffer.concat([Buffer.from('RIFF', 'latin1'), size, body]);
-};
+/** A real 1×1 JPEG (made with sharp); `size` pads it after the end-of-image marker, which decoders ignore. */
+const JPEG_1X1 = Buffer.from(
+  '/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAABAAEDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAX/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAABAb/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCAAArX/9k=',
+  'base64',
+);
+const jpeg = (size = 400): Buffer =>
+  Buffer.concat([JPEG_1X1, randomBytes(Math.max(16, size - JPEG_1X1.length))]);
+/** A real 1×1 lossless WEBP (made with sharp). */
+const webp = (): Buffer =>
+  Buffer.from('UklGRh4AAABXRUJQVlA4TBEAAAAvAAAAAAdQhSJXof+BiOh/AAA=', 'base64');
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 /** Collects a binary response body as a Buffer (supertest only does so for some types). */

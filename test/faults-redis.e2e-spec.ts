@@ -100,6 +100,7 @@ describe('Redis back empty', () => {
       JOB_SWEEP_INTERVAL_MS: '300',
       JOB_SWEEP_GRACE_MS: '0',
       WEBHOOK_BACKOFF_MS: '600000',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       WEBHOOK_TIMEOUT_MS: '2000',
     });
     w = await buildLoopWorld(t);
@@ -261,6 +262,7 @@ describe('one slow webhook receiver', () => {
       OUTBOX_POLL_MS: '100',
       WEBHOOK_TIMEOUT_MS: '8000',
       WEBHOOK_PER_UNIT_CONCURRENCY: '2',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     });
     w = await buildLoopWorld(t);
   });

@@ -129,6 +129,8 @@ describe('workers as separate processes', () => {
       WEBHOOK_BACKOFF_MS: '100',
       // Retries wait at least the timeout plus a second (see webhookBackoff): 3 s here.
       WEBHOOK_TIMEOUT_MS: '2000',
+      // The receivers listen on loopback, which webhooks may reach only when listed.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       LOG_LEVEL: 'error',
     });
     t = await createTestApp({ ...env, APP_ROLE: 'api' });

@@ -3,8 +3,10 @@ import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
 export enum AttachmentErrorCode {
   /** Absent, or not visible to the caller (another unit must not learn that the id exists). */
   ATTACHMENT_NOT_FOUND = 'ATTACHMENT_NOT_FOUND',
-  /** The bytes are not a JPEG, PNG or WEBP, whatever the name or declared type said. */
+  /** The bytes are not a JPEG, PNG or WEBP that decodes, whatever the name or declared type said. */
   ATTACHMENT_NOT_AN_IMAGE = 'ATTACHMENT_NOT_AN_IMAGE',
+  /** The image declares more pixels than MAX_IMAGE_PIXELS. */
+  ATTACHMENT_IMAGE_TOO_LARGE = 'ATTACHMENT_IMAGE_TOO_LARGE',
   /** The multipart body could not be parsed (no boundary, cut short …). */
   MALFORMED_MULTIPART = 'MALFORMED_MULTIPART',
 }

@@ -41,7 +41,7 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentBody })
   @ApiCreatedResponse({ type: AttachmentDto })
-  @ApiProblems(400, 401, 413, 415)
+  @ApiProblems(400, 401, 413, 415, 422)
   async upload(
     @Req() req: FastifyRequest,
     @CurrentPrincipal() principal: Principal,
@@ -80,8 +80,14 @@ export class AttachmentsController {
       return undefined;
     }
     reply.header('content-type', attachment.mime);
-    // Served under the sniffed type only; browsers must not guess another.
+    // Served under the sniffed type only; browsers must not guess another. Opened directly, it
+    // is shown as an image under our name, in a sandbox that runs nothing and loads nothing.
     reply.header('x-content-type-options', 'nosniff');
+    reply.header(
+      'content-disposition',
+      `inline; filename="${attachment.id}.${EXTENSION_OF_MIME[attachment.mime]}"`,
+    );
+    reply.header('content-security-policy', "sandbox; default-src 'none'");
     return new StreamableFile(await this.attachments.content(attachment), {
       length: attachment.sizeBytes,
     });
@@ -102,6 +108,13 @@ export class AttachmentsController {
     return this.attachments.getMeta(id, principal);
   }
 }
+
+/** The file name extension a photo is served under (`Content-Disposition`). */
+const EXTENSION_OF_MIME: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+};
 
 /** `If-None-Match` (RFC 9110 §13.1.2): `*` or a list of tags, compared weakly. */
 function matchesEtag(header: string | undefined, etag: string): boolean {

@@ -9,6 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { attachmentNotFound, notAnImage, uploadTooLarge } from './attachment-errors.js';
 import { Attachment } from './attachment.entity.js';
 import type { AttachmentDto } from './dto/attachment.dto.js';
+import { assertDecodableImage } from './image-decoder.js';
 import { sniffImageType } from './image-sniffer.js';
 import type { UploadedFile } from './multipart-upload.js';
 import {
@@ -51,7 +52,8 @@ export class AttachmentsService {
   ) {}
 
   /**
-   * Keeps a photo: the type comes from its bytes (415 otherwise), the bytes go to storage under
+   * Keeps a photo: the type comes from its bytes and the whole image must decode (415
+   * otherwise; 422 for absurd dimensions), the bytes go to storage under
    * their SHA-256 before the row is written, so a row never points at a missing blob; a failed
    * insert leaves at most an unreferenced blob, which the next upload of the same photo reuses.
    */
@@ -60,6 +62,7 @@ export class AttachmentsService {
     if (file.data.length > maxBytes) throw uploadTooLarge(maxBytes);
     const mime = sniffImageType(file.data);
     if (!mime) throw notAnImage();
+    await assertDecodableImage(file.data, mime);
     const sha256 = createHash('sha256').update(file.data).digest('hex');
     const storageKey = contentKey(sha256);
     await this.storage.put(storageKey, file.data);

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
-import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
+import { CommonErrorCode, DomainError, invalidField } from '../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { UnitsService } from '../units/units.service.js';
 import { ApiKey } from './api-key.entity.js';
@@ -41,6 +41,10 @@ export class ApiKeysService {
 
   async create(dto: CreateApiKeyDto, createdBy: Principal): Promise<CreatedApiKeyDto> {
     await this.units.getActive(dto.unitId, 'unitId');
+    const expiresAt = dto.expiresAt ? parseInstant(dto.expiresAt) : null;
+    // A key born expired can never authenticate: almost certainly a typo in the year.
+    if (expiresAt && expiresAt <= this.clock.now())
+      throw invalidField('expiresAt', '过期时间必须晚于当前时间', 'futureDate');
     const { key, prefix } = newApiKey();
     const row = await this.keys.save(
       this.keys.create({
@@ -49,7 +53,7 @@ export class ApiKeysService {
         prefix,
         keyHash: sha256(key),
         createdBy: createdBy.kind === 'user' ? createdBy.id : null,
-        expiresAt: dto.expiresAt ? parseInstant(dto.expiresAt) : null,
+        expiresAt,
         lastUsedAt: null,
         revokedAt: null,
       }),

@@ -21,10 +21,15 @@ export interface AccessClaims {
   typ: 'access';
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const invalidCredentials = (): DomainError =>
   new DomainError('unauthenticated', AuthErrorCode.INVALID_CREDENTIALS, '用户名或密码错误');
 const invalidRefresh = (): DomainError =>
   new DomainError('unauthenticated', AuthErrorCode.INVALID_REFRESH_TOKEN, '登录已失效，请重新登录');
+
+const unitInactive = (): DomainError =>
+  new DomainError('unauthenticated', AuthErrorCode.UNIT_INACTIVE, '所属单位已停用，无法登录或操作');
 
 export const principalOfUser = (u: User): Principal => ({
   kind: 'user',
@@ -57,6 +62,7 @@ export class AuthService {
     if (!(await verifyPassword(user.passwordHash, password)) || !user.active) {
       throw invalidCredentials();
     }
+    if (await this.unitInactive(user)) throw unitInactive();
     await this.users.update(user.id, { lastLoginAt: this.clock.now() });
     return this.tx.withTransaction((em) => this.issue(em, user, randomUUID()));
   }
@@ -81,11 +87,13 @@ export class AuthService {
       if (row.expiresAt <= now) return 'invalid' as const;
       const user = await em.getRepository(User).findOneBy({ id: row.userId });
       if (!user?.active) return 'invalid' as const;
+      if (await this.unitInactive(user, em)) return 'unit_inactive' as const;
       await em.getRepository(RefreshToken).update(row.id, { revokedAt: now });
       return this.issue(em, user, row.familyId);
     });
     // Thrown after the transaction so that the family revocation above is committed.
     if (outcome === 'invalid' || outcome === 'reused') throw invalidRefresh();
+    if (outcome === 'unit_inactive') throw unitInactive();
     return outcome;
   }
 
@@ -114,7 +122,8 @@ export class AuthService {
       }
       throw new DomainError('unauthenticated', CommonErrorCode.UNAUTHENTICATED, '无效的访问令牌');
     }
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string') {
+    // A subject that is no UUID would reach Postgres as a uuid parameter and come back as a 400.
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
       throw new DomainError('unauthenticated', CommonErrorCode.UNAUTHENTICATED, '无效的访问令牌');
     }
     // Looked up on every request so that a deactivated user or a changed role takes effect at once.
@@ -126,6 +135,7 @@ export class AuthService {
         '账号不存在或已停用',
       );
     }
+    if (await this.unitInactive(user)) throw unitInactive();
     return principalOfUser(user);
   }
 
@@ -153,6 +163,16 @@ export class AuthService {
         .getRepository(RefreshToken)
         .update({ userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
     });
+  }
+
+  /** A unit user whose unit is deactivated: checked at every sign-in, refresh and request. */
+  private async unitInactive(user: User, em?: EntityManager): Promise<boolean> {
+    if (!user.unitId) return false;
+    const [unit] = (await (em ?? this.users.manager).query(
+      'SELECT active FROM units WHERE id = $1',
+      [user.unitId],
+    )) as { active: boolean }[];
+    return !unit?.active;
   }
 
   private async issue(em: EntityManager, user: User, familyId: string): Promise<TokenPairDto> {

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { randomBytes } from 'node:crypto';
+import { splitAllowList } from '../notifications/webhook-target.js';
 import { EnvSchema, type AppRole } from './env.schema.js';
 
 /** The typed configuration every provider receives; built once from the environment. */
@@ -45,6 +46,8 @@ export interface AppConfig {
     scheduleCheckMs: number;
     sweepIntervalMs: number;
     sweepGraceMs: number;
+    /** Validated `WEBHOOK_ALLOWED_HOSTS` entries, lower case. */
+    webhookAllowedHosts: string[];
     stalledIntervalMs: number;
     deadlineScanCron: string;
     overdueSummaryCron: string;
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       scheduleCheckMs: parsed.SCHEDULE_CHECK_MS,
       sweepIntervalMs: parsed.JOB_SWEEP_INTERVAL_MS,
       sweepGraceMs: parsed.JOB_SWEEP_GRACE_MS,
+      webhookAllowedHosts: splitAllowList(parsed.WEBHOOK_ALLOWED_HOSTS),
       stalledIntervalMs: parsed.JOB_STALLED_INTERVAL_MS,
       deadlineScanCron: parsed.DEADLINE_SCAN_CRON,
       overdueSummaryCron: parsed.OVERDUE_SUMMARY_CRON,

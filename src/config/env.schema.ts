@@ -10,8 +10,10 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import { allowListProblems } from '../notifications/webhook-target.js';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -237,6 +239,20 @@ export class EnvSchema {
   @IsInt()
   @Min(0)
   JOB_SWEEP_GRACE_MS = 60000;
+
+  /**
+   * Hosts webhooks may reach although they are loopback, private or link-local: comma-separated
+   * host names, addresses or CIDRs (`grid.intranet, 10.8.0.0/16`). Empty: public addresses only.
+   */
+  @ValidateBy({
+    name: 'isHostAllowList',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && allowListProblems(v).length === 0,
+      defaultMessage: (args) =>
+        `must be comma-separated host names, addresses or CIDRs: ${allowListProblems(String(args?.value)).join(', ')}`,
+    },
+  })
+  WEBHOOK_ALLOWED_HOSTS = '';
 
   /** How long a job may go without its lock renewed before bull hands it to another worker. */
   @Transform(toInt)

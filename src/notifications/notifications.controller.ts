@@ -77,7 +77,7 @@ export class UnitWebhookController {
   })
   @Put()
   @ApiOkResponse({ type: WebhookConfigResultDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 422)
   configure(
     @Param('id', ParseId) id: string,
     @Body() dto: WebhookConfigDto,

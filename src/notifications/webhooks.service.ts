@@ -1,15 +1,36 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { failureCategory, postWebhook } from './webhook-post.js';
 import { signWebhook } from './webhook-signature.js';
+import { WebhookTargetPolicy } from './webhook-target.js';
 
 export enum WebhookErrorCode {
   DELIVERY_NOT_FOUND = 'DELIVERY_NOT_FOUND',
   UNIT_NOT_FOUND = 'UNIT_NOT_FOUND',
+  /** Loopback, link-local, private … and not in WEBHOOK_ALLOWED_HOSTS. */
+  WEBHOOK_URL_FORBIDDEN = 'WEBHOOK_URL_FORBIDDEN',
 }
+
+/** How long configuring a webhook waits for DNS before leaving the check to the delivery. */
+const CONFIGURE_DNS_TIMEOUT_MS = 2000;
+
+const forbiddenUrl = (): DomainError =>
+  new DomainError(
+    'unprocessable',
+    WebhookErrorCode.WEBHOOK_URL_FORBIDDEN,
+    'url: 回调地址不能指向本机、内网或保留地址（如需使用内网系统，请由运维在 WEBHOOK_ALLOWED_HOSTS 中登记）',
+    {
+      errors: [
+        { field: 'url', code: 'publicAddress', message: '回调地址不能指向本机、内网或保留地址' },
+      ],
+    },
+  );
 
 export interface DeliveryRow {
   id: string;
@@ -35,13 +56,18 @@ export class WebhookDeliveryFailed extends Error {}
  */
 @Injectable()
 export class WebhooksService {
+  private readonly policy: WebhookTargetPolicy;
+  private readonly logger = new Logger('Webhooks');
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.policy = new WebhookTargetPolicy(config.jobs.webhookAllowedHosts);
+  }
 
-  /** Records a delivery if the unit has a webhook; returns its id while it still awaits sending. */
+  /** Records a delivery if the unit has a webhook and is active; returns its id while it still awaits sending. */
   async record(
     em: EntityManager,
     unitId: string,
@@ -51,7 +77,7 @@ export class WebhooksService {
   ): Promise<string | null> {
     const rows = (await em.query(
       `INSERT INTO webhook_deliveries (unit_id, delivery_key, event_type, payload)
-       SELECT u.id, $2, $3, $4 FROM units u WHERE u.id = $1 AND u.webhook_url IS NOT NULL
+       SELECT u.id, $2, $3, $4 FROM units u WHERE u.id = $1 AND u.webhook_url IS NOT NULL AND u.active
        ON CONFLICT (unit_id, delivery_key) DO UPDATE SET delivery_key = EXCLUDED.delivery_key
        RETURNING id, status`,
       [unitId, key, type, JSON.stringify({ type, ...payload })],
@@ -62,7 +88,7 @@ export class WebhooksService {
   /** One try. Resolves when the receiver answered 2xx; throws WebhookDeliveryFailed otherwise. */
   async deliver(id: string): Promise<'delivered' | 'skipped'> {
     const [d] = (await this.ds.query(
-      `SELECT d.id, d.status, d.event_type, d.payload, u.webhook_url, u.webhook_secret
+      `SELECT d.id, d.status, d.event_type, d.payload, u.webhook_url, u.webhook_secret, u.active
          FROM webhook_deliveries d JOIN units u ON u.id = d.unit_id WHERE d.id = $1`,
       [id],
     )) as {
@@ -72,17 +98,18 @@ export class WebhooksService {
       payload: unknown;
       webhook_url: string | null;
       webhook_secret: string | null;
+      active: boolean;
     }[];
-    // Delivered already (a job run twice) or the unit removed its webhook: nothing to send.
-    if (!d || d.status !== 'pending' || !d.webhook_url) return 'skipped';
+    // Delivered already (a job run twice), the unit removed its webhook or was deactivated: nothing to send.
+    if (!d || d.status !== 'pending' || !d.webhook_url || !d.active) return 'skipped';
     const body = JSON.stringify({ deliveryId: d.id, ...(d.payload as object) });
     const now = this.clock.now();
     let status: number | null = null;
     let error: string;
     try {
-      const res = await fetch(d.webhook_url, {
-        method: 'POST',
-        headers: {
+      status = await postWebhook(
+        d.webhook_url,
+        {
           'content-type': 'application/json',
           'user-agent': 'chuangcheng-webhooks/1',
           'x-cc-delivery': d.id,
@@ -90,12 +117,10 @@ export class WebhooksService {
           'x-cc-signature': signWebhook(d.webhook_secret ?? '', body, now),
         },
         body,
-        signal: AbortSignal.timeout(this.config.jobs.webhookTimeoutMs),
-        redirect: 'manual',
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) {
+        this.config.jobs.webhookTimeoutMs,
+        this.policy,
+      );
+      if (status >= 200 && status < 300) {
         await this.ds.query(
           `UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, last_error = NULL, delivered_at = $3
             WHERE id = $1 AND status = 'pending'`,
@@ -103,9 +128,11 @@ export class WebhooksService {
         );
         return 'delivered';
       }
-      error = `HTTP ${res.status}`;
+      error = `HTTP ${status}`;
     } catch (e) {
-      error = (e as Error).message;
+      // The office sees a category; the raw error (addresses, library detail) only reaches the logs.
+      error = failureCategory(e);
+      this.logger.warn(`delivery ${id}: ${(e as Error).message}`);
     }
     await this.ds.query(
       `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3 WHERE id = $1 AND status = 'pending'`,
@@ -121,6 +148,20 @@ export class WebhooksService {
       [id],
     )) as { unit_id: string }[];
     return row?.unit_id ?? null;
+  }
+
+  /**
+   * Whether a configured host may be used: by its name or address, and by what the name resolves
+   * to now. A name that does not resolve (yet) is accepted; every delivery checks again.
+   */
+  private async targetAllowed(hostname: string): Promise<boolean> {
+    if (!this.policy.hostAllowed(hostname)) return false;
+    if (this.policy.hostListed(hostname) || isIP(hostname.replace(/^\[|\]$/g, ''))) return true;
+    const addresses = await Promise.race([
+      dnsLookup(hostname, { all: true }).catch(() => []),
+      new Promise<[]>((r) => setTimeout(() => r([]), CONFIGURE_DNS_TIMEOUT_MS).unref()),
+    ]);
+    return addresses.every((a) => this.policy.addressAllowed(a.address));
   }
 
   async markDead(id: string): Promise<void> {
@@ -170,6 +211,7 @@ export class WebhooksService {
       }
       if (!['http:', 'https:'].includes(parsed.protocol))
         throw invalidField('url', 'url must be http or https', 'isUrl');
+      if (!(await this.targetAllowed(parsed.hostname))) throw forbiddenUrl();
       if (!secret) throw invalidField('secret', '设置回调地址时必须提供签名密钥', 'isNotEmpty');
     }
     const rows = (await this.ds.query(

@@ -41,7 +41,7 @@ export class TaskActionsController {
   @Post('dispatch')
   @HttpCode(200)
   @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @ApiProblems(400, 401, 403, 404, 409, 422)
   dispatch(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
@@ -60,7 +60,7 @@ export class TaskActionsController {
   @Post('reassignment')
   @HttpCode(200)
   @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @ApiProblems(400, 401, 403, 404, 409, 422)
   reassign(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,

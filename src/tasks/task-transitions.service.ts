@@ -531,7 +531,7 @@ export class TaskTransitionsService {
     now: Date,
     dto: A.DispatchDto,
   ): Promise<Effect> {
-    const unit = await this.units.getActive(dto.unitId, 'unitId', em);
+    const unit = await this.units.lockActiveForWork(em, dto.unitId, 'unitId');
     const deadline = dto.deadline
       ? this.tasks.futureDeadline(dto.deadline, now, 'deadline')
       : this.deadlines.deadlineFrom(now, (await this.category(em, t.category_id)).deadlineRule);

@@ -102,9 +102,12 @@ export class TasksService {
     }
     const photoIds = dto.beforePhotoIds ?? [];
     await this.attachments.assertUsable(em, photoIds, principal, photoField);
+    // A site's default unit that has been deactivated routes nowhere: the office dispatches.
     const unitId = dto.unitId
-      ? (await this.units.getActive(dto.unitId, 'unitId', em)).id
-      : (site?.defaultUnitId ?? null);
+      ? (await this.units.lockActiveForWork(em, dto.unitId, 'unitId')).id
+      : site?.defaultUnitId
+        ? ((await this.units.lockIfActive(em, site.defaultUnitId))?.id ?? null)
+        : null;
     const now = this.clock.now();
     let deadline: Date | null = null;
     if (unitId) {

@@ -10,6 +10,8 @@ import { Unit } from './unit.entity.js';
 
 export enum UnitErrorCode {
   UNIT_NOT_FOUND = 'UNIT_NOT_FOUND',
+  /** Work may not go to a deactivated unit. */
+  UNIT_INACTIVE = 'UNIT_INACTIVE',
 }
 
 const UNIQUE = {
@@ -40,6 +42,37 @@ export class UnitsService {
     return unit;
   }
 
+  /**
+   * Whether the unit may receive work, with its row locked until the caller's transaction ends:
+   * a deactivation (which takes FOR UPDATE) either commits first and is seen here, or waits until
+   * this transaction has committed. Only one order is possible. FOR KEY SHARE is the lock the
+   * foreign key of the task's unit_id takes anyway: it conflicts with FOR UPDATE but not with
+   * other edits of the unit (its webhook, its name), nor with concurrent creates.
+   */
+  async lockIfActive(em: EntityManager, id: string): Promise<Unit | null> {
+    const [unit] = (await em.query(
+      'SELECT id, name, active FROM units WHERE id = $1 FOR KEY SHARE',
+      [id],
+    )) as Pick<Unit, 'id' | 'name' | 'active'>[];
+    return unit?.active ? (unit as Unit) : null;
+  }
+
+  /** A unit work is assigned to: exists and is active (locked, see `lockIfActive`), else 422 naming `field`. */
+  async lockActiveForWork(em: EntityManager, id: string, field: string): Promise<Unit> {
+    const unit = await this.lockIfActive(em, id);
+    if (!unit) {
+      throw new DomainError(
+        'unprocessable',
+        UnitErrorCode.UNIT_INACTIVE,
+        `${field}: 单位不存在或已停用`,
+        {
+          errors: [{ field, code: 'unitActive', message: '单位不存在或已停用' }],
+        },
+      );
+    }
+    return unit;
+  }
+
   async list(q: ListUnitsQuery): Promise<{ items: UnitDto[]; nextCursor: string | null }> {
     const limit = q.limit ?? 50;
     const qb = this.units
@@ -66,9 +99,18 @@ export class UnitsService {
   }
 
   async update(id: string, dto: UpdateUnitDto): Promise<UnitDto> {
-    const unit = await this.get(id);
     try {
-      return await this.units.save({ ...unit, ...dto });
+      return await this.units.manager.transaction(async (em) => {
+        // FOR UPDATE: a deactivation waits for assignments holding the row (FOR KEY SHARE), and they for it.
+        const unit = await em
+          .getRepository(Unit)
+          .createQueryBuilder('u')
+          .setLock('pessimistic_write')
+          .where('u.id = :id', { id })
+          .getOne();
+        if (!unit) throw new DomainError('not_found', UnitErrorCode.UNIT_NOT_FOUND, '单位不存在');
+        return em.getRepository(Unit).save({ ...unit, ...dto });
+      });
     } catch (e) {
       rethrowUnique(e, UNIQUE);
     }

@@ -1,10 +1,9 @@
 import type { TestApp } from './test-app.js';
 
-/** The smallest valid PNG (1×1): the upload sniffs magic bytes, so this is a real image. */
+/** A real 1×1 PNG: uploads are decoded in full, so it must be a valid image, not only a header. */
 export const PNG_1X1 = Buffer.from(
-  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-    '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
-  'hex',
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
 );
 
 export interface Actor {

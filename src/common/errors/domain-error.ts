@@ -46,6 +46,8 @@ export enum CommonErrorCode {
   INVALID_VALUE = 'INVALID_VALUE',
   BAD_REQUEST = 'BAD_REQUEST',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** Too many keys in total or too deeply nested (see common/http/body-shape.ts). */
+  BODY_TOO_COMPLEX = 'BODY_TOO_COMPLEX',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   ROUTE_NOT_FOUND = 'ROUTE_NOT_FOUND',
   METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',

@@ -1,4 +1,5 @@
 import type { BulletinSection, InspectionFacts } from './bulletin-model.js';
+import { escapeBulletinText } from './bulletin-text.js';
 import { chineseOrdinal, formatCount, formatDayOfMonth } from './number-style.js';
 
 /**
@@ -19,8 +20,9 @@ function asSentence(text: string): string {
   return SENTENCE_END.test(trimmed) ? trimmed : `${trimmed}。`;
 }
 
+/** Names as paragraph text: trimmed, escaped (they are typed by people), empty ones dropped. */
 function clean(names: string[]): string[] {
-  return names.map((name) => name.trim()).filter((name) => name !== '');
+  return names.map((name) => escapeBulletinText(name.trim())).filter((name) => name !== '');
 }
 
 /**
@@ -53,7 +55,10 @@ function problemsSentence(found: number, rectified: number): string {
  */
 function requirementsText(requirements: InspectionFacts['requirements'], lead: string): string {
   const items = requirements
-    .map((r) => ({ heading: asSentence(r.heading), body: asSentence(r.body) }))
+    .map((r) => ({
+      heading: escapeBulletinText(asSentence(r.heading)),
+      body: escapeBulletinText(asSentence(r.body)),
+    }))
     .filter((r) => r.heading !== '' || r.body !== '');
   if (items.length === 0) return '';
   const parts = items.map(({ heading, body }, i) => {
@@ -64,7 +69,7 @@ function requirementsText(requirements: InspectionFacts['requirements'], lead: s
 }
 
 function sourceText(source: string): string {
-  const trimmed = source.trim();
+  const trimmed = escapeBulletinText(source.trim());
   return trimmed === '' ? '' : `（${trimmed}）`;
 }
 
@@ -87,8 +92,8 @@ function inspectionParticipants(f: InspectionFacts): string {
 /** '先后查看了A、B等公园广场，重点检查了环境卫生、秩序管理情况。' */
 function inspectionScope(f: InspectionFacts): string {
   const sites = clean(f.sitesVisited);
-  const target = f.target.trim();
-  const focus = f.focus.trim();
+  const target = escapeBulletinText(f.target.trim());
+  const focus = escapeBulletinText(f.focus.trim());
   const clauses: string[] = [];
   if (sites.length > 0) {
     const where = `${sites.join('、')}${target === '' ? '' : `等${target}`}`;
@@ -124,8 +129,8 @@ function meetingParticipants(f: InspectionFacts): string {
 export function renderInspectionParagraph(f: InspectionFacts): string {
   const leads = clean(f.leadPersons).join('、');
   const day = formatDayOfMonth(f.date);
-  const activity = f.activity.trim();
-  const location = f.location.trim();
+  const activity = escapeBulletinText(f.activity.trim());
+  const location = escapeBulletinText(f.location.trim());
   if (f.kind === 'meeting') {
     return [
       `${leads}${day}召开${activity}`,

@@ -11,7 +11,9 @@ import {
 } from 'docx';
 import type { IBorderOptions } from 'docx';
 
+import { stripXmlForbidden } from '../../common/xml-text.js';
 import type { BulletinDocument } from './bulletin-model.js';
+import { parseBulletinText } from './bulletin-text.js';
 import { footerLines } from './markdown-renderer.js';
 import { formatChineseDate } from './number-style.js';
 
@@ -42,25 +44,9 @@ const LINE_PITCH = 560;
 const RED_RULE: IBorderOptions = { style: BorderStyle.SINGLE, size: 18, color: RED, space: 4 };
 const FOOTER_RULE: IBorderOptions = { style: BorderStyle.SINGLE, size: 8, color: BLACK, space: 4 };
 
-export interface TextSpan {
-  text: string;
-  bold: boolean;
-}
-
-/**
- * Splits paragraph text on its `**` markers: '**一要…。**坚持…' → [{ '一要…。', bold }, { '坚持…' }].
- * An unpaired final `**` is kept as literal text rather than bolding the rest of the paragraph.
- */
-export function splitBoldSpans(text: string): TextSpan[] {
-  const parts = text.split('**');
-  if (parts.length % 2 === 0) {
-    const tail = parts.pop() ?? '';
-    parts[parts.length - 1] += `**${tail}`;
-  }
-  return parts
-    .map((part, i) => ({ text: part, bold: i % 2 === 1 }))
-    .filter((span) => span.text !== '');
-}
+/** The spans of a paragraph's text (see bulletin-text.ts): bold runs come only from its markup. */
+export const splitBoldSpans = parseBulletinText;
+export type { TextSpan } from './bulletin-text.js';
 
 /** The masthead splits at whitespace into lines, as issue 671 prints '…文明城市' over '工作快报'. */
 function masthead(title: string): Paragraph {
@@ -129,7 +115,8 @@ export async function renderDocx(doc: BulletinDocument): Promise<Buffer> {
       ...section.paragraphs.map((p) => bodyParagraph(p.text)),
     );
   }
-  const footerRun = (text: string): TextRun => new TextRun({ text, size: FOOTER_SIZE });
+  const footerRun = (text: string): TextRun =>
+    new TextRun({ text: stripXmlForbidden(text), size: FOOTER_SIZE });
   children.push(
     new Paragraph({
       border: { top: FOOTER_RULE },

@@ -1,4 +1,5 @@
 import type { BulletinDocument, BulletinLetterhead } from './bulletin-model.js';
+import { paragraphMarkdown } from './bulletin-text.js';
 import { formatChineseDate } from './number-style.js';
 
 // Issue 671 sets the footer items apart with six spaces on one line.
@@ -26,7 +27,8 @@ export function footerLines(letterhead: BulletinLetterhead): {
 /**
  * The bulletin as Markdown, laid out like issue 671: masthead, 第N期, office, date, one
  * `## 【heading】` per section, then the footer between `---` rules. Blocks are separated by a
- * blank line; the paragraph text is already Markdown (`**bold**`) and is written as is. A
+ * blank line. A paragraph's bold spans become `**…**` and everything else in it is escaped, so
+ * what inspectors typed cannot add headings, links, images, HTML or a forged 报/发 block. A
  * section without paragraphs is left out rather than printed as a bare heading.
  */
 export function renderMarkdown(doc: BulletinDocument): string {
@@ -40,7 +42,10 @@ export function renderMarkdown(doc: BulletinDocument): string {
   ];
   for (const section of doc.sections) {
     if (section.paragraphs.length === 0) continue;
-    blocks.push(`## 【${section.heading}】`, ...section.paragraphs.map((p) => p.text));
+    blocks.push(
+      `## 【${section.heading}】`,
+      ...section.paragraphs.map((p) => paragraphMarkdown(p.text)),
+    );
   }
   blocks.push('---', footer.signOff, footer.reportTo, footer.sendTo, '---', footer.contact);
   return `${blocks.join('\n\n')}\n`;

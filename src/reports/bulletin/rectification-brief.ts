@@ -1,5 +1,6 @@
 import type { BulletinParagraph, BulletinSection, ClosedTaskCount } from './bulletin-model.js';
 import { formatCount } from './number-style.js';
+import { escapeBulletinText } from './bulletin-text.js';
 
 export interface ComprehensiveRectificationOptions {
   /** How many units, busiest first, get a paragraph of their own. Default 1, at least 1. */
@@ -77,15 +78,16 @@ function compareCategories(a: CategoryTotal, b: CategoryTotal): number {
  * without 问题; we accept '违规电子显示屏问题4处' rather than keep a list of exceptions.
  */
 function categoryItem(category: CategoryTotal): string {
-  const label = category.name.endsWith('问题') ? category.name : `${category.name}问题`;
-  return `${label}${formatCount(category.count)}${category.measureWord}`;
+  const name = escapeBulletinText(category.name);
+  const label = name.endsWith('问题') ? name : `${name}问题`;
+  return `${label}${formatCount(category.count)}${escapeBulletinText(category.measureWord)}`;
 }
 
 function unitParagraph(unit: UnitTotal): BulletinParagraph {
   const items = [...unit.categories.values()].sort(compareCategories).map(categoryItem);
   return {
     key: `comprehensive_rectification:${unit.name}`,
-    text: `**【综合整治】${unit.name}：**近日，开展环境秩序综合整治，整治${items.join('、')}。`,
+    text: `**【综合整治】${escapeBulletinText(unit.name)}：**近日，开展环境秩序综合整治，整治${items.join('、')}。`,
   };
 }
 
@@ -105,7 +107,7 @@ export function renderComprehensiveRectification(
   const requested = opts.featuredUnits ?? 1;
   const featuredCount = Number.isFinite(requested) ? Math.max(1, Math.floor(requested)) : 1;
   const featured = units.slice(0, featuredCount).map(unitParagraph);
-  const others = units.slice(featuredCount).map((unit) => unit.name);
+  const others = units.slice(featuredCount).map((unit) => escapeBulletinText(unit.name));
   if (others.length > 0) {
     const last = featured[featured.length - 1];
     last.text += `**${others.join('、')}**也开展了相关工作。`;

@@ -119,6 +119,21 @@ describe('digest export', () => {
     expect(csv).toContain(`\r\n单位,"'=HYPERLINK(""x"")",,未达最低任务量,`);
   });
 
+  it('writes an .xlsx without the characters XML forbids in names', async () => {
+    const hostile: Digest = {
+      ...digest,
+      units: digest.units.map((u) => ({ ...u, unitName: `${u.unitName}\u0001\uFFFE` })),
+    };
+    const sheet = readZipEntry(await digestXlsx(hostile), 'xl/worksheets/sheet1.xml').toString(
+      'utf8',
+    );
+    const strings = readZipEntry(await digestXlsx(hostile), 'xl/sharedStrings.xml').toString(
+      'utf8',
+    );
+    for (const c of ['\u0001', '\uFFFE']) expect(sheet + strings).not.toContain(c);
+    expect(sheet + strings).toContain('东辛房街道');
+  });
+
   it('writes an .xlsx with a sheet for units and one for categories', async () => {
     const buffer = await digestXlsx(digest);
     const workbook = readZipEntry(buffer, 'xl/workbook.xml').toString('utf8');

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Card, Digest, DigestFigures, UnitDigestRow, UnrankedReason } from './digest-model.js';
 import { csvField } from '../../common/csv.js';
+import { xmlSafeCell } from '../../common/xml-text.js';
 
 /**
  * The digest as the office opens it: one table (CSV) or two sheets (.xlsx) with Chinese headers.
@@ -130,7 +131,11 @@ function addSheet(
   header.font = { bold: true };
   header.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   for (const { lead, figures } of rows) {
-    const row = sheet.addRow([...lead, ...FIGURE_COLUMNS.map((c) => c.value(figures))]);
+    // Unit and category names are typed by people: strip what XML cannot hold.
+    const row = sheet.addRow([
+      ...lead.map(xmlSafeCell),
+      ...FIGURE_COLUMNS.map((c) => c.value(figures)),
+    ]);
     FIGURE_COLUMNS.forEach((c, i) => {
       const cell = row.getCell(leadHeaders.length + i + 1);
       if (c.kind === 'rate') cell.numFmt = '0.00%';

@@ -345,6 +345,18 @@ describe('writeLedgerXlsx', () => {
     return { count, workbook };
   }
 
+  it('drops the characters XML forbids, which would make Excel refuse the file', async () => {
+    const hostile = {
+      ...closedRow,
+      description: '堆物\u0001\u000b\uFFFE\uFFFF清理',
+      unitName: '城关\u0008街道',
+    };
+    const { workbook } = await roundTrip([hostile]);
+    const sheet = workbook.getWorksheet(LEDGER_SHEET_NAME);
+    expect(sheet?.getCell('H2').value).toBe('堆物清理');
+    expect(sheet?.getCell('E2').value).toBe('城关街道');
+  });
+
   it('round-trips headers, values and the row count', async () => {
     const { count, workbook } = await roundTrip([closedRow, overdueRow, pendingRow]);
     expect(count).toBe(3);

@@ -4,6 +4,7 @@ import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import type { EscalationLevel, Light } from '../deadline/traffic-light.js';
 import { csvField } from '../../common/csv.js';
+import { xmlSafeCell } from '../../common/xml-text.js';
 
 /**
  * 整改台账: the office's ledger of rectification tasks, exported from a filtered task list as
@@ -390,7 +391,8 @@ function openSheet(
   return { sheet, headerRowNumber };
 }
 
-function xlsxCell(cell: LedgerCell): LedgerCell {
+function xlsxCell(raw: LedgerCell): LedgerCell {
+  const cell = xmlSafeCell(raw);
   return typeof cell === 'string' && cell.length > XLSX_MAX_CELL_CHARS
     ? `${cell.slice(0, XLSX_MAX_CELL_CHARS - 1)}…`
     : cell;
