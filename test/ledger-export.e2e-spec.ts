@@ -242,6 +242,17 @@ describe('整改台账 export', () => {
     expect(sheet.getRow(1).getCell(1).alignment?.wrapText).toBe(true);
   });
 
+  it('links photos on the address the office reaches the service at, behind a proxy too', async () => {
+    const res = await office()
+      .get('/tasks/export?format=csv')
+      .set('x-forwarded-proto', 'https')
+      .set('x-forwarded-host', 'cc.example.gov.cn')
+      .expect(200);
+    const [header, ...rows] = parseCsv(res.text);
+    const links = rows.map((r) => r[header.indexOf('整改后照片')]).filter(Boolean);
+    expect(links).toContain(`https://cc.example.gov.cn/api/v1/attachments/${photos.after}`);
+  });
+
   it.each([
     ['q', 'q=%E6%A5%BC%00'],
     ['createdFrom', 'createdFrom=2026-W46'],

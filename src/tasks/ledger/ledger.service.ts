@@ -23,12 +23,19 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 /**
  * Where the photo links point: the server knows no public address of its own, so the links use
- * the origin the ledger was downloaded from — the one the clerk's browser reaches the API at.
- * Without a usable host they are bare API paths.
+ * the origin the ledger was downloaded from — the one the clerk's browser reaches the API at, as
+ * a reverse proxy reports it (X-Forwarded-Proto/-Host) or else as the request names it. The
+ * headers only shape the caller's own file. Without a usable host the links are bare API paths.
  */
 function photoOrigin(reply: FastifyReply): string {
-  const { protocol, host } = reply.request;
-  return host && /^[\w.:[\]-]+$/.test(host) ? `${protocol}://${host}` : '';
+  const req = reply.request;
+  const first = (name: string): string | undefined => {
+    const value = req.headers[name];
+    return (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim() || undefined;
+  };
+  const proto = first('x-forwarded-proto') ?? req.protocol;
+  const host = first('x-forwarded-host') ?? req.host;
+  return /^https?$/.test(proto) && host && /^[\w.:[\]-]+$/.test(host) ? `${proto}://${host}` : '';
 }
 
 /** 整改台账: streams the filtered, scoped task list as .xlsx or CSV, in task-number order. */
