@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { jest } from '@jest/globals';
 import { Clock } from '../src/common/clock.js';
 import { DigestScheduler } from '../src/reports/digest.scheduler.js';
@@ -418,11 +419,37 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     ]);
     expect(cell(rows[4], '评牌')).toBe('未达最低任务量');
 
-    const xlsx = await inspector().get(`/reports/digest?${WEEK}&format=xlsx`);
+    const xlsx = await inspector()
+      .get(`/reports/digest?${WEEK}&format=xlsx`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers['content-type']).toBe(
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     );
+    // As printed: A3 landscape one page wide, the header frozen and on every page, and the
+    // cards as coloured cells with their word.
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);
+    const sheet = book.getWorksheet('单位排名')!;
+    expect(sheet.pageSetup).toMatchObject({
+      paperSize: 8,
+      orientation: 'landscape',
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '1:1',
+    });
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const cards = new Map<unknown, ExcelJS.Cell>();
+    sheet.eachRow((row, n) => n > 1 && cards.set(row.getCell(1).value, row.getCell(3)));
+    const card = cards.get('东辛房街道')!;
+    expect(card.value).toBe('黄牌');
+    expect(card.fill).toMatchObject({ pattern: 'solid', fgColor: { argb: 'FFFFD966' } });
+    expect(cards.get('永定镇')!.value).toBe('未达最低任务量');
   });
 
   it('stores the week once and reads it back unchanged after more tasks close', async () => {

@@ -7,6 +7,15 @@ import {
   type DigestFigures,
 } from './digest-model.js';
 import { readZipEntry } from '../bulletin/docx-text.js';
+import ExcelJS from 'exceljs';
+
+async function readXlsx(buffer: Buffer): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(
+    buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer,
+  );
+  return workbook;
+}
 
 function figures(overrides: Partial<DigestCounts>): DigestFigures {
   const counts: DigestCounts = { ...EMPTY_COUNTS, ...overrides };
@@ -139,5 +148,73 @@ describe('digest export', () => {
     const workbook = readZipEntry(buffer, 'xl/workbook.xml').toString('utf8');
     expect(workbook).toContain('name="单位排名"');
     expect(workbook).toContain('name="问题类别"');
+  });
+
+  it('prints each sheet on A3 landscape, one page wide, with the header frozen and repeated', async () => {
+    const workbook = await readXlsx(await digestXlsx(digest));
+    for (const sheet of workbook.worksheets) {
+      expect(sheet.pageSetup).toMatchObject({
+        paperSize: 8,
+        orientation: 'landscape',
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        printTitlesRow: '1:1',
+      });
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(sheet.headerFooter.oddHeader).toContain(
+        '创城督导整改综合评价（2026-11-16 至 2026-11-22）',
+      );
+      expect(sheet.headerFooter.oddFooter).toContain('第 &P 页 共 &N 页');
+      const header = sheet.getRow(1);
+      expect(header.getCell(1).alignment?.wrapText).toBe(true);
+      expect(header.getCell(1).font?.bold).toBe(true);
+    }
+  });
+
+  it('fills 评牌 cells with their colour and keeps the word', async () => {
+    const workbook = await readXlsx(
+      await digestXlsx({
+        ...digest,
+        units: [
+          { ...digest.units[0], card: 'green' },
+          { ...digest.units[0], unitName: '城子街道', rank: 2, card: 'yellow' },
+          { ...digest.units[0], unitName: '永定镇', rank: 3, card: 'red' },
+          digest.units[1],
+        ],
+      }),
+    );
+    const sheet = workbook.getWorksheet('单位排名');
+    if (!sheet) throw new Error('sheet 单位排名 missing');
+    const card = (row: number) => sheet.getRow(row).getCell(3);
+    expect([2, 3, 4, 5].map((r) => card(r).value)).toEqual([
+      '绿牌',
+      '黄牌',
+      '红牌',
+      '未达最低任务量',
+    ]);
+    expect([2, 3, 4].map((r) => (card(r).fill as ExcelJS.FillPattern).fgColor?.argb)).toEqual([
+      'FF7BC67B',
+      'FFFFD966',
+      'FFFF6B6B',
+    ]);
+    expect((card(5).fill as ExcelJS.FillPattern | undefined)?.pattern ?? 'none').toBe('none');
+    // The header is whole: wrapped, never cut to fit.
+    expect(sheet.getRow(1).values).toContain('未经复查\n销号占比');
+  });
+
+  it('gives every figure column one number format', async () => {
+    const workbook = await readXlsx(await digestXlsx(digest));
+    const sheet = workbook.getWorksheet('单位排名');
+    if (!sheet) throw new Error('sheet 单位排名 missing');
+    const headers = (sheet.getRow(1).values as unknown[]).map((v) =>
+      String(v).replaceAll('\n', ''),
+    );
+    const formats = (header: string) =>
+      [2, 3, 4].map((r) => sheet.getRow(r).getCell(headers.indexOf(header)).numFmt);
+    expect(formats('综合指标值')).toEqual(['0.00', '0.00', '0.00']);
+    expect(formats('按期结案率')).toEqual(['0.00%', '0.00%', '0.00%']);
+    expect(formats('结案用时中位数(小时)')).toEqual(['0.0', '0.0', '0.0']);
+    expect(formats('收到任务')).toEqual(['0', '0', '0']);
   });
 });

@@ -2,6 +2,15 @@ import ExcelJS from 'exceljs';
 import type { Card, Digest, DigestFigures, UnitDigestRow, UnrankedReason } from './digest-model.js';
 import { csvField } from '../../common/csv.js';
 import { xmlSafeCell } from '../../common/xml-text.js';
+import {
+  BODY_FONT_SIZE,
+  CELL_BORDER,
+  SIGNAL_FILLS,
+  printedSheetOptions,
+  rowHeightFor,
+  styleHeaderRow,
+  wrappedLines,
+} from '../../common/xlsx-print.js';
 
 /**
  * The digest as the office opens it: one table (CSV) or two sheets (.xlsx) with Chinese headers.
@@ -12,34 +21,61 @@ export type DigestCell = string | number | null;
 
 interface FigureColumn {
   header: string;
+  /** The header as printed in .xlsx, broken into short lines for a narrow column. */
+  printed?: string;
   value: (f: DigestFigures) => number | null;
   kind: 'count' | 'rate' | 'hours' | 'index';
 }
 
 export const FIGURE_COLUMNS: readonly FigureColumn[] = [
-  { header: '收到任务', value: (f) => f.received, kind: 'count' },
+  { header: '收到任务', printed: '收到\n任务', value: (f) => f.received, kind: 'count' },
   { header: '结案', value: (f) => f.closed, kind: 'count' },
-  { header: '按期结案', value: (f) => f.closedOnTime, kind: 'count' },
-  { header: '超期未结', value: (f) => f.openOverdue, kind: 'count' },
+  { header: '按期结案', printed: '按期\n结案', value: (f) => f.closedOnTime, kind: 'count' },
+  { header: '超期未结', printed: '超期\n未结', value: (f) => f.openOverdue, kind: 'count' },
   { header: '督办', value: (f) => f.supervised, kind: 'count' },
   { header: '通报', value: (f) => f.notified, kind: 'count' },
-  { header: '结案用时中位数(小时)', value: (f) => f.medianHoursToClose, kind: 'hours' },
-  { header: '到期任务', value: (f) => f.due, kind: 'count' },
+  {
+    header: '结案用时中位数(小时)',
+    printed: '结案用时\n中位数\n(小时)',
+    value: (f) => f.medianHoursToClose,
+    kind: 'hours',
+  },
+  { header: '到期任务', printed: '到期\n任务', value: (f) => f.due, kind: 'count' },
   { header: '挂账', value: (f) => f.dueOnHold, kind: 'count' },
   { header: '应结案', value: (f) => f.volume, kind: 'count' },
-  { header: '到期已结案', value: (f) => f.dueClosed, kind: 'count' },
-  { header: '到期按期结案', value: (f) => f.dueClosedOnTime, kind: 'count' },
+  { header: '到期已结案', printed: '到期\n已结案', value: (f) => f.dueClosed, kind: 'count' },
+  {
+    header: '到期按期结案',
+    printed: '到期按期\n结案',
+    value: (f) => f.dueClosedOnTime,
+    kind: 'count',
+  },
   { header: '复查', value: (f) => f.checks, kind: 'count' },
-  { header: '复查不通过', value: (f) => f.failedChecks, kind: 'count' },
-  { header: '未经复查销号', value: (f) => f.closedUnverified, kind: 'count' },
-  { header: '在办任务', value: (f) => f.inHand, kind: 'count' },
-  { header: '批准延期', value: (f) => f.extensionsGranted, kind: 'count' },
-  { header: '按期结案率', value: (f) => f.onTimeClosureRate, kind: 'rate' },
+  { header: '复查不通过', printed: '复查\n不通过', value: (f) => f.failedChecks, kind: 'count' },
+  {
+    header: '未经复查销号',
+    printed: '未经复查\n销号',
+    value: (f) => f.closedUnverified,
+    kind: 'count',
+  },
+  { header: '在办任务', printed: '在办\n任务', value: (f) => f.inHand, kind: 'count' },
+  { header: '批准延期', printed: '批准\n延期', value: (f) => f.extensionsGranted, kind: 'count' },
+  {
+    header: '按期结案率',
+    printed: '按期\n结案率',
+    value: (f) => f.onTimeClosureRate,
+    kind: 'rate',
+  },
   { header: '结案率', value: (f) => f.closureRate, kind: 'rate' },
   { header: '返工率', value: (f) => f.reworkRate, kind: 'rate' },
   { header: '延期率', value: (f) => f.extensionRate, kind: 'rate' },
-  { header: '未经复查销号占比', value: (f) => f.unverifiedShare, kind: 'rate' },
-  { header: '综合指标值', value: (f) => f.compositeIndex, kind: 'index' },
+  {
+    header: '未经复查销号占比',
+    printed: '未经复查\n销号占比',
+    value: (f) => f.unverifiedShare,
+    kind: 'rate',
+  },
+  { header: '综合指标值', printed: '综合\n指标值', value: (f) => f.compositeIndex, kind: 'index' },
 ];
 
 export const CARD_LABELS: Readonly<Record<Card, string>> = {
@@ -107,40 +143,92 @@ function title(d: Digest): string {
   return `创城督导整改综合评价（${d.from} 至 ${d.to}）`;
 }
 
+/** One number format per kind, the same in every row: 85.71%, 73.00, 27.5, 6. */
+export const FIGURE_NUMBER_FORMATS: Readonly<Record<FigureColumn['kind'], string>> = {
+  count: '0',
+  rate: '0.00%',
+  hours: '0.0',
+  index: '0.00',
+};
+
+/** A lead column of a sheet: its header, width and how its cells look. */
+interface LeadColumn {
+  header: string;
+  width: number;
+  centred?: boolean;
+}
+
+interface SheetRow {
+  lead: DigestCell[];
+  figures: DigestFigures;
+  card?: Card | null;
+  total?: boolean;
+}
+
+/** Width of a figure column: its longest printed header line, at least a 6-digit number. */
+function figureWidth(c: FigureColumn): number {
+  const lines = (c.printed ?? c.header).split('\n');
+  return Math.max(
+    7,
+    ...lines.map((l) => [...l].reduce((w, ch) => w + (ch > '\u2e7f' ? 1.9 : 1), 1.5)),
+  );
+}
+
+const bodyStyle = (centred: boolean, numFmt?: string): Partial<ExcelJS.Style> => ({
+  font: { size: BODY_FONT_SIZE },
+  alignment: { vertical: 'middle', horizontal: centred ? 'center' : 'left', wrapText: true },
+  border: CELL_BORDER,
+  ...(numFmt ? { numFmt } : {}),
+});
+
+/**
+ * One sheet laid out for printing (`printedSheetOptions`): the header in row 1, frozen with the
+ * lead columns, repeated on every printed page; 评牌 cells filled 红/黄/绿 with the word kept.
+ */
 function addSheet(
   workbook: ExcelJS.Workbook,
   name: string,
   heading: string,
-  leadHeaders: string[],
-  rows: { lead: DigestCell[]; figures: DigestFigures }[],
+  lead: LeadColumn[],
+  rows: SheetRow[],
 ): void {
-  const sheet = workbook.addWorksheet(name, {
-    views: [{ state: 'frozen', xSplit: leadHeaders.length, ySplit: 2 }],
-    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  const width = leadHeaders.length + FIGURE_COLUMNS.length;
+  const sheet = workbook.addWorksheet(
+    name,
+    printedSheetOptions({ title: heading, frozenColumns: lead.length }),
+  );
   sheet.columns = [
-    ...leadHeaders.map((_, i) => ({ width: i === 0 ? 22 : 8 })),
-    ...FIGURE_COLUMNS.map((c) => ({ width: Math.max(10, c.header.length * 2 + 2) })),
+    ...lead.map((c) => ({ width: c.width })),
+    ...FIGURE_COLUMNS.map((c) => ({ width: figureWidth(c) })),
   ];
-  const titleRow = sheet.addRow([heading]);
-  titleRow.font = { bold: true, size: 14 };
-  titleRow.alignment = { horizontal: 'center' };
-  sheet.mergeCells(1, 1, 1, width);
-  const header = sheet.addRow([...leadHeaders, ...FIGURE_COLUMNS.map((c) => c.header)]);
-  header.font = { bold: true };
-  header.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-  for (const { lead, figures } of rows) {
+  const header = sheet.addRow([
+    ...lead.map((c) => c.header),
+    ...FIGURE_COLUMNS.map((c) => c.printed ?? c.header),
+  ]);
+  styleHeaderRow(header, 3);
+  const cardColumn = lead.findIndex((c) => c.header === '评牌') + 1;
+  for (const r of rows) {
     // Unit and category names are typed by people: strip what XML cannot hold.
     const row = sheet.addRow([
-      ...lead.map(xmlSafeCell),
-      ...FIGURE_COLUMNS.map((c) => c.value(figures)),
+      ...r.lead.map(xmlSafeCell),
+      ...FIGURE_COLUMNS.map((c) => c.value(r.figures)),
     ]);
-    FIGURE_COLUMNS.forEach((c, i) => {
-      const cell = row.getCell(leadHeaders.length + i + 1);
-      if (c.kind === 'rate') cell.numFmt = '0.00%';
-      if (c.kind === 'index' || c.kind === 'hours') cell.numFmt = '0.0#';
+    let lines = 1;
+    lead.forEach((c, i) => {
+      const cell = row.getCell(i + 1);
+      cell.style = bodyStyle(c.centred ?? false);
+      if (typeof cell.value === 'string')
+        lines = Math.max(lines, wrappedLines(cell.value, c.width));
     });
+    FIGURE_COLUMNS.forEach((c, i) => {
+      row.getCell(lead.length + i + 1).style = bodyStyle(true, FIGURE_NUMBER_FORMATS[c.kind]);
+    });
+    if (cardColumn > 0 && r.card) {
+      const cell = row.getCell(cardColumn);
+      cell.fill = SIGNAL_FILLS[r.card];
+      cell.font = { size: BODY_FONT_SIZE, bold: true };
+    }
+    if (r.total) row.eachCell((cell) => (cell.font = { size: BODY_FONT_SIZE, bold: true }));
+    row.height = rowHeightFor(lines);
   }
 }
 
@@ -153,20 +241,28 @@ export async function digestXlsx(d: Digest): Promise<Buffer> {
     workbook,
     '单位排名',
     title(d),
-    ['责任单位', '排名', '评牌'],
+    [
+      { header: '责任单位', width: 16 },
+      { header: '排名', width: 5.5, centred: true },
+      { header: '评牌', width: 15, centred: true },
+    ],
     [
       ...d.units.map((u) => ({
         lead: [u.unitName, u.rank, cardLabel(u)],
         figures: u.figures,
+        card: u.card,
       })),
-      { lead: ['合计', null, null], figures: d.totals },
+      { lead: ['合计', null, null], figures: d.totals, total: true },
     ],
   );
   addSheet(
     workbook,
     '问题类别',
     title(d),
-    ['问题类别', '分组'],
+    [
+      { header: '问题类别', width: 14 },
+      { header: '分组', width: 9 },
+    ],
     d.categories.map((c) => ({ lead: [c.categoryName, c.groupName], figures: c.figures })),
   );
   return Buffer.from(await workbook.xlsx.writeBuffer());

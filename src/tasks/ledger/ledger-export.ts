@@ -2,160 +2,35 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
-import type { EscalationLevel, Light } from '../deadline/traffic-light.js';
 import { csvField } from '../../common/csv.js';
 import { xmlSafeCell } from '../../common/xml-text.js';
+import {
+  BODY_FONT_SIZE,
+  CELL_BORDER,
+  SIGNAL_FILLS,
+  printedSheetOptions,
+  rowHeightFor,
+  styleHeaderRow,
+  wrappedLines,
+} from '../../common/xlsx-print.js';
+import {
+  DEFAULT_LEDGER_CONTEXT,
+  LEDGER_COLUMNS,
+  formatLedgerRow,
+  type LedgerCell,
+  type LedgerColumn,
+  type LedgerFormatContext,
+  type LedgerRow,
+  type Signal,
+} from './ledger-row.js';
+
+export * from './ledger-row.js';
 
 /**
  * 整改台账: the office's ledger of rectification tasks, exported from a filtered task list as
  * CSV or .xlsx. Both writers pull rows one at a time from an async iterable (a DB cursor in
  * production) and push them out as they go, so a 100k-row ledger never sits in memory.
  */
-
-export interface LedgerRow {
-  number: string;
-  /** Task status code: pending_dispatch | assigned | submitted | on_hold | closed | cancelled. */
-  status: string;
-  categoryName: string;
-  groupName: string;
-  unitName: string | null;
-  siteName: string | null;
-  address: string | null;
-  description: string;
-  /** e.g. '2026-11-10 公园广场创城督导检查'. */
-  inspectionLabel: string | null;
-  createdAt: Date;
-  assignedAt: Date | null;
-  deadline: Date | null;
-  submittedAt: Date | null;
-  closedAt: Date | null;
-  overdue: boolean;
-  overdueHours: number;
-  light: Light | null;
-  escalation: EscalationLevel | null;
-  reworkCount: number;
-  reopenCount: number;
-  extensionCount: number;
-  closedOnTime: boolean | null;
-  closedUnverified: boolean | null;
-}
-
-export interface LedgerColumn {
-  key: keyof LedgerRow;
-  header: string;
-  /** Excel column width in characters; a CJK character takes about two. */
-  width: number;
-}
-
-export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
-  { key: 'number', header: '编号', width: 18 },
-  { key: 'status', header: '状态', width: 8 },
-  { key: 'categoryName', header: '问题类别', width: 14 },
-  { key: 'groupName', header: '类别分组', width: 12 },
-  { key: 'unitName', header: '责任单位', width: 20 },
-  { key: 'siteName', header: '点位', width: 20 },
-  { key: 'address', header: '地址', width: 30 },
-  { key: 'description', header: '问题描述', width: 50 },
-  { key: 'inspectionLabel', header: '所属督导检查', width: 32 },
-  { key: 'createdAt', header: '发现时间', width: 17 },
-  { key: 'assignedAt', header: '派遣时间', width: 17 },
-  { key: 'deadline', header: '整改时限', width: 17 },
-  { key: 'submittedAt', header: '反馈时间', width: 17 },
-  { key: 'closedAt', header: '销号时间', width: 17 },
-  { key: 'overdue', header: '是否超期', width: 10 },
-  { key: 'overdueHours', header: '超期时长(小时)', width: 15 },
-  { key: 'light', header: '亮灯', width: 8 },
-  { key: 'escalation', header: '督办等级', width: 10 },
-  { key: 'reworkCount', header: '返工次数', width: 10 },
-  { key: 'reopenCount', header: '反弹次数', width: 10 },
-  { key: 'extensionCount', header: '延期次数', width: 10 },
-  { key: 'closedOnTime', header: '按期销号', width: 10 },
-  { key: 'closedUnverified', header: '未经复查销号', width: 14 },
-];
-
-export const LEDGER_STATUS_LABELS: Readonly<Record<string, string>> = {
-  pending_dispatch: '待派遣',
-  assigned: '整改中',
-  submitted: '待复查',
-  on_hold: '挂账',
-  closed: '已销号',
-  cancelled: '已撤销',
-};
-
-export const LEDGER_LIGHT_LABELS: Readonly<Record<Light, string>> = {
-  green: '绿灯',
-  yellow: '黄灯',
-  red: '红灯',
-};
-
-export const LEDGER_ESCALATION_LABELS: Readonly<Record<EscalationLevel, string>> = {
-  none: '无',
-  reminder: '提醒',
-  supervise: '督办',
-  notify: '通报',
-};
-
-/** null is an empty cell; numbers stay numbers in .xlsx so the office can sort and sum them. */
-export type LedgerCell = string | number | null;
-
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
-
-/**
- * `YYYY-MM-DD HH:mm` in Beijing time. China has had no daylight saving since 1991, so a fixed
- * +08:00 shift is exact for every date the service can hold and needs no tz database.
- */
-export function formatLedgerTime(date: Date | null): string | null {
-  if (date === null || Number.isNaN(date.getTime())) return null;
-  const local = new Date(date.getTime() + BEIJING_OFFSET_MS);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return (
-    `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ` +
-    `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`
-  );
-}
-
-function yesNo(value: boolean | null): string | null {
-  return value === null ? null : value ? '是' : '否';
-}
-
-/**
- * Hours overdue to one decimal, empty while on time ("0" would read as "overdue by nothing").
- * A task a few minutes late still shows 0.1 rather than rounding down to look on time.
- */
-function overdueHoursCell(row: LedgerRow): number | null {
-  if (!row.overdue) return null;
-  return Math.max(0.1, Math.round(row.overdueHours * 10) / 10);
-}
-
-/** One ledger row as display cells, in `LEDGER_COLUMNS` order. */
-export function formatLedgerRow(row: LedgerRow): LedgerCell[] {
-  return [
-    row.number,
-    // An unknown code is shown as is rather than failing a whole export over one new status.
-    LEDGER_STATUS_LABELS[row.status] ?? row.status,
-    row.categoryName,
-    row.groupName,
-    row.unitName,
-    row.siteName,
-    row.address,
-    row.description,
-    row.inspectionLabel,
-    formatLedgerTime(row.createdAt),
-    formatLedgerTime(row.assignedAt),
-    formatLedgerTime(row.deadline),
-    formatLedgerTime(row.submittedAt),
-    formatLedgerTime(row.closedAt),
-    yesNo(row.overdue),
-    overdueHoursCell(row),
-    row.light === null ? null : LEDGER_LIGHT_LABELS[row.light],
-    row.escalation === null ? null : LEDGER_ESCALATION_LABELS[row.escalation],
-    row.reworkCount,
-    row.reopenCount,
-    row.extensionCount,
-    yesNo(row.closedOnTime),
-    yesNo(row.closedUnverified),
-  ];
-}
 
 // ---------------------------------------------------------------------------------------------
 // CSV
@@ -180,13 +55,14 @@ const CSV_CHUNK_CHARS = 64 * 1024;
 export async function writeLedgerCsv(
   rows: AsyncIterable<LedgerRow>,
   out: NodeJS.WritableStream,
+  ctx: LedgerFormatContext = DEFAULT_LEDGER_CONTEXT,
 ): Promise<number> {
   const output = new Output(out);
   try {
     let chunk = `\uFEFF${csvLine(LEDGER_COLUMNS.map((c) => c.header))}`;
     let count = 0;
     for await (const row of rows) {
-      chunk += csvLine(formatLedgerRow(row));
+      chunk += csvLine(formatLedgerRow(row, ctx));
       count += 1;
       if (chunk.length >= CSV_CHUNK_CHARS) {
         await output.write(chunk);
@@ -275,29 +151,124 @@ const XLSX_MAX_CELL_CHARS = 32_767;
 const XLSX_YIELD_EVERY_ROWS = 20;
 
 /**
- * Every new cell gets a fresh empty style object, and exceljs serialises a style to find its id
- * unless it has seen that very object before: sharing one object makes data rows about twice as
- * fast. Frozen, since it is shared by every cell.
+ * A photo column of the CSV becomes this many columns in .xlsx, one link each: a cell holds one
+ * link only. A task with more photos says so in its last slot; the CSV lists every one.
  */
-const PLAIN_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
+export const XLSX_PHOTO_SLOTS = 3;
+
+/** One column of the .xlsx sheet: a ledger column, or one photo slot of a photo column. */
+interface SheetColumn {
+  header: string;
+  /** As printed: `header` with line breaks. */
+  printed: string;
+  width: number;
+  column: LedgerColumn;
+  slot?: number;
+}
+
+const SHEET_COLUMNS: readonly SheetColumn[] = LEDGER_COLUMNS.flatMap((column) =>
+  column.kind === 'photos'
+    ? Array.from({ length: XLSX_PHOTO_SLOTS }, (_, slot) => ({
+        header: `${column.header}${slot + 1}`,
+        printed: `${column.header}\n${slot + 1}`,
+        width: column.width,
+        column,
+        slot,
+      }))
+    : [
+        {
+          header: column.header,
+          printed: column.xlsxHeader ?? column.header,
+          width: column.width,
+          column,
+        },
+      ],
+);
+
+/**
+ * The .xlsx header row, in sheet order (photo columns expanded into slots), with the line breaks
+ * that keep a narrow column's header in two tidy lines.
+ */
+export const LEDGER_XLSX_HEADERS: readonly string[] = SHEET_COLUMNS.map((c) => c.printed);
+
+/**
+ * Photo links are for the screen: the printed page (the print area) stops before them, so the
+ * paper keeps its width for the text.
+ */
+export const LEDGER_PRINTED_COLUMNS = SHEET_COLUMNS.filter((c) => c.slot === undefined).length;
+
+/**
+ * Cell styles, one shared frozen object per column kind and fill: exceljs serialises a style to
+ * find its id unless it has seen that very object before, so sharing makes rows about twice as
+ * fast (and a fresh object per cell would cost memory per row).
+ */
+const styles = new Map<string, Partial<ExcelJS.Style>>();
+
+function styleOf(column: LedgerColumn, signal: Signal | null): Partial<ExcelJS.Style> {
+  const key = `${column.kind}|${signal ?? ''}`;
+  let style = styles.get(key);
+  if (!style) {
+    const centred = ['label', 'flag', 'count', 'hours'].includes(column.kind);
+    style = Object.freeze({
+      font:
+        column.kind === 'photos'
+          ? { size: BODY_FONT_SIZE, color: { argb: 'FF0563C1' }, underline: true }
+          : { size: BODY_FONT_SIZE },
+      alignment: {
+        vertical: 'top',
+        horizontal: centred ? 'center' : 'left',
+        wrapText: true,
+      },
+      border: CELL_BORDER,
+      ...(column.kind === 'count' ? { numFmt: '0' } : {}),
+      ...(column.kind === 'hours' ? { numFmt: '0.0' } : {}),
+      ...(signal ? { fill: SIGNAL_FILLS[signal] } : {}),
+    }) as Partial<ExcelJS.Style>;
+    styles.set(key, style);
+  }
+  return style;
+}
+
+/** A string literal inside a formula: quotes doubled, and never longer than Excel allows. */
+const formulaText = (s: string): string => `"${s.slice(0, 250).replaceAll('"', '""')}"`;
+
+/** The value of one photo slot: a HYPERLINK formula (streams; a native link is kept in memory). */
+function photoCell(
+  ids: readonly string[],
+  slot: number,
+  ctx: LedgerFormatContext,
+): ExcelJS.CellFormulaValue | null {
+  const id = ids[slot];
+  if (id === undefined) return null;
+  const more = slot === XLSX_PHOTO_SLOTS - 1 && ids.length > XLSX_PHOTO_SLOTS;
+  const label = more ? `照片${slot + 1}(共${ids.length}张)` : `照片${slot + 1}`;
+  return {
+    formula: `HYPERLINK(${formulaText(ctx.photoUrl(id))},${formulaText(label)})`,
+    result: label,
+  };
+}
 
 export interface LedgerXlsxOptions {
-  /** Printed as a merged first row above the header and stored as the document title. */
+  /** Printed in the page header and stored as the document title. */
   title?: string;
+  ctx?: LedgerFormatContext;
 }
 
 /**
  * Writes the ledger as one-sheet .xlsx through exceljs' streaming writer: each row is committed
  * (serialised and released) as soon as it is added. Times are text in the CSV format, so they
  * read the same in Excel, WPS and LibreOffice whatever the reader's locale or time zone; counts
- * and overdue hours are numbers. Ends `out` and resolves with the number of data rows once it
- * has finished; on failure rethrows and leaves `out` to the caller, as `writeLedgerCsv` does.
+ * and overdue hours are numbers. Laid out for printing (`printedSheetOptions`): A3 landscape,
+ * one page wide, the header repeated and frozen. Ends `out` and resolves with the number of
+ * data rows once it has finished; on failure rethrows and leaves `out` to the caller, as
+ * `writeLedgerCsv` does.
  */
 export async function writeLedgerXlsx(
   rows: AsyncIterable<LedgerRow>,
   out: NodeJS.WritableStream,
   opts: LedgerXlsxOptions = {},
 ): Promise<number> {
+  const ctx = opts.ctx ?? DEFAULT_LEDGER_CONTEXT;
   // exceljs pipes its zip into a stream.Stream; this adapter accepts any NodeJS.WritableStream,
   // passes out's backpressure on to the zip, and tells the row loop when to wait.
   const output = new Output(out);
@@ -322,14 +293,19 @@ export async function writeLedgerXlsx(
 
   try {
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true });
-    const { sheet, headerRowNumber } = openSheet(workbook, opts.title?.trim());
+    const sheet = openSheet(workbook, opts.title?.trim() || LEDGER_SHEET_NAME);
     let count = 0;
     for await (const row of rows) {
       if (failure) throw failure;
-      const added = sheet.addRow(formatLedgerRow(row).map(xlsxCell));
-      added.eachCell({ includeEmpty: true }, (cell) => {
-        cell.style = PLAIN_STYLE;
+      const values = sheetCells(row, ctx);
+      const added = sheet.addRow(values);
+      let lines = 1;
+      SHEET_COLUMNS.forEach((c, i) => {
+        added.getCell(i + 1).style = styleOf(c.column, c.column.signal?.(row) ?? null);
+        const value = values[i];
+        if (typeof value === 'string') lines = Math.max(lines, wrappedLines(value, c.width));
       });
+      added.height = rowHeightFor(lines);
       added.commit();
       count += 1;
       if (sink.writableNeedDrain) {
@@ -342,9 +318,13 @@ export async function writeLedgerXlsx(
 
     // Written when the sheet is committed, so the filter range can cover the data as well.
     sheet.autoFilter = {
-      from: { row: headerRowNumber, column: 1 },
-      to: { row: headerRowNumber + Math.max(count, 1), column: LEDGER_COLUMNS.length },
+      from: { row: 1, column: 1 },
+      to: { row: 1 + Math.max(count, 1), column: SHEET_COLUMNS.length },
     };
+    // Read into the workbook's defined names when the workbook is committed. exceljs puts a `$`
+    // before each corner's column only; the rows need one too, or a reader takes them as
+    // relative to the selected cell.
+    sheet.pageSetup.printArea = `A$1:${columnLetter(LEDGER_PRINTED_COLUMNS)}$${1 + count}`;
     sheet.commit();
     await Promise.race([workbook.commit(), failed]);
     return count;
@@ -353,42 +333,38 @@ export async function writeLedgerXlsx(
   }
 }
 
-/** The 整改台账 sheet with its columns, optional title row and header row written. */
-function openSheet(
-  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
-  title: string | undefined,
-): { sheet: ExcelJS.Worksheet; headerRowNumber: number } {
+function sheetCells(row: LedgerRow, ctx: LedgerFormatContext): ExcelJS.CellValue[] {
+  return SHEET_COLUMNS.map((c) =>
+    c.slot === undefined
+      ? xlsxCell(c.column.cell(row, ctx))
+      : photoCell(c.column.photos?.(row) ?? [], c.slot, ctx),
+  );
+}
+
+/** The 整改台账 sheet with its columns, print layout and header row written. */
+function openSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, title: string): ExcelJS.Worksheet {
   workbook.creator = '创城督导整改';
-  if (title) workbook.title = title;
-
-  const headerRowNumber = title ? 2 : 1;
-  const width = LEDGER_COLUMNS.length;
-  const sheet = workbook.addWorksheet(LEDGER_SHEET_NAME, {
-    // The streaming writer emits the sheet view when the sheet is created, so the freeze has to
-    // be given here. The 编号 column stays in view too: the sheet is 23 columns wide.
-    views: [{ state: 'frozen', xSplit: 1, ySplit: headerRowNumber }],
-    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  sheet.columns = LEDGER_COLUMNS.map((c) => ({ key: c.key, width: c.width }));
-
-  if (title) {
-    const titleRow = sheet.addRow([title]);
-    titleRow.height = 28;
-    titleRow.font = { bold: true, size: 14 };
-    titleRow.alignment = { vertical: 'middle', horizontal: 'center' };
-    sheet.mergeCells(1, 1, 1, width);
-    titleRow.commit();
-  }
-
-  const header = sheet.addRow(LEDGER_COLUMNS.map((c) => c.header));
-  header.font = { bold: true };
-  header.alignment = { vertical: 'middle', horizontal: 'center' };
-  header.eachCell((cell) => {
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
-    cell.border = { bottom: { style: 'thin' } };
-  });
+  workbook.title = title;
+  // The streaming writer emits the sheet view and page setup when the sheet is created, so they
+  // are given here. The 编号 column stays in view too: the sheet is 30-odd columns wide.
+  const sheet = workbook.addWorksheet(
+    LEDGER_SHEET_NAME,
+    printedSheetOptions({ title, frozenColumns: 1 }),
+  );
+  sheet.columns = SHEET_COLUMNS.map((c) => ({ width: c.width }));
+  const header = sheet.addRow([...LEDGER_XLSX_HEADERS]);
+  styleHeaderRow(header, 3);
   header.commit();
-  return { sheet, headerRowNumber };
+  return sheet;
+}
+
+/** 1 → A, 27 → AA. */
+function columnLetter(n: number): string {
+  let s = '';
+  for (let i = n; i > 0; i = Math.floor((i - 1) / 26)) {
+    s = String.fromCharCode(65 + ((i - 1) % 26)) + s;
+  }
+  return s;
 }
 
 function xlsxCell(raw: LedgerCell): LedgerCell {
