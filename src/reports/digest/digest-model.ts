@@ -94,6 +94,10 @@ export interface DigestRules {
   greenShare: number;
   /** Share of the ranked units, from the bottom, that get a red card. */
   redShare: number;
+  /** With fewer ranked units than this, ranks are given but no card (a league of one is none). */
+  minRankedForCards: number;
+  /** With fewer ranked units than this, nobody gets a red card (two units: a green and a yellow). */
+  minRankedForRed: number;
   superviseAfterHours: number;
   notifyAfterHours: number;
 }
@@ -102,9 +106,13 @@ export interface Digest {
   /** First and last day, inclusive, Shanghai. */
   from: string;
   to: string;
-  /** The same as instants: [periodStart, periodEnd). */
+  /**
+   * The instants counted: [periodStart, periodEnd). periodEnd is the end of `to`, or now when
+   * `to` has not ended yet (then clampedToNow is true: the figures are "截至" periodEnd).
+   */
   periodStart: string;
   periodEnd: string;
+  clampedToNow: boolean;
   timeZone: string;
   generatedAt: string;
   rules: DigestRules;

@@ -42,7 +42,10 @@ async function render(
 export class DigestController {
   constructor(private readonly digests: DigestService) {}
 
-  /** Computed now, for any range of days (default: the last full Monday–Sunday week). */
+  /**
+   * Computed now, for any range of days (default: the last full Monday–Sunday week; or
+   * period=this-week), counted up to now when it reaches past now.
+   */
   @Get('digest')
   @HeavyRoute()
   @ApiProduces('application/json', 'text/csv', XLSX_TYPE)
@@ -52,7 +55,7 @@ export class DigestController {
     @Query() q: DigestQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Digest | string | Buffer> {
-    const { from, to } = this.digests.resolveRange(q.from, q.to);
+    const { from, to } = this.digests.resolveRange(q.from, q.to, q.period);
     return render(await this.digests.compute(from, to), q.format, reply);
   }
 

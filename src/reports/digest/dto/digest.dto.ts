@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
+import { DIGEST_PERIODS, type DigestPeriodName } from '../digest-period.js';
 
 export const DIGEST_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type DigestFormat = (typeof DIGEST_FORMATS)[number];
@@ -14,8 +15,20 @@ export class DigestFormatQuery {
 // Dates are checked (real day, order, range) by the service, which names the field in a 400.
 export class DigestQuery extends DigestFormatQuery {
   @ApiPropertyOptional({
+    enum: DIGEST_PERIODS,
+    description:
+      'Instead of from/to: last-week (the default: the last full Monday–Sunday week) or ' +
+      'this-week (Monday 00:00 Asia/Shanghai up to now)',
+  })
+  @IsOptional()
+  @IsIn(DIGEST_PERIODS)
+  period?: DigestPeriodName;
+
+  @ApiPropertyOptional({
     example: '2026-11-16',
-    description: 'First day (Asia/Shanghai), inclusive. Default: Monday of the last full week',
+    description:
+      'First day (Asia/Shanghai), inclusive. Default: Monday of the last full week. ' +
+      'A day that has not begun is a 400',
   })
   @IsOptional()
   @IsString()
@@ -23,7 +36,9 @@ export class DigestQuery extends DigestFormatQuery {
 
   @ApiPropertyOptional({
     example: '2026-11-22',
-    description: 'Last day (Asia/Shanghai), inclusive. Default: six days after `from`',
+    description:
+      'Last day (Asia/Shanghai), inclusive. Default: six days after `from`. A day not over yet ' +
+      'is counted up to now (clampedToNow)',
   })
   @IsOptional()
   @IsString()
@@ -102,6 +117,10 @@ export class DigestRulesDto {
   @ApiProperty() minVolume: number;
   @ApiProperty() greenShare: number;
   @ApiProperty() redShare: number;
+  @ApiProperty({ description: 'Fewer ranked units than this: ranks, but no cards' })
+  minRankedForCards: number;
+  @ApiProperty({ description: 'Fewer ranked units than this: no red card' })
+  minRankedForRed: number;
   @ApiProperty() superviseAfterHours: number;
   @ApiProperty() notifyAfterHours: number;
 }
@@ -110,7 +129,13 @@ export class DigestDto {
   @ApiProperty({ example: '2026-11-16' }) from: string;
   @ApiProperty({ example: '2026-11-22' }) to: string;
   @ApiProperty({ format: 'date-time' }) periodStart: string;
-  @ApiProperty({ format: 'date-time', description: 'Exclusive' }) periodEnd: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Exclusive: the end of `to`, or now when `to` is not over (clampedToNow)',
+  })
+  periodEnd: string;
+  @ApiProperty({ description: 'The period reaches past now and is counted up to periodEnd' })
+  clampedToNow: boolean;
   @ApiProperty({ example: 'Asia/Shanghai' }) timeZone: string;
   @ApiProperty({ format: 'date-time' }) generatedAt: string;
   @ApiProperty({ type: DigestRulesDto }) rules: DigestRulesDto;
