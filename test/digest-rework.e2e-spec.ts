@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 
 interface Figures {
   due: number;
+  dueOnHold: number;
   dueClosed: number;
   dueClosedOnTime: number;
   closed: number;
@@ -52,12 +53,14 @@ describe('the digest after rework, extensions and a period reaching into the fut
   let categoryId: string;
   let now = bj('2026-11-09 09:00');
   let clock: { mockRestore: () => void };
-  const ids: Record<'late' | 'pending' | 'onTime' | 'extended', string> = {
+  const ids: Record<'late' | 'pending' | 'onTime' | 'extended' | 'parked', string> = {
     late: '',
     pending: '',
     onTime: '',
     extended: '',
+    parked: '',
   };
+  let parked: TaskBody;
 
   const office = () => as(t, w.admin.token);
   const unit = () => as(t, w.unitA.token);
@@ -128,11 +131,13 @@ describe('the digest after rework, extensions and a period reaching into the fut
     )) as { id: string }[];
     categoryId = cat.id;
 
-    // Monday 09:00: four tasks for unit A, three due in the week.
+    // Monday 09:00: five tasks for unit A, four due in the week (one of them parked).
     let late = await at('2026-11-09 09:00', () => create('2026-11-10 18:00', '返工后逾期'));
     let pending = await create('2026-11-11 18:00', '返工至下周');
     let onTime = await create('2026-11-11 18:00', '按期整改');
     let extended = await create('2026-11-11 18:00', '申请延期');
+    parked = await create('2026-11-11 18:00', '需工程改造');
+    ids.parked = parked.id;
     ids.late = late.id;
     ids.pending = pending.id;
     ids.onTime = onTime.id;
@@ -175,6 +180,17 @@ describe('the digest after rework, extensions and a period reaching into the fut
       ),
     );
 
+    // parked: the office parks it (挂账) on Tuesday: due in the week, but 缓办.
+    parked = await at('2026-11-10 17:00', () =>
+      ok(
+        office().post(`/tasks/${parked.id}/hold`, {
+          version: parked.version,
+          reason: '需工程改造',
+          reviewOn: '2026-11-20',
+        }),
+      ),
+    );
+
     // Next Monday: pending is resubmitted (after its own deadline) and passes.
     pending = await at('2026-11-16 10:00', () => submit(pending));
     pending = await at('2026-11-16 15:00', () => check(pending, 'pass'));
@@ -192,9 +208,10 @@ describe('the digest after rework, extensions and a period reaching into the fut
     expect(d.clampedToNow).toBe(false);
     expect(d.periodEnd).toBe('2026-11-15T16:00:00.000Z');
     expect(unitA(d)).toMatchObject({
-      // late, pending and onTime: all three had their 考核时限 in the week. The rework
+      // late, pending, onTime and parked: all four had their 考核时限 in the week. The rework
       // deadlines (Friday, next Wednesday) do not move them; the approved 延期 moves extended.
-      due: 3,
+      due: 4,
+      dueOnHold: 1, // parked: 应结案 4 − 缓办 1
       volume: 3,
       // pending was not closed by Sunday; late was closed, but after its deadline.
       dueClosed: 2,
@@ -281,6 +298,24 @@ describe('the digest after rework, extensions and a period reaching into the fut
       status: 400,
       field: 'period',
     });
+  });
+
+  it('moves the 考核时限 when the office resumes a parked task, as it does for a 延期', async () => {
+    parked = await at('2026-11-20 12:00', () =>
+      ok(
+        office().post(`/tasks/${parked.id}/resume`, {
+          version: parked.version,
+          deadline: bj('2026-11-27 18:00').toISOString(),
+        }),
+      ),
+    );
+    const [row] = (await t.ds.query('SELECT assessed_deadline FROM tasks WHERE id = $1', [
+      ids.parked,
+    ])) as { assessed_deadline: Date }[];
+    expect(row.assessed_deadline).toEqual(bj('2026-11-27 18:00'));
+    // Back to the three it was judged on, without the parked one in due or 缓办.
+    const d = await digest('from=2026-11-09&to=2026-11-15');
+    expect(unitA(d)).toMatchObject({ due: 3, dueOnHold: 0, volume: 3, dueClosedOnTime: 1 });
   });
 
   it('answers year 9999 with a 400 naming the field, never a 500', async () => {

@@ -11,8 +11,10 @@ import {
   addDays,
   dayRange,
   daysBetween,
+  FIRST_YEAR,
   isCalendarDate,
   isoWeekday,
+  LAST_YEAR,
   TIME_ZONE,
 } from '../shanghai-time.js';
 import { computeRates, rankByIndex } from './digest-figures.js';
@@ -27,8 +29,6 @@ import type {
 } from './digest-model.js';
 import { EMPTY_COUNTS } from './digest-model.js';
 import { readCategories, readDigestCounts, readUnits, type UnitRow } from './digest.reader.js';
-
-export { MAX_DIGEST_DAYS } from './digest-period.js';
 
 /**
  * Advisory lock class of the weekly digest store; the object id is the week's Monday as days
@@ -52,6 +52,14 @@ function compareUnits(a: UnitRow, b: UnitRow): number {
   const names = byName(a.name, b.name);
   return names !== 0 ? names : a.id < b.id ? -1 : 1;
 }
+
+/** A week is named by its Monday, a real day in the years a client may give (9999 is a 400). */
+const notAMonday = (): DomainError =>
+  invalidField(
+    'weekStart',
+    `weekStart must be a Monday, YYYY-MM-DD, from ${FIRST_YEAR} to ${LAST_YEAR}`,
+    'isMonday',
+  );
 
 /** A stored week was over when stored, so never clamped; rows stored before the field lack it. */
 function storedDigest(data: Digest): Digest {
@@ -164,7 +172,7 @@ export class DigestService {
   /** A Monday that begins a week already over; anything else is refused. */
   assertStorableWeek(weekStart: string): void {
     if (!isCalendarDate(weekStart) || isoWeekday(weekStart) !== 1) {
-      throw invalidField('weekStart', 'weekStart must be a Monday, YYYY-MM-DD', 'isMonday');
+      throw notAMonday();
     }
     if (dayRange(weekStart, addDays(weekStart, 6)).end > this.clock.now()) {
       throw new DomainError(
@@ -178,7 +186,7 @@ export class DigestService {
 
   async getStored(weekStart: string): Promise<Digest> {
     if (!isCalendarDate(weekStart) || isoWeekday(weekStart) !== 1) {
-      throw invalidField('weekStart', 'weekStart must be a Monday, YYYY-MM-DD', 'isMonday');
+      throw notAMonday();
     }
     const [row] = (await this.ds.query('SELECT data FROM weekly_digests WHERE week_start = $1', [
       weekStart,
