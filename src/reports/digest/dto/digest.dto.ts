@@ -48,7 +48,8 @@ export class DigestQuery extends DigestFormatQuery {
 export class DigestFiguresDto {
   @ApiProperty({ description: '收到: assignment window began in the period' }) received: number;
   @ApiProperty({ description: '结案: closed in the period' }) closed: number;
-  @ApiProperty({ description: '按期结案: of closed, on time' }) closedOnTime: number;
+  @ApiProperty({ description: '按期结案: of closed, accepted submission by the 考核时限' })
+  closedOnTime: number;
   @ApiProperty({
     description: "未经复查销号: of closed, closed on the unit's submission without a 复查",
   })
@@ -61,8 +62,11 @@ export class DigestFiguresDto {
   notified: number;
   @ApiProperty({ nullable: true, type: Number, description: 'Median hours 立案 → 销号' })
   medianHoursToClose: number | null;
-  @ApiProperty({ description: 'Deadline in the period' }) due: number;
-  @ApiProperty({ description: 'Of due, 挂账' }) dueOnHold: number;
+  @ApiProperty({
+    description: '应结案: 考核时限 in the period (the assigned deadline, moved by the office only)',
+  })
+  due: number;
+  @ApiProperty({ description: '缓办: of due, 挂账' }) dueOnHold: number;
   @ApiProperty({ description: 'Of due, closed by the period end' }) dueClosed: number;
   @ApiProperty({ description: 'Of dueClosed, on time' }) dueClosedOnTime: number;
   @ApiProperty({ description: '在办: with the unit at some time in the period' }) inHand: number;
@@ -91,7 +95,9 @@ export class DigestFiguresDto {
   @ApiProperty({
     nullable: true,
     type: Number,
-    description: '综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10',
+    description:
+      '综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10; without 复查 ' +
+      '(按期结案率×60 + 结案率×30) ÷ 90 × 100; null when nothing is due',
   })
   compositeIndex: number | null;
 }
@@ -100,7 +106,12 @@ export class UnitDigestRowDto {
   @ApiProperty({ format: 'uuid' }) unitId: string;
   @ApiProperty() unitName: string;
   @ApiProperty({ nullable: true, type: Number }) rank: number | null;
-  @ApiProperty({ nullable: true, enum: ['green', 'yellow', 'red'] }) card: string | null;
+  @ApiProperty({
+    nullable: true,
+    enum: ['green', 'yellow', 'red'],
+    description: 'null when unranked, or when fewer units are ranked than minRankedForCards',
+  })
+  card: string | null;
   @ApiProperty({ nullable: true, enum: ['below_min_volume', 'no_index'] })
   unrankedReason: string | null;
   @ApiProperty({ type: DigestFiguresDto }) figures: DigestFiguresDto;
