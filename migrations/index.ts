@@ -3,6 +3,7 @@ import { RectificationLoop1763900000000 } from './1763900000000-RectificationLoo
 import { JobsAndNotifications1764000000000 } from './1764000000000-JobsAndNotifications.js';
 import { Bulletins1764100000000 } from './1764100000000-Bulletins.js';
 import { OutboxProcessed1764200000000 } from './1764200000000-OutboxProcessed.js';
+import { AssessedDeadline1764210000000 } from './1764210000000-AssessedDeadline.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   JobsAndNotifications1764000000000,
   Bulletins1764100000000,
   OutboxProcessed1764200000000,
+  AssessedDeadline1764210000000,
 ];

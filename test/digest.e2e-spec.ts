@@ -59,7 +59,9 @@ const WEEK = 'from=2026-11-09&to=2026-11-15';
 
 /**
  * The week of Monday 2026-11-09 to Sunday 2026-11-15 (Beijing), with figures worked out by hand
- * below. Tasks are written straight into the database with the timestamps that matter.
+ * below. Tasks are written straight into the database with the timestamps that matter (the
+ * 考核时限 equal to the deadline: none was reworked through the API). The rework rules are
+ * exercised through the HTTP API in digest-rework.e2e-spec.ts.
  */
 describe('the weekly digest (综合评价) over HTTP', () => {
   let t: TestApp;
@@ -89,9 +91,9 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     const status = s.status ?? (s.closed ? 'closed' : 'assigned');
     const [row] = (await t.ds.query(
       `INSERT INTO tasks (number, category_id, address, description, unit_id, status, assigned_at, deadline,
-                          closed_at, closed_on_time, closed_unverified, cancelled_at, hold_reason, created_by,
-                          created_at, updated_at)
-       VALUES ($1, $2, '测试地址', '测试问题', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $5, $5) RETURNING id`,
+                          assessed_deadline, closed_at, closed_on_time, closed_unverified, cancelled_at,
+                          hold_reason, created_by, created_at, updated_at)
+       VALUES ($1, $2, '测试地址', '测试问题', $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $5, $5) RETURNING id`,
       [
         `T-${String(seq).padStart(4, '0')}`,
         s.category ?? w.categoryId,
@@ -314,7 +316,7 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       reworkRate: null,
       extensionRate: 0,
       unverifiedShare: 0.25, // 1 of 4 closed; not part of the index
-      compositeIndex: 58, // 0.4×60 + 0.8×30 + (1 − 0)×10
+      compositeIndex: 53.33, // no 复查: (0.4×60 + 0.8×30) ÷ 90 × 100
     });
     expect(unitRow(d, units.D).figures).toMatchObject({
       received: 5,

@@ -12,6 +12,8 @@ export interface DigestConfig {
   minVolume: number;
   greenShare: number;
   redShare: number;
+  minRankedForCards: number;
+  minRankedForRed: number;
 }
 
 export const BULLETIN_CONFIG = Symbol('BULLETIN_CONFIG');
@@ -83,8 +85,10 @@ export function loadBulletinConfig(dir: string): BulletinConfig {
 export function loadDigestConfig(dir: string): DigestConfig {
   const raw = readJson(dir, 'digest.json');
   const problems: string[] = [];
-  if (!Number.isSafeInteger(raw.minVolume) || (raw.minVolume as number) < 0) {
-    problems.push('minVolume must be a non-negative integer');
+  for (const key of ['minVolume', 'minRankedForCards', 'minRankedForRed'] as const) {
+    if (!Number.isSafeInteger(raw[key]) || (raw[key] as number) < 0) {
+      problems.push(`${key} must be a non-negative integer`);
+    }
   }
   for (const key of ['greenShare', 'redShare'] as const) {
     const share = raw[key];
@@ -100,5 +104,7 @@ export function loadDigestConfig(dir: string): DigestConfig {
     minVolume: raw.minVolume as number,
     greenShare: raw.greenShare as number,
     redShare: raw.redShare as number,
+    minRankedForCards: raw.minRankedForCards as number,
+    minRankedForRed: raw.minRankedForRed as number,
   };
 }

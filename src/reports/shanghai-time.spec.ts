@@ -20,6 +20,13 @@ describe('Shanghai calendar arithmetic', () => {
     ['2026-1-01', false],
     ['20261116', false],
     ['', false],
+    // Real days, but no period the office can mean: a 400, not arithmetic into year 10000.
+    ['9999-12-31', false],
+    ['0202-11-16', false],
+    ['1999-12-31', false],
+    ['2000-01-01', true],
+    ['2099-12-31', true],
+    ['2100-01-01', false],
   ])('isCalendarDate(%p) = %p', (value, expected) => {
     expect(isCalendarDate(value)).toBe(expected);
   });
@@ -41,6 +48,9 @@ describe('Shanghai calendar arithmetic', () => {
 
   it('adds days across months and years', () => {
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    // Past the years a client may give: the arithmetic still works there.
+    expect(addDays('2099-12-31', 1)).toBe('2100-01-01');
+    expect(dayRange('2099-12-25', '2099-12-31').end.toISOString()).toBe('2099-12-31T16:00:00.000Z');
     expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
   });
 
@@ -81,6 +91,9 @@ describe('Shanghai calendar arithmetic', () => {
     ['2026-11-20T25:00:00Z', 'start', null],
     ['yesterday', 'start', null],
     ['2026-11-31', 'end', null],
+    ['9999-12-31', 'end', null],
+    ['9999-12-31T23:00:00-08:00', 'end', null],
+    ['2099-12-31T23:00:00-08:00', 'end', null],
   ])('parseBound(%p, %s)', (value, as, expected) => {
     expect(parseBound(value, as)?.toISOString() ?? null).toBe(expected);
   });

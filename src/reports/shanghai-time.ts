@@ -13,17 +13,38 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // the client and the server.
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
-/** True for a real calendar day written YYYY-MM-DD ('2026-02-30' is not one). */
-export function isCalendarDate(value: string): boolean {
+/**
+ * The years a day given by a client may fall in. Outside them a date is a typo ('9999-12-31',
+ * '0202-11-16'), not a period the office can mean; refusing it where it is read, as a 400 naming
+ * the field, also keeps every step the reports take from it (the next day, the week after) inside
+ * four-digit years, where the arithmetic below is exact. A year 9999 once reached
+ * `addDays('9999-12-31', 1)` and answered 500.
+ */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2099;
+
+/** A real day written YYYY-MM-DD, any four-digit year: what the arithmetic here accepts. */
+function isRealDay(value: string): boolean {
   const m = DATE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const probe = new Date(Date.UTC(y, mo - 1, d));
+  // Date.UTC maps years 0–99 to 1900–1999, so those fail the year comparison.
   return probe.getUTCFullYear() === y && probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d;
 }
 
+/**
+ * True for a real calendar day written YYYY-MM-DD ('2026-02-30' is not one) in the years
+ * FIRST_YEAR … LAST_YEAR: what a client may ask for.
+ */
+export function isCalendarDate(value: string): boolean {
+  if (!isRealDay(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
+}
+
 function assertDate(value: string): void {
-  if (!isCalendarDate(value)) throw new RangeError(`expected a date YYYY-MM-DD, got '${value}'`);
+  if (!isRealDay(value)) throw new RangeError(`expected a date YYYY-MM-DD, got '${value}'`);
 }
 
 /** The instant a Shanghai day begins: '2026-11-16' → 2026-11-15T16:00:00Z. */
@@ -88,6 +109,10 @@ export function parseBound(value: string, as: 'start' | 'end'): Date | null {
   if (!INSTANT.test(value)) return null;
   const instant = new Date(value);
   if (Number.isNaN(instant.getTime())) return null;
-  // Date.parse rolls '2026-02-30T…' over into March; the date part must be a real day.
-  return isCalendarDate(value.slice(0, 10)) ? instant : null;
+  // Date.parse rolls '2026-02-30T…' over into March; the date part must be a real day, and the
+  // Shanghai day the instant falls on one a client may ask for ('9999-12-31T23:00-08:00' is in
+  // year 10000 there).
+  return isCalendarDate(value.slice(0, 10)) && isCalendarDate(shanghaiDate(instant))
+    ? instant
+    : null;
 }

@@ -26,6 +26,8 @@ interface LockedTask {
   category_id: string;
   assigned_at: Date | null;
   deadline: Date | null;
+  /** 考核时限: see REWORK_ACTIONS. */
+  assessed_deadline: Date | null;
   verification_policy: string | null;
   version: number;
   has_pending_extension: boolean;
@@ -47,6 +49,23 @@ interface Step {
   /** Chooses the target for actions whose target depends on a draw (submit). */
   closesOnSubmit?: boolean;
   effect: (task: LockedTask, em: EntityManager, now: Date) => Promise<Effect>;
+}
+
+/**
+ * 考核时限 (tasks.assessed_deadline) is the deadline the unit is judged by: whether the task is
+ * due in a digest period and whether it closed on time. Every action that sets `deadline` sets it
+ * too — assignment (create, dispatch, reassign), the office's approved 延期 or override, resuming
+ * from 挂账 (the office's decisions: 金华 rules let an approved 延期 move 应结案 timing) — except
+ * these: a failed 复查 (返工) and a 反弹 give the unit a new working deadline for the rework, but
+ * the unit stays judged by the deadline it had, so failing its work cannot move the task out of
+ * its period and late rework stays late.
+ */
+const REWORK_ACTIONS: readonly TaskAction[] = ['check_fail', 'reopen'];
+
+/** Whether a submission made at `at` meets the 考核时限 (null: the task had no deadline). */
+function onTimeAt(t: LockedTask, at: Date): boolean | null {
+  const judgedBy = t.assessed_deadline ?? t.deadline;
+  return judgedBy ? at <= judgedBy : null;
 }
 
 const versionRequired = (): DomainError =>
@@ -146,7 +165,7 @@ export class TaskTransitionsService {
             'SELECT coalesce(max(round), 0) + 1 AS round FROM task_submissions WHERE task_id = $1',
             [t.id],
           )) as { round: number }[];
-          const onTime = t.deadline ? now <= t.deadline : null;
+          const onTime = onTimeAt(t, now);
           return {
             set: closesOnSubmit
               ? { closed_at: now, closed_on_time: onTime, closed_unverified: true }
@@ -189,7 +208,8 @@ export class TaskTransitionsService {
         };
         const photos = { ids: dto.photoIds ?? [], role: 'check' as const };
         if (pass) {
-          const onTime = t.deadline ? submission.created_at <= t.deadline : null;
+          // The accepted submission against the 考核时限, not the rework deadline.
+          const onTime = onTimeAt(t, submission.created_at);
           return {
             set: { closed_at: now, closed_on_time: onTime, closed_unverified: false },
             note: dto.note,
@@ -582,7 +602,7 @@ export class TaskTransitionsService {
   private async lock(em: EntityManager, p: Principal, id: string): Promise<LockedTask> {
     const scope = p.role === 'unit' ? 'AND t.unit_id = $2' : '';
     const [t] = (await em.query(
-      `SELECT t.id, t.status, t.unit_id, t.category_id, t.assigned_at, t.deadline, t.verification_policy, t.version,
+      `SELECT t.id, t.status, t.unit_id, t.category_id, t.assigned_at, t.deadline, t.assessed_deadline, t.verification_policy, t.version,
               EXISTS (SELECT 1 FROM extension_requests x WHERE x.task_id = t.id AND x.status = 'pending') AS has_pending_extension,
               EXISTS (SELECT 1 FROM task_disputes d WHERE d.task_id = t.id AND d.status = 'pending') AS has_pending_dispute
          FROM tasks t WHERE t.id = $1 ${scope} FOR UPDATE OF t`,
@@ -664,6 +684,9 @@ export class TaskTransitionsService {
     const now = this.clock.now();
     const effect = await step.effect(t, em, now);
     const set: Record<string, unknown> = { ...effect.set, status: decision.to };
+    if ('deadline' in set && !REWORK_ACTIONS.includes(step.action)) {
+      set.assessed_deadline = set.deadline;
+    }
     const assignments: string[] = [];
     const params: unknown[] = [t.id];
     for (const [column, value] of Object.entries(set)) {

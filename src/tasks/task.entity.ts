@@ -42,6 +42,7 @@ import { TASK_STATUSES, type TaskStatus } from './task-lifecycle.js';
 @Index('ix_tasks_status_deadline', ['status', 'deadline', 'id'])
 @Index('ix_tasks_unit_status_deadline', ['unitId', 'status', 'deadline', 'id'])
 @Index('ix_tasks_deadline', ['deadline', 'id'])
+@Index('ix_tasks_assessed_deadline', ['assessedDeadline', 'id'])
 @Index('ix_tasks_closed_at', ['closedAt', 'id'], { where: 'closed_at IS NOT NULL' })
 @Index('ix_tasks_site_id', ['siteId'])
 @Index('ix_tasks_inspection_id', ['inspectionId'])
@@ -77,6 +78,12 @@ export class RectificationTask {
   /** Start of the current deadline window (dispatch, rework, resume, reopen). */
   @Column({ type: 'timestamptz', nullable: true }) assignedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) deadline: Date | null;
+  /**
+   * 考核时限: the deadline the unit is judged by (digest, closed_on_time). Set with `deadline` on
+   * assignment and by the office (approved 延期, override, resume from 挂账); 返工 and 反弹 move
+   * `deadline` only, so the first round's lateness stays.
+   */
+  @Column({ type: 'timestamptz', nullable: true }) assessedDeadline: Date | null;
   @Column({ type: 'boolean', default: false }) deadlineOverridden: boolean;
   /** The office's override of the category's verification policy for this task. */
   @Column({ type: 'varchar', length: 16, nullable: true })

@@ -122,8 +122,8 @@ export class TasksService {
     const status = unitId ? 'assigned' : 'pending_dispatch';
     const [row] = (await em.query(
       `INSERT INTO tasks (number, inspection_id, category_id, site_id, address, lat, lng, description, unit_id, status,
-                          assigned_at, deadline, deadline_overridden, created_by, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
+                          assigned_at, deadline, assessed_deadline, deadline_overridden, created_by, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $15) RETURNING id`,
       [
         placeholder,
         inspectionId,

@@ -27,12 +27,15 @@ const digest: Digest = {
   to: '2026-11-22',
   periodStart: '2026-11-15T16:00:00.000Z',
   periodEnd: '2026-11-22T16:00:00.000Z',
+  clampedToNow: false,
   timeZone: 'Asia/Shanghai',
   generatedAt: '2026-11-23T00:00:00.000Z',
   rules: {
     minVolume: 5,
     greenShare: 0.3333,
     redShare: 0.3333,
+    minRankedForCards: 2,
+    minRankedForRed: 3,
     superviseAfterHours: 0,
     notifyAfterHours: 72,
   },
@@ -117,7 +120,7 @@ describe('digest export', () => {
       at('未经复查销号'),
       at('未经复查销号占比'),
       at('综合指标值'),
-    ]).toEqual([8, 27.5, '66.67%', '83.33%', null, 2, '33.33%', '75.00']);
+    ]).toEqual([8, 27.5, '66.67%', '83.33%', null, 2, '33.33%', '72.22']);
   });
 
   it('writes CSV with a BOM, CRLF and formula cells defused', () => {

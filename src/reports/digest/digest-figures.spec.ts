@@ -1,4 +1,5 @@
 import {
+  cardCounts,
   computeRates,
   rankByIndex,
   type RankCandidate,
@@ -89,9 +90,9 @@ describe('computeRates', () => {
       },
     ],
     [
-      'no checks: 返工率 is null and the index reads it as no rework',
+      'no checks: 返工率 is null and the index is the closure terms scaled to 100',
       { due: 4, dueClosed: 2, dueClosedOnTime: 1, inHand: 4 },
-      // 0.25×60 + 0.5×30 + 1×10
+      // (0.25×60 + 0.5×30) ÷ 90 × 100 = 30 ÷ 0.9
       {
         volume: 4,
         onTimeClosureRate: 0.25,
@@ -99,7 +100,46 @@ describe('computeRates', () => {
         reworkRate: null,
         extensionRate: 0,
         unverifiedShare: null,
-        compositeIndex: 40,
+        compositeIndex: 33.33,
+      },
+    ],
+    [
+      'due but nothing done and never checked: 0, not 10 from the rework term',
+      { due: 5, inHand: 5 },
+      {
+        volume: 5,
+        onTimeClosureRate: 0,
+        closureRate: 0,
+        reworkRate: null,
+        extensionRate: 0,
+        unverifiedShare: null,
+        compositeIndex: 0,
+      },
+    ],
+    [
+      'a category with nothing due and no checks: every score null, not 10',
+      { received: 2, inHand: 2, openOverdue: 1 },
+      {
+        volume: 0,
+        onTimeClosureRate: null,
+        closureRate: null,
+        reworkRate: null,
+        extensionRate: 0,
+        unverifiedShare: null,
+        compositeIndex: null,
+      },
+    ],
+    [
+      'nothing due but checks done: the index is still null (no closure rate to weigh)',
+      { checks: 3, inHand: 3 },
+      {
+        volume: 0,
+        onTimeClosureRate: null,
+        closureRate: null,
+        reworkRate: 0,
+        extensionRate: 0,
+        unverifiedShare: null,
+        compositeIndex: null,
       },
     ],
     [
@@ -205,7 +245,13 @@ describe('computeRates', () => {
   });
 });
 
-const thirds = { minVolume: 5, greenShare: 0.3333, redShare: 0.3333 };
+const thirds = {
+  minVolume: 5,
+  greenShare: 0.3333,
+  redShare: 0.3333,
+  minRankedForCards: 2,
+  minRankedForRed: 3,
+};
 
 function candidate(key: string, volume: number, compositeIndex: number | null): RankCandidate {
   return { key, volume, compositeIndex };
@@ -243,14 +289,14 @@ describe('rankByIndex', () => {
       'volume exactly at the minimum is ranked',
       [candidate('a', 5, 50)],
       thirds,
-      // One ranked unit: round(1/3) = 0 green, 0 red.
-      { a: outcome(1, 'yellow') },
+      // One ranked unit: ranked, but a league of one hands out no card (it was a yellow).
+      { a: outcome(1, null) },
     ],
     [
       'no index (nothing due) is unranked whatever the minimum',
       [candidate('idle', 0, null), candidate('a', 8, 50)],
       { ...thirds, minVolume: 0 },
-      { idle: { rank: null, card: null, unrankedReason: 'no_index' }, a: outcome(1, 'yellow') },
+      { idle: { rank: null, card: null, unrankedReason: 'no_index' }, a: outcome(1, null) },
     ],
     [
       'ties share a rank and the next rank skips; ties across a boundary get the better card',
@@ -274,10 +320,10 @@ describe('rankByIndex', () => {
       },
     ],
     [
-      'two units: one green, one red',
+      'two units: one green, one yellow (red needs three)',
       [candidate('a', 10, 50), candidate('b', 10, 60)],
       thirds,
-      { b: outcome(1, 'green'), a: outcome(2, 'red') },
+      { b: outcome(1, 'green'), a: outcome(2, 'yellow') },
     ],
     [
       'configurable shares: top half green, no red',
@@ -287,7 +333,7 @@ describe('rankByIndex', () => {
         candidate('c', 10, 20),
         candidate('d', 10, 10),
       ],
-      { minVolume: 1, greenShare: 0.5, redShare: 0 },
+      { ...thirds, minVolume: 1, greenShare: 0.5, redShare: 0 },
       {
         a: outcome(1, 'green'),
         b: outcome(2, 'green'),
@@ -301,11 +347,60 @@ describe('rankByIndex', () => {
   });
 
   it.each([
-    { minVolume: -1, greenShare: 0.3, redShare: 0.3 },
-    { minVolume: 1.5, greenShare: 0.3, redShare: 0.3 },
-    { minVolume: 1, greenShare: 1.2, redShare: 0 },
-    { minVolume: 1, greenShare: 0.6, redShare: 0.6 },
+    { ...thirds, minVolume: -1, greenShare: 0.3, redShare: 0.3 },
+    { ...thirds, minVolume: 1.5, greenShare: 0.3, redShare: 0.3 },
+    { ...thirds, minVolume: 1, greenShare: 1.2, redShare: 0 },
+    { ...thirds, minVolume: 1, greenShare: 0.6, redShare: 0.6 },
+    { ...thirds, minRankedForCards: -1 },
+    { ...thirds, minRankedForRed: 2.5 },
   ])('refuses rules %p', (rules) => {
     expect(() => rankByIndex([], rules)).toThrow(RangeError);
+  });
+});
+
+describe('cards for small and large numbers of ranked units', () => {
+  // n ranked units with distinct indexes 100, 99, …: the cards as counted from the ranking.
+  function cardsOf(n: number, rules = thirds): Record<'green' | 'yellow' | 'red' | 'none', number> {
+    const candidates = Array.from({ length: n }, (_, i) => candidate(`u${i}`, 10, 100 - i));
+    const tally = { green: 0, yellow: 0, red: 0, none: 0 };
+    for (const o of rankByIndex(candidates, rules).values()) tally[o.card ?? 'none'] += 1;
+    return tally;
+  }
+
+  it.each<[number, { green: number; yellow: number; red: number; none: number }]>([
+    [0, { green: 0, yellow: 0, red: 0, none: 0 }],
+    // Alone: ranked 1st, no card (was a yellow: round(1 × ⅓) = 0 greens).
+    [1, { green: 0, yellow: 0, red: 0, none: 1 }],
+    // Two: the better is green, the other not red for being second of two.
+    [2, { green: 1, yellow: 1, red: 0, none: 0 }],
+    // 0.3333 × 3 = 0.9999 is a third of three: one each.
+    [3, { green: 1, yellow: 1, red: 1, none: 0 }],
+    [5, { green: 2, yellow: 1, red: 2, none: 0 }],
+    [20, { green: 7, yellow: 6, red: 7, none: 0 }],
+  ])('%i ranked units: %p', (n, expected) => {
+    expect(cardsOf(n)).toEqual(expected);
+    const { green, red } = cardCounts(n, thirds);
+    expect({ green, red }).toEqual({ green: expected.green, red: expected.red });
+  });
+
+  it.each<[string, Partial<typeof thirds>, number, { green: number; red: number }]>([
+    ['a small green share still names the best unit', { greenShare: 0.1 }, 4, { green: 1, red: 1 }],
+    ['no red share: nobody red', { redShare: 0 }, 20, { green: 7, red: 0 }],
+    ['no green share: nobody green', { greenShare: 0 }, 3, { green: 0, red: 1 }],
+    [
+      'cards from one ranked unit when configured',
+      { minRankedForCards: 1 },
+      1,
+      { green: 1, red: 0 },
+    ],
+    ['red from two when configured', { minRankedForRed: 2 }, 2, { green: 1, red: 1 }],
+    [
+      'green first: shares of ½ and ½ over three',
+      { greenShare: 0.5, redShare: 0.5 },
+      3,
+      { green: 2, red: 1 },
+    ],
+  ])('%s', (_name, rules, n, expected) => {
+    expect(cardCounts(n, { ...thirds, ...rules })).toEqual(expected);
   });
 });

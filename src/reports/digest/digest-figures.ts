@@ -10,27 +10,41 @@ import type {
  * The 数字城管 evaluation arithmetic of DESIGN.md, kept pure so a table of cases covers it. The
  * SQL aggregate (digest.reader.ts) supplies the counts; nothing here touches the database.
  *
- * With volume (应结案数) = due − dueOnHold, i.e. the tasks whose deadline fell in the period
- * less those parked (挂账, which leave the denominator):
+ * With volume = due − dueOnHold — the tasks whose 考核时限 fell in the period less those parked
+ * (挂账, which leave the denominator) — this is the 金华 rule 按期结案率 = 按期结案数 ÷
+ * (应结案数 − 缓办数), with due = 应结案数 and dueOnHold = 缓办数. "Due in the period" and
+ * "on time" are defined beside the query (digest.reader.ts): a task is due in the period of its 考核时限 — the
+ * deadline set when it was assigned, moved only by the office (approved 延期, override,
+ * resuming from 挂账), never by 返工 or 反弹 — and stays due there after either; on time means
+ * the accepted submission was made by that deadline, so rework lateness is not erased.
  *
  * - 按期结案率 = dueClosedOnTime ÷ volume — of the tasks due in the period, the share closed by
- *   their deadline. Counting the numerator among the same tasks keeps the rate within 0–1 (a
+ *   their 考核时限. Counting the numerator among the same tasks keeps the rate within 0–1 (a
  *   task due next week but closed early this week counts next week).
  * - 结案率 = dueClosed ÷ volume — of the tasks due in the period, the share closed by the
  *   period end, on time or late.
  * - 返工率 = failedChecks ÷ checks — of the 复查 done in the period, the share that failed.
  * - 延期率 = extensionsGranted ÷ inHand — extensions approved in the period per task the unit
  *   had in hand during it.
- * - 综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10, from 0 to 100.
+ * - 综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10, from 0 to 100 (without 复查:
+ *   below).
  * - 未经复查销号占比 (unverifiedShare) = closedUnverified ÷ closed — of the tasks closed in the
  *   period, the share closed on the unit's submission without a 复查. It is shown beside the
  *   rates but not scored: whether a category is checked is the office's policy, not the unit's
  *   performance; the office reads it to judge how much of 结案 it has seen for itself.
  *
  * Division by zero: a rate with a zero denominator is null ("not applicable"), never 0 or 1 —
- * a unit with nothing due has neither failed nor succeeded. 综合指标值 is null when volume is
- * 0 (both closure rates are undefined); when only 返工率 is undefined (no checks in the period)
- * the index reads it as 0: no check, no rework observed.
+ * a unit with nothing due has neither failed nor succeeded.
+ *
+ * Small numbers, the index: 综合指标值 is the weighted mean of the terms that are defined,
+ * scaled to 100.
+ * - volume 0 (nothing due, or all of it 挂账): both closure rates are null, so the index is null
+ *   and the row is not ranked — whatever the checks say. A category or unit with no due task and
+ *   no check has every score null, never 10.
+ * - no 复查 in the period (返工率 null): the index is (按期结案率×60 + 结案率×30) ÷ 90 × 100.
+ *   Reading a missing 返工率 as 0 gave 10 points for nothing: a unit that let all its due tasks
+ *   run out, and so was never checked, scored 10; now it scores 0, and a unit whose closures
+ *   were not checked (a self_close category: the office's policy) neither gains nor loses.
  *
  * Rates are rounded to 4 decimals (0.01 %) and the index to 2, from the unrounded rates, so
  * equal figures on screen rank equal.
@@ -101,6 +115,21 @@ function assertConsistent(c: DigestCounts): void {
   }
 }
 
+/** 综合指标值 from the unrounded rates: the weighted mean of the defined terms, 0–100. */
+function compositeIndex(
+  onTime: number | null,
+  closure: number | null,
+  rework: number | null,
+): number | null {
+  if (onTime === null || closure === null) return null;
+  const closureTerms = onTime * INDEX_WEIGHTS.onTimeClosure + closure * INDEX_WEIGHTS.closure;
+  if (rework === null) {
+    const weights = INDEX_WEIGHTS.onTimeClosure + INDEX_WEIGHTS.closure;
+    return (closureTerms / weights) * 100;
+  }
+  return closureTerms + (1 - rework) * INDEX_WEIGHTS.noRework;
+}
+
 /** The ratios of one row of the digest; see the module comment for every formula. */
 export function computeRates(c: DigestCounts): DigestRates {
   assertConsistent(c);
@@ -110,12 +139,7 @@ export function computeRates(c: DigestCounts): DigestRates {
   const rework = ratio(c.failedChecks, c.checks);
   const extension = ratio(c.extensionsGranted, c.inHand);
   const unverified = ratio(c.closedUnverified, c.closed);
-  const index =
-    onTime === null || closure === null
-      ? null
-      : onTime * INDEX_WEIGHTS.onTimeClosure +
-        closure * INDEX_WEIGHTS.closure +
-        (1 - (rework ?? 0)) * INDEX_WEIGHTS.noRework;
+  const index = compositeIndex(onTime, closure, rework);
   const r = (value: number | null): number | null =>
     value === null ? null : round(value, RATE_DECIMALS);
   return {
@@ -141,12 +165,18 @@ export interface RankOutcome {
   unrankedReason: UnrankedReason | null;
 }
 
-export type RankingRules = Pick<DigestRules, 'minVolume' | 'greenShare' | 'redShare'>;
+export type RankingRules = Pick<
+  DigestRules,
+  'minVolume' | 'greenShare' | 'redShare' | 'minRankedForCards' | 'minRankedForRed'
+>;
 
 function assertRules(rules: RankingRules): void {
-  const { minVolume, greenShare, redShare } = rules;
-  if (!Number.isSafeInteger(minVolume) || minVolume < 0) {
-    throw new RangeError(`minVolume must be a non-negative integer, got ${minVolume}`);
+  const { greenShare, redShare } = rules;
+  for (const name of ['minVolume', 'minRankedForCards', 'minRankedForRed'] as const) {
+    const value = rules[name];
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+    }
   }
   for (const [name, share] of [
     ['greenShare', greenShare],
@@ -162,15 +192,43 @@ function assertRules(rules: RankingRules): void {
 }
 
 /**
+ * How many of n ranked units get a green and a red card (the rest: yellow). With the shipped
+ * rules (shares ⅓, cards from 2 ranked units, red from 3):
+ *
+ * | n ranked | green | yellow | red |
+ * |---------:|------:|-------:|----:|
+ * | 0        | 0     | 0      | 0   |
+ * | 1        | —     | —      | —   |  ranked 1st, no card: a league of one compares nobody
+ * | 2        | 1     | 1      | 0   |  the second is not red for being second of two
+ * | 3        | 1     | 1      | 1   |
+ * | 5        | 2     | 1      | 2   |
+ * | 20       | 7     | 6      | 7   |
+ *
+ * - n < minRankedForCards: no cards at all (green = red = 0, and the rows' card is null).
+ * - green = round(n × greenShare), at least 1 when greenShare > 0: the best unit is named.
+ * - red = 0 when n < minRankedForRed; else round(n × redShare), at least 1 when redShare > 0;
+ *   never more than n − green (green first).
+ * round() is to the nearest whole unit, half up, after a 1e-9 nudge so that 0.3333 × 3 counts
+ * as 1: the shares are meant as "a third", not as 0.9999 of a unit.
+ */
+export function cardCounts(n: number, rules: RankingRules): { green: number; red: number } {
+  if (n < Math.max(1, rules.minRankedForCards)) return { green: 0, red: 0 };
+  const share = (s: number): number => (s > 0 ? Math.max(1, Math.round(n * s + 1e-9)) : 0);
+  const green = Math.min(share(rules.greenShare), n);
+  const red = n < rules.minRankedForRed ? 0 : Math.min(share(rules.redShare), n - green);
+  return { green, red };
+}
+
+/**
  * Ranks units by 综合指标值 and hands out cards.
  *
- * - A unit is ranked only with volume (应结案数) ≥ `minVolume` and an index: a unit with two
- *   tasks must not top the list by luck. The others are listed with `unrankedReason`.
+ * - A unit is ranked only with an index and volume (应结案数) ≥ `minVolume`: a unit with two
+ *   tasks must not top the list by luck. The others are listed with `unrankedReason`
+ *   (`no_index` first: nothing due, or all 挂账; then `below_min_volume`).
  * - Competition ranking: units with equal indexes share a rank, the next rank skips (1, 2, 2, 4).
- * - Of n ranked units, green = round(n × greenShare) from the top, red =
- *   min(round(n × redShare), n − green) from the bottom, yellow the rest. A unit's card follows
- *   its rank: green when rank ≤ green, red when rank > n − red, so units tied across a boundary
- *   all get the better card.
+ * - Cards by `cardCounts` (above). A unit's card follows its rank: green when rank ≤ green, red
+ *   when rank > n − red, yellow otherwise, so units tied across a boundary all get the better
+ *   card. Below `minRankedForCards` ranked units the card is null, the rank is still given.
  */
 export function rankByIndex(
   candidates: readonly RankCandidate[],
@@ -189,11 +247,17 @@ export function rankByIndex(
     }
   }
   const n = ranked.length;
-  const green = Math.round(n * rules.greenShare);
-  const red = Math.min(Math.round(n * rules.redShare), n - green);
+  const cards = n >= Math.max(1, rules.minRankedForCards);
+  const { green, red } = cardCounts(n, rules);
   for (const { key, index } of ranked) {
     const rank = 1 + ranked.filter((other) => other.index > index).length;
-    const card: Card = rank <= green ? 'green' : rank > n - red ? 'red' : 'yellow';
+    const card: Card | null = !cards
+      ? null
+      : rank <= green
+        ? 'green'
+        : rank > n - red
+          ? 'red'
+          : 'yellow';
     out.set(key, { rank, card, unrankedReason: null });
   }
   return out;

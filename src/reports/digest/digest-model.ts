@@ -12,7 +12,7 @@ export interface DigestCounts {
   received: number;
   /** 结案: tasks closed (销号) in the period. */
   closed: number;
-  /** 按期结案: of `closed`, those closed on time. */
+  /** 按期结案: of `closed`, those whose accepted submission was made by the 考核时限. */
   closedOnTime: number;
   /**
    * 未经复查销号: of `closed`, those closed on the unit's word alone (`tasks.closed_unverified`:
@@ -27,13 +27,16 @@ export interface DigestCounts {
   notified: number;
   /** Median hours from 立案 (created) to 销号 of the tasks closed in the period; null if none. */
   medianHoursToClose: number | null;
-  /** 到期: tasks whose deadline falls in the period (not cancelled). */
+  /**
+   * 应结案 (到期): tasks whose 考核时限 falls in the period (not cancelled) — the deadline set on
+   * assignment and moved only by the office, not by 返工 or 反弹 (digest.reader.ts).
+   */
   due: number;
-  /** Of `due`, those parked (挂账): they leave the denominator. */
+  /** 缓办: of `due`, those parked (挂账): they leave the denominator. */
   dueOnHold: number;
   /** Of `due`, those closed before the period end. */
   dueClosed: number;
-  /** Of `dueClosed`, those closed on time. */
+  /** Of `dueClosed`, those closed on time: the accepted submission made by the 考核时限. */
   dueClosedOnTime: number;
   /** 在办: tasks with the unit at some time in the period (assigned before its end, not closed before its start). */
   inHand: number;
@@ -94,6 +97,10 @@ export interface DigestRules {
   greenShare: number;
   /** Share of the ranked units, from the bottom, that get a red card. */
   redShare: number;
+  /** With fewer ranked units than this, ranks are given but no card (a league of one is none). */
+  minRankedForCards: number;
+  /** With fewer ranked units than this, nobody gets a red card (two units: a green and a yellow). */
+  minRankedForRed: number;
   superviseAfterHours: number;
   notifyAfterHours: number;
 }
@@ -102,9 +109,13 @@ export interface Digest {
   /** First and last day, inclusive, Shanghai. */
   from: string;
   to: string;
-  /** The same as instants: [periodStart, periodEnd). */
+  /**
+   * The instants counted: [periodStart, periodEnd). periodEnd is the end of `to`, or now when
+   * `to` has not ended yet (then clampedToNow is true: the figures are "截至" periodEnd).
+   */
   periodStart: string;
   periodEnd: string;
+  clampedToNow: boolean;
   timeZone: string;
   generatedAt: string;
   rules: DigestRules;

@@ -43,11 +43,14 @@ async function render(
 export class DigestController {
   constructor(private readonly digests: DigestService) {}
 
-  /** Computed now, for any range of days (default: the last full Monday–Sunday week). */
+  /**
+   * Computed now, for any range of days (default: the last full Monday–Sunday week; or
+   * period=this-week), counted up to now when it reaches past now.
+   */
   @ApiOperation({
     summary: '综合评价',
     description:
-      '创城办（admin）和督导员（inspector）；责任单位不可调用（403）。即时计算任意时段（默认上一个完整周）各单位、各类别的指标、排名和红黄绿牌，可导出 CSV 或 Excel。只读，不改变数据。',
+      '创城办（admin）和督导员（inspector）；责任单位不可调用（403）。即时计算任意时段（默认上一个完整周；period=this-week 为本周至今；时段延伸到将来时只算到此刻，clampedToNow 为 true）各单位、各类别的指标、排名和红黄绿牌，可导出 CSV 或 Excel。只读，不改变数据。',
   })
   @Get('digest')
   @HeavyRoute()
@@ -58,7 +61,7 @@ export class DigestController {
     @Query() q: DigestQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Digest | string | Buffer> {
-    const { from, to } = this.digests.resolveRange(q.from, q.to);
+    const { from, to } = this.digests.resolveRange(q.from, q.to, q.period);
     return render(await this.digests.compute(from, to), q.format, reply);
   }
 

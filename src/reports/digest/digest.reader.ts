@@ -9,25 +9,42 @@ import type { DigestCounts } from './digest-model.js';
  *
  * A task belongs to its current unit (`tasks.unit_id`) and category. The figures read the task
  * rows as they are now, so they are exact for everything stamped on the row (closed_at,
- * cancelled_at, deadline, assigned_at) and approximate for what a row forgets: a task reopened,
- * reworked, extended or parked after the period end shows its new state. The weekly digest is
- * stored the Monday morning after the week, which is what makes last week's figures final.
+ * cancelled_at, assessed_deadline, deadline, assigned_at) and approximate for what a row
+ * forgets: a task reopened, extended or parked after the period end shows its new state. The
+ * weekly digest is stored the Monday morning after the week, which is what makes last week's
+ * figures final. The end E is never after now: a period reaching into the future is counted up
+ * to now (digest-period.ts), so nothing is overdue that is not overdue yet.
+ *
+ * 考核时限 (tasks.assessed_deadline, "the deadline the unit is judged by") is what "due" and
+ * "on time" are measured against. It is the deadline in force when the task was assigned to its
+ * unit, moved only by the office: an approved 延期 (金华 rules: an approved extension changes
+ * when the task 应结案), an override of the deadline, or resuming it from 挂账. A failed 复查
+ * (返工) or a 反弹 gives the unit a new working `deadline` for the rework and leaves the 考核时限
+ * alone. So a task due in a period stays due in it however often its work fails, failing a
+ * unit's work can no longer push it under the minimum volume, and rework cannot erase the first
+ * round's lateness. Reassigning the task to another unit starts a new 考核时限 for that unit.
  *
  * Definitions (S = start, E = end):
  * - received: not cancelled, assigned_at in [S, E). assigned_at is when the unit's current
  *   window began — the dispatch, or a re-dispatch after 返工, 挂账 or 反弹 — so work handed back
  *   to the unit in the period counts as received again. Cancelled tasks (duplicates, mistakes)
  *   were never real work.
- * - closed: status closed, closed_at in [S, E); closedOnTime: of those, closed_on_time;
+ * - closed: status closed, closed_at in [S, E); closedOnTime: of those, closed_on_time — the
+ *   accepted submission (the one whose 复查 passed, or that closed the task by itself) was made
+ *   by the 考核时限. A task reworked after a failed check whose resubmission comes after the
+ *   考核时限 is late, even when it met the rework deadline;
  *   closedUnverified: of those, closed_unverified — closed on the unit's submission alone, with
  *   no 复查 (a self_close category, or a spot_check submission not drawn for 抽查). The flag is
  *   set when the task closes and cleared on 反弹, so it describes the closure counted here.
- * - due ("due in period"): not cancelled, deadline in [S, E) — whatever the task's state.
- *   dueOnHold: of those, parked (status on_hold) — 挂账 tasks leave the on-time denominator.
+ * - due ("due in period", 应结案): not cancelled, 考核时限 in [S, E) — whatever the task's state,
+ *   and however often it was reworked or reopened since.
+ *   dueOnHold (缓办): of those, parked (status on_hold) — 挂账 tasks leave the on-time
+ *   denominator (金华: 按期结案率 = 按期结案数 ÷ (应结案数 − 缓办数)).
  *   dueClosed: of those, closed before E; dueClosedOnTime: of those, closed_on_time.
  * - open at the period end: assigned before E, not closed before E, not cancelled before E,
- *   and not parked. openOverdue: open at E with deadline < E (at the deadline itself a task is
- *   still on time, as the traffic light says). supervised / notified: open at E with
+ *   and not parked. openOverdue: open at E with its working deadline < E (at the deadline
+ *   itself a task is still on time, as the traffic light says): the light and the 督办/通报
+ *   levels follow the working deadline, including a rework deadline. supervised / notified: open at E with
  *   deadline + superviseAfterHours / notifyAfterHours < E — the 督办 and 通报 levels of
  *   DeadlineService at the instant E; 通报 tasks are also counted as 督办.
  * - inHand: not cancelled, assigned before E and not closed before S (the 延期率 denominator).
@@ -54,7 +71,7 @@ WITH facts AS (
          t.status = 'closed' AND t.closed_at >= $1 AND t.closed_at < $2 AS closed,
          t.closed_on_time IS TRUE AS on_time,
          t.closed_unverified IS TRUE AS unverified,
-         t.status <> 'cancelled' AND t.deadline >= $1 AND t.deadline < $2 AS due,
+         t.status <> 'cancelled' AND t.assessed_deadline >= $1 AND t.assessed_deadline < $2 AS due,
          t.status = 'on_hold' AS on_hold,
          t.status = 'closed' AND t.closed_at < $2 AS closed_by_end,
          t.status <> 'cancelled' AND t.assigned_at < $2
@@ -69,7 +86,7 @@ WITH facts AS (
      -- Only rows some figure can count: in the unit's hands during the period, or due in it.
      AND ((t.assigned_at < $2 AND (t.closed_at IS NULL OR t.closed_at >= $1)
            AND (t.cancelled_at IS NULL OR t.cancelled_at >= $1))
-          OR (t.deadline >= $1 AND t.deadline < $2))
+          OR (t.assessed_deadline >= $1 AND t.assessed_deadline < $2))
 ),
 task_counts AS (
   SELECT ${GROUP_KEY('unit_id', 'category_id')} AS key,

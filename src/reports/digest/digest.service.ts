@@ -11,12 +11,14 @@ import {
   addDays,
   dayRange,
   daysBetween,
+  FIRST_YEAR,
   isCalendarDate,
   isoWeekday,
-  lastFullWeek,
+  LAST_YEAR,
   TIME_ZONE,
 } from '../shanghai-time.js';
 import { computeRates, rankByIndex } from './digest-figures.js';
+import { countedPeriod, resolveDigestDays, type DigestDays } from './digest-period.js';
 import type {
   CategoryDigestRow,
   Digest,
@@ -27,9 +29,6 @@ import type {
 } from './digest-model.js';
 import { EMPTY_COUNTS } from './digest-model.js';
 import { readCategories, readDigestCounts, readUnits, type UnitRow } from './digest.reader.js';
-
-/** A digest covers at most this many days: a year is already a report, not a digest. */
-export const MAX_DIGEST_DAYS = 366;
 
 /**
  * Advisory lock class of the weekly digest store; the object id is the week's Monday as days
@@ -54,6 +53,19 @@ function compareUnits(a: UnitRow, b: UnitRow): number {
   return names !== 0 ? names : a.id < b.id ? -1 : 1;
 }
 
+/** A week is named by its Monday, a real day in the years a client may give (9999 is a 400). */
+const notAMonday = (): DomainError =>
+  invalidField(
+    'weekStart',
+    `weekStart must be a Monday, YYYY-MM-DD, from ${FIRST_YEAR} to ${LAST_YEAR}`,
+    'isMonday',
+  );
+
+/** A stored week was over when stored, so never clamped; rows stored before the field lack it. */
+function storedDigest(data: Digest): Digest {
+  return { ...data, clampedToNow: (data as Partial<Digest>).clampedToNow ?? false };
+}
+
 export function lockObjectOf(weekStart: string): number {
   return daysBetween('1970-01-01', weekStart);
 }
@@ -73,32 +85,12 @@ export class DigestService {
   ) {}
 
   /**
-   * The days a request asks for: both given; one given (the week from or up to it); or neither
-   * (the last full Monday–Sunday week). Bad or reversed dates are a 400 naming the field.
+   * The days a request asks for: `period` (last-week, the default, or this-week), or `from`/`to`
+   * (both; one given: the week from or up to it). Bad, reversed, too long or future-starting
+   * periods are a 400 naming the field. Every rule is in digest-period.ts.
    */
-  resolveRange(from?: string, to?: string): { from: string; to: string } {
-    for (const [field, value] of [
-      ['from', from],
-      ['to', to],
-    ] as const) {
-      if (value !== undefined && !isCalendarDate(value)) {
-        throw invalidField(field, `${field} must be a real date YYYY-MM-DD`, 'isDate');
-      }
-    }
-    const range =
-      from && to
-        ? { from, to }
-        : from
-          ? { from, to: addDays(from, 6) }
-          : to
-            ? { from: addDays(to, -6), to }
-            : lastFullWeek(this.clock.now());
-    const days = daysBetween(range.from, range.to) + 1;
-    if (days < 1) throw invalidField('to', 'to must not be before from', 'afterFrom');
-    if (days > MAX_DIGEST_DAYS) {
-      throw invalidField('to', `a digest covers at most ${MAX_DIGEST_DAYS} days`, 'maxRange');
-    }
-    return range;
+  resolveRange(from?: string, to?: string, period?: string): DigestDays {
+    return resolveDigestDays({ from, to, period }, this.clock.now());
   }
 
   rules(): DigestRules {
@@ -106,9 +98,13 @@ export class DigestService {
     return { ...this.config, superviseAfterHours, notifyAfterHours };
   }
 
-  /** The digest of the inclusive Shanghai days `from` … `to`. */
+  /**
+   * The digest of the inclusive Shanghai days `from` … `to`, counted up to now when `to` has not
+   * ended yet (`clampedToNow`; see digest-period.ts).
+   */
   async compute(from: string, to: string, em: EntityManager = this.ds.manager): Promise<Digest> {
-    const { start, end } = dayRange(from, to);
+    const now = this.clock.now();
+    const { start, end, clampedToNow } = countedPeriod({ from, to }, now);
     const rules = this.rules();
     const rows = await readDigestCounts(em, start, end, rules);
     const units = await readUnits(em);
@@ -163,8 +159,9 @@ export class DigestService {
       to,
       periodStart: start.toISOString(),
       periodEnd: end.toISOString(),
+      clampedToNow,
       timeZone: TIME_ZONE,
-      generatedAt: this.clock.now().toISOString(),
+      generatedAt: now.toISOString(),
       rules,
       units: unitRows.map(({ catalog: _catalog, ...row }) => row),
       categories: categoryRows,
@@ -175,7 +172,7 @@ export class DigestService {
   /** A Monday that begins a week already over; anything else is refused. */
   assertStorableWeek(weekStart: string): void {
     if (!isCalendarDate(weekStart) || isoWeekday(weekStart) !== 1) {
-      throw invalidField('weekStart', 'weekStart must be a Monday, YYYY-MM-DD', 'isMonday');
+      throw notAMonday();
     }
     if (dayRange(weekStart, addDays(weekStart, 6)).end > this.clock.now()) {
       throw new DomainError(
@@ -189,13 +186,13 @@ export class DigestService {
 
   async getStored(weekStart: string): Promise<Digest> {
     if (!isCalendarDate(weekStart) || isoWeekday(weekStart) !== 1) {
-      throw invalidField('weekStart', 'weekStart must be a Monday, YYYY-MM-DD', 'isMonday');
+      throw notAMonday();
     }
     const [row] = (await this.ds.query('SELECT data FROM weekly_digests WHERE week_start = $1', [
       weekStart,
     ])) as { data: Digest }[];
     if (!row) throw digestNotFound(weekStart);
-    return row.data;
+    return storedDigest(row.data);
   }
 
   /**
@@ -212,7 +209,7 @@ export class DigestService {
     const [existing] = (await em.query('SELECT data FROM weekly_digests WHERE week_start = $1', [
       weekStart,
     ])) as { data: Digest }[];
-    if (existing) return { digest: existing.data, created: false };
+    if (existing) return { digest: storedDigest(existing.data), created: false };
     const digest = await this.compute(weekStart, addDays(weekStart, 6), em);
     const inserted = (await em.query(
       `INSERT INTO weekly_digests (week_start, data, generated_at) VALUES ($1, $2, $3)

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
+import { DIGEST_PERIODS, type DigestPeriodName } from '../digest-period.js';
 
 export const DIGEST_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type DigestFormat = (typeof DIGEST_FORMATS)[number];
@@ -14,8 +15,20 @@ export class DigestFormatQuery {
 // Dates are checked (real day, order, range) by the service, which names the field in a 400.
 export class DigestQuery extends DigestFormatQuery {
   @ApiPropertyOptional({
+    enum: DIGEST_PERIODS,
+    description:
+      'Instead of from/to: last-week (the default: the last full Monday–Sunday week) or ' +
+      'this-week (Monday 00:00 Asia/Shanghai up to now)',
+  })
+  @IsOptional()
+  @IsIn(DIGEST_PERIODS)
+  period?: DigestPeriodName;
+
+  @ApiPropertyOptional({
     example: '2026-11-16',
-    description: 'First day (Asia/Shanghai), inclusive. Default: Monday of the last full week',
+    description:
+      'First day (Asia/Shanghai), inclusive. Default: Monday of the last full week. ' +
+      'A day that has not begun is a 400',
   })
   @IsOptional()
   @IsString()
@@ -23,7 +36,9 @@ export class DigestQuery extends DigestFormatQuery {
 
   @ApiPropertyOptional({
     example: '2026-11-22',
-    description: 'Last day (Asia/Shanghai), inclusive. Default: six days after `from`',
+    description:
+      'Last day (Asia/Shanghai), inclusive. Default: six days after `from`. A day not over yet ' +
+      'is counted up to now (clampedToNow)',
   })
   @IsOptional()
   @IsString()
@@ -33,7 +48,8 @@ export class DigestQuery extends DigestFormatQuery {
 export class DigestFiguresDto {
   @ApiProperty({ description: '收到: assignment window began in the period' }) received: number;
   @ApiProperty({ description: '结案: closed in the period' }) closed: number;
-  @ApiProperty({ description: '按期结案: of closed, on time' }) closedOnTime: number;
+  @ApiProperty({ description: '按期结案: of closed, accepted submission by the 考核时限' })
+  closedOnTime: number;
   @ApiProperty({
     description: "未经复查销号: of closed, closed on the unit's submission without a 复查",
   })
@@ -46,8 +62,11 @@ export class DigestFiguresDto {
   notified: number;
   @ApiProperty({ nullable: true, type: Number, description: 'Median hours 立案 → 销号' })
   medianHoursToClose: number | null;
-  @ApiProperty({ description: 'Deadline in the period' }) due: number;
-  @ApiProperty({ description: 'Of due, 挂账' }) dueOnHold: number;
+  @ApiProperty({
+    description: '应结案: 考核时限 in the period (the assigned deadline, moved by the office only)',
+  })
+  due: number;
+  @ApiProperty({ description: '缓办: of due, 挂账' }) dueOnHold: number;
   @ApiProperty({ description: 'Of due, closed by the period end' }) dueClosed: number;
   @ApiProperty({ description: 'Of dueClosed, on time' }) dueClosedOnTime: number;
   @ApiProperty({ description: '在办: with the unit at some time in the period' }) inHand: number;
@@ -76,7 +95,9 @@ export class DigestFiguresDto {
   @ApiProperty({
     nullable: true,
     type: Number,
-    description: '综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10',
+    description:
+      '综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10; without 复查 ' +
+      '(按期结案率×60 + 结案率×30) ÷ 90 × 100; null when nothing is due',
   })
   compositeIndex: number | null;
 }
@@ -85,7 +106,12 @@ export class UnitDigestRowDto {
   @ApiProperty({ format: 'uuid' }) unitId: string;
   @ApiProperty() unitName: string;
   @ApiProperty({ nullable: true, type: Number, example: 1 }) rank: number | null;
-  @ApiProperty({ nullable: true, enum: ['green', 'yellow', 'red'], example: 'green' })
+  @ApiProperty({
+    nullable: true,
+    enum: ['green', 'yellow', 'red'],
+    example: 'green',
+    description: 'null when unranked, or when fewer units are ranked than minRankedForCards',
+  })
   card: string | null;
   @ApiProperty({ nullable: true, enum: ['below_min_volume', 'no_index'], example: null })
   unrankedReason: string | null;
@@ -103,6 +129,10 @@ export class DigestRulesDto {
   @ApiProperty() minVolume: number;
   @ApiProperty() greenShare: number;
   @ApiProperty() redShare: number;
+  @ApiProperty({ description: 'Fewer ranked units than this: ranks, but no cards' })
+  minRankedForCards: number;
+  @ApiProperty({ description: 'Fewer ranked units than this: no red card' })
+  minRankedForRed: number;
   @ApiProperty() superviseAfterHours: number;
   @ApiProperty() notifyAfterHours: number;
 }
@@ -111,7 +141,13 @@ export class DigestDto {
   @ApiProperty({ example: '2026-11-16' }) from: string;
   @ApiProperty({ example: '2026-11-22' }) to: string;
   @ApiProperty({ format: 'date-time' }) periodStart: string;
-  @ApiProperty({ format: 'date-time', description: 'Exclusive' }) periodEnd: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Exclusive: the end of `to`, or now when `to` is not over (clampedToNow)',
+  })
+  periodEnd: string;
+  @ApiProperty({ description: 'The period reaches past now and is counted up to periodEnd' })
+  clampedToNow: boolean;
   @ApiProperty({ example: 'Asia/Shanghai' }) timeZone: string;
   @ApiProperty({ format: 'date-time' }) generatedAt: string;
   @ApiProperty({ type: DigestRulesDto }) rules: DigestRulesDto;
