@@ -4,6 +4,7 @@ import { JobsAndNotifications1764000000000 } from './1764000000000-JobsAndNotifi
 import { Bulletins1764100000000 } from './1764100000000-Bulletins.js';
 import { OutboxProcessed1764200000000 } from './1764200000000-OutboxProcessed.js';
 import { AssessedDeadline1764210000000 } from './1764210000000-AssessedDeadline.js';
+import { NotificationRouting1764250000000 } from './1764250000000-NotificationRouting.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Bulletins1764100000000,
   OutboxProcessed1764200000000,
   AssessedDeadline1764210000000,
+  NotificationRouting1764250000000,
 ];

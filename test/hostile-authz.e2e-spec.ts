@@ -38,6 +38,9 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/units':                                       '401  ok    ok   ok    ok  ok',
   'POST /api/v1/units':                                      '401  ok    403  403   403 403',
   'GET /api/v1/units/{id}':                                  '401  ok    ok   ok    ok  ok',
+  'GET /api/v1/units/{id}/webhook':                          '401  ok    403  ok    ok  404',
+  // Unit A has no webhook here: 409 WEBHOOK_NOT_SET for whoever may ping it.
+  'POST /api/v1/units/{id}/webhook/ping':                    '401  ok    403  ok    ok  404',
   'PATCH /api/v1/units/{id}':                                '401  ok    403  403   403 403',
   'PUT /api/v1/units/{id}/webhook':                          '401  ok    403  403   403 403',
   'GET /api/v1/users':                                       '401  ok    403  403   403 403',
@@ -88,6 +91,7 @@ const MATRIX: Record<string, string> = {
   // Regression guard: a retry of a delivery that does not exist once answered 202 and queued a
   // job (WebhooksService.revive read TypeORM's `[rows, count]` UPDATE result as the rows).
   'POST /api/v1/admin/webhook-deliveries/{id}/retry':        '401  404   403  403   403 403',
+  'GET /api/v1/admin/webhook-deliveries/{id}/attempts':      '401  404   403  403   403 403',
   'POST /api/v1/bulletins':                                  '401  ok    403  403   403 403',
   'GET /api/v1/bulletins':                                   '401  ok    ok   403   403 403',
   'GET /api/v1/bulletins/{id}':                              '401  404   404  403   403 403',

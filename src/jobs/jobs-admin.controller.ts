@@ -86,6 +86,8 @@ export class JobsAdminController {
         attempts: r.attempts,
         lastStatus: r.last_status,
         lastError: r.last_error,
+        lastErrorCategory: r.last_error_category,
+        lastAttemptAt: r.last_attempt_at?.toISOString() ?? null,
         createdAt: r.created_at.toISOString(),
         deliveredAt: r.delivered_at?.toISOString() ?? null,
       })),

@@ -3,7 +3,8 @@ import type { EntityManager } from 'typeorm';
 /** Outbox topics: each becomes a job of the same name on the notifications queue. */
 export const OutboxTopic = {
   TASK_EVENT: 'task-event',
-  ESCALATION: 'escalation',
+  /** One per deadline scan that found something: announced as a whole (EscalationService). */
+  ESCALATION_SCAN: 'escalation-scan',
 } as const;
 export type OutboxTopic = (typeof OutboxTopic)[keyof typeof OutboxTopic];
 

@@ -1,30 +1,50 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { OutboxTopic, writeOutbox } from '../jobs/outbox.js';
 import { DeadlineService } from '../tasks/deadline/deadline.service.js';
+import {
+  ESCALATION_LEVELS,
+  officeEscalationText,
+  unitEscalationText,
+  type EscalationLevel,
+} from './notification-text.js';
+import { NotificationWriter, webhookTask, type TaskFactsRow } from './notification-writer.js';
+import type { Delivered } from './notifications.service.js';
+import { WebhooksService } from './webhooks.service.js';
 
-const LEVELS = ['reminder', 'supervise', 'notify'] as const;
+/** A unit's webhook lists at most this many tasks per delivery; a larger scan sends several. */
+export const ESCALATION_WEBHOOK_CHUNK = 500;
 
 /**
  * The deadline scan: records each escalation level a task reaches (提醒 at 80 % of the allowed
- * time, 督办 when overdue, 通报 when long overdue) once per task, level and deadline, and puts
- * the highest new level of each task in the outbox. Inserting under a unique key makes the scan
- * safe to run twice or on two workers at once: the second finds nothing new.
+ * time, 督办 when overdue, 通报 when long overdue) once per task, level and deadline, stamped
+ * with the scan's id, and puts one outbox row per scan. Inserting under a unique key makes the
+ * scan safe to run twice or on two workers at once: the second finds nothing new.
+ *
+ * The scan is announced as a whole: to each unit one notification per user and one webhook
+ * listing its tasks (each at its highest new level), to the office one shared summary per level
+ * (督办, 通报; reminders are the unit's business). 20,000 overdue tasks are a few rows, not 37,000.
  */
 @Injectable()
 export class EscalationService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly deadlines: DeadlineService,
+    private readonly writer: NotificationWriter,
+    private readonly webhooks: WebhooksService,
+    private readonly clock: Clock,
   ) {}
 
   async scan(now: Date): Promise<number> {
     const t = this.deadlines.settings.escalation;
+    const scanId = randomUUID();
     return this.ds.transaction(async (em) => {
       const reached = (await em.query(
-        `INSERT INTO task_escalations (task_id, level, deadline)
-         SELECT t.id, l.level, t.deadline
+        `INSERT INTO task_escalations (task_id, level, deadline, scan_id)
+         SELECT t.id, l.level, t.deadline, $5
            FROM tasks t
            CROSS JOIN LATERAL (VALUES
              ('reminder', t.assigned_at + (t.deadline - t.assigned_at) * $2 <= $1),
@@ -34,23 +54,108 @@ export class EscalationService {
             AND t.assigned_at + (t.deadline - t.assigned_at) * $2 <= $1
             AND NOT EXISTS (SELECT 1 FROM task_escalations e WHERE e.task_id = t.id AND e.level = l.level AND e.deadline = t.deadline)
          ON CONFLICT DO NOTHING
-         RETURNING task_id, level, deadline`,
-        [now, t.reminderAtFraction, t.superviseAfterHours * 3600, t.notifyAfterHours * 3600],
-      )) as { task_id: string; level: (typeof LEVELS)[number]; deadline: Date }[];
-      const highest = new Map<string, { level: (typeof LEVELS)[number]; deadline: Date }>();
+         RETURNING task_id`,
+        [
+          now,
+          t.reminderAtFraction,
+          t.superviseAfterHours * 3600,
+          t.notifyAfterHours * 3600,
+          scanId,
+        ],
+      )) as { task_id: string }[];
+      const tasks = new Set(reached.map((r) => r.task_id)).size;
+      if (tasks) await writeOutbox(em, OutboxTopic.ESCALATION_SCAN, { scanId });
+      return tasks;
+    });
+  }
+
+  /** Announces one scan. Dedupe keys per scan, unit and level make a second run a no-op. */
+  async announce(scanId: string): Promise<Delivered> {
+    return this.ds.transaction(async (em) => {
+      const reached = (await em.query(
+        `SELECT e.task_id, e.level, e.deadline FROM task_escalations e WHERE e.scan_id = $1`,
+        [scanId],
+      )) as { task_id: string; level: EscalationLevel; deadline: Date }[];
+      const highest = new Map<string, { level: EscalationLevel; deadline: Date }>();
       for (const r of reached) {
         const seen = highest.get(r.task_id);
-        if (!seen || LEVELS.indexOf(r.level) > LEVELS.indexOf(seen.level))
+        if (!seen || ESCALATION_LEVELS.indexOf(r.level) > ESCALATION_LEVELS.indexOf(seen.level))
           highest.set(r.task_id, r);
       }
-      for (const [taskId, r] of highest) {
-        await writeOutbox(em, OutboxTopic.ESCALATION, {
-          taskId,
-          level: r.level,
-          deadline: r.deadline.toISOString(),
+      const facts = await this.writer.taskFacts(em, [...highest.keys()]);
+      // A task may have moved on since the scan (closed, extended): then nothing is said of it.
+      // (Compared to the millisecond: Postgres keeps microseconds.)
+      const still = facts
+        .filter((t): t is TaskFactsRow & { unit_id: string; deadline: Date } => {
+          const h = highest.get(t.id)!;
+          return (
+            t.status === 'assigned' &&
+            t.unit_id !== null &&
+            t.deadline !== null &&
+            Math.abs(t.deadline.getTime() - h.deadline.getTime()) < 1
+          );
+        })
+        .map((t) => ({ task: t, level: highest.get(t.id)!.level }))
+        .sort((a, b) => a.task.number.localeCompare(b.task.number));
+      const result: Delivered = { notifications: 0, webhookDeliveryIds: [] };
+      const occurredAt = this.clock.now().toISOString();
+
+      const byUnit = new Map<string, typeof still>();
+      for (const x of still) byUnit.set(x.task.unit_id, [...(byUnit.get(x.task.unit_id) ?? []), x]);
+      for (const [unitId, items] of byUnit) {
+        const text = unitEscalationText(
+          items.map((x) => ({ number: x.task.number, level: x.level, deadline: x.task.deadline })),
+        );
+        const key = `escalation-scan:${scanId}:unit:${unitId}`;
+        result.notifications += await this.writer.write(
+          em,
+          { unitId },
+          {
+            kind: 'escalation',
+            ...text,
+            taskId: items.length === 1 ? items[0].task.id : null,
+            dedupeKey: key,
+          },
+        );
+        for (let i = 0; i < items.length; i += ESCALATION_WEBHOOK_CHUNK) {
+          const chunk = items.slice(i, i + ESCALATION_WEBHOOK_CHUNK);
+          const id = await this.webhooks.record(
+            em,
+            unitId,
+            i ? `${key}:${i / ESCALATION_WEBHOOK_CHUNK}` : key,
+            'tasks.escalated',
+            {
+              kind: 'escalation',
+              scanId,
+              occurredAt,
+              title: text.title,
+              tasks: chunk.map((x) => ({ ...webhookTask(x.task), level: x.level })),
+            },
+          );
+          if (id) result.webhookDeliveryIds.push(id);
+        }
+      }
+
+      for (const level of ['supervise', 'notify'] as const) {
+        const at = still.filter((x) => x.level === level);
+        if (!at.length) continue;
+        const counts = new Map<string, number>();
+        for (const x of at)
+          counts.set(x.task.unit_name ?? '', (counts.get(x.task.unit_name ?? '') ?? 0) + 1);
+        const text = officeEscalationText(
+          level,
+          [...counts]
+            .map(([unitName, n]) => ({ unitName, n }))
+            .sort((a, b) => b.n - a.n || a.unitName.localeCompare(b.unitName)),
+        );
+        result.notifications += await this.writer.write(em, 'office', {
+          kind: 'escalation',
+          ...text,
+          taskId: null,
+          dedupeKey: `escalation-scan:${scanId}:office:${level}`,
         });
       }
-      return highest.size;
+      return result;
     });
   }
 }

@@ -4,13 +4,17 @@ import { CurrentPrincipal, Roles, UsersOnly, type Principal } from '../common/au
 import { ApiProblems } from '../common/http/api-problems.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
 import {
+  DeliveryAttemptListDto,
   ListNotificationsQuery,
   MarkedDto,
   NotificationPageDto,
+  PingResultDto,
+  UnitWebhookDto,
   WebhookConfigDto,
   WebhookConfigResultDto,
 } from './dto/notification.dto.js';
 import { NotificationsService } from './notifications.service.js';
+import { UnitWebhookService } from './unit-webhook.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
 /** The signed-in user's inbox. Units' systems get webhooks instead. */
@@ -62,13 +66,18 @@ export class NotificationsController {
   }
 }
 
-/** A unit's webhook: where its own system is told of new, returned and escalated tasks. */
+/**
+ * A unit's webhook: where its own system is told of every change to its work. The office sets
+ * it; the office and the unit itself may read it back (never the secret) and send a test ping.
+ */
 @ApiTags('units')
 @ApiBearerAuth()
-@Roles('admin')
 @Controller('units/:id/webhook')
 export class UnitWebhookController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly unitWebhook: UnitWebhookService,
+  ) {}
 
   @ApiOperation({
     summary: '设置单位 Webhook',
@@ -76,6 +85,7 @@ export class UnitWebhookController {
       '仅创城办（admin）。设置责任单位接收任务通知的 Webhook 地址和签名密钥（`url: null` 删除）；之后的任务事件按此投递。',
   })
   @Put()
+  @Roles('admin')
   @ApiOkResponse({ type: WebhookConfigResultDto })
   @ApiProblems(400, 401, 403, 404, 422)
   configure(
@@ -83,5 +93,39 @@ export class UnitWebhookController {
     @Body() dto: WebhookConfigDto,
   ): Promise<WebhookConfigResultDto> {
     return this.webhooks.configure(id, dto.url, dto.secret ?? null);
+  }
+
+  @Get()
+  @Roles('admin', 'unit')
+  @ApiOkResponse({ type: UnitWebhookDto })
+  @ApiProblems(400, 401, 403, 404)
+  get(@CurrentPrincipal() p: Principal, @Param('id', ParseId) id: string): Promise<UnitWebhookDto> {
+    return this.unitWebhook.get(p, id);
+  }
+
+  /** Sends a signed `ping` event now and answers with what the receiver did. */
+  @Post('ping')
+  @HttpCode(200)
+  @Roles('admin', 'unit')
+  @ApiOkResponse({ type: PingResultDto })
+  @ApiProblems(400, 401, 403, 404, 409)
+  ping(@CurrentPrincipal() p: Principal, @Param('id', ParseId) id: string): Promise<PingResultDto> {
+    return this.unitWebhook.ping(p, id);
+  }
+}
+
+/** The attempt history of one webhook delivery, for the office. */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('admin/webhook-deliveries/:id/attempts')
+export class DeliveryAttemptsController {
+  constructor(private readonly unitWebhook: UnitWebhookService) {}
+
+  @Get()
+  @ApiOkResponse({ type: DeliveryAttemptListDto })
+  @ApiProblems(400, 401, 403, 404)
+  async list(@Param('id', ParseId) id: string): Promise<DeliveryAttemptListDto> {
+    return { items: await this.unitWebhook.attempts(id) };
   }
 }

@@ -7,6 +7,12 @@ import { Clock } from '../common/clock.js';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { failureCategory, postWebhook } from './webhook-post.js';
+import {
+  categorize,
+  recordAttempt,
+  type AttemptErrorCategory,
+  type AttemptOutcome,
+} from './webhook-attempts.js';
 import { signWebhook } from './webhook-signature.js';
 import { WebhookTargetPolicy } from './webhook-target.js';
 
@@ -15,6 +21,7 @@ export enum WebhookErrorCode {
   UNIT_NOT_FOUND = 'UNIT_NOT_FOUND',
   /** Loopback, link-local, private … and not in WEBHOOK_ALLOWED_HOSTS. */
   WEBHOOK_URL_FORBIDDEN = 'WEBHOOK_URL_FORBIDDEN',
+  WEBHOOK_NOT_SET = 'WEBHOOK_NOT_SET',
 }
 
 /** How long configuring a webhook waits for DNS before leaving the check to the delivery. */
@@ -44,6 +51,8 @@ export interface DeliveryRow {
   last_error: string | null;
   created_at: Date;
   delivered_at: Date | null;
+  last_attempt_at: Date | null;
+  last_error_category: string | null;
 }
 
 /** Thrown when a receiver did not take a delivery; the queue retries it with backoff. */
@@ -87,6 +96,14 @@ export class WebhooksService {
 
   /** One try. Resolves when the receiver answered 2xx; throws WebhookDeliveryFailed otherwise. */
   async deliver(id: string): Promise<'delivered' | 'skipped'> {
+    const outcome = await this.attempt(id);
+    if (outcome === 'skipped') return 'skipped';
+    if (outcome.ok) return 'delivered';
+    throw new WebhookDeliveryFailed(`delivery ${id}: ${outcome.error}`);
+  }
+
+  /** Sends a pending delivery once and appends the attempt to its history. */
+  async attempt(id: string): Promise<AttemptOutcome | 'skipped'> {
     const [d] = (await this.ds.query(
       `SELECT d.id, d.status, d.event_type, d.payload, u.webhook_url, u.webhook_secret, u.active
          FROM webhook_deliveries d JOIN units u ON u.id = d.unit_id WHERE d.id = $1`,
@@ -104,8 +121,10 @@ export class WebhooksService {
     if (!d || d.status !== 'pending' || !d.webhook_url || !d.active) return 'skipped';
     const body = JSON.stringify({ deliveryId: d.id, ...(d.payload as object) });
     const now = this.clock.now();
+    const started = performance.now();
     let status: number | null = null;
     let error: string;
+    let category: AttemptErrorCategory;
     try {
       status = await postWebhook(
         d.webhook_url,
@@ -121,24 +140,46 @@ export class WebhooksService {
         this.policy,
       );
       if (status >= 200 && status < 300) {
-        await this.ds.query(
-          `UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, last_error = NULL, delivered_at = $3
-            WHERE id = $1 AND status = 'pending'`,
-          [id, status, now],
-        );
-        return 'delivered';
+        const ok: AttemptOutcome = {
+          ok: true,
+          statusCode: status,
+          errorCategory: null,
+          error: null,
+          durationMs: performance.now() - started,
+        };
+        await this.ds.transaction(async (em) => {
+          await em.query(
+            `UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, last_error = NULL, delivered_at = $3
+              WHERE id = $1 AND status = 'pending'`,
+            [id, status, now],
+          );
+          await recordAttempt(em, id, now, ok);
+        });
+        return ok;
       }
       error = `HTTP ${status}`;
+      category = 'http_status';
     } catch (e) {
       // The office sees a category; the raw error (addresses, library detail) only reaches the logs.
       error = failureCategory(e);
+      category = categorize(e);
       this.logger.warn(`delivery ${id}: ${(e as Error).message}`);
     }
-    await this.ds.query(
-      `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3 WHERE id = $1 AND status = 'pending'`,
-      [id, status, error],
-    );
-    throw new WebhookDeliveryFailed(`delivery ${id}: ${error}`);
+    const failed: AttemptOutcome = {
+      ok: false,
+      statusCode: status,
+      errorCategory: category,
+      error,
+      durationMs: performance.now() - started,
+    };
+    await this.ds.transaction(async (em) => {
+      await em.query(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3 WHERE id = $1 AND status = 'pending'`,
+        [id, status, error],
+      );
+      await recordAttempt(em, id, now, failed);
+    });
+    return failed;
   }
 
   /** The unit a delivery is for; null when it is no longer pending (delivered, dead, unknown). */
@@ -175,7 +216,8 @@ export class WebhooksService {
   async revive(id: string): Promise<string> {
     // An UPDATE … RETURNING answers [rows, affected count] through TypeORM.
     const [rows] = (await this.ds.query(
-      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, last_error = NULL WHERE id = $1 AND status = 'dead' RETURNING id`,
+      // The attempt count and history stay: a retry adds attempts, it does not start over.
+      `UPDATE webhook_deliveries SET status = 'pending' WHERE id = $1 AND status = 'dead' RETURNING id`,
       [id],
     )) as [{ id: string }[], number];
     if (!rows.length)
@@ -190,8 +232,10 @@ export class WebhooksService {
   async list(status: string | undefined, limit: number): Promise<DeliveryRow[]> {
     return (await this.ds.query(
       `SELECT d.id, d.unit_id, u.name AS unit_name, d.delivery_key, d.event_type, d.status, d.attempts, d.last_status, d.last_error,
-              d.created_at, d.delivered_at
+              d.created_at, d.delivered_at, a.attempted_at AS last_attempt_at, a.error_category AS last_error_category
          FROM webhook_deliveries d JOIN units u ON u.id = d.unit_id
+         LEFT JOIN LATERAL (SELECT attempted_at, error_category FROM webhook_delivery_attempts x
+                             WHERE x.delivery_id = d.id ORDER BY x.id DESC LIMIT 1) a ON true
         WHERE ($1::text IS NULL OR d.status = $1) ORDER BY d.created_at DESC, d.id DESC LIMIT $2`,
       [status ?? null, limit],
     )) as DeliveryRow[];
@@ -215,8 +259,11 @@ export class WebhooksService {
       if (!secret) throw invalidField('secret', '设置回调地址时必须提供签名密钥', 'isNotEmpty');
     }
     const rows = (await this.ds.query(
-      'UPDATE units SET webhook_url = $2, webhook_secret = $3, updated_at = now() WHERE id = $1 RETURNING id',
-      [unitId, url, url ? secret : null],
+      `UPDATE units SET webhook_url = $2, webhook_secret = $3, updated_at = now(),
+              webhook_created_at = CASE WHEN $2::varchar IS NULL THEN NULL ELSE coalesce(webhook_created_at, $4) END,
+              webhook_updated_at = CASE WHEN $2::varchar IS NULL THEN NULL ELSE $4::timestamptz END
+        WHERE id = $1 RETURNING id`,
+      [unitId, url, url ? secret : null, this.clock.now()],
     )) as [unknown[], number];
     if (!rows[0].length)
       throw new DomainError('not_found', WebhookErrorCode.UNIT_NOT_FOUND, '单位不存在');

@@ -49,4 +49,9 @@ export class Unit {
     update: false,
   })
   webhookSecret?: string | null;
+  /** When the webhook was first set, and last changed (WebhooksService writes both). */
+  @Column({ type: 'timestamptz', nullable: true, select: false, insert: false, update: false })
+  webhookCreatedAt?: Date | null;
+  @Column({ type: 'timestamptz', nullable: true, select: false, insert: false, update: false })
+  webhookUpdatedAt?: Date | null;
 }

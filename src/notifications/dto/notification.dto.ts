@@ -17,6 +17,12 @@ export class ListNotificationsQuery extends PageQuery {
 
 export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({
+    enum: ['user', 'office'],
+    description:
+      'office: one shared row for all of the office; read by one clerk, it is read for the office',
+  })
+  audience: 'user' | 'office';
   @ApiProperty({ example: 'assigned' }) kind: string;
   @ApiProperty({ example: '新整改任务 ZG-2026-000123' }) title: string;
   @ApiProperty({
@@ -26,6 +32,12 @@ export class NotificationDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) taskId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) readAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Office rows: the clerk who marked it read',
+  })
+  readBy: string | null;
 }
 
 export class NotificationPageDto {
@@ -67,6 +79,41 @@ export class WebhookConfigResultDto {
   @ApiProperty() hasSecret: boolean;
 }
 
+export class UnitWebhookDto {
+  @ApiProperty({ format: 'uuid' }) unitId: string;
+  @ApiProperty({ nullable: true, type: String }) url: string | null;
+  @ApiProperty({ description: 'Whether a signing secret is set (the secret is never shown)' })
+  hasSecret: boolean;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) createdAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) updatedAt: string | null;
+}
+
+const ERROR_CATEGORIES = ['http_status', 'timeout', 'network', 'refused', 'invalid_url'];
+
+export class PingResultDto {
+  @ApiProperty({ format: 'uuid', description: 'The ping is kept as a delivery with its attempt' })
+  deliveryId: string;
+  @ApiProperty() delivered: boolean;
+  @ApiProperty({ nullable: true, type: Number }) statusCode: number | null;
+  @ApiProperty({ nullable: true, type: String, enum: ERROR_CATEGORIES })
+  errorCategory: string | null;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty() durationMs: number;
+}
+
+export class DeliveryAttemptDto {
+  @ApiProperty({ format: 'date-time' }) attemptedAt: string;
+  @ApiProperty({ nullable: true, type: Number }) statusCode: number | null;
+  @ApiProperty({ nullable: true, type: String, enum: ERROR_CATEGORIES })
+  errorCategory: string | null;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty() durationMs: number;
+}
+
+export class DeliveryAttemptListDto {
+  @ApiProperty({ type: [DeliveryAttemptDto] }) items: DeliveryAttemptDto[];
+}
+
 export class ListDeliveriesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['pending', 'delivered', 'dead'] })
   @IsOptional()
@@ -83,6 +130,10 @@ export class DeliveryDto {
   @ApiProperty({ example: 1 }) attempts: number;
   @ApiProperty({ nullable: true, type: Number, example: 200 }) lastStatus: number | null;
   @ApiProperty({ nullable: true, type: String, example: null }) lastError: string | null;
+  @ApiProperty({ nullable: true, type: String, enum: ERROR_CATEGORIES, example: null })
+  lastErrorCategory: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  lastAttemptAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) deliveredAt: string | null;
 }
