@@ -97,7 +97,9 @@ describe('整改台账 export', () => {
     const unit = as(t, w.unitA.token);
     const insp = as(t, w.inspector.token);
     // The field report's case: the deadline passed two minutes before the submission.
-    await t.ds.query(`UPDATE tasks SET deadline = now() - interval '2 minutes' WHERE id = $1`, [
+    await t.ds.query(
+      `UPDATE tasks SET deadline = now() - interval '2 minutes', assessed_deadline = now() - interval '2 minutes' WHERE id = $1`,
+      [
       ids.late,
     ]);
     photos.after = await uploadPhoto(t, w.unitA.token);

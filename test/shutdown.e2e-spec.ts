@@ -41,3 +41,32 @@ describe('a request arriving while the server drains (SIGTERM)', () => {
     expect(JSON.parse(body)).toMatchObject({ status: 503, code: 'SHUTTING_DOWN' });
   });
 });
+
+describe('a client sending its body a byte at a time', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ HTTP_REQUEST_TIMEOUT_MS: '1500', HTTP_HEADERS_TIMEOUT_MS: '1000' });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => t.close());
+
+  it('is answered 408 and its connection closed once the request timeout has passed', async () => {
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    const received = readAll(socket);
+    const started = Date.now();
+    socket.write(
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{',
+    );
+    const trickle = setInterval(() => {
+      if (!socket.destroyed) socket.write(' ');
+    }, 200);
+    const raw = await received;
+    clearInterval(trickle);
+    const heldMs = Date.now() - started;
+    expect(raw).toMatch(/^HTTP\/1\.1 408/);
+    expect(raw).toContain('"code":"REQUEST_TIMEOUT"');
+    expect(heldMs).toBeLessThan(8000);
+  });
+});

@@ -8,7 +8,14 @@ import { EnvSchema, type AppRole } from './env.schema.js';
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   role: AppRole;
-  http: { host: string; port: number; bodyLimitBytes: number; swagger: boolean };
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    swagger: boolean;
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+  };
   log: { level: string };
   database: {
     url: string;
@@ -99,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       host: parsed.HOST,
       port: parsed.PORT,
       bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+      requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: Math.min(parsed.HTTP_HEADERS_TIMEOUT_MS, parsed.HTTP_REQUEST_TIMEOUT_MS),
       swagger: parsed.SWAGGER_ENABLED,
     },
     log: { level: parsed.LOG_LEVEL },

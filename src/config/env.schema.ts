@@ -170,6 +170,22 @@ export class EnvSchema {
   @Min(1024)
   BODY_LIMIT_BYTES = 1_048_576;
 
+  /**
+   * A request must arrive whole (headers and body) within this long, or it is answered 408 and its
+   * connection closed: a client trickling a byte every few seconds cannot hold a connection. Long
+   * enough for a 10 MB photo on a slow phone connection (≈ 1.4 Mbit/s).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  HTTP_REQUEST_TIMEOUT_MS = 60_000;
+
+  /** The headers alone must arrive within this long (at most HTTP_REQUEST_TIMEOUT_MS). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  HTTP_HEADERS_TIMEOUT_MS = 15_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)

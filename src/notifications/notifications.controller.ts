@@ -95,6 +95,11 @@ export class UnitWebhookController {
     return this.webhooks.configure(id, dto.url, dto.secret ?? null);
   }
 
+  @ApiOperation({
+    summary: '查看单位 Webhook',
+    description:
+      '创城办（admin）或该单位自己（unit，其他单位答 404）。返回 Webhook 地址、是否已设密钥（不返回密钥本身）及设置和修改时间。只读。',
+  })
   @Get()
   @Roles('admin', 'unit')
   @ApiOkResponse({ type: UnitWebhookDto })
@@ -104,6 +109,11 @@ export class UnitWebhookController {
   }
 
   /** Sends a signed `ping` event now and answers with what the receiver did. */
+  @ApiOperation({
+    summary: '测试 Webhook',
+    description:
+      '创城办（admin）或该单位自己（unit）。立即向已设置的 Webhook 发送一条签名的 ping 事件，返回接收端的答复（状态码或错误类别、耗时）；记作一次投递，失败不重试。',
+  })
   @Post('ping')
   @HttpCode(200)
   @Roles('admin', 'unit')
@@ -122,6 +132,11 @@ export class UnitWebhookController {
 export class DeliveryAttemptsController {
   constructor(private readonly unitWebhook: UnitWebhookService) {}
 
+  @ApiOperation({
+    summary: 'Webhook 投递尝试记录',
+    description:
+      '仅创城办（admin）。一条 Webhook 投递的每次尝试：时间、状态码、错误类别、耗时；重新投递只追加，不清空。只读。',
+  })
   @Get()
   @ApiOkResponse({ type: DeliveryAttemptListDto })
   @ApiProblems(400, 401, 403, 404)
