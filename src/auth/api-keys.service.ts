@@ -15,7 +15,7 @@ import type {
   ListApiKeysQuery,
 } from './dto/api-key.dto.js';
 import { API_KEY_PATTERN, newApiKey, sameHash, sha256 } from './secrets.js';
-import { parseInstant } from '../common/instant.js';
+import { parseInstant } from '../common/time/iso-time.js';
 
 const toDto = (k: ApiKey): ApiKeyDto => ({
   id: k.id,

@@ -1,5 +1,5 @@
 import type { Principal } from '../common/auth/principal.js';
-import { parseInstant } from '../common/instant.js';
+import { parseInstant } from '../common/time/iso-time.js';
 import { SqlWhere, escapeLike } from '../database/sql-where.js';
 import type { EscalationThresholds } from './deadline/traffic-light.js';
 import type { TaskFilterQuery } from './dto/list-tasks.query.js';

@@ -16,7 +16,7 @@ import { TaskErrorCode, taskNotFound } from './task-errors.js';
 import { decideTransition, type TaskAction, type TaskStatus } from './task-lifecycle.js';
 import { TaskReader } from './task-reader.js';
 import { TasksService } from './tasks.service.js';
-import { parseInstant } from '../common/instant.js';
+import { parseInstant } from '../common/time/iso-time.js';
 
 /** The task row as locked for a transition. */
 interface LockedTask {

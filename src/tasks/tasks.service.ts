@@ -17,7 +17,7 @@ import { TaskEventWriter } from './task-event.writer.js';
 import { TaskErrorCode } from './task-errors.js';
 import { NEW_TASK_NUMBER_PREFIX } from './task-numbering.js';
 import { TaskReader } from './task-reader.js';
-import { parseInstant } from '../common/instant.js';
+import { parseInstantOrNull } from '../common/time/iso-time.js';
 
 /** Creating tasks: validation, routing to a unit and deadline, numbering, the first event. */
 @Injectable()
@@ -154,8 +154,8 @@ export class TasksService {
 
   /** An explicit deadline must be a real instant in the future. */
   futureDeadline(value: string, now: Date, field: string): Date {
-    const d = parseInstant(value);
-    if (Number.isNaN(d.getTime()) || d <= now) {
+    const d = parseInstantOrNull(value);
+    if (!d || d <= now) {
       throw new DomainError(
         'invalid',
         TaskErrorCode.INVALID_DEADLINE,

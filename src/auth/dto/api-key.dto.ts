@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
+import { IsInstant } from '../../common/time/time.validators.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ format: 'uuid', description: 'The unit the key acts for' })
@@ -15,7 +16,7 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   expiresAt?: string;
 }
 

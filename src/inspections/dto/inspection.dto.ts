@@ -10,7 +10,6 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -20,6 +19,7 @@ import { PageQuery } from '../../common/http/pagination.js';
 import { CreateTaskDto } from '../../tasks/dto/create-task.dto.js';
 import { RefDto } from '../../tasks/dto/task-output.dto.js';
 import { INSPECTION_KINDS, type InspectionKind } from '../inspection.entity.js';
+import { IsDay } from '../../common/time/time.validators.js';
 
 export class RequirementDto {
   @ApiProperty({ example: '提高站位，强化担当' })
@@ -72,9 +72,7 @@ export class CreateInspectionDto {
   accompanying?: string[];
 
   @ApiProperty({ example: '2026-11-20', description: 'Day of the visit (Asia/Shanghai)' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
-    message: 'heldOn must be a date YYYY-MM-DD',
-  })
+  @IsDay()
   heldOn: string;
 
   @ApiProperty({ example: '永定镇' }) @IsString() @IsNotEmpty() @MaxLength(200) location: string;
@@ -145,11 +143,11 @@ export class ListInspectionsQuery extends PageQuery {
   kind?: InspectionKind;
   @ApiPropertyOptional({ example: '2026-11-16' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
+  @IsDay()
   from?: string;
   @ApiPropertyOptional({ example: '2026-11-22', description: 'Inclusive' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
+  @IsDay()
   to?: string;
 }
 

@@ -56,8 +56,8 @@ describe('resolveBulletinPeriod', () => {
     ['a bad start', { periodStart: 'last monday' }, null, 400, 'VALIDATION_FAILED', 'periodStart'],
     ['an impossible end', { periodEnd: '2026-02-30' }, null, 400, 'VALIDATION_FAILED', 'periodEnd'],
     [
-      'an instant without offset',
-      { periodEnd: '2026-11-20T15:00' },
+      'a date-time with a space instead of T',
+      { periodEnd: '2026-11-20 15:00' },
       null,
       400,
       'VALIDATION_FAILED',

@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
-  IsDateString,
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
@@ -11,6 +10,7 @@ import {
   IsUUID,
   MaxLength,
 } from 'class-validator';
+import { IsInstant } from '../../common/time/time.validators.js';
 
 export const MAX_PHOTOS = 9;
 
@@ -68,6 +68,6 @@ export class CreateTaskDto {
     description: 'Office only: override the computed deadline',
   })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   deadline?: string;
 }

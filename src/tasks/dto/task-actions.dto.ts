@@ -3,20 +3,19 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsIn,
   IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../catalog/category.entity.js';
 import { MAX_PHOTOS } from './create-task.dto.js';
+import { IsDay, IsInstant } from '../../common/time/time.validators.js';
 
 /** Every action carries the version the client saw; a stale one is a 409 and changes nothing. */
 export class VersionedDto {
@@ -47,7 +46,7 @@ const OptionalDeadline =
   (target, key) => {
     ApiPropertyOptional({ format: 'date-time', description })(target, key);
     IsOptional()(target, key);
-    IsDateString({ strict: true })(target, key);
+    IsInstant()(target, key);
   };
 const Photos =
   (description: string): PropertyDecorator =>
@@ -87,7 +86,7 @@ export class CheckDto extends VersionedDto {
 }
 
 export class ExtensionRequestDto extends VersionedDto {
-  @ApiProperty({ format: 'date-time' }) @IsDateString({ strict: true }) requestedDeadline: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() requestedDeadline: string;
   @Reason() reason: string;
 }
 
@@ -114,7 +113,7 @@ export class DisputeDecisionDto extends VersionedDto {
 export class HoldDto extends VersionedDto {
   @Reason() reason: string;
   @ApiProperty({ example: '2027-03-01', description: 'When to look at it again' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'reviewOn must be a date YYYY-MM-DD' })
+  @IsDay()
   reviewOn: string;
 }
 
@@ -139,7 +138,7 @@ export class ReopenDto extends VersionedDto {
 }
 
 export class DeadlineOverrideDto extends VersionedDto {
-  @ApiProperty({ format: 'date-time' }) @IsDateString({ strict: true }) deadline: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() deadline: string;
   @Reason() reason: string;
 }
 

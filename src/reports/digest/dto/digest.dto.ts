@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsDay } from '../../../common/time/time.validators.js';
 
 export const DIGEST_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type DigestFormat = (typeof DIGEST_FORMATS)[number];
@@ -11,14 +12,14 @@ export class DigestFormatQuery {
   format?: DigestFormat;
 }
 
-// Dates are checked (real day, order, range) by the service, which names the field in a 400.
+// Each day is checked here (one parser for every date); their order and range by the service.
 export class DigestQuery extends DigestFormatQuery {
   @ApiPropertyOptional({
     example: '2026-11-16',
     description: 'First day (Asia/Shanghai), inclusive. Default: Monday of the last full week',
   })
   @IsOptional()
-  @IsString()
+  @IsDay()
   from?: string;
 
   @ApiPropertyOptional({
@@ -26,7 +27,7 @@ export class DigestQuery extends DigestFormatQuery {
     description: 'Last day (Asia/Shanghai), inclusive. Default: six days after `from`',
   })
   @IsOptional()
-  @IsString()
+  @IsDay()
   to?: string;
 }
 
