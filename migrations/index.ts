@@ -2,6 +2,7 @@ import { Foundation1763800000000 } from './1763800000000-Foundation.js';
 import { RectificationLoop1763900000000 } from './1763900000000-RectificationLoop.js';
 import { JobsAndNotifications1764000000000 } from './1764000000000-JobsAndNotifications.js';
 import { Bulletins1764100000000 } from './1764100000000-Bulletins.js';
+import { InspectionVoiding1764200000000 } from './1764200000000-InspectionVoiding.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   RectificationLoop1763900000000,
   JobsAndNotifications1764000000000,
   Bulletins1764100000000,
+  InspectionVoiding1764200000000,
 ];

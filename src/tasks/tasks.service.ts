@@ -92,10 +92,12 @@ export class TasksService {
     const category = await this.categories.getActive(dto.categoryId, 'categoryId', em);
     const site = dto.siteId ? await this.sites.getActive(dto.siteId, 'siteId', em) : null;
     if (inspectionId) {
-      const found = (await em.query('SELECT 1 FROM inspections WHERE id = $1', [
-        inspectionId,
-      ])) as unknown[];
-      if (!found.length) throw invalidField('inspectionId', '督导检查不存在', 'inspectionExists');
+      const found = (await em.query(
+        'SELECT 1 FROM inspections WHERE id = $1 AND voided_at IS NULL',
+        [inspectionId],
+      )) as unknown[];
+      if (!found.length)
+        throw invalidField('inspectionId', '督导检查不存在或已作废', 'inspectionExists');
     }
     const photoIds = dto.beforePhotoIds ?? [];
     await this.attachments.assertUsable(em, photoIds, principal, photoField);

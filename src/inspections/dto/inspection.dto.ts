@@ -157,6 +157,12 @@ export class InspectionTaskCountsDto {
   @ApiProperty() open: number;
 }
 
+export class InspectionVoidDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ format: 'uuid' }) by: string;
+  @ApiProperty() reason: string;
+}
+
 export class InspectionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: INSPECTION_KINDS }) kind: InspectionKind;
@@ -183,6 +189,20 @@ export class InspectionDto {
   taskIds: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({
+    type: InspectionVoidDto,
+    nullable: true,
+    description: '作废: set when the office voided it; left out of the 快报',
+  })
+  voided: InspectionVoidDto | null;
+}
+
+export class VoidInspectionDto {
+  @ApiProperty({ example: '重复录入', maxLength: 2000 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
 }
 
 export class InspectionPageDto {
