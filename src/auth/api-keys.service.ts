@@ -4,7 +4,7 @@ import type { Repository } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
-import { decodeCursor, toPage } from '../common/http/pagination.js';
+import { cursorTimestamp, decodeCursor, microsUtc, toPage } from '../common/http/pagination.js';
 import { UnitsService } from '../units/units.service.js';
 import { ApiKey } from './api-key.entity.js';
 import { AuthErrorCode } from './auth-errors.js';
@@ -61,16 +61,21 @@ export class ApiKeysService {
     const limit = q.limit ?? 50;
     const qb = this.keys
       .createQueryBuilder('k')
+      .addSelect(microsUtc('k.created_at'), 'cursor_at')
       .orderBy('k.createdAt', 'DESC')
       .addOrderBy('k.id', 'DESC');
     if (q.unitId) qb.andWhere('k.unitId = :unitId', { unitId: q.unitId });
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, 2);
-      qb.andWhere('(k.createdAt, k.id) < (:at, :id)', { at, id });
+      qb.andWhere('(k.createdAt, k.id) < (CAST(:at AS timestamptz), :id)', {
+        at: cursorTimestamp(at),
+        id,
+      });
     }
-    const rows = await qb.take(limit + 1).getMany();
-    const page = toPage(rows, limit, (k) => [k.createdAt.toISOString(), k.id]);
-    return { items: page.items.map(toDto), nextCursor: page.nextCursor };
+    const { entities, raw } = await qb.limit(limit + 1).getRawAndEntities<{ cursor_at: string }>();
+    const rows = entities.map((k, i) => ({ key: k, cursorAt: raw[i].cursor_at }));
+    const page = toPage(rows, limit, (r) => [r.cursorAt, r.key.id]);
+    return { items: page.items.map((r) => toDto(r.key)), nextCursor: page.nextCursor };
   }
 
   async revoke(id: string): Promise<ApiKeyDto> {
