@@ -420,30 +420,39 @@ export class TaskTransitionsService {
     version: number | undefined,
     dto: A.DuplicateDto,
   ): Promise<TaskDetailDto> {
-    return this.run(p, id, version, {
-      action: 'mark_duplicate',
-      effect: async (t, em, now) => {
-        const [other] = (await em.query('SELECT id, number, status FROM tasks WHERE id = $1', [
-          dto.duplicateOfId,
-        ])) as {
-          id: string;
-          number: string;
-          status: TaskStatus;
-        }[];
-        if (!other || other.id === t.id || other.status === 'cancelled') {
-          throw invalidField(
-            'duplicateOfId',
-            '被重复的任务不存在、已撤销或就是本任务',
-            'duplicateTarget',
-          );
-        }
-        return {
-          set: { cancelled_at: now, duplicate_of_id: other.id },
-          note: dto.note,
-          data: { duplicateOf: other.number },
-        };
+    // Both rows are locked first, in id order: marking A a duplicate of B while B is being marked
+    // a duplicate of A otherwise deadlocks (each holds its task and waits on the other's foreign
+    // key check). The second now waits, sees the first cancelled, and is refused.
+    return this.run(
+      p,
+      id,
+      version,
+      {
+        action: 'mark_duplicate',
+        effect: async (t, em, now) => {
+          const [other] = (await em.query('SELECT id, number, status FROM tasks WHERE id = $1', [
+            dto.duplicateOfId,
+          ])) as {
+            id: string;
+            number: string;
+            status: TaskStatus;
+          }[];
+          if (!other || other.id === t.id || other.status === 'cancelled') {
+            throw invalidField(
+              'duplicateOfId',
+              '被重复的任务不存在、已撤销或就是本任务',
+              'duplicateTarget',
+            );
+          }
+          return {
+            set: { cancelled_at: now, duplicate_of_id: other.id },
+            note: dto.note,
+            data: { duplicateOf: other.number },
+          };
+        },
       },
-    });
+      [dto.duplicateOfId],
+    );
   }
 
   reopen(
@@ -572,10 +581,17 @@ export class TaskTransitionsService {
     id: string,
     version: number | undefined,
     step: Step,
+    alsoLock: string[] = [],
   ): Promise<TaskDetailDto> {
-    return this.tx.withTransaction(async (em) =>
-      this.apply(em, p, await this.lock(em, p, id), version, step),
-    );
+    return this.tx.withTransaction(async (em) => {
+      if (alsoLock.length) {
+        // Rows are locked in the order returned, so every transaction takes them in id order.
+        await em.query('SELECT id FROM tasks WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [
+          [id, ...alsoLock],
+        ]);
+      }
+      return this.apply(em, p, await this.lock(em, p, id), version, step);
+    });
   }
 
   /** Locks the task row, scoped: another unit's task is not found, not forbidden. */
