@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
 import { IsInstant } from '../../common/time/time.validators.js';
+import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ format: 'uuid', description: 'The unit the key acts for' })
@@ -10,7 +11,7 @@ export class CreateApiKeyDto {
 
   @ApiProperty({ example: '东辛房街道网格化平台' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(100)
   name: string;
 

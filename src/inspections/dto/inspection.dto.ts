@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
@@ -20,14 +19,16 @@ import { CreateTaskDto } from '../../tasks/dto/create-task.dto.js';
 import { RefDto } from '../../tasks/dto/task-output.dto.js';
 import { INSPECTION_KINDS, type InspectionKind } from '../inspection.entity.js';
 import { IsDay } from '../../common/time/time.validators.js';
+import { IsNonBlankText, NormalisedText } from '../../common/text/plain-text.js';
 
 export class RequirementDto {
   @ApiProperty({ example: '提高站位，强化担当' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(100)
   heading: string;
   @ApiProperty({ example: '坚持讲政治、创首善、争一流的高标准站位……' })
+  @NormalisedText()
   @IsString()
   @MaxLength(2000)
   body: string;
@@ -41,7 +42,7 @@ export class CreateInspectionDto {
 
   @ApiProperty({ example: '公园广场创城督导检查' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(200)
   activity: string;
 
@@ -50,7 +51,7 @@ export class CreateInspectionDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
   @IsString({ each: true })
-  @IsNotEmpty({ each: true })
+  @IsNonBlankText({ each: true })
   @MaxLength(50, { each: true })
   leadPersons: string[];
 
@@ -65,6 +66,7 @@ export class CreateInspectionDto {
 
   @ApiPropertyOptional({ type: [String], example: ['朱峰', '朱凯'] })
   @IsOptional()
+  @NormalisedText()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
@@ -75,14 +77,20 @@ export class CreateInspectionDto {
   @IsDay()
   heldOn: string;
 
-  @ApiProperty({ example: '永定镇' }) @IsString() @IsNotEmpty() @MaxLength(200) location: string;
+  @ApiProperty({ example: '永定镇' })
+  @IsString()
+  @IsNonBlankText()
+  @MaxLength(200)
+  location: string;
   @ApiPropertyOptional({ example: '公园广场' })
   @IsOptional()
+  @NormalisedText()
   @IsString()
   @MaxLength(100)
   target?: string;
   @ApiPropertyOptional({ example: '环境卫生、秩序管理' })
   @IsOptional()
+  @NormalisedText()
   @IsString()
   @MaxLength(200)
   focus?: string;
@@ -115,10 +123,16 @@ export class CreateInspectionDto {
 
   @ApiPropertyOptional({ example: '本刊', default: '本刊' })
   @IsOptional()
+  @NormalisedText()
   @IsString()
   @MaxLength(100)
   source?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) notes?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @NormalisedText()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string;
 
   @ApiPropertyOptional({
     type: [InspectionTaskDto],
@@ -200,7 +214,7 @@ export class InspectionDto {
 export class VoidInspectionDto {
   @ApiProperty({ example: '重复录入', maxLength: 2000 })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(2000)
   reason: string;
 }

@@ -4,13 +4,13 @@ import {
   IsArray,
   IsLatitude,
   IsLongitude,
-  IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
   MaxLength,
 } from 'class-validator';
 import { IsInstant } from '../../common/time/time.validators.js';
+import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export const MAX_PHOTOS = 9;
 
@@ -31,7 +31,7 @@ export class CreateTaskDto {
   @ApiPropertyOptional({ example: '新桥大街12号楼2单元' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(200)
   address?: string;
 
@@ -40,7 +40,7 @@ export class CreateTaskDto {
 
   @ApiProperty({ example: '2单元楼道堆放纸箱、旧家具' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(2000)
   description: string;
 

@@ -5,7 +5,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,6 +15,7 @@ import {
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../catalog/category.entity.js';
 import { MAX_PHOTOS } from './create-task.dto.js';
 import { IsDay, IsInstant } from '../../common/time/time.validators.js';
+import { IsNonBlankText, NormalisedText } from '../../common/text/plain-text.js';
 
 /** Every action carries the version the client saw; a stale one is a 409 and changes nothing. */
 export class VersionedDto {
@@ -32,13 +32,14 @@ export class VersionedDto {
 const Note = (): PropertyDecorator => (target, key) => {
   ApiPropertyOptional({ maxLength: 2000 })(target, key);
   IsOptional()(target, key);
+  NormalisedText()(target, key);
   IsString()(target, key);
   MaxLength(2000)(target, key);
 };
 const Reason = (): PropertyDecorator => (target, key) => {
   ApiProperty({ maxLength: 2000 })(target, key);
   IsString()(target, key);
-  IsNotEmpty()(target, key);
+  IsNonBlankText()(target, key);
   MaxLength(2000)(target, key);
 };
 const OptionalDeadline =
@@ -69,7 +70,7 @@ export class ReassignDto extends DispatchDto {}
 export class SubmissionDto extends VersionedDto {
   @ApiProperty({ example: '已清理楼道堆物，张贴提示' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(2000)
   description: string;
 

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../../common/http/pagination.js';
 import { IsDay, IsInstant } from '../../../common/time/time.validators.js';
 import type { BulletinSectionKey } from '../bulletin-model.js';
 import { BULLETIN_STATUSES, type BulletinStatus } from '../bulletin.entity.js';
+import { IsNonBlankText } from '../../../common/text/plain-text.js';
 
 // The forms are checked here (one parser for every date); their order and the period's length by
 // the service, which also answers with a 400 naming the field.
@@ -46,7 +47,7 @@ export class EditParagraphDto extends VersionDto {
       'Replacement text; `**…**` marks bold. Setting it to the generated text removes the edit',
   })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(10000)
   text: string;
 }
