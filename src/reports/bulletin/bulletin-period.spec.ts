@@ -71,6 +71,23 @@ describe('resolveBulletinPeriod', () => {
       'VALIDATION_FAILED',
       'periodEnd',
     ],
+    ['an end tomorrow', { periodEnd: '2026-11-23' }, null, 400, 'VALIDATION_FAILED', 'periodEnd'],
+    [
+      'an end after today, as an instant',
+      { periodStart: '2026-11-20', periodEnd: '2026-11-23T00:00:01+08:00' },
+      null,
+      400,
+      'VALIDATION_FAILED',
+      'periodEnd',
+    ],
+    [
+      'an end years ahead',
+      { periodStart: '2026-11-20', periodEnd: '2027-06-30' },
+      '2026-11-01T00:00:00.000Z',
+      400,
+      'VALIDATION_FAILED',
+      'periodEnd',
+    ],
     [
       'a start after now',
       { periodStart: '2026-11-23' },
