@@ -4,6 +4,7 @@ import type { Repository } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
+import { isUuid } from '../common/http/id-or-code.js';
 import { cursorTimestamp, decodeCursor, microsUtc, toPage } from '../common/http/pagination.js';
 import { UnitsService } from '../units/units.service.js';
 import { ApiKey } from './api-key.entity.js';
@@ -40,11 +41,11 @@ export class ApiKeysService {
   ) {}
 
   async create(dto: CreateApiKeyDto, createdBy: Principal): Promise<CreatedApiKeyDto> {
-    await this.units.getActive(dto.unitId, 'unitId');
+    const unit = await this.units.getActive(dto.unitId, 'unitId');
     const { key, prefix } = newApiKey();
     const row = await this.keys.save(
       this.keys.create({
-        unitId: dto.unitId,
+        unitId: unit.id,
         name: dto.name.trim(),
         prefix,
         keyHash: sha256(key),
@@ -64,7 +65,14 @@ export class ApiKeysService {
       .addSelect(microsUtc('k.created_at'), 'cursor_at')
       .orderBy('k.createdAt', 'DESC')
       .addOrderBy('k.id', 'DESC');
-    if (q.unitId) qb.andWhere('k.unitId = :unitId', { unitId: q.unitId });
+    if (q.unitId) {
+      qb.andWhere(
+        isUuid(q.unitId)
+          ? 'k.unitId = :unitId'
+          : 'k.unitId = (SELECT u.id FROM units u WHERE u.code = :unitId)',
+        { unitId: q.unitId },
+      );
+    }
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, 2);
       qb.andWhere('(k.createdAt, k.id) < (CAST(:at AS timestamptz), :id)', {

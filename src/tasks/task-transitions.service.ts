@@ -100,9 +100,10 @@ export class TaskTransitionsService {
     return this.run(p, id, version, {
       action: 'reassign',
       effect: async (t, em, now) => {
-        if (dto.unitId === t.unit_id)
+        const effect = await this.assignTo(t, em, now, dto);
+        if (effect.set?.unit_id === t.unit_id)
           throw invalidField('unitId', '任务已在该单位', 'differentUnit');
-        return this.assignTo(t, em, now, dto);
+        return effect;
       },
     });
   }

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
 import { IsInstant } from '../../common/time/time.validators.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
 import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ format: 'uuid', description: 'The unit the key acts for' })
-  @IsUUID()
+  @IsIdOrCode()
   unitId: string;
 
   @ApiProperty({ example: '东辛房街道网格化平台' })
@@ -22,7 +23,7 @@ export class CreateApiKeyDto {
 }
 
 export class ListApiKeysQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() unitId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() unitId?: string;
 }
 
 export class ApiKeyDto {

@@ -10,6 +10,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { IsInstant } from '../../common/time/time.validators.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
 import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export const MAX_PHOTOS = 9;
@@ -21,7 +22,7 @@ export class CreateTaskDto {
   @IsUUID()
   inspectionId?: string;
 
-  @ApiProperty({ format: 'uuid' }) @IsUUID() categoryId: string;
+  @ApiProperty({ format: 'uuid' }) @IsIdOrCode() categoryId: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'A catalog site; or give `address`' })
   @IsOptional()
@@ -60,7 +61,7 @@ export class CreateTaskDto {
     description: 'Office only: assign to this unit instead of the route',
   })
   @IsOptional()
-  @IsUUID()
+  @IsIdOrCode()
   unitId?: string;
 
   @ApiPropertyOptional({

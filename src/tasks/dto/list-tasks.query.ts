@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery, toBool } from '../../common/http/pagination.js';
 import { TASK_STATUSES, type TaskStatus } from '../task-lifecycle.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
 import { IsInstant } from '../../common/time/time.validators.js';
 
 const toList = ({ value }: { value: unknown }): unknown =>
@@ -24,8 +25,8 @@ export class TaskFilterQuery {
   @IsIn(TASK_STATUSES, { each: true })
   status?: TaskStatus[];
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() unitId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() categoryId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() unitId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() categoryId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() siteId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() inspectionId?: string;
 

@@ -15,6 +15,7 @@ import {
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../catalog/category.entity.js';
 import { MAX_PHOTOS } from './create-task.dto.js';
 import { IsDay, IsInstant } from '../../common/time/time.validators.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
 import { IsNonBlankText, NormalisedText } from '../../common/text/plain-text.js';
 
 /** Every action carries the version the client saw; a stale one is a 409 and changes nothing. */
@@ -60,7 +61,7 @@ const Photos =
   };
 
 export class DispatchDto extends VersionedDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() unitId: string;
+  @ApiProperty({ format: 'uuid' }) @IsIdOrCode() unitId: string;
   @OptionalDeadline('Override the deadline computed from the category') deadline?: string;
   @Note() note?: string;
 }
