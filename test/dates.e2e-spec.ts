@@ -214,6 +214,27 @@ describe('dates and times: one parser, a 400 naming the field', () => {
     expect(failures).toEqual([]);
   });
 
+  it.each(['get', 'post'] as const)('%s /reports/digests/:weekStart', async (method) => {
+    const failures: string[] = [];
+    for (const bad of [
+      '2027-W01',
+      '20261109',
+      '2026-11',
+      '9999-12-27',
+      '1900-01-01',
+      '2026-02-30',
+    ]) {
+      const url = `/api/v1/reports/digests/${bad}`;
+      const req = method === 'get' ? t.http().get(url) : t.http().post(url);
+      const res = await req.set('authorization', `Bearer ${w.admin.token}`);
+      const fields = ((res.body.errors ?? []) as { field: string }[]).map((e) => e.field);
+      if (res.status !== 400 || !fields.includes('weekStart')) {
+        failures.push(`${bad} → ${res.status} ${JSON.stringify(res.body)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('an offset-less date-time is Beijing time, and a good value passes the validator', async () => {
     const res = await as(t, w.admin.token).post('/tasks', {
       categoryId: w.categoryId,
