@@ -74,6 +74,31 @@ describe('units and categories by code', () => {
     expect(bad.body.errors[0]).toMatchObject({ field: 'categoryId', code: 'isIdOrCode' });
   });
 
+  it("names an inspection's participating units by code or id, in order", async () => {
+    const body = {
+      kind: 'inspection',
+      activity: '督导检查',
+      leadPersons: ['王建华'],
+      heldOn: '2026-11-20',
+      location: '永定镇',
+    };
+    const res = await as(t, w.inspector.token).post('/inspections', {
+      ...body,
+      participatingUnitIds: [codeB, w.unitA.unitId],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.participatingUnits.map((u: { id: string }) => u.id)).toEqual([
+      w.unitB.unitId,
+      w.unitA.unitId,
+    ]);
+    const unknown = await as(t, w.inspector.token).post('/inspections', {
+      ...body,
+      participatingUnitIds: [codeA, 'NOPE'],
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].field).toBe('participatingUnitIds');
+  });
+
   it('filters the task list and API keys by code', async () => {
     const all = await as(t, w.admin.token).get('/tasks?categoryId=HJ07&limit=200');
     const byId = await as(t, w.admin.token).get(`/tasks?categoryId=${w.categoryId}&limit=200`);

@@ -6,6 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { CommonErrorCode, DomainError, invalidField } from '../common/errors/domain-error.js';
+import { isUuid } from '../common/http/id-or-code.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { hashRequest, onceForKey } from '../database/idempotency.js';
@@ -266,12 +267,17 @@ export class InspectionsService {
     siteIds?: string[],
   ): Promise<void> {
     if (unitIds) {
-      const unique = [...new Set(unitIds)];
-      const found = (await em.query('SELECT id FROM units WHERE id = ANY($1) AND active', [
-        unique,
-      ])) as unknown[];
-      if (found.length !== unique.length)
+      // By id or by code (see IsIdOrCode), in the order given.
+      const found = (await em.query(
+        'SELECT id::text, code FROM units WHERE (id::text = ANY($1) OR code = ANY($1)) AND active',
+        [unitIds.map((u) => (isUuid(u) ? u.toLowerCase() : u))],
+      )) as { id: string; code: string }[];
+      const idOf = (ref: string): string | undefined =>
+        found.find((u) => (isUuid(ref) ? u.id === ref.toLowerCase() : u.code === ref))?.id;
+      const resolved = unitIds.map(idOf);
+      if (resolved.some((id) => id === undefined))
         throw invalidField('participatingUnitIds', '有单位不存在或已停用', 'unitExists');
+      const unique = [...new Set(resolved as string[])];
       await em.query('DELETE FROM inspection_units WHERE inspection_id = $1', [id]);
       await em.query(
         'INSERT INTO inspection_units (inspection_id, unit_id, position) SELECT $1, u, p FROM unnest($2::uuid[]) WITH ORDINALITY AS x(u, p)',

@@ -18,6 +18,7 @@ import { PageQuery } from '../../common/http/pagination.js';
 import { CreateTaskDto } from '../../tasks/dto/create-task.dto.js';
 import { RefDto } from '../../tasks/dto/task-output.dto.js';
 import { INSPECTION_KINDS, type InspectionKind } from '../inspection.entity.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
 import { IsDay } from '../../common/time/time.validators.js';
 import { IsNonBlankText, NormalisedText } from '../../common/text/plain-text.js';
 
@@ -103,7 +104,7 @@ export class CreateInspectionDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsUUID('all', { each: true })
+  @IsIdOrCode({ each: true })
   participatingUnitIds?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Sites visited, in order' })
