@@ -5,6 +5,7 @@ import { Bulletins1764100000000 } from './1764100000000-Bulletins.js';
 import { OutboxProcessed1764200000000 } from './1764200000000-OutboxProcessed.js';
 import { AssessedDeadline1764210000000 } from './1764210000000-AssessedDeadline.js';
 import { NotificationRouting1764250000000 } from './1764250000000-NotificationRouting.js';
+import { InspectionVoiding1764260000000 } from './1764260000000-InspectionVoiding.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   OutboxProcessed1764200000000,
   AssessedDeadline1764210000000,
   NotificationRouting1764250000000,
+  InspectionVoiding1764260000000,
 ];

@@ -320,6 +320,31 @@ describe('the 快报 (bulletins) over HTTP', () => {
     ]);
   });
 
+  it('refuses a period that overlaps an issue, and an end after today, taking no number', async () => {
+    for (const body of [
+      { periodStart: '2026-11-09', periodEnd: '2026-11-15' },
+      { periodStart: '2026-11-14', periodEnd: '2026-11-16' },
+      { periodStart: '2026-11-01', periodEnd: '2026-11-30' },
+    ]) {
+      const res = await admin().post('/bulletins', body);
+      expect({ body, status: res.status, code: res.body.code }).toEqual({
+        body,
+        status: 409,
+        code: 'BULLETIN_PERIOD_OVERLAP',
+      });
+      expect(res.body.errors[0].field).toBe('periodStart');
+    }
+    // Before every issue so far, so only the end is wrong.
+    const future = await admin().post('/bulletins', {
+      periodStart: '2026-01-01',
+      periodEnd: '2099-06-30',
+    });
+    expect(future.status).toBe(400);
+    expect(future.body.errors[0]).toMatchObject({ field: 'periodEnd', code: 'notFuture' });
+    const rows = await t.ds.query('SELECT max(issue_number)::int AS n FROM bulletins');
+    expect(rows).toEqual([{ n: 676 }]);
+  });
+
   it('replaces a paragraph, keeping both texts, and checks the version', async () => {
     const edited = '李明9日主持召开创城重点点位整改调度会，部署下一阶段整改工作。（本刊）';
     const res = await put(`/bulletins/${first.id}/paragraphs/${meetingB}`, {
@@ -498,6 +523,16 @@ describe('the 快报 (bulletins) over HTTP', () => {
     const LONG = { periodStart: '2026-10-01', periodEnd: '2026-11-15', issueDate: '2026-11-16' };
     let longId: string;
 
+    // Periods may not overlap, and LONG covers issue 672's week (and each test drafts it anew):
+    // the issues in its way are moved ten years back, out of every period drafted here.
+    async function makeRoomForLong(): Promise<void> {
+      await t.ds.query(
+        `UPDATE bulletins SET period_start = period_start - interval '10 years',
+                              period_end = period_end - interval '10 years'
+          WHERE period_start < '2026-11-15T16:00:00Z' AND period_end > '2026-09-30T16:00:00Z'`,
+      );
+    }
+
     const reportsQueue = (): Queue => t.app.get<Queue>(getQueueToken(REPORTS_QUEUE));
 
     async function untilDraft(id: string): Promise<Bulletin> {
@@ -520,6 +555,7 @@ describe('the 快报 (bulletins) over HTTP', () => {
       // bulletin has been seen generating, so the 409s below do not race the job.
       await reportsQueue().pause(true);
       try {
+        await makeRoomForLong();
         const res = await admin().post('/bulletins', LONG);
         expect(res.status).toBe(202);
         longId = res.body.id as string;
@@ -614,6 +650,7 @@ describe('the 快报 (bulletins) over HTTP', () => {
       const jobs = t.app.get(ReportJobs);
       const down = jest.spyOn(jobs, 'canEnqueue').mockReturnValue(false);
       try {
+        await makeRoomForLong();
         const res = await admin().post('/bulletins', LONG);
         expect(res.status).toBe(201);
         expect(res.headers.location).toBeUndefined();
@@ -629,6 +666,7 @@ describe('the 快报 (bulletins) over HTTP', () => {
         .spyOn(reportsQueue(), 'add')
         .mockRejectedValueOnce(new Error('connection lost') as never);
       try {
+        await makeRoomForLong();
         const res = await admin().post('/bulletins', LONG);
         expect(add).toHaveBeenCalledTimes(1);
         expect(res.status).toBe(201);

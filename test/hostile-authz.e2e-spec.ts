@@ -80,6 +80,7 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/inspections':                                 '401  ok    ok   ok    ok  ok',
   'GET /api/v1/inspections/{id}':                            '401  ok    ok   ok    ok  404',
   'PATCH /api/v1/inspections/{id}':                          '401  ok    ok   403   403 403',
+  'POST /api/v1/inspections/{id}/void':                      '401  ok    403  403   403 403',
   'POST /api/v1/attachments':                                '401  ok    ok   ok    ok  ok',
   'GET /api/v1/attachments/{id}':                            '401  ok    ok   ok    ok  404',
   'GET /api/v1/attachments/{id}/meta':                       '401  ok    ok   ok    ok  404',

@@ -99,9 +99,8 @@ describe('整改台账 export', () => {
     // The field report's case: the deadline passed two minutes before the submission.
     await t.ds.query(
       `UPDATE tasks SET deadline = now() - interval '2 minutes', assessed_deadline = now() - interval '2 minutes' WHERE id = $1`,
-      [
-      ids.late,
-    ]);
+      [ids.late],
+    );
     photos.after = await uploadPhoto(t, w.unitA.token);
     const late = await unit
       .post(`/tasks/${ids.late}/submissions`, {

@@ -4,7 +4,8 @@ import type { Repository } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { CommonErrorCode, DomainError, invalidField } from '../common/errors/domain-error.js';
-import { decodeCursor, toPage } from '../common/http/pagination.js';
+import { isUuid } from '../common/http/id-or-code.js';
+import { cursorTimestamp, decodeCursor, microsUtc, toPage } from '../common/http/pagination.js';
 import { UnitsService } from '../units/units.service.js';
 import { ApiKey } from './api-key.entity.js';
 import { AuthErrorCode } from './auth-errors.js';
@@ -15,7 +16,7 @@ import type {
   ListApiKeysQuery,
 } from './dto/api-key.dto.js';
 import { API_KEY_PATTERN, newApiKey, sameHash, sha256 } from './secrets.js';
-import { parseInstant } from '../common/instant.js';
+import { parseInstant } from '../common/time/iso-time.js';
 
 const toDto = (k: ApiKey): ApiKeyDto => ({
   id: k.id,
@@ -40,7 +41,7 @@ export class ApiKeysService {
   ) {}
 
   async create(dto: CreateApiKeyDto, createdBy: Principal): Promise<CreatedApiKeyDto> {
-    await this.units.getActive(dto.unitId, 'unitId');
+    const unit = await this.units.getActive(dto.unitId, 'unitId');
     const expiresAt = dto.expiresAt ? parseInstant(dto.expiresAt) : null;
     // A key born expired can never authenticate: almost certainly a typo in the year.
     if (expiresAt && expiresAt <= this.clock.now())
@@ -48,7 +49,7 @@ export class ApiKeysService {
     const { key, prefix } = newApiKey();
     const row = await this.keys.save(
       this.keys.create({
-        unitId: dto.unitId,
+        unitId: unit.id,
         name: dto.name.trim(),
         prefix,
         keyHash: sha256(key),
@@ -65,16 +66,28 @@ export class ApiKeysService {
     const limit = q.limit ?? 50;
     const qb = this.keys
       .createQueryBuilder('k')
+      .addSelect(microsUtc('k.created_at'), 'cursor_at')
       .orderBy('k.createdAt', 'DESC')
       .addOrderBy('k.id', 'DESC');
-    if (q.unitId) qb.andWhere('k.unitId = :unitId', { unitId: q.unitId });
+    if (q.unitId) {
+      qb.andWhere(
+        isUuid(q.unitId)
+          ? 'k.unitId = :unitId'
+          : 'k.unitId = (SELECT u.id FROM units u WHERE u.code = :unitId)',
+        { unitId: q.unitId },
+      );
+    }
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, 2);
-      qb.andWhere('(k.createdAt, k.id) < (:at, :id)', { at, id });
+      qb.andWhere('(k.createdAt, k.id) < (CAST(:at AS timestamptz), :id)', {
+        at: cursorTimestamp(at),
+        id,
+      });
     }
-    const rows = await qb.take(limit + 1).getMany();
-    const page = toPage(rows, limit, (k) => [k.createdAt.toISOString(), k.id]);
-    return { items: page.items.map(toDto), nextCursor: page.nextCursor };
+    const { entities, raw } = await qb.limit(limit + 1).getRawAndEntities<{ cursor_at: string }>();
+    const rows = entities.map((k, i) => ({ key: k, cursorAt: raw[i].cursor_at }));
+    const page = toPage(rows, limit, (r) => [r.cursorAt, r.key.id]);
+    return { items: page.items.map((r) => toDto(r.key)), nextCursor: page.nextCursor };
   }
 
   async revoke(id: string): Promise<ApiKeyDto> {

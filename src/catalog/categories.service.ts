@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
+import { isUuid } from '../common/http/id-or-code.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { rethrowUnique } from '../database/pg-errors.js';
 import { escapeLike } from '../database/sql-where.js';
@@ -65,7 +66,9 @@ export class CategoriesService {
 
   /** A category referenced by a new record: must exist and be active, else 400 naming `field`. */
   async getActive(id: string, field: string, em?: EntityManager): Promise<Category> {
-    const c = await (em ? em.getRepository(Category) : this.categories).findOneBy({ id });
+    const c = await (em ? em.getRepository(Category) : this.categories).findOneBy(
+      isUuid(id) ? { id } : { code: id },
+    );
     if (!c?.active) throw invalidField(field, '问题类别不存在或已停用', 'categoryExists');
     return c;
   }

@@ -6,10 +6,25 @@ export enum IdempotencyErrorCode {
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
 }
 
+/**
+ * JSON with every object's keys sorted, recursively: the same request in another key order (a
+ * client library that builds objects differently on a retry) is the same request. Array order
+ * is meaning (photos, requirements), so it stays.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
+        )
+      : v,
+  );
+}
+
 export const hashRequest = (body: unknown): string =>
-  createHash('sha256')
-    .update(JSON.stringify(body ?? null))
-    .digest('hex');
+  createHash('sha256').update(canonicalJson(body)).digest('hex');
 
 /**
  * Runs a create once per (scope, key), inside the caller's transaction. The key row is inserted

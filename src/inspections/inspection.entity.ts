@@ -28,6 +28,11 @@ export interface Requirement {
 @Check('inspections_lead_persons_check', 'cardinality(lead_persons) > 0')
 @Index('ix_inspections_held_on', ['heldOn', 'id'])
 @Index('ix_inspections_created_by', ['createdBy'])
+@Check(
+  'ck_inspections_voided',
+  '(voided_at IS NULL) = (voided_by IS NULL) AND (voided_at IS NULL) = (void_reason IS NULL)',
+)
+@Index('ix_inspections_voided_by', ['voidedBy'], { where: 'voided_by IS NOT NULL' })
 export class Inspection {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 16 }) kind: InspectionKind;
@@ -52,4 +57,10 @@ export class Inspection {
   createdBy: string;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  /** Voided by the office (logged by mistake): kept, marked in lists, left out of the 快报. */
+  @Column({ type: 'timestamptz', nullable: true }) voidedAt: Date | null;
+  @Column({ type: 'uuid', nullable: true })
+  @ForeignKey(() => User, { name: 'inspections_voided_by_fkey' })
+  voidedBy: string | null;
+  @Column({ type: 'text', nullable: true }) voidReason: string | null;
 }

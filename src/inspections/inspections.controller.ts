@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -18,6 +18,7 @@ import {
   InspectionPageDto,
   ListInspectionsQuery,
   UpdateInspectionDto,
+  VoidInspectionDto,
 } from './dto/inspection.dto.js';
 import { InspectionsService } from './inspections.service.js';
 
@@ -73,6 +74,20 @@ export class InspectionsController {
   @ApiProblems(400, 401, 404)
   get(@CurrentPrincipal() p: Principal, @Param('id', ParseId) id: string): Promise<InspectionDto> {
     return this.inspections.get(p, id);
+  }
+
+  /** 作废 (office): kept with who, when and why, marked in lists, left out of the 快报; its tasks are untouched. */
+  @Roles('admin')
+  @Post(':id/void')
+  @HttpCode(200)
+  @ApiOkResponse({ type: InspectionDto })
+  @ApiProblems(400, 401, 403, 404, 409)
+  void(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Body() dto: VoidInspectionDto,
+  ): Promise<InspectionDto> {
+    return this.inspections.void(p, id, dto.reason);
   }
 
   /** Inspectors edit their own; the office any. */

@@ -6,12 +6,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { CommonErrorCode, DomainError, invalidField } from '../common/errors/domain-error.js';
+import { isUuid } from '../common/http/id-or-code.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { hashRequest, onceForKey } from '../database/idempotency.js';
 import { SqlWhere } from '../database/sql-where.js';
 import { readAfterCommit, TransactionRunner } from '../database/transaction.js';
 import { API_PREFIX } from '../common/http/api-prefix.js';
+import { shanghaiDate } from '../reports/shanghai-time.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import type {
   CreateInspectionDto,
@@ -23,10 +25,15 @@ import type { InspectionKind, Requirement } from './inspection.entity.js';
 
 export enum InspectionErrorCode {
   INSPECTION_NOT_FOUND = 'INSPECTION_NOT_FOUND',
+  /** A voided inspection is kept as it was: no edit, no second voiding. */
+  INSPECTION_VOIDED = 'INSPECTION_VOIDED',
 }
 
 const notFound = (): DomainError =>
   new DomainError('not_found', InspectionErrorCode.INSPECTION_NOT_FOUND, '督导检查不存在');
+
+const voided = (): DomainError =>
+  new DomainError('conflict', InspectionErrorCode.INSPECTION_VOIDED, '该督导检查已作废');
 
 interface InspectionRow {
   id: string;
@@ -45,6 +52,9 @@ interface InspectionRow {
   created_by: string;
   created_at: Date;
   updated_at: Date;
+  voided_at: Date | null;
+  voided_by: string | null;
+  void_reason: string | null;
   units: { id: string; name: string }[];
   sites: { id: string; name: string }[];
   task_ids: string[];
@@ -96,7 +106,7 @@ export class InspectionsService {
               fields.leadPersons.map((s) => s.trim()),
               this.rankOf(fields.leadPersons, fields.leadRank),
               fields.accompanying ?? [],
-              this.validDate(fields.heldOn),
+              this.pastDay(fields.heldOn),
               fields.location.trim(),
               fields.target ?? null,
               fields.focus ?? null,
@@ -129,13 +139,15 @@ export class InspectionsService {
   async update(p: Principal, id: string, dto: UpdateInspectionDto): Promise<InspectionDto> {
     return this.tx.withTransaction(async (em) => {
       const [current] = (await em.query(
-        'SELECT created_by, lead_persons FROM inspections WHERE id = $1 FOR UPDATE',
+        'SELECT created_by, lead_persons, voided_at FROM inspections WHERE id = $1 FOR UPDATE',
         [id],
       )) as {
         created_by: string;
         lead_persons: string[];
+        voided_at: Date | null;
       }[];
       if (!current || p.role === 'unit') throw notFound();
+      if (current.voided_at) throw voided();
       if (p.role === 'inspector' && current.created_by !== p.id) {
         throw new DomainError(
           'forbidden',
@@ -160,7 +172,7 @@ export class InspectionsService {
         put('lead_rank', this.rankOf(dto.leadPersons ?? current.lead_persons, dto.leadRank));
       }
       if (dto.accompanying !== undefined) put('accompanying', dto.accompanying);
-      if (dto.heldOn !== undefined) put('held_on', this.validDate(dto.heldOn));
+      if (dto.heldOn !== undefined) put('held_on', this.pastDay(dto.heldOn));
       if (dto.location !== undefined) put('location', dto.location.trim());
       if (dto.target !== undefined) put('target', dto.target);
       if (dto.focus !== undefined) put('focus', dto.focus);
@@ -170,6 +182,27 @@ export class InspectionsService {
       put('updated_at', this.clock.now());
       await em.query(`UPDATE inspections SET ${sets.join(', ')} WHERE id = $1`, params);
       await this.replaceLinks(em, id, dto.participatingUnitIds, dto.siteIds);
+      return this.get(p, id, em);
+    });
+  }
+
+  /**
+   * 作废 (office): an inspection logged by mistake. The row stays with who, when and why; lists
+   * show it marked and the 快报 leaves it out. Its tasks are not touched: each has its own
+   * lifecycle (cancel, mark duplicate), and a real problem found on a wrong visit is still real.
+   */
+  async void(p: Principal, id: string, reason: string): Promise<InspectionDto> {
+    return this.tx.withTransaction(async (em) => {
+      const [current] = (await em.query(
+        'SELECT voided_at FROM inspections WHERE id = $1 FOR UPDATE',
+        [id],
+      )) as { voided_at: Date | null }[];
+      if (!current) throw notFound();
+      if (current.voided_at) throw voided();
+      await em.query(
+        'UPDATE inspections SET voided_at = $2, voided_by = $3, void_reason = $4, updated_at = $2 WHERE id = $1',
+        [id, this.clock.now(), p.id, reason.trim()],
+      );
       return this.get(p, id, em);
     });
   }
@@ -214,6 +247,7 @@ export class InspectionsService {
     const sql = `
       SELECT i.id, i.kind, i.activity, i.lead_persons, i.lead_rank, i.accompanying, to_char(i.held_on, 'YYYY-MM-DD') AS held_on,
              i.location, i.target, i.focus, i.requirements, i.source, i.notes, i.created_by, i.created_at, i.updated_at,
+             i.voided_at, i.voided_by, i.void_reason,
              coalesce((SELECT json_agg(json_build_object('id', u.id, 'name', u.name) ORDER BY iu.position)
                          FROM inspection_units iu JOIN units u ON u.id = iu.unit_id WHERE iu.inspection_id = i.id), '[]') AS units,
              coalesce((SELECT json_agg(json_build_object('id', s.id, 'name', s.name) ORDER BY isi.position)
@@ -236,12 +270,17 @@ export class InspectionsService {
     siteIds?: string[],
   ): Promise<void> {
     if (unitIds) {
-      const unique = [...new Set(unitIds)];
-      const found = (await em.query('SELECT id FROM units WHERE id = ANY($1) AND active', [
-        unique,
-      ])) as unknown[];
-      if (found.length !== unique.length)
+      // By id or by code (see IsIdOrCode), in the order given.
+      const found = (await em.query(
+        'SELECT id::text, code FROM units WHERE (id::text = ANY($1) OR code = ANY($1)) AND active',
+        [unitIds.map((u) => (isUuid(u) ? u.toLowerCase() : u))],
+      )) as { id: string; code: string }[];
+      const idOf = (ref: string): string | undefined =>
+        found.find((u) => (isUuid(ref) ? u.id === ref.toLowerCase() : u.code === ref))?.id;
+      const resolved = unitIds.map(idOf);
+      if (resolved.some((id) => id === undefined))
         throw invalidField('participatingUnitIds', '有单位不存在或已停用', 'unitExists');
+      const unique = [...new Set(resolved as string[])];
       await em.query('DELETE FROM inspection_units WHERE inspection_id = $1', [id]);
       await em.query(
         'INSERT INTO inspection_units (inspection_id, unit_id, position) SELECT $1, u, p FROM unnest($2::uuid[]) WITH ORDINALITY AS x(u, p)',
@@ -272,12 +311,12 @@ export class InspectionsService {
     return ranks.length ? Math.min(...ranks) : 100;
   }
 
-  private validDate(d: string): string {
-    const parsed = new Date(`${d}T00:00:00Z`);
-    if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== d) {
-      throw invalidField('heldOn', 'heldOn is not a real date', 'isDate');
+  /** The day of a visit already held: today (Shanghai) at the latest. */
+  private pastDay(day: string): string {
+    if (day > shanghaiDate(this.clock.now())) {
+      throw invalidField('heldOn', 'heldOn must not be in the future', 'notFuture');
     }
-    return d;
+    return day;
   }
 }
 
@@ -303,5 +342,8 @@ function toDto(r: InspectionRow): InspectionDto {
     taskIds: r.task_ids,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
+    voided: r.voided_at
+      ? { at: r.voided_at.toISOString(), by: r.voided_by ?? '', reason: r.void_reason ?? '' }
+      : null,
   };
 }

@@ -75,9 +75,10 @@ export class JobsAdminController {
   @ApiOkResponse({ type: DeliveryListDto })
   @ApiProblems(400, 401, 403)
   async deliveries(@Query() q: ListDeliveriesQuery): Promise<DeliveryListDto> {
-    const rows = await this.webhooks.list(q.status, q.limit ?? 50);
+    const { items, nextCursor } = await this.webhooks.list(q);
     return {
-      items: rows.map((r) => ({
+      nextCursor,
+      items: items.map((r) => ({
         id: r.id,
         unitId: r.unit_id,
         unitName: r.unit_name,

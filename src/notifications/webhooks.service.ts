@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
+import { cursorTimestamp, decodeCursor, microsUtc, toPage } from '../common/http/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { failureCategory, postWebhook } from './webhook-post.js';
 import {
@@ -13,6 +14,7 @@ import {
   type AttemptErrorCategory,
   type AttemptOutcome,
 } from './webhook-attempts.js';
+import { SqlWhere } from '../database/sql-where.js';
 import { signWebhook } from './webhook-signature.js';
 import { WebhookTargetPolicy } from './webhook-target.js';
 
@@ -229,16 +231,30 @@ export class WebhooksService {
     return rows[0].id;
   }
 
-  async list(status: string | undefined, limit: number): Promise<DeliveryRow[]> {
-    return (await this.ds.query(
+  /** Newest first, keyset-paginated on (created_at to the microsecond, id). */
+  async list(q: {
+    status?: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<{ items: DeliveryRow[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 50;
+    const where = new SqlWhere();
+    if (q.status) where.add('d.status = ?', q.status);
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor, 2);
+      where.add('(d.created_at, d.id) < (?::timestamptz, ?::uuid)', cursorTimestamp(at), id);
+    }
+    const rows = (await this.ds.query(
       `SELECT d.id, d.unit_id, u.name AS unit_name, d.delivery_key, d.event_type, d.status, d.attempts, d.last_status, d.last_error,
-              d.created_at, d.delivered_at, a.attempted_at AS last_attempt_at, a.error_category AS last_error_category
+              d.created_at, d.delivered_at, a.attempted_at AS last_attempt_at, a.error_category AS last_error_category,
+              ${microsUtc('d.created_at')} AS cursor_at
          FROM webhook_deliveries d JOIN units u ON u.id = d.unit_id
          LEFT JOIN LATERAL (SELECT attempted_at, error_category FROM webhook_delivery_attempts x
                              WHERE x.delivery_id = d.id ORDER BY x.id DESC LIMIT 1) a ON true
-        WHERE ($1::text IS NULL OR d.status = $1) ORDER BY d.created_at DESC, d.id DESC LIMIT $2`,
-      [status ?? null, limit],
-    )) as DeliveryRow[];
+        ${where} ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit + 1}`,
+      where.params,
+    )) as (DeliveryRow & { cursor_at: string })[];
+    return toPage(rows, limit, (r) => [r.cursor_at, r.id]);
   }
 
   async configure(

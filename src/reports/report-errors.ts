@@ -11,6 +11,8 @@ export enum ReportErrorCode {
   VERSION_CONFLICT = 'VERSION_CONFLICT',
   /** The period cannot be used (empty after the last issue, too long …). */
   INVALID_PERIOD = 'INVALID_PERIOD',
+  /** An issue's period may not overlap another issue's: each day is reported once. */
+  BULLETIN_PERIOD_OVERLAP = 'BULLETIN_PERIOD_OVERLAP',
   /** Backstop of the unique issue number; the numbering lock normally prevents it. */
   ISSUE_NUMBER_TAKEN = 'ISSUE_NUMBER_TAKEN',
   DIGEST_NOT_FOUND = 'DIGEST_NOT_FOUND',
@@ -27,6 +29,17 @@ export const bulletinPublished = (issueNumber: number): DomainError =>
     ReportErrorCode.BULLETIN_PUBLISHED,
     `第${issueNumber}期快报已发布，不能再修改`,
     { issueNumber },
+  );
+
+export const bulletinPeriodOverlap = (issueNumber: number, field: string): DomainError =>
+  new DomainError(
+    'conflict',
+    ReportErrorCode.BULLETIN_PERIOD_OVERLAP,
+    `时段与第${issueNumber}期快报重叠；请修改该期（重新生成）或另选时段`,
+    {
+      issueNumber,
+      errors: [{ field, code: 'noOverlap', message: `overlaps issue ${issueNumber}` }],
+    },
   );
 
 export const bulletinGenerating = (issueNumber: number): DomainError =>

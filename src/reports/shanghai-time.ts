@@ -3,15 +3,13 @@
  * UTC+8 without daylight saving since 1991, so a fixed offset is exact for every date the
  * service holds and needs no time-zone database.
  */
+import { parseDay, parseInstantOrNull } from '../common/time/iso-time.js';
 
 export const TIME_ZONE = 'Asia/Shanghai';
 
 const OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// An instant must carry its offset: '2026-11-16T08:00' alone would mean different things to
-// the client and the server.
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * The years a day given by a client may fall in. Outside them a date is a typo ('9999-12-31',
@@ -98,21 +96,14 @@ export function dayRange(from: string, to: string): { start: Date; end: Date } {
 }
 
 /**
- * A period bound given by a client: an ISO 8601 instant with its offset, or a Shanghai day. A day
- * is inclusive: as a start it means that day's midnight, as an end the next day's midnight, so
- * `periodStart=2026-11-16&periodEnd=2026-11-22` is the whole week. Null when neither.
+ * A period bound given by a client: a Shanghai day or a date-time as `parseInstantOrNull` reads it
+ * (no offset: Beijing time). A day is inclusive: as a start it means that day's midnight, as an
+ * end the next day's midnight, so `periodStart=2026-11-16&periodEnd=2026-11-22` is the whole
+ * week. Null when neither.
  */
 export function parseBound(value: string, as: 'start' | 'end'): Date | null {
-  if (isCalendarDate(value)) {
+  if (parseDay(value) !== null) {
     return shanghaiMidnight(as === 'start' ? value : addDays(value, 1));
   }
-  if (!INSTANT.test(value)) return null;
-  const instant = new Date(value);
-  if (Number.isNaN(instant.getTime())) return null;
-  // Date.parse rolls '2026-02-30T…' over into March; the date part must be a real day, and the
-  // Shanghai day the instant falls on one a client may ask for ('9999-12-31T23:00-08:00' is in
-  // year 10000 there).
-  return isCalendarDate(value.slice(0, 10)) && isCalendarDate(shanghaiDate(instant))
-    ? instant
-    : null;
+  return parseInstantOrNull(value);
 }

@@ -1,5 +1,6 @@
 import type { Principal } from '../common/auth/principal.js';
-import { parseInstant } from '../common/instant.js';
+import { idOrCodeCondition } from '../common/http/id-or-code.js';
+import { parseInstant } from '../common/time/iso-time.js';
 import { SqlWhere, escapeLike } from '../database/sql-where.js';
 import type { EscalationThresholds } from './deadline/traffic-light.js';
 import type { TaskFilterQuery } from './dto/list-tasks.query.js';
@@ -21,8 +22,11 @@ export function applyTaskFilters(
   t: EscalationThresholds,
 ): SqlWhere {
   if (f.status?.length) where.add('t.status = ANY(?)', f.status);
-  if (f.unitId) where.add('t.unit_id = ?', f.unitId);
-  if (f.categoryId) where.add('t.category_id = ?', f.categoryId);
+  // By id or by code; an unknown code, like an unknown id, matches nothing.
+  if (f.unitId) where.add(idOrCodeCondition('t.unit_id', 'units', f.unitId), f.unitId);
+  if (f.categoryId) {
+    where.add(idOrCodeCondition('t.category_id', 'categories', f.categoryId), f.categoryId);
+  }
   if (f.siteId) where.add('t.site_id = ?', f.siteId);
   if (f.inspectionId) where.add('t.inspection_id = ?', f.inspectionId);
   if (f.overdue === true) where.add(`t.status = 'assigned' AND t.deadline < ?`, now);

@@ -4,8 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { VerificationPolicy } from '../catalog/category.entity.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
-import { invalidField } from '../common/errors/domain-error.js';
-import { decodeCursor, toPage } from '../common/http/pagination.js';
+import { cursorTimestamp, decodeCursor, microsUtc, toPage } from '../common/http/pagination.js';
 import { DeadlineService } from './deadline/deadline.service.js';
 import type { ListTasksQuery, TaskFilterQuery, TaskSort } from './dto/list-tasks.query.js';
 import type { TaskDetailDto, TaskEventDto, TaskSummaryDto } from './dto/task-output.dto.js';
@@ -73,42 +72,35 @@ interface SortSpec {
   after: string;
   /** Rows without the sort key are not in that order at all. */
   only?: string;
+  /** The sort key as the cursor keeps it: a timestamp to the microsecond (see `microsUtc`). */
+  key: string;
   arity: number;
-  cursorOf: (r: TaskRow) => (string | number)[];
+  cursorOf: (r: TaskRow & { cursor_key: string | number }) => (string | number)[];
   fromCursor: (values: (string | number)[]) => unknown[];
 }
 
+const byTime = (column: string, direction: 'ASC' | 'DESC', only?: string): SortSpec => ({
+  order: `${column} ${direction}, t.id ${direction}`,
+  after: `(${column}, t.id) ${direction === 'ASC' ? '>' : '<'} (?::timestamptz, ?::uuid)`,
+  only,
+  key: microsUtc(column),
+  arity: 2,
+  cursorOf: (r) => [r.cursor_key, r.id],
+  fromCursor: ([at, id]) => [cursorTimestamp(at), id],
+});
+
 const SORTS: Record<TaskSort, SortSpec> = {
-  '-createdAt': {
-    order: 't.created_at DESC, t.id DESC',
-    after: '(t.created_at, t.id) < (?, ?)',
-    arity: 2,
-    cursorOf: (r) => [r.created_at.toISOString(), r.id],
-    fromCursor: ([at, id]) => [new Date(String(at)), id],
-  },
-  deadline: {
-    order: 't.deadline ASC, t.id ASC',
-    after: '(t.deadline, t.id) > (?, ?)',
-    only: 't.deadline IS NOT NULL',
-    arity: 2,
-    cursorOf: (r) => [(r.deadline as Date).toISOString(), r.id],
-    fromCursor: ([at, id]) => [new Date(String(at)), id],
-  },
+  '-createdAt': byTime('t.created_at', 'DESC'),
+  deadline: byTime('t.deadline', 'ASC', 't.deadline IS NOT NULL'),
   number: {
     order: 't.number ASC',
     after: 't.number > ?',
+    key: 't.number',
     arity: 1,
     cursorOf: (r) => [r.number],
     fromCursor: ([n]) => [n],
   },
-  '-closedAt': {
-    order: 't.closed_at DESC, t.id DESC',
-    after: '(t.closed_at, t.id) < (?, ?)',
-    only: 't.closed_at IS NOT NULL',
-    arity: 2,
-    cursorOf: (r) => [(r.closed_at as Date).toISOString(), r.id],
-    fromCursor: ([at, id]) => [new Date(String(at)), id],
-  },
+  '-closedAt': byTime('t.closed_at', 'DESC', 't.closed_at IS NOT NULL'),
 };
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -141,16 +133,16 @@ export class TaskReader {
     const where = this.filterWhere(principal, q, now);
     if (sort.only) where.add(sort.only);
     if (q.cursor) {
-      const values = sort.fromCursor(decodeCursor(q.cursor, sort.arity));
-      if (values.some((v) => v instanceof Date && Number.isNaN(v.getTime()))) {
-        throw invalidField('cursor', 'cursor is not valid for this list', 'isCursor');
-      }
-      where.add(sort.after, ...values);
+      where.add(sort.after, ...sort.fromCursor(decodeCursor(q.cursor, sort.arity)));
     }
+    const select = TASK_SELECT.replace(
+      /\n\s*FROM tasks t/,
+      `, ${sort.key} AS cursor_key\n    FROM tasks t`,
+    );
     const rows = (await this.ds.query(
-      `${TASK_SELECT} ${where} ORDER BY ${sort.order} LIMIT ${limit + 1}`,
+      `${select} ${where} ORDER BY ${sort.order} LIMIT ${limit + 1}`,
       where.params,
-    )) as TaskRow[];
+    )) as (TaskRow & { cursor_key: string | number })[];
     const page = toPage(rows, limit, sort.cursorOf);
     return { items: page.items.map((r) => this.toSummary(r, now)), nextCursor: page.nextCursor };
   }
@@ -163,18 +155,24 @@ export class TaskReader {
     batch = 1000,
   ): AsyncGenerator<R> {
     const now = this.clock.now();
-    let after: [Date, string] | null = null;
+    let after: string | null = null;
     for (;;) {
       const where = this.filterWhere(principal, f, now);
-      if (after) where.add('(t.created_at, t.id) < (?, ?)', ...after);
+      // The last row's own created_at, read back by id: a JS Date would cut it to milliseconds.
+      if (after) {
+        where.add(
+          '(t.created_at, t.id) < ((SELECT a.created_at FROM tasks a WHERE a.id = ?), ?)',
+          after,
+          after,
+        );
+      }
       const rows = (await this.ds.query(
         `${select} ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT ${batch}`,
         where.params,
       )) as R[];
       yield* rows;
       if (rows.length < batch) return;
-      const last = rows[rows.length - 1];
-      after = [last.created_at, last.id];
+      after = rows[rows.length - 1].id;
     }
   }
 

@@ -16,7 +16,7 @@ import { TaskErrorCode, taskNotFound } from './task-errors.js';
 import { decideTransition, type TaskAction, type TaskStatus } from './task-lifecycle.js';
 import { TaskReader } from './task-reader.js';
 import { TasksService } from './tasks.service.js';
-import { parseInstant } from '../common/instant.js';
+import { parseInstant } from '../common/time/iso-time.js';
 
 /** The task row as locked for a transition. */
 interface LockedTask {
@@ -119,9 +119,10 @@ export class TaskTransitionsService {
     return this.run(p, id, version, {
       action: 'reassign',
       effect: async (t, em, now) => {
-        if (dto.unitId === t.unit_id)
+        const effect = await this.assignTo(t, em, now, dto);
+        if (effect.set?.unit_id === t.unit_id)
           throw invalidField('unitId', '任务已在该单位', 'differentUnit');
-        return this.assignTo(t, em, now, dto);
+        return effect;
       },
     });
   }
@@ -440,30 +441,39 @@ export class TaskTransitionsService {
     version: number | undefined,
     dto: A.DuplicateDto,
   ): Promise<TaskDetailDto> {
-    return this.run(p, id, version, {
-      action: 'mark_duplicate',
-      effect: async (t, em, now) => {
-        const [other] = (await em.query('SELECT id, number, status FROM tasks WHERE id = $1', [
-          dto.duplicateOfId,
-        ])) as {
-          id: string;
-          number: string;
-          status: TaskStatus;
-        }[];
-        if (!other || other.id === t.id || other.status === 'cancelled') {
-          throw invalidField(
-            'duplicateOfId',
-            '被重复的任务不存在、已撤销或就是本任务',
-            'duplicateTarget',
-          );
-        }
-        return {
-          set: { cancelled_at: now, duplicate_of_id: other.id },
-          note: dto.note,
-          data: { duplicateOf: other.number },
-        };
+    // Both rows are locked first, in id order: marking A a duplicate of B while B is being marked
+    // a duplicate of A otherwise deadlocks (each holds its task and waits on the other's foreign
+    // key check). The second now waits, sees the first cancelled, and is refused.
+    return this.run(
+      p,
+      id,
+      version,
+      {
+        action: 'mark_duplicate',
+        effect: async (t, em, now) => {
+          const [other] = (await em.query('SELECT id, number, status FROM tasks WHERE id = $1', [
+            dto.duplicateOfId,
+          ])) as {
+            id: string;
+            number: string;
+            status: TaskStatus;
+          }[];
+          if (!other || other.id === t.id || other.status === 'cancelled') {
+            throw invalidField(
+              'duplicateOfId',
+              '被重复的任务不存在、已撤销或就是本任务',
+              'duplicateTarget',
+            );
+          }
+          return {
+            set: { cancelled_at: now, duplicate_of_id: other.id },
+            note: dto.note,
+            data: { duplicateOf: other.number },
+          };
+        },
       },
-    });
+      [dto.duplicateOfId],
+    );
   }
 
   reopen(
@@ -592,10 +602,17 @@ export class TaskTransitionsService {
     id: string,
     version: number | undefined,
     step: Step,
+    alsoLock: string[] = [],
   ): Promise<TaskDetailDto> {
-    return this.tx.withTransaction(async (em) =>
-      this.apply(em, p, await this.lock(em, p, id), version, step),
-    );
+    return this.tx.withTransaction(async (em) => {
+      if (alsoLock.length) {
+        // Rows are locked in the order returned, so every transaction takes them in id order.
+        await em.query('SELECT id FROM tasks WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [
+          [id, ...alsoLock],
+        ]);
+      }
+      return this.apply(em, p, await this.lock(em, p, id), version, step);
+    });
   }
 
   /** Locks the task row, scoped: another unit's task is not found, not forbidden. */

@@ -18,7 +18,7 @@ import { TaskEventWriter } from './task-event.writer.js';
 import { TaskErrorCode } from './task-errors.js';
 import { NEW_TASK_NUMBER_PREFIX } from './task-numbering.js';
 import { TaskReader } from './task-reader.js';
-import { parseInstant } from '../common/instant.js';
+import { parseInstantOrNull } from '../common/time/iso-time.js';
 
 /** Creating tasks: validation, routing to a unit and deadline, numbering, the first event. */
 @Injectable()
@@ -95,10 +95,12 @@ export class TasksService {
     const category = await this.categories.getActive(dto.categoryId, 'categoryId', em);
     const site = dto.siteId ? await this.sites.getActive(dto.siteId, 'siteId', em) : null;
     if (inspectionId) {
-      const found = (await em.query('SELECT 1 FROM inspections WHERE id = $1', [
-        inspectionId,
-      ])) as unknown[];
-      if (!found.length) throw invalidField('inspectionId', '督导检查不存在', 'inspectionExists');
+      const found = (await em.query(
+        'SELECT 1 FROM inspections WHERE id = $1 AND voided_at IS NULL',
+        [inspectionId],
+      )) as unknown[];
+      if (!found.length)
+        throw invalidField('inspectionId', '督导检查不存在或已作废', 'inspectionExists');
     }
     const photoIds = dto.beforePhotoIds ?? [];
     await this.attachments.assertUsable(em, photoIds, principal, photoField);
@@ -160,8 +162,8 @@ export class TasksService {
 
   /** An explicit deadline must be a real instant in the future. */
   futureDeadline(value: string, now: Date, field: string): Date {
-    const d = parseInstant(value);
-    if (Number.isNaN(d.getTime()) || d <= now) {
+    const d = parseInstantOrNull(value);
+    if (!d || d <= now) {
       throw new DomainError(
         'invalid',
         TaskErrorCode.INVALID_DEADLINE,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
+import { isUuid } from '../common/http/id-or-code.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { rethrowUnique } from '../database/pg-errors.js';
 import { escapeLike } from '../database/sql-where.js';
@@ -37,7 +38,9 @@ export class UnitsService {
   async getActive(id: string, field: string, em?: EntityManager): Promise<Unit> {
     // Inside a transaction, read on its connection: a second connection per transaction
     // deadlocks the pool once every connection is held by a transaction waiting for another.
-    const unit = await (em ? em.getRepository(Unit) : this.units).findOneBy({ id });
+    const unit = await (em ? em.getRepository(Unit) : this.units).findOneBy(
+      isUuid(id) ? { id } : { code: id },
+    );
     if (!unit?.active) throw invalidField(field, '单位不存在或已停用', 'unitExists');
     return unit;
   }

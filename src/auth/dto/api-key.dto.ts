@@ -1,26 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
+import { IsInstant } from '../../common/time/time.validators.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
+import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ format: 'uuid', description: 'The unit the key acts for' })
-  @IsUUID()
+  @IsIdOrCode()
   unitId: string;
 
   @ApiProperty({ example: '东辛房街道网格化平台' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(100)
   name: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   expiresAt?: string;
 }
 
 export class ListApiKeysQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() unitId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() unitId?: string;
 }
 
 export class ApiKeyDto {

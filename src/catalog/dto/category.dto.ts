@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsNumber,
   IsObject,
   IsOptional,
@@ -18,6 +17,7 @@ import {
 } from 'class-validator';
 import { PageQuery, toBool } from '../../common/http/pagination.js';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../category.entity.js';
+import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export const DEADLINE_KINDS = ['immediate', 'work_hours', 'work_days'] as const;
 
@@ -48,20 +48,24 @@ export class CreateCategoryDto {
   @Matches(/^[A-Za-z0-9_-]{1,16}$/, { message: 'code must be 1-16 of A-Z a-z 0-9 _ -' })
   code: string;
 
-  @ApiProperty({ example: '楼道堆物' }) @IsString() @IsNotEmpty() @MaxLength(50) name: string;
+  @ApiProperty({ example: '楼道堆物' }) @IsString() @IsNonBlankText() @MaxLength(50) name: string;
 
   @ApiPropertyOptional({ example: '楼道堆物', description: 'Name used in bulletin text' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(50)
   bulletinName?: string;
 
-  @ApiProperty({ example: '市容环境' }) @IsString() @IsNotEmpty() @MaxLength(50) groupName: string;
+  @ApiProperty({ example: '市容环境' })
+  @IsString()
+  @IsNonBlankText()
+  @MaxLength(50)
+  groupName: string;
 
   @ApiProperty({ example: '处', description: '量词' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(4)
   measureWord: string;
 

@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsLatitude,
   IsLongitude,
-  IsNotEmpty,
   IsNumber,
   IsOptional,
   IsString,
@@ -12,13 +11,18 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageQuery, toBool } from '../../common/http/pagination.js';
+import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export class CreateSiteDto {
-  @ApiProperty({ example: '永定楼公园' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
+  @ApiProperty({ example: '永定楼公园' })
+  @IsString()
+  @IsNonBlankText()
+  @MaxLength(100)
+  name: string;
 
   @ApiProperty({ example: '公园广场', description: '社区, 主干道, 公园广场, 医院, 农贸市场 …' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(20)
   kind: string;
 

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { CommonErrorCode, DomainError, type FieldProblem } from './domain-error.js';
 
 /** At most this many field errors are listed in a problem body; `errorCount` gives the total. */
@@ -16,9 +16,27 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   });
 }
 
+/**
+ * Nest reads a missing body and a JSON `null` alike as `{}`. A missing body stays `{}` (a POST
+ * whose fields are all optional, like a default 快报 draft, may come without one); `null` is a
+ * body that is not an object, refused like `[]` or `"str"` rather than acted on as `{}`.
+ */
+class AppValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (value === null && metadata.type === 'body') {
+      return Promise.reject(
+        new DomainError('invalid', CommonErrorCode.VALIDATION_FAILED, '请求体必须是 JSON 对象', {
+          errors: [{ field: 'body', code: 'isObject', message: 'the body must be a JSON object' }],
+        }),
+      );
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The global pipe: strips nothing silently — unknown fields are an error, as are bad types. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -57,6 +57,24 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
   throw invalidField('cursor', 'cursor is not valid for this list', 'isCursor');
 }
 
+/**
+ * A Postgres timestamp as text to the microsecond, in UTC, for a keyset cursor. A JS Date holds
+ * milliseconds: a cursor made from one falls between rows written in the same millisecond and
+ * skips them (76 of 80 API keys reachable with `limit=1`).
+ */
+export const microsUtc = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const MICROS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** The timestamp of a decoded cursor as made by `microsUtc`, for `?::timestamptz`; else a 400. */
+export function cursorTimestamp(value: string | number): string {
+  if (typeof value === 'string' && MICROS_UTC.test(value) && !Number.isNaN(Date.parse(value))) {
+    return value;
+  }
+  throw invalidField('cursor', 'cursor is not valid for this list', 'isCursor');
+}
+
 /** Takes `limit + 1` rows and turns them into a page and its next cursor. */
 export function toPage<T>(
   rows: T[],

@@ -6,11 +6,9 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -20,14 +18,18 @@ import { PageQuery } from '../../common/http/pagination.js';
 import { CreateTaskDto } from '../../tasks/dto/create-task.dto.js';
 import { RefDto } from '../../tasks/dto/task-output.dto.js';
 import { INSPECTION_KINDS, type InspectionKind } from '../inspection.entity.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
+import { IsDay } from '../../common/time/time.validators.js';
+import { IsNonBlankText, NormalisedText } from '../../common/text/plain-text.js';
 
 export class RequirementDto {
   @ApiProperty({ example: '提高站位，强化担当' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(100)
   heading: string;
   @ApiProperty({ example: '坚持讲政治、创首善、争一流的高标准站位……' })
+  @NormalisedText()
   @IsString()
   @MaxLength(2000)
   body: string;
@@ -41,7 +43,7 @@ export class CreateInspectionDto {
 
   @ApiProperty({ example: '公园广场创城督导检查' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(200)
   activity: string;
 
@@ -50,7 +52,7 @@ export class CreateInspectionDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
   @IsString({ each: true })
-  @IsNotEmpty({ each: true })
+  @IsNonBlankText({ each: true })
   @MaxLength(50, { each: true })
   leadPersons: string[];
 
@@ -65,6 +67,7 @@ export class CreateInspectionDto {
 
   @ApiPropertyOptional({ type: [String], example: ['朱峰', '朱凯'] })
   @IsOptional()
+  @NormalisedText()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
@@ -72,19 +75,23 @@ export class CreateInspectionDto {
   accompanying?: string[];
 
   @ApiProperty({ example: '2026-11-20', description: 'Day of the visit (Asia/Shanghai)' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
-    message: 'heldOn must be a date YYYY-MM-DD',
-  })
+  @IsDay()
   heldOn: string;
 
-  @ApiProperty({ example: '永定镇' }) @IsString() @IsNotEmpty() @MaxLength(200) location: string;
+  @ApiProperty({ example: '永定镇' })
+  @IsString()
+  @IsNonBlankText()
+  @MaxLength(200)
+  location: string;
   @ApiPropertyOptional({ example: '公园广场' })
   @IsOptional()
+  @NormalisedText()
   @IsString()
   @MaxLength(100)
   target?: string;
   @ApiPropertyOptional({ example: '环境卫生、秩序管理' })
   @IsOptional()
+  @NormalisedText()
   @IsString()
   @MaxLength(200)
   focus?: string;
@@ -97,7 +104,7 @@ export class CreateInspectionDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsUUID('all', { each: true })
+  @IsIdOrCode({ each: true })
   participatingUnitIds?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Sites visited, in order' })
@@ -117,10 +124,16 @@ export class CreateInspectionDto {
 
   @ApiPropertyOptional({ example: '本刊', default: '本刊' })
   @IsOptional()
+  @NormalisedText()
   @IsString()
   @MaxLength(100)
   source?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) notes?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @NormalisedText()
+  @IsString()
+  @MaxLength(5000)
+  notes?: string;
 
   @ApiPropertyOptional({
     type: [InspectionTaskDto],
@@ -145,11 +158,11 @@ export class ListInspectionsQuery extends PageQuery {
   kind?: InspectionKind;
   @ApiPropertyOptional({ example: '2026-11-16' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
+  @IsDay()
   from?: string;
   @ApiPropertyOptional({ example: '2026-11-22', description: 'Inclusive' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
+  @IsDay()
   to?: string;
 }
 
@@ -157,6 +170,12 @@ export class InspectionTaskCountsDto {
   @ApiProperty() total: number;
   @ApiProperty() closed: number;
   @ApiProperty() open: number;
+}
+
+export class InspectionVoidDto {
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ format: 'uuid' }) by: string;
+  @ApiProperty() reason: string;
 }
 
 export class InspectionDto {
@@ -185,6 +204,20 @@ export class InspectionDto {
   taskIds: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({
+    type: InspectionVoidDto,
+    nullable: true,
+    description: '作废: set when the office voided it; left out of the 快报',
+  })
+  voided: InspectionVoidDto | null;
+}
+
+export class VoidInspectionDto {
+  @ApiProperty({ example: '重复录入', maxLength: 2000 })
+  @IsString()
+  @IsNonBlankText()
+  @MaxLength(2000)
+  reason: string;
 }
 
 export class InspectionPageDto {

@@ -140,4 +140,5 @@ export class DeliveryDto {
 
 export class DeliveryListDto {
   @ApiProperty({ type: [DeliveryDto] }) items: DeliveryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }

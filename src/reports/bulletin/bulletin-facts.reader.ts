@@ -36,7 +36,8 @@ interface InspectionRow {
  *
  * problemsFound counts the tasks the inspection raised that were not cancelled (duplicates and
  * mistakes are not problems); problemsRectified those of them closed before the period end, so
- * regenerating the issue later reads the same.
+ * regenerating the issue later reads the same. A voided inspection (logged by mistake) is left
+ * out; its tasks, if closed, still count in 综合整治 like any other.
  */
 const INSPECTIONS_SQL = `
   SELECT i.id, i.kind, i.lead_persons, i.lead_rank, to_char(i.held_on, 'YYYY-MM-DD') AS date,
@@ -54,7 +55,7 @@ const INSPECTIONS_SQL = `
                 count(*) FILTER (WHERE t.status = 'closed' AND t.closed_at < $3)::int AS rectified
            FROM tasks t
           WHERE t.inspection_id = i.id AND t.status <> 'cancelled') tc
-   WHERE i.held_on >= $1::date AND i.held_on < $2::date
+   WHERE i.held_on >= $1::date AND i.held_on < $2::date AND i.voided_at IS NULL
    ORDER BY i.lead_rank, i.held_on, i.id`;
 
 function requirementsOf(value: unknown): InspectionFacts['requirements'] {

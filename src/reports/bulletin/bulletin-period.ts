@@ -33,7 +33,7 @@ function bound(value: string, as: 'start' | 'end', field: string): Date {
  *   7 Shanghai days ending with the day `end` falls in, from midnight (end − 1 ms, so an end at
  *   exactly midnight closes the previous day).
  *
- * Throws a 400 naming the field for a bad or reversed bound, and a 422 INVALID_PERIOD when the
+ * Throws a 400 naming the field for a bad or reversed bound or an end after today, and a 422 INVALID_PERIOD when the
  * default period is empty (the last issue already reaches now) or too long.
  */
 export function resolveBulletinPeriod(
@@ -42,6 +42,12 @@ export function resolveBulletinPeriod(
   now: Date,
 ): { start: Date; end: Date } {
   const end = input.periodEnd !== undefined ? bound(input.periodEnd, 'end', 'periodEnd') : now;
+  // A 快报 reports what happened: the period may run to the end of today (`periodEnd` = today,
+  // inclusive), no further. A later end would also hold back every default draft, which starts
+  // at the last issue's end, until that moment.
+  if (end > shanghaiMidnight(addDays(shanghaiDate(now), 1))) {
+    throw invalidField('periodEnd', 'periodEnd must not be after today', 'notFuture');
+  }
   const start =
     input.periodStart !== undefined
       ? bound(input.periodStart, 'start', 'periodStart')

@@ -12,6 +12,7 @@ import { ReportJobs } from '../../jobs/report-jobs.service.js';
 import { BULLETIN_CONFIG, letterheadOf } from '../report-config.js';
 import {
   bulletinGenerating,
+  bulletinPeriodOverlap,
   bulletinNotFound,
   bulletinPublished,
   paragraphNotFound,
@@ -152,6 +153,20 @@ export class BulletinsService {
         // Read after the lock: a draft that waited must not end before the one it waited for.
         const now = this.clock.now();
         const { start, end } = resolveBulletinPeriod(dto, last?.period_end ?? null, now);
+        // Under the numbering lock, so two drafts of one period cannot both pass.
+        const [overlapping] = (await em.query(
+          `SELECT issue_number FROM bulletins WHERE period_start < $2 AND period_end > $1
+            ORDER BY issue_number LIMIT 1`,
+          [start, end],
+        )) as { issue_number: number }[];
+        if (overlapping) {
+          throw bulletinPeriodOverlap(
+            overlapping.issue_number,
+            dto.periodStart !== undefined || dto.periodEnd === undefined
+              ? 'periodStart'
+              : 'periodEnd',
+          );
+        }
         const queued = this.generatesLater(start, end);
         const generated = queued ? [] : await this.generate(em, start, end);
         const [row] = (await em.query(

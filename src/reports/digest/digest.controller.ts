@@ -16,6 +16,7 @@ import type { Digest } from './digest-model.js';
 import { DigestService } from './digest.service.js';
 import { DigestDto, DigestFormatQuery, DigestQuery, type DigestFormat } from './dto/digest.dto.js';
 import { HeavyRoute } from '../../throttling/heavy-route.guard.js';
+import { ParseDay } from '../../common/time/parse-day.pipe.js';
 
 async function render(
   digest: Digest,
@@ -77,7 +78,7 @@ export class DigestController {
   @ApiOkResponse({ type: DigestDto })
   @ApiProblems(400, 401, 403, 404)
   async stored(
-    @Param('weekStart') weekStart: string,
+    @Param('weekStart', ParseDay) weekStart: string,
     @Query() q: DigestFormatQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Digest | string | Buffer> {
@@ -100,7 +101,7 @@ export class DigestController {
   @ApiOkResponse({ type: DigestDto, description: 'Already stored; returned unchanged' })
   @ApiProblems(400, 401, 403, 422)
   async store(
-    @Param('weekStart') weekStart: string,
+    @Param('weekStart', ParseDay) weekStart: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Digest> {
     const { digest, created } = await this.digests.generateAndStore(weekStart);

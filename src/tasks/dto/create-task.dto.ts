@@ -2,16 +2,17 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
-  IsDateString,
   IsLatitude,
   IsLongitude,
-  IsNotEmpty,
   IsNumber,
   IsOptional,
   IsString,
   IsUUID,
   MaxLength,
 } from 'class-validator';
+import { IsInstant } from '../../common/time/time.validators.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
+import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export const MAX_PHOTOS = 9;
 
@@ -22,7 +23,7 @@ export class CreateTaskDto {
   @IsUUID()
   inspectionId?: string;
 
-  @ApiProperty({ format: 'uuid' }) @IsUUID() categoryId: string;
+  @ApiProperty({ format: 'uuid' }) @IsIdOrCode() categoryId: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'A catalog site; or give `address`' })
   @IsOptional()
@@ -32,7 +33,7 @@ export class CreateTaskDto {
   @ApiPropertyOptional({ example: '新桥大街12号楼2单元' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(200)
   address?: string;
 
@@ -41,7 +42,7 @@ export class CreateTaskDto {
 
   @ApiProperty({ example: '2单元楼道堆放纸箱、旧家具' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(2000)
   description: string;
 
@@ -61,7 +62,7 @@ export class CreateTaskDto {
     description: 'Office only: assign to this unit instead of the route',
   })
   @IsOptional()
-  @IsUUID()
+  @IsIdOrCode()
   unitId?: string;
 
   @ApiPropertyOptional({
@@ -69,6 +70,6 @@ export class CreateTaskDto {
     description: 'Office only: override the computed deadline',
   })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   deadline?: string;
 }

@@ -1,16 +1,10 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsDateString,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery, toBool } from '../../common/http/pagination.js';
 import { TASK_STATUSES, type TaskStatus } from '../task-lifecycle.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
+import { IsInstant } from '../../common/time/time.validators.js';
 
 const toList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -31,8 +25,8 @@ export class TaskFilterQuery {
   @IsIn(TASK_STATUSES, { each: true })
   status?: TaskStatus[];
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() unitId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() categoryId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() unitId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() categoryId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() siteId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() inspectionId?: string;
 
@@ -52,27 +46,27 @@ export class TaskFilterQuery {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   createdFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   createdTo?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   closedFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   closedTo?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   deadlineFrom?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant()
   deadlineTo?: string;
 
   @ApiPropertyOptional({ description: 'Text in number, description or address' })

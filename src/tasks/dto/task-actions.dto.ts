@@ -3,20 +3,20 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../catalog/category.entity.js';
 import { MAX_PHOTOS } from './create-task.dto.js';
+import { IsDay, IsInstant } from '../../common/time/time.validators.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
+import { IsNonBlankText, NormalisedText } from '../../common/text/plain-text.js';
 
 /** Every action carries the version the client saw; a stale one is a 409 and changes nothing. */
 export class VersionedDto {
@@ -35,13 +35,14 @@ export class VersionedDto {
 const Note = (): PropertyDecorator => (target, key) => {
   ApiPropertyOptional({ maxLength: 2000 })(target, key);
   IsOptional()(target, key);
+  NormalisedText()(target, key);
   IsString()(target, key);
   MaxLength(2000)(target, key);
 };
 const Reason = (): PropertyDecorator => (target, key) => {
   ApiProperty({ maxLength: 2000 })(target, key);
   IsString()(target, key);
-  IsNotEmpty()(target, key);
+  IsNonBlankText()(target, key);
   MaxLength(2000)(target, key);
 };
 const OptionalDeadline =
@@ -49,7 +50,7 @@ const OptionalDeadline =
   (target, key) => {
     ApiPropertyOptional({ format: 'date-time', description })(target, key);
     IsOptional()(target, key);
-    IsDateString({ strict: true })(target, key);
+    IsInstant()(target, key);
   };
 const Photos =
   (description: string): PropertyDecorator =>
@@ -62,7 +63,7 @@ const Photos =
   };
 
 export class DispatchDto extends VersionedDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() unitId: string;
+  @ApiProperty({ format: 'uuid' }) @IsIdOrCode() unitId: string;
   @OptionalDeadline('Override the deadline computed from the category') deadline?: string;
   @Note() note?: string;
 }
@@ -72,7 +73,7 @@ export class ReassignDto extends DispatchDto {}
 export class SubmissionDto extends VersionedDto {
   @ApiProperty({ example: '已清理楼道堆物，张贴提示' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(2000)
   description: string;
 
@@ -89,7 +90,7 @@ export class CheckDto extends VersionedDto {
 }
 
 export class ExtensionRequestDto extends VersionedDto {
-  @ApiProperty({ format: 'date-time' }) @IsDateString({ strict: true }) requestedDeadline: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() requestedDeadline: string;
   @Reason() reason: string;
 }
 
@@ -116,7 +117,7 @@ export class DisputeDecisionDto extends VersionedDto {
 export class HoldDto extends VersionedDto {
   @Reason() reason: string;
   @ApiProperty({ example: '2027-03-01', description: 'When to look at it again' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'reviewOn must be a date YYYY-MM-DD' })
+  @IsDay()
   reviewOn: string;
 }
 
@@ -141,7 +142,7 @@ export class ReopenDto extends VersionedDto {
 }
 
 export class DeadlineOverrideDto extends VersionedDto {
-  @ApiProperty({ format: 'date-time' }) @IsDateString({ strict: true }) deadline: string;
+  @ApiProperty({ format: 'date-time' }) @IsInstant() deadline: string;
   @Reason() reason: string;
 }
 

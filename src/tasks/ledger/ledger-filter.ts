@@ -1,5 +1,5 @@
 import { invalidField } from '../../common/errors/domain-error.js';
-import { parseInstant } from '../../common/instant.js';
+import { parseInstantOrNull } from '../../common/time/iso-time.js';
 import type { TaskFilterQuery } from '../dto/list-tasks.query.js';
 
 const INSTANT_FIELDS = [
@@ -23,7 +23,7 @@ const NUL = /\u0000/;
 export function assertLedgerFilter(f: TaskFilterQuery): void {
   for (const field of INSTANT_FIELDS) {
     const value = f[field];
-    if (value !== undefined && Number.isNaN(parseInstant(value).getTime())) {
+    if (value !== undefined && !parseInstantOrNull(value)) {
       throw invalidField(field, `${field} 不是有效的时间`, 'isDateString');
     }
   }

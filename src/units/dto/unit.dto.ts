@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
@@ -14,6 +13,7 @@ import {
 } from 'class-validator';
 import { PageQuery, toBool } from '../../common/http/pagination.js';
 import { UNIT_KINDS, type UnitKind } from '../unit.entity.js';
+import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export class CreateUnitDto {
   @ApiProperty({ example: 'DXF', description: 'Short unique code' })
@@ -23,7 +23,7 @@ export class CreateUnitDto {
 
   @ApiProperty({ example: '东辛房街道' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(100)
   name: string;
 

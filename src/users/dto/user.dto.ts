@@ -3,7 +3,6 @@ import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
-  IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
@@ -14,6 +13,7 @@ import {
 } from 'class-validator';
 import { ROLES, type Role } from '../../common/auth/principal.js';
 import { PageQuery, toBool } from '../../common/http/pagination.js';
+import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'zhangsan', description: 'Lower-case letters, digits, _ . -' })
@@ -23,7 +23,7 @@ export class CreateUserDto {
 
   @ApiProperty({ example: '张三' })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(100)
   displayName: string;
 

@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../../common/http/pagination.js';
+import { IsDay, IsInstant } from '../../../common/time/time.validators.js';
 import type { BulletinSectionKey } from '../bulletin-model.js';
 import { BULLETIN_STATUSES, type BulletinStatus } from '../bulletin.entity.js';
+import { IsNonBlankText } from '../../../common/text/plain-text.js';
 
-// Bounds and dates are parsed by the service (a real day, an instant with its offset, their
-// order), which answers a bad one with a 400 naming the field.
+// The forms are checked here (one parser for every date); their order and the period's length by
+// the service, which also answers with a 400 naming the field.
 export class CreateBulletinDto {
   @ApiPropertyOptional({
     example: '2026-11-16',
@@ -13,7 +15,7 @@ export class CreateBulletinDto {
       "Start of the period: a day (its 00:00 Asia/Shanghai) or an ISO 8601 instant with offset. Default: the last issue's periodEnd; for the first issue, 00:00 six days before periodEnd's day",
   })
   @IsOptional()
-  @IsString()
+  @IsInstant()
   periodStart?: string;
 
   @ApiPropertyOptional({
@@ -22,12 +24,12 @@ export class CreateBulletinDto {
       'End of the period, exclusive: a day (inclusive, i.e. the next day 00:00 Asia/Shanghai) or an ISO 8601 instant with offset. Default: now',
   })
   @IsOptional()
-  @IsString()
+  @IsInstant()
   periodEnd?: string;
 
   @ApiPropertyOptional({ example: '2026-11-23', description: 'Masthead date; default today' })
   @IsOptional()
-  @IsString()
+  @IsDay()
   issueDate?: string;
 }
 
@@ -45,7 +47,7 @@ export class EditParagraphDto extends VersionDto {
       'Replacement text; `**…**` marks bold. Setting it to the generated text removes the edit',
   })
   @IsString()
-  @IsNotEmpty()
+  @IsNonBlankText()
   @MaxLength(10000)
   text: string;
 }

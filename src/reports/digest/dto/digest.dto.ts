@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsDay } from '../../../common/time/time.validators.js';
 import { DIGEST_PERIODS, type DigestPeriodName } from '../digest-period.js';
 
 export const DIGEST_FORMATS = ['json', 'csv', 'xlsx'] as const;
@@ -12,7 +13,7 @@ export class DigestFormatQuery {
   format?: DigestFormat;
 }
 
-// Dates are checked (real day, order, range) by the service, which names the field in a 400.
+// Each day is checked here (one parser for every date); their order and range by the service.
 export class DigestQuery extends DigestFormatQuery {
   @ApiPropertyOptional({
     enum: DIGEST_PERIODS,
@@ -31,7 +32,7 @@ export class DigestQuery extends DigestFormatQuery {
       'A day that has not begun is a 400',
   })
   @IsOptional()
-  @IsString()
+  @IsDay()
   from?: string;
 
   @ApiPropertyOptional({
@@ -41,7 +42,7 @@ export class DigestQuery extends DigestFormatQuery {
       'is counted up to now (clampedToNow)',
   })
   @IsOptional()
-  @IsString()
+  @IsDay()
   to?: string;
 }
 
