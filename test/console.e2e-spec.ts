@@ -189,4 +189,41 @@ describe('the console: refresh cookie, static pages, its task filter', () => {
     await as(t, w.admin.token).get(`/reports/digest/mine?${range}`).expect(403);
     await as(t, w.unitA.token).get('/reports/digest/mine?bogus=1').expect(400);
   });
+
+  it('counts what a list filter matches, by status, scoped like the list', async () => {
+    const filters = ['', 'status=assigned', 'hasPendingRequest=true', 'overdue=false', 'q=申请'];
+    for (const who of [w.admin, w.unitA, w.unitB]) {
+      for (const f of filters) {
+        const counts = await as(t, who.token).get(`/tasks/counts?${f}`).expect(200);
+        const list = await as(t, who.token).get(`/tasks?limit=200&${f}`).expect(200);
+        const items = list.body.items as { status: string }[];
+        expect(counts.body.total).toBe(items.length);
+        for (const [status, n] of Object.entries(counts.body.byStatus as Record<string, number>)) {
+          expect([f, status, n]).toEqual([
+            f,
+            status,
+            items.filter((i) => i.status === status).length,
+          ]);
+        }
+      }
+    }
+    await as(t, w.admin.token).get('/tasks/counts?status=nope').expect(400);
+    await t.http().get('/api/v1/tasks/counts').expect(401);
+  });
+
+  it('refuses a JSON null body instead of reading it as an empty request', async () => {
+    const before = (await t.ds.query('SELECT count(*)::int AS n FROM bulletins')) as {
+      n: number;
+    }[];
+    const res = await t
+      .http()
+      .post('/api/v1/bulletins')
+      .set('authorization', `Bearer ${w.admin.token}`)
+      .set('content-type', 'application/json')
+      .send('null')
+      .expect(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    const after = (await t.ds.query('SELECT count(*)::int AS n FROM bulletins')) as { n: number }[];
+    expect(after[0].n).toBe(before[0].n);
+  });
 });

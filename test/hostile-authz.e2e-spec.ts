@@ -54,6 +54,7 @@ const MATRIX: Record<string, string> = {
   'PATCH /api/v1/sites/{id}':                                '401  ok    403  403   403 403',
   'POST /api/v1/tasks':                                      '401  ok    ok   403   403 403',
   'GET /api/v1/tasks':                                       '401  ok    ok   ok    ok  ok',
+  'GET /api/v1/tasks/counts':                                '401  ok    ok   ok    ok  ok',
   'GET /api/v1/tasks/export':                                '401  ok    ok   ok    ok  ok',
   'GET /api/v1/tasks/{id}':                                  '401  ok    ok   ok    ok  404',
   'PATCH /api/v1/tasks/{id}':                                '401  ok    403  403   403 403',

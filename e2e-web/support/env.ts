@@ -18,8 +18,13 @@ export interface WebTestEnv {
   categoryId: string;
 }
 
-export const ENV_FILE = join(tmpdir(), `cc-web-test-${process.env.CC_WEB_RUN ?? 'run'}.json`);
+/** A file per run (named by the global setup), so that runs side by side never meet. */
+export function envFileFor(runId: string): string {
+  return join(tmpdir(), `cc-web-test-${runId}.json`);
+}
 
 export function webEnv(): WebTestEnv {
-  return JSON.parse(readFileSync(ENV_FILE, 'utf8')) as WebTestEnv;
+  const file = process.env.CC_WEB_ENV_FILE;
+  if (!file) throw new Error('the browser tests’ global setup did not run (CC_WEB_ENV_FILE unset)');
+  return JSON.parse(readFileSync(file, 'utf8')) as WebTestEnv;
 }

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ENV_FILE, type WebTestEnv } from './env';
+import { envFileFor, type WebTestEnv } from './env';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@localhost:5432/postgres';
 const PASSWORD = 'web-test-password-1';
@@ -153,6 +153,8 @@ export default async function globalSetup(): Promise<void> {
     siteB,
     categoryId: category.id,
   };
-  writeFileSync(ENV_FILE, JSON.stringify(env));
-  process.env.CC_WEB_BASE_URL = baseUrl;
+  const file = envFileFor(runId);
+  writeFileSync(file, JSON.stringify(env));
+  // Seen by the test workers and the teardown of this run only.
+  process.env.CC_WEB_ENV_FILE = file;
 }

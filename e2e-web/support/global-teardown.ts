@@ -22,4 +22,5 @@ export default async function globalTeardown(): Promise<void> {
     await c.end();
   }
   rmSync(env.storageRoot, { recursive: true, force: true });
+  rmSync(process.env.CC_WEB_ENV_FILE ?? '', { force: true });
 }

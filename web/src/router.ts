@@ -36,6 +36,51 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '我的任务', roles: ['unit'] },
       },
       {
+        path: 'dashboard',
+        component: () => import('@/views/DashboardView.vue'),
+        meta: { title: '工作台', roles: ['admin', 'inspector'] },
+      },
+      {
+        path: 'todo',
+        component: () => import('@/views/TodoView.vue'),
+        meta: { title: '待办', roles: ['admin'] },
+      },
+      {
+        path: 'evaluation',
+        component: () => import('@/views/EvaluationView.vue'),
+        meta: { title: '综合评价', roles: ['admin', 'inspector'] },
+      },
+      {
+        path: 'my-figures',
+        component: () => import('@/views/MyFiguresView.vue'),
+        meta: { title: '本单位评价', roles: ['unit'] },
+      },
+      {
+        path: 'bulletins',
+        component: () => import('@/views/BulletinsView.vue'),
+        meta: { title: '快报', roles: ['admin', 'inspector'] },
+      },
+      {
+        path: 'bulletins/:id',
+        component: () => import('@/views/BulletinDetailView.vue'),
+        meta: { title: '快报', roles: ['admin', 'inspector'] },
+      },
+      {
+        path: 'inspections',
+        component: () => import('@/views/InspectionsView.vue'),
+        meta: { title: '督导检查', roles: ['admin', 'inspector'] },
+      },
+      {
+        path: 'inspections/:id',
+        component: () => import('@/views/InspectionDetailView.vue'),
+        meta: { title: '督导检查', roles: ['admin', 'inspector'] },
+      },
+      {
+        path: 'settings',
+        component: () => import('@/views/SettingsView.vue'),
+        meta: { title: '设置', roles: ['admin'] },
+      },
+      {
         path: 'notifications',
         component: () => import('@/views/NotificationsView.vue'),
         meta: { title: '消息' },
@@ -51,6 +96,7 @@ const routes: RouteRecordRaw[] = [
 
 export function homeOf(role: string | null): string {
   if (role === 'unit') return '/my-tasks';
+  if (role === 'admin') return '/dashboard';
   return '/tasks';
 }
 

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { CommonErrorCode, DomainError, type FieldProblem } from './domain-error.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
@@ -13,9 +13,24 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   });
 }
 
+/**
+ * Nest reads a missing body as `{}`, and so also a JSON `null`; a body that is there must be an
+ * object, so an explicit `null` is refused instead of acting as an empty request.
+ */
+class ObjectBodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value === null && metadata.metatype !== Object) {
+      throw new DomainError('invalid', CommonErrorCode.VALIDATION_FAILED, '请求体须为 JSON 对象', {
+        errors: [{ field: 'body', code: 'isObject', message: 'body must be a JSON object' }],
+      });
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The global pipe: strips nothing silently — unknown fields are an error, as are bad types. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ObjectBodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -324,6 +324,22 @@ export interface paths {
         patch: operations["Sites_update"];
         trace?: never;
     };
+    "/api/v1/tasks/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TaskCounts_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -1291,6 +1307,27 @@ export interface components {
              */
             defaultUnitId?: string;
             active?: boolean;
+        };
+        TaskCountsDto: {
+            /**
+             * @description Tasks matching the filter
+             * @example 42
+             */
+            total: number;
+            /**
+             * @description The same tasks by status (every status present, zero included)
+             * @example {
+             *       "pending_dispatch": 1,
+             *       "assigned": 30,
+             *       "submitted": 5,
+             *       "on_hold": 0,
+             *       "closed": 6,
+             *       "cancelled": 0
+             *     }
+             */
+            byStatus: {
+                [key: string]: number;
+            };
         };
         CreateTaskDto: {
             /**
@@ -3518,6 +3555,64 @@ export interface operations {
             };
             /** @description Conflicts with the current state or version */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TaskCounts_counts: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated statuses */
+                status?: string[];
+                unitId?: string;
+                categoryId?: string;
+                siteId?: string;
+                inspectionId?: string;
+                /** @description Open with the unit and past its deadline */
+                overdue?: boolean;
+                /** @description With (true) or without (false) an extension request or dispute awaiting the office */
+                hasPendingRequest?: boolean;
+                /** @description At least this escalation level */
+                escalation?: "reminder" | "supervise" | "notify";
+                createdFrom?: string;
+                createdTo?: string;
+                closedFrom?: string;
+                closedTo?: string;
+                deadlineFrom?: string;
+                deadlineTo?: string;
+                /** @description Text in number, description or address */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskCountsDto"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED with per-field `errors`, MALFORMED_JSON …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
