@@ -9,6 +9,7 @@ export interface WebTestEnv {
   dbName: string;
   pid: number;
   storageRoot: string;
+  redisPrefix: string;
   password: string;
   users: { admin: string; inspector: string; unitA: string; unitB: string };
   unitA: { id: string; name: string };

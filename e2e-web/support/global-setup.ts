@@ -145,6 +145,7 @@ export default async function globalSetup(): Promise<void> {
     dbName,
     pid: child.pid ?? 0,
     storageRoot,
+    redisPrefix: `cc_t_${runId}`,
     password: PASSWORD,
     users: { admin: 'office', inspector: 'inspector1', unitA: 'wenming1', unitB: 'heping1' },
     unitA,

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { webEnv } from './env';
 
@@ -22,5 +23,17 @@ export default async function globalTeardown(): Promise<void> {
     await c.end();
   }
   rmSync(env.storageRoot, { recursive: true, force: true });
+  // The run's Redis keys (queues, rate-limit counters) go with it.
+  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.redisPrefix}*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
   rmSync(process.env.CC_WEB_ENV_FILE ?? '', { force: true });
 }
