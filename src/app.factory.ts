@@ -20,6 +20,8 @@ import { createPino } from './common/logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { cookieSecure, registerRefreshCookie } from './auth/refresh-cookie.js';
+import { registerConsole } from './web/console-static.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -159,6 +161,9 @@ export async function createApp(
       jsonDocumentUrl: 'docs-json',
     });
   }
+  // The web console at / (same origin) and the refresh-token cookie it signs in with.
+  registerRefreshCookie(app, cookieSecure(config.env));
+  await registerConsole(app);
   new Logger('App').log(`HTTP app built (role ${config.role})`);
   return app;
 }

@@ -57,6 +57,7 @@ const MATRIX: Record<string, string> = {
   'PATCH /api/v1/sites/{id}':                                '401  ok    403  403   403 403',
   'POST /api/v1/tasks':                                      '401  ok    ok   403   403 403',
   'GET /api/v1/tasks':                                       '401  ok    ok   ok    ok  ok',
+  'GET /api/v1/tasks/counts':                                '401  ok    ok   ok    ok  ok',
   'GET /api/v1/tasks/export':                                '401  ok    ok   ok    ok  ok',
   'GET /api/v1/tasks/{id}':                                  '401  ok    ok   ok    ok  404',
   'PATCH /api/v1/tasks/{id}':                                '401  ok    403  403   403 403',
@@ -100,6 +101,7 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/bulletins/{id}/publish':                     '401  ok    403  403   403 403',
   'POST /api/v1/bulletins/{id}/regenerate':                  '401  ok    403  403   403 403',
   'GET /api/v1/reports/digest':                              '401  ok    ok   403   403 403',
+  'GET /api/v1/reports/digest/mine':                         '401  403   403  ok    ok  ok',
   // Stored first, so that the GET below finds the week.
   'POST /api/v1/reports/digests/{weekStart}':                '401  ok    403  403   403 403',
   'GET /api/v1/reports/digests/{weekStart}':                 '401  ok    ok   403   403 403',

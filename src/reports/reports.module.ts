@@ -5,6 +5,7 @@ import { BulletinsController } from './bulletin/bulletins.controller.js';
 import { BulletinsService } from './bulletin/bulletins.service.js';
 import { DigestController } from './digest/digest.controller.js';
 import { DigestService } from './digest/digest.service.js';
+import { UnitDigestController } from './digest/unit-digest.controller.js';
 import { DigestScheduler } from './digest.scheduler.js';
 import {
   BULLETIN_CONFIG,
@@ -27,7 +28,7 @@ export class ReportsModule {
     return {
       module: ReportsModule,
       imports: [TasksModule],
-      controllers: [BulletinsController, DigestController],
+      controllers: [BulletinsController, DigestController, UnitDigestController],
       providers: [
         {
           provide: BULLETIN_CONFIG,

@@ -31,6 +31,11 @@ export function applyTaskFilters(
   if (f.inspectionId) where.add('t.inspection_id = ?', f.inspectionId);
   if (f.overdue === true) where.add(`t.status = 'assigned' AND t.deadline < ?`, now);
   if (f.overdue === false) where.add(`NOT (t.status = 'assigned' AND t.deadline < ?)`, now);
+  if (f.hasPendingRequest !== undefined) {
+    const pending = `(EXISTS (SELECT 1 FROM extension_requests r WHERE r.task_id = t.id AND r.status = 'pending')
+      OR EXISTS (SELECT 1 FROM task_disputes d WHERE d.task_id = t.id AND d.status = 'pending'))`;
+    where.add(f.hasPendingRequest ? pending : `NOT ${pending}`);
+  }
   if (f.escalation === 'reminder') {
     where.add(
       `t.status = 'assigned' AND t.assigned_at + (t.deadline - t.assigned_at) * ? <= ?`,

@@ -9,12 +9,13 @@ import { TaskActionsController } from './task-actions.controller.js';
 import { TaskEventWriter } from './task-event.writer.js';
 import { TaskReader } from './task-reader.js';
 import { TaskTransitionsService } from './task-transitions.service.js';
+import { TaskCountsController } from './task-counts.controller.js';
 import { TasksController } from './tasks.controller.js';
 import { TasksService } from './tasks.service.js';
 
 @Module({
   imports: [CatalogModule, UnitsModule, AttachmentsModule],
-  controllers: [TasksController, TaskActionsController],
+  controllers: [TaskCountsController, TasksController, TaskActionsController],
   providers: [
     DeadlineService,
     TaskReader,

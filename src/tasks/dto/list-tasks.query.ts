@@ -37,6 +37,15 @@ export class TaskFilterQuery {
   overdue?: boolean;
 
   @ApiPropertyOptional({
+    description:
+      'With (true) or without (false) an extension request or dispute awaiting the office',
+  })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  hasPendingRequest?: boolean;
+
+  @ApiPropertyOptional({
     enum: ['reminder', 'supervise', 'notify'],
     description: 'At least this escalation level',
   })

@@ -1,0 +1,62 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { CurrentPrincipal, type Principal } from '../common/auth/principal.js';
+import { ApiProblems } from '../common/http/api-problems.js';
+import { TaskFilterQuery } from './dto/list-tasks.query.js';
+import { TASK_STATUSES, type TaskStatus } from './task-lifecycle.js';
+import { TaskReader } from './task-reader.js';
+
+export class TaskCountsDto {
+  @ApiProperty({ description: 'Tasks matching the filter', example: 42 }) total: number;
+
+  @ApiProperty({
+    description: 'The same tasks by status (every status present, zero included)',
+    example: {
+      pending_dispatch: 1,
+      assigned: 30,
+      submitted: 5,
+      on_hold: 0,
+      closed: 6,
+      cancelled: 0,
+    },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
+  byStatus: Record<TaskStatus, number>;
+}
+
+/**
+ * How many tasks a filter of `GET /tasks` matches, by status: the figures of the console's
+ * dashboard, which therefore always equal the list for the same filter. Scoped like the list.
+ */
+@ApiTags('tasks')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('tasks')
+export class TaskCountsController {
+  constructor(
+    private readonly reader: TaskReader,
+    private readonly ds: DataSource,
+  ) {}
+
+  @Get('counts')
+  @ApiOkResponse({ type: TaskCountsDto })
+  @ApiProblems(400, 401)
+  async counts(
+    @CurrentPrincipal() principal: Principal,
+    @Query() f: TaskFilterQuery,
+  ): Promise<TaskCountsDto> {
+    const where = this.reader.filterWhere(principal, f);
+    const rows = (await this.ds.query(
+      `SELECT t.status, count(*)::int AS n FROM tasks t ${where} GROUP BY t.status`,
+      where.params,
+    )) as { status: TaskStatus; n: number }[];
+    const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<
+      TaskStatus,
+      number
+    >;
+    for (const r of rows) byStatus[r.status] = r.n;
+    return { total: rows.reduce((a, r) => a + r.n, 0), byStatus };
+  }
+}

@@ -1,0 +1,74 @@
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { existsSync, statSync } from 'node:fs';
+import { join, normalize, resolve, sep } from 'node:path';
+
+/**
+ * The console's pages: strict, same origin only. Element Plus and ECharts set `style` attributes,
+ * hence 'unsafe-inline' for styles only; scripts come from our own hashed files and nothing else.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' blob: data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Paths that keep their meaning: the API, the docs and the health checks are never the console. */
+const NOT_CONSOLE = /^\/(api(\/|$)|docs(\/|-json|$)|health(\/|$))/;
+
+/** Where `npm run build:web` writes the console (`dist/web`); `WEB_ROOT` overrides it. */
+export function consoleRoot(): string {
+  return resolve(process.env.WEB_ROOT ?? 'dist/web');
+}
+
+/**
+ * Serves the built console at `/`: hashed files under `/assets/` cached for a year, other files
+ * as they are, and `index.html` (no-cache, with the CSP) for `/` and every other GET that accepts HTML, so
+ * that the console's own routes (`/tasks/…`) survive a reload. Everything else falls through to
+ * the API's 404 problem. Without a built console (API-only tests) nothing is registered.
+ */
+export async function registerConsole(
+  app: NestFastifyApplication,
+  root = consoleRoot(),
+): Promise<boolean> {
+  if (!existsSync(join(root, 'index.html'))) return false;
+  await app.register(fastifyStatic, { root, serve: false });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  const sendIndex = (reply: FastifyReply): FastifyReply =>
+    reply
+      .header('content-security-policy', CONSOLE_CSP)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .sendFile('index.html', { cacheControl: false });
+
+  const handler = (request: FastifyRequest, reply: FastifyReply): FastifyReply | void => {
+    const path = decodeURIComponent(request.url.split('?')[0]);
+    if (NOT_CONSOLE.test(path)) return reply.callNotFound();
+    if (path !== '/' && !path.endsWith('/')) {
+      const file = normalize(join(root, path));
+      if (file.startsWith(root + sep) && existsSync(file) && statSync(file).isFile()) {
+        const relative = file.slice(root.length + 1);
+        if (relative === 'index.html') return sendIndex(reply);
+        const hashed = relative.startsWith(`assets${sep}`);
+        return reply
+          .header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
+          .sendFile(relative, { cacheControl: false });
+      }
+    }
+    const accept = request.headers.accept ?? '';
+    if (path === '/' || accept.includes('text/html')) return sendIndex(reply);
+    return reply.callNotFound();
+  };
+  fastify.get('/', handler);
+  fastify.get('/*', handler);
+  return true;
+}
