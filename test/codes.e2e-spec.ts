@@ -57,12 +57,15 @@ describe('units and categories by code', () => {
   });
 
   it('answers an unknown code as an unknown id, naming the field', async () => {
+    const unknownId = '00000000-0000-4000-8000-000000000000';
     for (const [body, field] of [
       [{ categoryId: 'NOPE', siteId: w.siteA, description: 'x' }, 'categoryId'],
       [{ categoryId: 'HJ07', siteId: w.siteA, description: 'x', unitId: 'NOPE' }, 'unitId'],
     ] as const) {
       const res = await as(t, w.admin.token).post('/tasks', body);
-      expect(res.status).toBe(400);
+      const byId = await as(t, w.admin.token).post('/tasks', { ...body, [field]: unknownId });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect([res.status, res.body.code]).toEqual([byId.status, byId.body.code]);
       expect(res.body.errors[0].field).toBe(field);
     }
     const bad = await as(t, w.admin.token).post('/tasks', {

@@ -77,6 +77,11 @@ export class InspectionsController {
   }
 
   /** 作废 (office): kept with who, when and why, marked in lists, left out of the 快报; its tasks are untouched. */
+  @ApiOperation({
+    summary: '作废督导检查',
+    description:
+      '仅创城办（admin）。把录错的督导检查作废（须填写原因）：保留记录和留痕，在列表中标明已作废，不再写入快报；其下的任务不受影响。',
+  })
   @Roles('admin')
   @Post(':id/void')
   @HttpCode(200)

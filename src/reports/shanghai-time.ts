@@ -103,7 +103,12 @@ export function dayRange(from: string, to: string): { start: Date; end: Date } {
  */
 export function parseBound(value: string, as: 'start' | 'end'): Date | null {
   if (parseDay(value) !== null) {
-    return shanghaiMidnight(as === 'start' ? value : addDays(value, 1));
+    return isCalendarDate(value)
+      ? shanghaiMidnight(as === 'start' ? value : addDays(value, 1))
+      : null;
   }
-  return parseInstantOrNull(value);
+  const instant = parseInstantOrNull(value);
+  // The Shanghai day it falls on must be one a client may ask for ('2099-12-31T23:00-08:00' is
+  // in 2100 there).
+  return instant && isCalendarDate(shanghaiDate(instant)) ? instant : null;
 }

@@ -1,5 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
@@ -40,6 +47,11 @@ export class TaskCountsController {
     private readonly ds: DataSource,
   ) {}
 
+  @ApiOperation({
+    summary: '任务计数',
+    description:
+      '所有已登录角色，按调用方可见范围（责任单位只计本单位）。按与任务列表相同的筛选条件统计各状态、超期、督办、通报等数量（工作台用）。只读。',
+  })
   @Get('counts')
   @ApiOkResponse({ type: TaskCountsDto })
   @ApiProblems(400, 401)

@@ -52,10 +52,10 @@ export class UnitsService {
    * foreign key of the task's unit_id takes anyway: it conflicts with FOR UPDATE but not with
    * other edits of the unit (its webhook, its name), nor with concurrent creates.
    */
-  async lockIfActive(em: EntityManager, id: string): Promise<Unit | null> {
+  async lockIfActive(em: EntityManager, idOrCode: string): Promise<Unit | null> {
     const [unit] = (await em.query(
-      'SELECT id, name, active FROM units WHERE id = $1 FOR KEY SHARE',
-      [id],
+      `SELECT id, name, active FROM units WHERE ${isUuid(idOrCode) ? 'id' : 'code'} = $1 FOR KEY SHARE`,
+      [idOrCode],
     )) as Pick<Unit, 'id' | 'name' | 'active'>[];
     return unit?.active ? (unit as Unit) : null;
   }

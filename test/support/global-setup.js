@@ -17,7 +17,9 @@ export default async function globalSetup() {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
-    const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE 'cc\\_t\\_%'`);
+    const { rows } = await client.query(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'cc\\_t\\_%'`,
+    );
     for (const { datname } of rows) {
       const stamp = parseInt(datname.slice(5).split('_')[0].slice(0, -6), 36);
       if (Number.isFinite(stamp) && Date.now() - stamp > STALE_AFTER_MS) {

@@ -12,7 +12,9 @@ export default async function globalTeardown() {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`cc_t_${runId}_%`]);
+    const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `cc_t_${runId}_%`,
+    ]);
     for (const { datname } of rows) {
       await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
   ApiSecurity,
@@ -55,6 +56,11 @@ export class UnitDigestController {
   constructor(private readonly digests: DigestService) {}
 
   /** The calling unit's row of the digest (default: the last full Monday–Sunday week). */
+  @ApiOperation({
+    summary: '本单位评价',
+    description:
+      '仅责任单位（unit）。返回本单位在所选时段（默认上一个完整周）的综合评价指标、名次和评牌，不含其他单位的数据。只读。',
+  })
   @Get('digest/mine')
   @ApiOkResponse({ type: UnitOwnDigestDto })
   @ApiProblems(400, 401, 403)

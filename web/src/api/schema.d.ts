@@ -447,6 +447,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 任务计数
+         * @description 所有已登录角色，按调用方可见范围（责任单位只计本单位）。按与任务列表相同的筛选条件统计各状态、超期、督办、通报等数量（工作台用）。只读。
+         */
         get: operations["TaskCounts_counts"];
         put?: never;
         post?: never;
@@ -881,6 +885,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * 作废督导检查
+         * @description 仅创城办（admin）。把录错的督导检查作废（须填写原因）：保留记录和留痕，在列表中标明已作废，不再写入快报；其下的任务不受影响。
+         */
         post: operations["Inspections_void"];
         delete?: never;
         options?: never;
@@ -1103,6 +1111,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 本单位评价
+         * @description 仅责任单位（unit）。返回本单位在所选时段（默认上一个完整周）的综合评价指标、名次和评牌，不含其他单位的数据。只读。
+         */
         get: operations["UnitDigest_mine"];
         put?: never;
         post?: never;
