@@ -464,12 +464,19 @@ async function snapshot(t: TestApp): Promise<Record<string, string>> {
 }
 
 /** The snapshot once background work (outbox, notifications) has stopped changing it. */
+/**
+ * The database once background work is done: every outbox row processed by its consumer (the
+ * relay polls every OUTBOX_POLL_MS, so a quiet moment alone proves nothing) and nothing changing.
+ */
 async function settledSnapshot(t: TestApp): Promise<Record<string, string>> {
   let last = await snapshot(t);
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 200));
+    const [{ n }] = (await t.ds.query(
+      'SELECT count(*)::int AS n FROM outbox WHERE processed_at IS NULL',
+    )) as { n: number }[];
     const next = await snapshot(t);
-    if (JSON.stringify(next) === JSON.stringify(last)) return next;
+    if (n === 0 && JSON.stringify(next) === JSON.stringify(last)) return next;
     last = next;
   }
   throw new Error('the database never settled');
