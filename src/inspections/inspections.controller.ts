@@ -77,6 +77,11 @@ export class InspectionsController {
   }
 
   /** 作废 (office): kept with who, when and why, marked in lists, left out of the 快报; its tasks are untouched. */
+  @ApiOperation({
+    summary: '作废督导检查',
+    description:
+      '仅创城办（admin）。作废误登记的检查：保留记录及作废人、时间和原因，列表中标明，快报不再计入；其任务不受影响。已作废的检查答 409。',
+  })
   @Roles('admin')
   @Post(':id/void')
   @HttpCode(200)

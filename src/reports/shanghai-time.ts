@@ -99,11 +99,15 @@ export function dayRange(from: string, to: string): { start: Date; end: Date } {
  * A period bound given by a client: a Shanghai day or a date-time as `parseInstantOrNull` reads it
  * (no offset: Beijing time). A day is inclusive: as a start it means that day's midnight, as an
  * end the next day's midnight, so `periodStart=2026-11-16&periodEnd=2026-11-22` is the whole
- * week. Null when neither.
+ * week. Null when neither, or when the Shanghai day it falls on is outside FIRST_YEAR … LAST_YEAR
+ * ('2099-12-31T23:00:00-08:00' is in 2100 there).
  */
 export function parseBound(value: string, as: 'start' | 'end'): Date | null {
   if (parseDay(value) !== null) {
-    return shanghaiMidnight(as === 'start' ? value : addDays(value, 1));
+    return isCalendarDate(value)
+      ? shanghaiMidnight(as === 'start' ? value : addDays(value, 1))
+      : null;
   }
-  return parseInstantOrNull(value);
+  const instant = parseInstantOrNull(value);
+  return instant && isCalendarDate(shanghaiDate(instant)) ? instant : null;
 }

@@ -1,5 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
@@ -40,6 +47,11 @@ export class TaskCountsController {
     private readonly ds: DataSource,
   ) {}
 
+  @ApiOperation({
+    summary: '任务数量（按状态）',
+    description:
+      '任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；责任单位只统计本单位的任务。筛选条件与任务列表相同，各状态数量与列表一致。只读，不改变数据。',
+  })
   @Get('counts')
   @ApiOkResponse({ type: TaskCountsDto })
   @ApiProblems(400, 401)

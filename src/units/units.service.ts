@@ -54,7 +54,7 @@ export class UnitsService {
    */
   async lockIfActive(em: EntityManager, id: string): Promise<Unit | null> {
     const [unit] = (await em.query(
-      'SELECT id, name, active FROM units WHERE id = $1 FOR KEY SHARE',
+      `SELECT id, name, active FROM units WHERE ${isUuid(id) ? 'id' : 'code'} = $1 FOR KEY SHARE`,
       [id],
     )) as Pick<Unit, 'id' | 'name' | 'active'>[];
     return unit?.active ? (unit as Unit) : null;

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
   ApiSecurity,
@@ -55,6 +56,11 @@ export class UnitDigestController {
   constructor(private readonly digests: DigestService) {}
 
   /** The calling unit's row of the digest (default: the last full Monday–Sunday week). */
+  @ApiOperation({
+    summary: '本单位综合评价',
+    description:
+      '仅责任单位（unit）的用户或 API 密钥。返回本单位在综合评价中的一行（数据、排名和色卡）及参评单位数，默认上一个完整的周一至周日；不含其他单位的信息。只读，不改变数据。',
+  })
   @Get('digest/mine')
   @ApiOkResponse({ type: UnitOwnDigestDto })
   @ApiProblems(400, 401, 403)

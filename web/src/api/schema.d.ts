@@ -447,6 +447,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 任务数量（按状态）
+         * @description 任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；责任单位只统计本单位的任务。筛选条件与任务列表相同，各状态数量与列表一致。只读，不改变数据。
+         */
         get: operations["TaskCounts_counts"];
         put?: never;
         post?: never;
@@ -881,6 +885,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * 作废督导检查
+         * @description 仅创城办（admin）。作废误登记的检查：保留记录及作废人、时间和原因，列表中标明，快报不再计入；其任务不受影响。已作废的检查答 409。
+         */
         post: operations["Inspections_void"];
         delete?: never;
         options?: never;
@@ -1103,6 +1111,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * 本单位综合评价
+         * @description 仅责任单位（unit）的用户或 API 密钥。返回本单位在综合评价中的一行（数据、排名和色卡）及参评单位数，默认上一个完整的周一至周日；不含其他单位的信息。只读，不改变数据。
+         */
         get: operations["UnitDigest_mine"];
         put?: never;
         post?: never;
@@ -1632,6 +1644,7 @@ export interface components {
         SiteDto: {
             /** Format: uuid */
             id: string;
+            code: string | null;
             name: string;
             kind: string;
             address: string | null;
@@ -1646,6 +1659,11 @@ export interface components {
             nextCursor: string | null;
         };
         CreateSiteDto: {
+            /**
+             * @description Short unique code, usable wherever a site id is taken
+             * @example YDL-GY
+             */
+            code?: string;
             /** @example 永定楼公园 */
             name: string;
             /**
@@ -1666,6 +1684,11 @@ export interface components {
             active?: boolean;
         };
         UpdateSiteDto: {
+            /**
+             * @description Short unique code, usable wherever a site id is taken
+             * @example YDL-GY
+             */
+            code?: string;
             /** @example 永定楼公园 */
             name?: string;
             /**
@@ -1716,7 +1739,7 @@ export interface components {
             categoryId: string;
             /**
              * Format: uuid
-             * @description A catalog site; or give `address`
+             * @description A catalog site, by id or code; or give `address`
              */
             siteId?: string;
             /** @example 新桥大街12号楼2单元 */
@@ -2132,7 +2155,7 @@ export interface components {
             categoryId: string;
             /**
              * Format: uuid
-             * @description A catalog site; or give `address`
+             * @description A catalog site, by id or code; or give `address`
              */
             siteId?: string;
             /** @example 新桥大街12号楼2单元 */
@@ -2189,7 +2212,7 @@ export interface components {
             focus?: string;
             /** @description Units whose people took part */
             participatingUnitIds?: string[];
-            /** @description Sites visited, in order */
+            /** @description Sites visited, in order, by id or code */
             siteIds?: string[];
             /** @description 要求, in order (一要, 二要 …) */
             requirements?: components["schemas"]["RequirementDto"][];
@@ -2287,7 +2310,7 @@ export interface components {
             focus?: string;
             /** @description Units whose people took part */
             participatingUnitIds?: string[];
-            /** @description Sites visited, in order */
+            /** @description Sites visited, in order, by id or code */
             siteIds?: string[];
             /** @description 要求, in order (一要, 二要 …) */
             requirements?: components["schemas"]["RequirementDto"][];
