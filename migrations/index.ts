@@ -6,6 +6,7 @@ import { OutboxProcessed1764200000000 } from './1764200000000-OutboxProcessed.js
 import { AssessedDeadline1764210000000 } from './1764210000000-AssessedDeadline.js';
 import { NotificationRouting1764250000000 } from './1764250000000-NotificationRouting.js';
 import { InspectionVoiding1764260000000 } from './1764260000000-InspectionVoiding.js';
+import { SiteCodes1764270000000 } from './1764270000000-SiteCodes.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AssessedDeadline1764210000000,
   NotificationRouting1764250000000,
   InspectionVoiding1764260000000,
+  SiteCodes1764270000000,
 ];

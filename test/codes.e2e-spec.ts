@@ -2,7 +2,7 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
 
 /** Units' systems know codes (`HJ07`, `DXF`), not our UUIDs: either names the same row. */
-describe('units and categories by code', () => {
+describe('units, categories and sites by code', () => {
   let t: TestApp;
   let w: LoopWorld;
   let codeA: string;
@@ -64,9 +64,11 @@ describe('units and categories by code', () => {
     ] as const) {
       const res = await as(t, w.admin.token).post('/tasks', body);
       const byId = await as(t, w.admin.token).post('/tasks', { ...body, [field]: unknownId });
-      expect(res.status).toBeGreaterThanOrEqual(400);
+      // 400 for an unknown category; 422 (unitActive) for a unit work cannot be assigned to.
+      expect([400, 422]).toContain(res.status);
       expect([res.status, res.body.code]).toEqual([byId.status, byId.body.code]);
       expect(res.body.errors[0].field).toBe(field);
+      expect(res.body.errors).toEqual(byId.body.errors);
     }
     const bad = await as(t, w.admin.token).post('/tasks', {
       categoryId: 'not a code!',
@@ -119,5 +121,94 @@ describe('units and categories by code', () => {
     expect(key.body.unitId).toBe(w.unitA.unitId);
     const keys = await as(t, w.admin.token).get(`/api-keys?unitId=${codeA}`);
     expect(keys.body.items.map((k: { id: string }) => k.id)).toEqual([key.body.id]);
+  });
+
+  it('gives a site a code and takes it wherever a site id is taken', async () => {
+    const site = await as(t, w.admin.token).post('/sites', {
+      code: 'XS-NEW_01',
+      name: '新桥大街',
+      kind: '主干道',
+      defaultUnitId: w.unitB.unitId,
+    });
+    expect(site.status).toBe(201);
+    expect(site.body.code).toBe('XS-NEW_01');
+    const uncoded = await as(t, w.admin.token).get(`/sites/${w.siteA}`);
+    expect(uncoded.body.code).toBeNull();
+
+    const task = await as(t, w.inspector.token).post('/tasks', {
+      categoryId: 'HJ07',
+      siteId: 'XS-NEW_01',
+      description: '道路积水',
+    });
+    expect(task.status).toBe(201);
+    const [row] = await t.ds.query('SELECT site_id, unit_id FROM tasks WHERE id = $1', [
+      task.body.id,
+    ]);
+    expect(row).toEqual({ site_id: site.body.id, unit_id: w.unitB.unitId });
+
+    const byCode = await as(t, w.admin.token).get('/tasks?siteId=XS-NEW_01');
+    expect(byCode.status).toBe(200);
+    expect(byCode.body.items.map((i: { id: string }) => i.id)).toEqual([task.body.id]);
+    const byId = await as(t, w.admin.token).get(`/tasks?siteId=${site.body.id}`);
+    expect(byId.body.items).toEqual(byCode.body.items);
+    expect((await as(t, w.admin.token).get('/tasks?siteId=NOPE')).body.items).toEqual([]);
+
+    const unknown = await as(t, w.inspector.token).post('/tasks', {
+      categoryId: 'HJ07',
+      siteId: 'NOPE',
+      description: 'x',
+    });
+    const unknownId = await as(t, w.inspector.token).post('/tasks', {
+      categoryId: 'HJ07',
+      siteId: '00000000-0000-4000-8000-000000000000',
+      description: 'x',
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0]).toMatchObject({ field: 'siteId', code: 'siteExists' });
+    expect(unknown.body.errors).toEqual(unknownId.body.errors);
+
+    const inspection = await as(t, w.inspector.token).post('/inspections', {
+      kind: 'inspection',
+      activity: '督导检查',
+      leadPersons: ['王建华'],
+      heldOn: '2026-11-21',
+      location: '永定镇',
+      siteIds: ['XS-NEW_01', w.siteA],
+    });
+    expect(inspection.status).toBe(201);
+    expect(inspection.body.sitesVisited.map((s: { id: string }) => s.id)).toEqual([
+      site.body.id,
+      w.siteA,
+    ]);
+    const noSite = await as(t, w.inspector.token).post('/inspections', {
+      kind: 'inspection',
+      activity: '督导检查',
+      leadPersons: ['王建华'],
+      heldOn: '2026-11-21',
+      location: '永定镇',
+      siteIds: ['NOPE'],
+    });
+    expect(noSite.status).toBe(400);
+    expect(noSite.body.errors[0].field).toBe('siteIds');
+  });
+
+  it('answers a duplicate site code with 409 naming code, and a malformed one with 400', async () => {
+    const dup = await as(t, w.admin.token).post('/sites', {
+      code: 'XS-NEW_01',
+      name: '另一个点位',
+      kind: '社区',
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.body.errors[0]).toMatchObject({ field: 'code', code: 'unique' });
+    const onUpdate = await as(t, w.admin.token).patch(`/sites/${w.siteA}`, { code: 'XS-NEW_01' });
+    expect(onUpdate.status).toBe(409);
+    expect(onUpdate.body.errors[0].field).toBe('code');
+    const bad = await as(t, w.admin.token).post('/sites', {
+      code: '00000000-0000-4000-8000-000000000000',
+      name: '另一个点位',
+      kind: '社区',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('code');
   });
 });

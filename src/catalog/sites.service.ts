@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
+import { isUuid } from '../common/http/id-or-code.js';
 import { rethrowUnique } from '../database/pg-errors.js';
 import { escapeLike } from '../database/sql-where.js';
 import { UnitsService } from '../units/units.service.js';
@@ -10,10 +11,14 @@ import { CatalogErrorCode } from './categories.service.js';
 import type { CreateSiteDto, ListSitesQuery, SiteDto, UpdateSiteDto } from './dto/site.dto.js';
 import { Site } from './site.entity.js';
 
-const UNIQUE = { uq_sites_name: { field: 'name', message: '点位名称已存在' } };
+const UNIQUE = {
+  uq_sites_name: { field: 'name', message: '点位名称已存在' },
+  uq_sites_code: { field: 'code', message: '点位编码已存在' },
+};
 
 const toDto = (s: Site): SiteDto => ({
   id: s.id,
+  code: s.code,
   name: s.name,
   kind: s.kind,
   address: s.address,
@@ -36,9 +41,14 @@ export class SitesService {
     return toDto(s);
   }
 
-  /** A site referenced by a new record: must exist and be active, else 400 naming `field`. */
+  /**
+   * A site referenced by a new record, by id or by code: must exist and be active, else 400
+   * naming `field`.
+   */
   async getActive(id: string, field: string, em?: EntityManager): Promise<Site> {
-    const s = await (em ? em.getRepository(Site) : this.sites).findOneBy({ id });
+    const s = await (em ? em.getRepository(Site) : this.sites).findOneBy(
+      isUuid(id) ? { id } : { code: id },
+    );
     if (!s?.active) throw invalidField(field, '点位不存在或已停用', 'siteExists');
     return s;
   }

@@ -288,12 +288,17 @@ export class InspectionsService {
       );
     }
     if (siteIds) {
-      const unique = [...new Set(siteIds)];
-      const found = (await em.query('SELECT id FROM sites WHERE id = ANY($1)', [
-        unique,
-      ])) as unknown[];
-      if (found.length !== unique.length)
+      // By id or by code, as the units above.
+      const found = (await em.query(
+        'SELECT id::text, code FROM sites WHERE id::text = ANY($1) OR code = ANY($1)',
+        [siteIds.map((s) => (isUuid(s) ? s.toLowerCase() : s))],
+      )) as { id: string; code: string | null }[];
+      const idOf = (ref: string): string | undefined =>
+        found.find((s) => (isUuid(ref) ? s.id === ref.toLowerCase() : s.code === ref))?.id;
+      const resolved = siteIds.map(idOf);
+      if (resolved.some((id) => id === undefined))
         throw invalidField('siteIds', '有点位不存在', 'siteExists');
+      const unique = [...new Set(resolved as string[])];
       await em.query('DELETE FROM inspection_sites WHERE inspection_id = $1', [id]);
       await em.query(
         'INSERT INTO inspection_sites (inspection_id, site_id, position) SELECT $1, s, p FROM unnest($2::uuid[]) WITH ORDINALITY AS x(s, p)',

@@ -27,7 +27,7 @@ export function applyTaskFilters(
   if (f.categoryId) {
     where.add(idOrCodeCondition('t.category_id', 'categories', f.categoryId), f.categoryId);
   }
-  if (f.siteId) where.add('t.site_id = ?', f.siteId);
+  if (f.siteId) where.add(idOrCodeCondition('t.site_id', 'sites', f.siteId), f.siteId);
   if (f.inspectionId) where.add('t.inspection_id = ?', f.inspectionId);
   if (f.overdue === true) where.add(`t.status = 'assigned' AND t.deadline < ?`, now);
   if (f.overdue === false) where.add(`NOT (t.status = 'assigned' AND t.deadline < ?)`, now);

@@ -8,12 +8,22 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
 } from 'class-validator';
 import { PageQuery, toBool } from '../../common/http/pagination.js';
 import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export class CreateSiteDto {
+  @ApiPropertyOptional({
+    example: 'YDL-GY',
+    description: 'Short unique code, usable wherever a site id is taken',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'code must be 1-32 of A-Z a-z 0-9 _ -' })
+  code?: string;
+
   @ApiProperty({ example: '永定楼公园' })
   @IsString()
   @IsNonBlankText()
@@ -49,6 +59,7 @@ export class ListSitesQuery extends PageQuery {
 
 export class SiteDto {
   @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ nullable: true, type: String }) code: string | null;
   @ApiProperty() name: string;
   @ApiProperty() kind: string;
   @ApiProperty({ nullable: true, type: String }) address: string | null;

@@ -8,7 +8,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUUID,
   Max,
   MaxLength,
   Min,
@@ -107,11 +106,15 @@ export class CreateInspectionDto {
   @IsIdOrCode({ each: true })
   participatingUnitIds?: string[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Sites visited, in order' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Sites visited, in order, by id or code',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsUUID('all', { each: true })
+  @IsIdOrCode({ each: true })
   siteIds?: string[];
 
   @ApiPropertyOptional({ type: [RequirementDto], description: '要求, in order (一要, 二要 …)' })

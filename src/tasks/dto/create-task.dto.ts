@@ -25,9 +25,12 @@ export class CreateTaskDto {
 
   @ApiProperty({ format: 'uuid' }) @IsIdOrCode() categoryId: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'A catalog site; or give `address`' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A catalog site, by id or code; or give `address`',
+  })
   @IsOptional()
-  @IsUUID()
+  @IsIdOrCode()
   siteId?: string;
 
   @ApiPropertyOptional({ example: '新桥大街12号楼2单元' })

@@ -27,7 +27,7 @@ export class TaskFilterQuery {
 
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() unitId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() categoryId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() siteId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() siteId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() inspectionId?: string;
 
   @ApiPropertyOptional({ description: 'Open with the unit and past its deadline' })

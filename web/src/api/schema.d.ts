@@ -1644,6 +1644,7 @@ export interface components {
         SiteDto: {
             /** Format: uuid */
             id: string;
+            code: string | null;
             name: string;
             kind: string;
             address: string | null;
@@ -1658,6 +1659,11 @@ export interface components {
             nextCursor: string | null;
         };
         CreateSiteDto: {
+            /**
+             * @description Short unique code, usable wherever a site id is taken
+             * @example YDL-GY
+             */
+            code?: string;
             /** @example 永定楼公园 */
             name: string;
             /**
@@ -1678,6 +1684,11 @@ export interface components {
             active?: boolean;
         };
         UpdateSiteDto: {
+            /**
+             * @description Short unique code, usable wherever a site id is taken
+             * @example YDL-GY
+             */
+            code?: string;
             /** @example 永定楼公园 */
             name?: string;
             /**
@@ -1728,7 +1739,7 @@ export interface components {
             categoryId: string;
             /**
              * Format: uuid
-             * @description A catalog site; or give `address`
+             * @description A catalog site, by id or code; or give `address`
              */
             siteId?: string;
             /** @example 新桥大街12号楼2单元 */
@@ -2144,7 +2155,7 @@ export interface components {
             categoryId: string;
             /**
              * Format: uuid
-             * @description A catalog site; or give `address`
+             * @description A catalog site, by id or code; or give `address`
              */
             siteId?: string;
             /** @example 新桥大街12号楼2单元 */
@@ -2201,7 +2212,7 @@ export interface components {
             focus?: string;
             /** @description Units whose people took part */
             participatingUnitIds?: string[];
-            /** @description Sites visited, in order */
+            /** @description Sites visited, in order, by id or code */
             siteIds?: string[];
             /** @description 要求, in order (一要, 二要 …) */
             requirements?: components["schemas"]["RequirementDto"][];
@@ -2299,7 +2310,7 @@ export interface components {
             focus?: string;
             /** @description Units whose people took part */
             participatingUnitIds?: string[];
-            /** @description Sites visited, in order */
+            /** @description Sites visited, in order, by id or code */
             siteIds?: string[];
             /** @description 要求, in order (一要, 二要 …) */
             requirements?: components["schemas"]["RequirementDto"][];
