@@ -211,12 +211,13 @@ export async function seed(
            LEFT JOIN insp_idx ins ON s.q < 0.6 AND ins.k = floor(s.g::float8 / $1 * 49999)::int
        )
        INSERT INTO tasks (number, inspection_id, category_id, site_id, address, description, unit_id, status,
-                          assigned_at, deadline, closed_at, closed_on_time, closed_unverified, cancelled_at,
+                          assigned_at, deadline, assessed_deadline, closed_at, closed_on_time, closed_unverified, cancelled_at,
                           hold_reason, hold_review_on, created_by, created_at, updated_at, version)
        SELECT 'ZG-' || yr || '-' || lpad(row_number() OVER (PARTITION BY yr ORDER BY g)::text, 6, '0'),
               inspection_id, category_id, site_id, address, '基准问题' || g || '：楼道堆物、乱贴乱画', 
               CASE WHEN status = 'pending_dispatch' THEN NULL ELSE unit END, status,
               CASE WHEN status = 'pending_dispatch' THEN NULL ELSE created END,
+              CASE WHEN status = 'pending_dispatch' THEN NULL ELSE due END,
               CASE WHEN status = 'pending_dispatch' THEN NULL ELSE due END,
               CASE WHEN status = 'closed' THEN finished END,
               CASE WHEN status = 'closed' THEN finished <= due END,
