@@ -6,7 +6,7 @@ import { IsIdOrCode } from '../../common/http/id-or-code.js';
 import { IsNonBlankText } from '../../common/text/plain-text.js';
 
 export class CreateApiKeyDto {
-  @ApiProperty({ format: 'uuid', description: 'The unit the key acts for' })
+  @ApiProperty({ description: 'The unit the key acts for: its UUID or its code' })
   @IsIdOrCode()
   unitId: string;
 
@@ -23,7 +23,10 @@ export class CreateApiKeyDto {
 }
 
 export class ListApiKeysQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() unitId?: string;
+  @ApiPropertyOptional({ description: "A UUID, or the row's code (e.g. HJ07)" })
+  @IsOptional()
+  @IsIdOrCode()
+  unitId?: string;
 }
 
 export class ApiKeyDto {

@@ -97,8 +97,7 @@ export class CreateInspectionDto {
 
   @ApiPropertyOptional({
     type: [String],
-    format: 'uuid',
-    description: 'Units whose people took part',
+    description: 'Units whose people took part, by id or code',
   })
   @IsOptional()
   @IsArray()
@@ -108,7 +107,6 @@ export class CreateInspectionDto {
 
   @ApiPropertyOptional({
     type: [String],
-    format: 'uuid',
     description: 'Sites visited, in order, by id or code',
   })
   @IsOptional()

@@ -23,10 +23,11 @@ export class CreateTaskDto {
   @IsUUID()
   inspectionId?: string;
 
-  @ApiProperty({ format: 'uuid' }) @IsIdOrCode() categoryId: string;
+  @ApiProperty({ description: "A UUID, or the row's code (e.g. HJ07)" })
+  @IsIdOrCode()
+  categoryId: string;
 
   @ApiPropertyOptional({
-    format: 'uuid',
     description: 'A catalog site, by id or code; or give `address`',
   })
   @IsOptional()
@@ -61,8 +62,7 @@ export class CreateTaskDto {
   beforePhotoIds?: string[];
 
   @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'Office only: assign to this unit instead of the route',
+    description: 'Office only: assign to this unit (id or code) instead of the route',
   })
   @IsOptional()
   @IsIdOrCode()

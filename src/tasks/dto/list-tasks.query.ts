@@ -25,9 +25,18 @@ export class TaskFilterQuery {
   @IsIn(TASK_STATUSES, { each: true })
   status?: TaskStatus[];
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() unitId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() categoryId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsIdOrCode() siteId?: string;
+  @ApiPropertyOptional({ description: "A UUID, or the row's code (e.g. HJ07)" })
+  @IsOptional()
+  @IsIdOrCode()
+  unitId?: string;
+  @ApiPropertyOptional({ description: "A UUID, or the row's code (e.g. HJ07)" })
+  @IsOptional()
+  @IsIdOrCode()
+  categoryId?: string;
+  @ApiPropertyOptional({ description: "A UUID, or the row's code (e.g. HJ07)" })
+  @IsOptional()
+  @IsIdOrCode()
+  siteId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() inspectionId?: string;
 
   @ApiPropertyOptional({ description: 'Open with the unit and past its deadline' })

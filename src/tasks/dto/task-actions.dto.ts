@@ -63,7 +63,9 @@ const Photos =
   };
 
 export class DispatchDto extends VersionedDto {
-  @ApiProperty({ format: 'uuid' }) @IsIdOrCode() unitId: string;
+  @ApiProperty({ description: "A UUID, or the row's code (e.g. HJ07)" })
+  @IsIdOrCode()
+  unitId: string;
   @OptionalDeadline('Override the deadline computed from the category') deadline?: string;
   @Note() note?: string;
 }

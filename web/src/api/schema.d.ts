@@ -1390,10 +1390,7 @@ export interface components {
             nextCursor: string | null;
         };
         CreateApiKeyDto: {
-            /**
-             * Format: uuid
-             * @description The unit the key acts for
-             */
+            /** @description The unit the key acts for: its UUID or its code */
             unitId: string;
             /** @example 东辛房街道网格化平台 */
             name: string;
@@ -1735,12 +1732,9 @@ export interface components {
              * @description The inspection that found it
              */
             inspectionId?: string;
-            /** Format: uuid */
+            /** @description A UUID, or the row's code (e.g. HJ07) */
             categoryId: string;
-            /**
-             * Format: uuid
-             * @description A catalog site, by id or code; or give `address`
-             */
+            /** @description A catalog site, by id or code; or give `address` */
             siteId?: string;
             /** @example 新桥大街12号楼2单元 */
             address?: string;
@@ -1752,10 +1746,7 @@ export interface components {
             description: string;
             /** @description Uploaded photos (POST /attachments) */
             beforePhotoIds?: string[];
-            /**
-             * Format: uuid
-             * @description Office only: assign to this unit instead of the route
-             */
+            /** @description Office only: assign to this unit (id or code) instead of the route */
             unitId?: string;
             /**
              * Format: date-time
@@ -1981,7 +1972,7 @@ export interface components {
              * @example 3
              */
             version?: number;
-            /** Format: uuid */
+            /** @description A UUID, or the row's code (e.g. HJ07) */
             unitId: string;
             /**
              * Format: date-time
@@ -1996,7 +1987,7 @@ export interface components {
              * @example 3
              */
             version?: number;
-            /** Format: uuid */
+            /** @description A UUID, or the row's code (e.g. HJ07) */
             unitId: string;
             /**
              * Format: date-time
@@ -2151,12 +2142,9 @@ export interface components {
             body: string;
         };
         InspectionTaskDto: {
-            /** Format: uuid */
+            /** @description A UUID, or the row's code (e.g. HJ07) */
             categoryId: string;
-            /**
-             * Format: uuid
-             * @description A catalog site, by id or code; or give `address`
-             */
+            /** @description A catalog site, by id or code; or give `address` */
             siteId?: string;
             /** @example 新桥大街12号楼2单元 */
             address?: string;
@@ -2168,10 +2156,7 @@ export interface components {
             description: string;
             /** @description Uploaded photos (POST /attachments) */
             beforePhotoIds?: string[];
-            /**
-             * Format: uuid
-             * @description Office only: assign to this unit instead of the route
-             */
+            /** @description Office only: assign to this unit (id or code) instead of the route */
             unitId?: string;
             /**
              * Format: date-time
@@ -2210,7 +2195,7 @@ export interface components {
             target?: string;
             /** @example 环境卫生、秩序管理 */
             focus?: string;
-            /** @description Units whose people took part */
+            /** @description Units whose people took part, by id or code */
             participatingUnitIds?: string[];
             /** @description Sites visited, in order, by id or code */
             siteIds?: string[];
@@ -2308,7 +2293,7 @@ export interface components {
             target?: string;
             /** @example 环境卫生、秩序管理 */
             focus?: string;
-            /** @description Units whose people took part */
+            /** @description Units whose people took part, by id or code */
             participatingUnitIds?: string[];
             /** @description Sites visited, in order, by id or code */
             siteIds?: string[];
@@ -3153,6 +3138,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page (`nextCursor`) */
                 cursor?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
                 unitId?: string;
             };
             header?: never;
@@ -4377,8 +4363,11 @@ export interface operations {
             query?: {
                 /** @description Comma-separated statuses */
                 status?: string[];
+                /** @description A UUID, or the row's code (e.g. HJ07) */
                 unitId?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
                 categoryId?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
                 siteId?: string;
                 inspectionId?: string;
                 /** @description Open with the unit and past its deadline */
@@ -4444,8 +4433,11 @@ export interface operations {
             query?: {
                 /** @description Comma-separated statuses */
                 status?: string[];
+                /** @description A UUID, or the row's code (e.g. HJ07) */
                 unitId?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
                 categoryId?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
                 siteId?: string;
                 inspectionId?: string;
                 /** @description Open with the unit and past its deadline */
@@ -4586,8 +4578,11 @@ export interface operations {
             query?: {
                 /** @description Comma-separated statuses */
                 status?: string[];
+                /** @description A UUID, or the row's code (e.g. HJ07) */
                 unitId?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
                 categoryId?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
                 siteId?: string;
                 inspectionId?: string;
                 /** @description Open with the unit and past its deadline */
