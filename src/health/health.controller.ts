@@ -22,6 +22,7 @@ import { Public } from '../common/auth/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { SCHEDULES_QUEUE } from '../jobs/queues.js';
 import { missingSchedules, schedulesOf } from '../jobs/repeatable.js';
+import { withTimeout } from '../jobs/with-timeout.js';
 import { REDIS } from '../redis/redis.module.js';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -96,17 +97,11 @@ export class HealthController {
     probe: () => Promise<unknown>,
   ): Promise<HealthIndicatorResult> {
     const indicator = this.indicators.check(name);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
-    });
     try {
-      await Promise.race([probe(), timeout]);
+      await withTimeout(probe(), CHECK_TIMEOUT_MS);
       return indicator.up();
     } catch {
       return indicator.down();
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
