@@ -4,10 +4,9 @@
  * service holds and needs no time-zone database.
  */
 import { parseDay, parseInstantOrNull } from '../common/time/iso-time.js';
+import { OFFICE_TIME_ZONE, OFFICE_UTC_OFFSET_MS as OFFSET_MS } from '../common/time/office-zone.js';
 
-export const TIME_ZONE = 'Asia/Shanghai';
-
-const OFFSET_MS = 8 * 3_600_000;
+export const TIME_ZONE = OFFICE_TIME_ZONE;
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

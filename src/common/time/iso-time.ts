@@ -12,10 +12,10 @@
  * 500 three layers further down.
  */
 
+import { OFFICE_UTC_OFFSET_MINUTES } from './office-zone.js';
+
 export const MIN_YEAR = 2000;
 export const MAX_YEAR = 2100;
-
-const BEIJING_OFFSET_MINUTES = 8 * 60;
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
@@ -47,14 +47,14 @@ export function parseDay(value: unknown): string | null {
 export function parseInstantOrNull(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
   const day = parseDay(value);
-  if (day) return new Date(Date.parse(`${day}T00:00:00Z`) - BEIJING_OFFSET_MINUTES * 60_000);
+  if (day) return new Date(Date.parse(`${day}T00:00:00Z`) - OFFICE_UTC_OFFSET_MINUTES * 60_000);
   const m = DATE_TIME.exec(value);
   if (!m) return null;
   const [y, mo, d, h, mi] = [m[1], m[2], m[3], m[4], m[5]].map(Number);
   const s = m[6] === undefined ? 0 : Number(m[6]);
   const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
   if (!isRealDay(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
-  let offset = BEIJING_OFFSET_MINUTES;
+  let offset = OFFICE_UTC_OFFSET_MINUTES;
   const zone = m[8];
   if (zone !== undefined && zone !== 'Z') {
     const oh = Number(zone.slice(1, 3));

@@ -15,7 +15,7 @@ import { invalidField } from '../../common/errors/domain-error.js';
 import { API_PREFIX } from '../../common/http/api-prefix.js';
 import { ApiProblems } from '../../common/http/api-problems.js';
 import { ParseId } from '../../common/http/parse-id.pipe.js';
-import { asDownload, DOCX_TYPE } from '../http-files.js';
+import { asDownload, DOCX_TYPE } from '../../common/http/download.js';
 import { BulletinsService } from './bulletins.service.js';
 import {
   BulletinDto,

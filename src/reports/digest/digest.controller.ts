@@ -10,7 +10,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../../common/auth/principal.js';
 import { ApiProblems } from '../../common/http/api-problems.js';
-import { asDownload, XLSX_TYPE } from '../http-files.js';
+import { asDownload, XLSX_TYPE } from '../../common/http/download.js';
 import { digestCsv, digestXlsx } from './digest-export.js';
 import type { Digest } from './digest-model.js';
 import { DigestService } from './digest.service.js';

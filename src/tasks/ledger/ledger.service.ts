@@ -5,6 +5,8 @@ import { PassThrough } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../../common/auth/principal.js';
 import { Clock } from '../../common/clock.js';
+import { asDownload, XLSX_TYPE } from '../../common/http/download.js';
+import { officeDay } from '../../common/time/office-zone.js';
 import { DeadlineService } from '../deadline/deadline.service.js';
 import type { ExportTasksQuery } from '../dto/list-tasks.query.js';
 import { TaskReader } from '../task-reader.js';
@@ -18,8 +20,6 @@ import {
   type LedgerRow,
 } from './ledger-export.js';
 import { LedgerReader, type LedgerTaskRow } from './ledger.reader.js';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /**
  * Where the photo links point: the server knows no public address of its own, so the links use
@@ -125,19 +125,15 @@ export class LedgerService {
     const ctx: LedgerFormatContext = { photoUrl: (id) => `${photoBase}${id}` };
 
     const format = q.format ?? 'xlsx';
-    const stamp = new Date(now.getTime() + 8 * 3_600_000)
-      .toISOString()
-      .slice(0, 10)
-      .replace(/-/g, '');
+    const stamp = officeDay(now).replace(/-/g, '');
     const filename = `整改台账-${stamp}.${format}`;
     const out = new PassThrough();
-    reply
-      .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX)
-      .header(
-        'content-disposition',
-        `attachment; filename="ledger-${stamp}.${format}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-      )
-      .header('cache-control', 'no-store');
+    asDownload(
+      reply,
+      format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
+      `ledger-${stamp}.${format}`,
+      filename,
+    );
     const done =
       format === 'csv'
         ? writeLedgerCsv(all(), out, ctx)
