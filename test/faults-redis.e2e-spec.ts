@@ -121,14 +121,14 @@ describe('Redis back empty', () => {
       .then((jobs) => jobs.map((j) => j.name).sort());
 
   it('schedules come back after a flush, and readiness says when they are missing', async () => {
-    await eventually(async () => (await schedules()).length === 2, 10_000, 'schedules registered');
+    await eventually(async () => (await schedules()).length === 3, 10_000, 'schedules registered');
     await flushAll(redis.url);
     expect(await schedules()).toEqual([]);
     const notReady = await t.http().get('/health/ready');
     expect(notReady.status).toBe(503);
     expect(notReady.body.checks.schedules).toEqual({ status: 'down' });
-    await eventually(async () => (await schedules()).length === 2, 10_000, 'schedules back');
-    expect(await schedules()).toEqual(['deadline-scan', 'overdue-summary']);
+    await eventually(async () => (await schedules()).length === 3, 10_000, 'schedules back');
+    expect(await schedules()).toEqual(['deadline-scan', 'overdue-summary', 'weekly-digest']);
     const ready = await t.http().get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.details.schedules).toEqual({ status: 'up' });
@@ -137,7 +137,7 @@ describe('Redis back empty', () => {
   it('schedules come back at once when Redis restarts empty', async () => {
     await stop(redis.process, 'SIGKILL');
     redis.process = startRedis(redis.port);
-    await eventually(async () => (await schedules().catch(() => [])).length === 2, 10_000, 'back');
+    await eventually(async () => (await schedules().catch(() => [])).length === 3, 10_000, 'back');
   });
 
   it('a webhook delivery waiting for its retry when Redis is flushed is sent again, not stranded', async () => {

@@ -1,35 +1,38 @@
-import { InjectQueue, Process, Processor } from '@nestjs/bull';
+import { InjectQueue } from '@nestjs/bull';
 import {
   Inject,
+  Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { EscalationService } from '../notifications/escalation.service.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
-import { SCHEDULES_QUEUE, ScheduleJob } from './queues.js';
+import { MAINTENANCE_QUEUE, SCHEDULES_QUEUE, type QueueName } from './queues.js';
 import { ensureRepeatable, missingSchedules, schedulesOf } from './repeatable.js';
 
 /**
- * Scheduled work as bull repeatable jobs: bull creates one job per period whatever the number of
- * workers, and each handler is idempotent besides, so a period runs once.
+ * The one scheduler: every schedule (repeatable.ts: schedulesOf) is a bull repeatable job. bull
+ * creates one job per period whatever the number of workers, and each handler is idempotent
+ * besides, so a period runs once. Runs on worker processes (APP_ROLE worker or all).
  */
-@Processor(SCHEDULES_QUEUE)
-export class SchedulesProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+@Injectable()
+export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Schedules');
   private timer?: NodeJS.Timeout;
   private registered = false;
+  private readonly queues: Map<QueueName, Queue>;
 
   constructor(
     @InjectQueue(SCHEDULES_QUEUE) private readonly queue: Queue,
-    private readonly escalation: EscalationService,
-    private readonly notifications: NotificationsService,
-    private readonly clock: Clock,
+    @InjectQueue(MAINTENANCE_QUEUE) maintenance: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.queues = new Map<QueueName, Queue>([
+      [SCHEDULES_QUEUE, queue],
+      [MAINTENANCE_QUEUE, maintenance],
+    ]);
+  }
 
   /**
    * Schedules live in Redis only. Registered at start, again each time the connection comes back
@@ -54,9 +57,13 @@ export class SchedulesProcessor implements OnApplicationBootstrap, OnApplication
   async ensureSchedules(): Promise<string[]> {
     try {
       const schedules = schedulesOf(this.config.jobs);
-      const missing = await missingSchedules(this.queue, schedules);
-      for (const s of schedules.filter((x) => missing.includes(x.name))) {
-        await ensureRepeatable(this.queue, s.name, s.cron);
+      const missing: string[] = [];
+      for (const queue of this.queues.values()) {
+        const lost = await missingSchedules(queue, schedules);
+        for (const s of schedules.filter((x) => lost.includes(x.name))) {
+          await ensureRepeatable(queue, s.name, s.cron);
+        }
+        missing.push(...lost);
       }
       if (missing.length && this.registered) {
         this.logger.warn(
@@ -69,15 +76,5 @@ export class SchedulesProcessor implements OnApplicationBootstrap, OnApplication
       this.logger.warn(`could not check the schedules: ${(e as Error).message}`);
       return [];
     }
-  }
-
-  @Process(ScheduleJob.DEADLINE_SCAN)
-  async deadlineScan(): Promise<{ escalated: number }> {
-    return { escalated: await this.escalation.scan(this.clock.now()) };
-  }
-
-  @Process(ScheduleJob.OVERDUE_SUMMARY)
-  async overdueSummary(): Promise<{ notified: number }> {
-    return { notified: await this.notifications.overdueSummary(this.clock.now()) };
   }
 }
