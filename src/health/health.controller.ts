@@ -16,12 +16,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
-import { InjectQueue } from '@nestjs/bull';
-import type { Queue } from 'bull';
 import { Public } from '../common/auth/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { SCHEDULES_QUEUE } from '../jobs/queues.js';
-import { missingSchedules, schedulesOf } from '../jobs/repeatable.js';
+import { JobQueue } from '../jobs/job-queue.js';
 import { withTimeout } from '../jobs/with-timeout.js';
 import { REDIS } from '../redis/redis.module.js';
 
@@ -38,7 +35,7 @@ export class HealthController {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue(SCHEDULES_QUEUE) private readonly schedules: Queue,
+    private readonly jobs: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -82,11 +79,7 @@ export class HealthController {
         : [
             () =>
               this.upOrDown('schedules', async () => {
-                const missing = await missingSchedules(
-                  this.schedules,
-                  schedulesOf(this.config.jobs),
-                );
-                if (missing.length) throw new Error('missing');
+                if ((await this.jobs.missingSchedules()).length) throw new Error('missing');
               }),
           ]),
     ]);

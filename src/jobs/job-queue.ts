@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { JobName, JobPayloads } from './job-payloads.js';
+import { missingSchedules, schedulesOf } from './repeatable.js';
 import {
   JOBS,
   MAINTENANCE_QUEUE,
@@ -74,6 +75,14 @@ export class JobQueue {
   /** Whether Redis is connected now (bull's client queues commands in memory while it is not). */
   canAdd(name: JobName): boolean {
     return this.queueOf(name).client.status === 'ready';
+  }
+
+  /**
+   * Names of the schedules of the `schedules` queue that Redis does not hold (readiness of the
+   * processes that run them): it lost them, or no worker registered them yet.
+   */
+  missingSchedules(): Promise<string[]> {
+    return missingSchedules(this.queues.get(SCHEDULES_QUEUE)!, schedulesOf(this.config.jobs));
   }
 
   async add<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void> {
