@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { AttachmentsModule } from './attachments/attachments.module.js';
@@ -39,7 +38,6 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         JobsModule.forRoot(config),
-        ScheduleModule.forRoot(),
         HealthModule,
         MetricsModule,
         AuthModule,
