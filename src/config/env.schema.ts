@@ -29,6 +29,12 @@ export const APP_ROLES = ['api', 'worker', 'all'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
 /**
+ * Whether a process of this role fires the schedules (and runs the jobs): `worker` and `all` do,
+ * `api` processes neither, so an API process never fires a cron and never runs a job.
+ */
+export const runsSchedules = (role: AppRole): boolean => role !== 'api';
+
+/**
  * Every environment variable the service reads, with its default. Validated once at start:
  * a bad value stops the process with every bad variable named (see `loadConfig`).
  * `.env.example` documents the same list; keep the two together.
