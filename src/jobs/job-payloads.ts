@@ -22,7 +22,7 @@ export interface JobPayloads {
     /** The bulletin's version when it entered `generating`; any other version makes the job a no-op. */
     version: number;
   };
-  /** Schedules (bull repeatable jobs, see repeatable.ts): they carry nothing. */
+  /** Schedules (crons of @nestjs/schedule that queue these, see schedules.ts): they carry nothing. */
   'deadline-scan': NoPayload;
   'overdue-summary': NoPayload;
   'weekly-digest': NoPayload;

@@ -2,8 +2,8 @@ import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { JobName, JobPayloads } from './job-payloads.js';
-import { missingSchedules, schedulesOf } from './repeatable.js';
+import type { JobName, JobPayloads, NoPayload } from './job-payloads.js';
+import { SCHEDULED_JOB_KEEP_SECONDS, scheduledJobId, type ScheduledJob } from './schedules.js';
 import {
   JOBS,
   MAINTENANCE_QUEUE,
@@ -38,6 +38,17 @@ export const bulletinJobOptions = (bulletinId: string, version: number) => ({
   backoff: { type: 'exponential', delay: 5000 },
   removeOnComplete: 1000,
   removeOnFail: 5000,
+});
+
+/**
+ * One job per fire of a schedule, whichever processes fire it (see scheduledJobId); kept, done or
+ * failed, long enough that a late add of the same fire is still ignored. Not retried: the next
+ * fire runs it again.
+ */
+export const scheduledJobOptions = (name: ScheduledJob, fireAt: Date): JobOptions => ({
+  jobId: scheduledJobId(name, fireAt),
+  removeOnComplete: { age: SCHEDULED_JOB_KEEP_SECONDS },
+  removeOnFail: { age: SCHEDULED_JOB_KEEP_SECONDS },
 });
 
 /**
@@ -77,16 +88,14 @@ export class JobQueue {
     return this.queueOf(name).client.status === 'ready';
   }
 
-  /**
-   * Names of the schedules of the `schedules` queue that Redis does not hold (readiness of the
-   * processes that run them): it lost them, or no worker registered them yet.
-   */
-  missingSchedules(): Promise<string[]> {
-    return missingSchedules(this.queues.get(SCHEDULES_QUEUE)!, schedulesOf(this.config.jobs));
-  }
-
   async add<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void> {
     await this.queueOf(name).add(name, data, this.optionsOf(name, data));
+  }
+
+  /** Queues the job of one fire of a schedule (JobScheduler), at `fireAt`, the cron's instant. */
+  async addScheduled(name: ScheduledJob, fireAt: Date): Promise<void> {
+    const data: NoPayload = {};
+    await this.queueOf(name).add(name, data, scheduledJobOptions(name, fireAt));
   }
 
   private optionsOf<N extends JobName>(name: N, data: JobPayloads[N]): JobOptions {

@@ -3,6 +3,7 @@ import { Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/c
 import { DiscoveryModule } from '@nestjs/core';
 import type { Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { runsSchedules } from '../config/env.schema.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { JobsAdminController } from './jobs-admin.controller.js';
 import { JobsStatsService } from './jobs-stats.service.js';
@@ -29,8 +30,9 @@ import { Redis, type RedisOptions } from 'ioredis';
 /**
  * bull on the shared Redis, and the only module that knows it. Every process can enqueue
  * (JobQueue, ReportJobs); only `worker` and `all` processes run the outbox relay, the jobs
- * (JobWorker) and the schedules (JobScheduler), so API processes never run jobs and the API
- * never waits on Redis (it writes outbox rows in Postgres). The one enqueue an API request does
+ * (JobWorker) and fire the schedules (JobScheduler: crons of @nestjs/schedule, which queue the
+ * jobs bull runs), so API processes never run jobs and the API never waits on Redis (it writes
+ * outbox rows in Postgres). The one enqueue an API request does
  * itself (a long 快报, through ReportJobs) checks Redis first and works inline when it is down.
  *
  * The jobs' handlers live in their features (`@OnJob` in src/notifications/jobs,
@@ -68,7 +70,7 @@ export class JobsModule implements OnModuleInit {
   }
 
   static forRoot(config: AppConfig): DynamicModule {
-    const runsJobs = config.role !== 'api';
+    const runsJobs = runsSchedules(config.role);
     return {
       module: JobsModule,
       global: true,
@@ -101,9 +103,11 @@ export class JobsModule implements OnModuleInit {
         JobRegistry,
         ReportJobs,
         MaintenanceJobs,
-        ...(runsJobs ? [JobWorker, JobScheduler, OutboxRelay, LostJobsSweeper] : []),
+        // In every role, for readiness; it fires the schedules only where the role does.
+        JobScheduler,
+        ...(runsJobs ? [JobWorker, OutboxRelay, LostJobsSweeper] : []),
       ],
-      exports: [BullModule, JobsStatsService, JobQueue, ReportJobs],
+      exports: [BullModule, JobsStatsService, JobQueue, JobScheduler, ReportJobs],
     };
   }
 

@@ -6,7 +6,7 @@ export const MAINTENANCE_QUEUE = 'maintenance';
 export const NOTIFICATIONS_QUEUE = 'notifications';
 /** One job per webhook delivery, retried with exponential backoff, dead-lettered after N tries. */
 export const WEBHOOKS_QUEUE = 'webhooks';
-/** Repeatable jobs: the deadline scan, the daily overdue summary and the weekly digest. */
+/** The schedules' jobs, one per fire: the deadline scan, the daily overdue summary and the weekly digest. */
 export const SCHEDULES_QUEUE = 'schedules';
 /** Report work too long for an HTTP request: a 快报 over a long period (see ReportJobs). */
 export const REPORTS_QUEUE = 'reports';

@@ -12,14 +12,15 @@ export const STORE_AFTER_WEEK_END_HOURS = 6;
  * Stores last week's digest (综合评价周报) on Monday from 06:00 Asia/Shanghai, once across any
  * number of worker processes.
  *
- * The `weekly-digest` schedule (src/jobs/repeatable.ts) runs at the top of every hour in
+ * The `weekly-digest` schedule (src/jobs/schedules.ts) fires at the top of every hour in
  * Asia/Shanghai rather than only at Monday 06:00, so that a Monday morning missed by a deploy
  * or a restart is caught up within the hour; from 06:00 on Monday the week it targets is the
  * one just ended, and once it is stored each run is one indexed SELECT. Like every schedule it
- * is a bull repeatable job, of which bull makes one job per period whatever the number of
- * workers; and should two runs still meet (a stalled job run again beside the slow original,
- * or the office's backfill route), the insert is `ON CONFLICT DO NOTHING` on `week_start`:
- * one stores, the other finds the week stored.
+ * is a cron of @nestjs/schedule in each worker process whose fire queues one bull job per hour
+ * (its id names the hour, so the workers' fires make one job); and should two runs still meet
+ * (a stalled job run again beside the slow original, or the office's backfill route), the
+ * insert is `ON CONFLICT DO NOTHING` on `week_start`: one stores, the other finds the week
+ * stored.
  */
 @Injectable()
 export class DigestScheduler {
