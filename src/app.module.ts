@@ -11,6 +11,7 @@ import { createPino, loggerParams } from './common/logger.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/config.module.js';
+import { runsSchedules } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
@@ -39,7 +40,9 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         JobsModule.forRoot(config),
-        ScheduleModule.forRoot(),
+        // @nestjs/schedule, the scheduler of the schedules, in the processes that fire them
+        // (worker, all); API processes have no SchedulerRegistry and fire nothing.
+        ...(runsSchedules(config.role) ? [ScheduleModule.forRoot()] : []),
         HealthModule,
         MetricsModule,
         AuthModule,

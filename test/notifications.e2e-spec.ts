@@ -4,7 +4,7 @@ import type { Queue } from 'bull';
 import { createServer, type Server } from 'node:http';
 import { Clock } from '../src/common/clock.js';
 import { NOTIFICATIONS_QUEUE } from '../src/jobs/queues.js';
-import { SchedulesProcessor } from '../src/jobs/schedules.processor.js';
+import { EscalationJobs } from '../src/notifications/jobs/escalation.jobs.js';
 import { verifyWebhook } from '../src/notifications/webhook-signature.js';
 import type { TaskAction } from '../src/tasks/task-lifecycle.js';
 import { as, buildLoopWorld, uploadPhoto, type LoopWorld } from './support/fixtures.js';
@@ -702,7 +702,7 @@ describe('escalations: one summary per scan and level to the office, one batch p
     }[];
     const before = { A: hooks.A.received.length, B: hooks.B.received.length };
     const clock = t.app.get(Clock);
-    const schedules = t.app.get(SchedulesProcessor);
+    const schedules = t.app.get(EscalationJobs);
     const spy = jest.spyOn(clock, 'now');
     try {
       spy.mockReturnValue(new Date(last.getTime() + 3_600_000));

@@ -13,6 +13,7 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import { validateCronExpression } from 'cron';
 import { allowListProblems } from '../notifications/webhook-target.js';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -25,8 +26,25 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   return value;
 };
 
+/** A cron expression @nestjs/schedule's cron accepts: five fields, or six with the seconds first. */
+const IsCron = () =>
+  ValidateBy({
+    name: 'isCron',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && validateCronExpression(v).valid,
+      defaultMessage: (args) =>
+        `must be a cron expression: ${validateCronExpression(String(args?.value)).error?.message ?? ''}`,
+    },
+  });
+
 export const APP_ROLES = ['api', 'worker', 'all'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
+
+/**
+ * Whether a process of this role fires the schedules (and runs the jobs): `worker` and `all` do,
+ * `api` processes neither, so an API process never fires a cron and never runs a job.
+ */
+export const runsSchedules = (role: AppRole): boolean => role !== 'api';
 
 /**
  * Every environment variable the service reads, with its default. Validated once at start:
@@ -235,7 +253,11 @@ export class EnvSchema {
   @Min(1)
   WEBHOOK_PER_UNIT_CONCURRENCY = 2;
 
-  /** How often a worker checks that the schedules are registered in Redis (re-registers them if not). */
+  /**
+   * How often a worker removes the bull repeatable jobs an earlier version registered for the
+   * schedules (during a rolling upgrade a worker of that version may add them back). The
+   * schedules themselves are crons in the worker processes and need no checking.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(100)
@@ -277,10 +299,10 @@ export class EnvSchema {
   JOB_STALLED_INTERVAL_MS = 30000;
 
   /** Cron (Asia/Shanghai) of the deadline scan: reminders and the move to 督办 / 通报. */
-  @IsString()
+  @IsCron()
   DEADLINE_SCAN_CRON = '* * * * *';
 
   /** Cron (Asia/Shanghai) of the daily overdue summary to the office. */
-  @IsString()
+  @IsCron()
   OVERDUE_SUMMARY_CRON = '0 8 * * *';
 }

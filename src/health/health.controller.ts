@@ -16,12 +16,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
-import { InjectQueue } from '@nestjs/bull';
-import type { Queue } from 'bull';
 import { Public } from '../common/auth/principal.js';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { SCHEDULES_QUEUE } from '../jobs/queues.js';
-import { missingSchedules, schedulesOf } from '../jobs/repeatable.js';
+import { JobScheduler } from '../jobs/scheduler.js';
 import { withTimeout } from '../jobs/with-timeout.js';
 import { REDIS } from '../redis/redis.module.js';
 
@@ -38,8 +34,7 @@ export class HealthController {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue(SCHEDULES_QUEUE) private readonly schedules: Queue,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly schedules: JobScheduler,
   ) {}
 
   /** The process is up. Depends on nothing, so a database outage never restarts the pods. */
@@ -74,21 +69,17 @@ export class HealthController {
         this.upOrDown('redis', async () => {
           if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected reply');
         }),
-      // A process that runs the schedules is not ready while Redis does not hold them (it came
-      // back empty: the process registers them again within SCHEDULE_CHECK_MS). API-only
-      // processes do not check: a worker's trouble must not take the API out of service.
-      ...(this.config.role === 'api'
-        ? []
-        : [
+      // A process that fires the schedules is not ready while one of its crons is not registered
+      // and running (before start-up ends, once shutdown begins). API-only processes fire none and
+      // do not check: the workers' schedules are not the API's readiness.
+      ...(this.schedules.firesHere
+        ? [
             () =>
               this.upOrDown('schedules', async () => {
-                const missing = await missingSchedules(
-                  this.schedules,
-                  schedulesOf(this.config.jobs),
-                );
-                if (missing.length) throw new Error('missing');
+                if (this.schedules.missingSchedules().length) throw new Error('missing');
               }),
-          ]),
+          ]
+        : []),
     ]);
   }
 

@@ -16,8 +16,9 @@ import { ParseId } from '../common/http/parse-id.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { DeliveryListDto, ListDeliveriesQuery } from '../notifications/dto/notification.dto.js';
 import { WebhooksService } from '../notifications/webhooks.service.js';
+import type { JobPayloads } from './job-payloads.js';
 import { JobsStatsService } from './jobs-stats.service.js';
-import { webhookJobOptions } from './notifications.processor.js';
+import { webhookJobOptions } from './job-queue.js';
 import { WEBHOOKS_QUEUE, WebhookJob } from './queues.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -126,7 +127,7 @@ export class JobsAdminController {
     // A fresh job id: the dead job may still be kept in the failed set under the old one.
     await this.webhookQueue.add(
       WebhookJob.DELIVER,
-      { deliveryId },
+      { deliveryId } satisfies JobPayloads['deliver'],
       { ...options, jobId: `${options.jobId}:retry:${Date.now()}` },
     );
   }

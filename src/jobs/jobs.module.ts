@@ -1,12 +1,16 @@
 import { BullModule, InjectQueue } from '@nestjs/bull';
 import { Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { runsSchedules } from '../config/env.schema.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { JobsAdminController } from './jobs-admin.controller.js';
 import { JobsStatsService } from './jobs-stats.service.js';
-import { MaintenanceProcessor } from './maintenance.processor.js';
-import { NotificationsProcessor } from './notifications.processor.js';
+import { JobQueue } from './job-queue.js';
+import { JobRegistry } from './job-registry.js';
+import { JobWorker } from './job-worker.js';
+import { MaintenanceJobs } from './maintenance.job.js';
 import { OutboxRelay } from './outbox-relay.service.js';
 import {
   ALL_QUEUES,
@@ -19,21 +23,24 @@ import {
   webhookBackoffMs,
 } from './queues.js';
 import { ReportJobs } from './report-jobs.service.js';
-import { ReportsProcessor } from './reports.processor.js';
-import { SchedulesProcessor } from './schedules.processor.js';
-import { WebhooksProcessor } from './webhooks.processor.js';
+import { JobScheduler } from './scheduler.js';
 import { LostJobsSweeper } from './lost-jobs.sweeper.js';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /**
- * bull on the shared Redis. Every process can enqueue; only `worker` and `all` processes run the
- * outbox relay, the processors and the schedules, so API processes never run jobs and the API
- * never waits on Redis (it writes outbox rows in Postgres). The one enqueue an API request does
+ * bull on the shared Redis, and the only module that knows it. Every process can enqueue
+ * (JobQueue, ReportJobs); only `worker` and `all` processes run the outbox relay, the jobs
+ * (JobWorker) and fire the schedules (JobScheduler: crons of @nestjs/schedule, which queue the
+ * jobs bull runs), so API processes never run jobs and the API never waits on Redis (it writes
+ * outbox rows in Postgres). The one enqueue an API request does
  * itself (a long 快报, through ReportJobs) checks Redis first and works inline when it is down.
  *
- * The reports queue's processor reaches BulletinsService through ModuleRef rather than by
- * importing ReportsModule, which depends on this module: see ReportsProcessor.
+ * The jobs' handlers live in their features (`@OnJob` in src/notifications/jobs,
+ * src/reports/jobs …) and are found by the JobRegistry through Nest's discovery: the
+ * dependency runs one way, features → jobs, and a job of the map (job-payloads.ts) without
+ * exactly one handler stops the process at start, whatever its role.
  */
+
 /**
  * bull's three connections. The command client gets a timeout, so that a hung Redis (accepting
  * connections, answering nothing) fails an enqueue in two seconds instead of holding the request;
@@ -63,7 +70,7 @@ export class JobsModule implements OnModuleInit {
   }
 
   static forRoot(config: AppConfig): DynamicModule {
-    const runsJobs = config.role !== 'api';
+    const runsJobs = runsSchedules(config.role);
     return {
       module: JobsModule,
       global: true,
@@ -85,25 +92,22 @@ export class JobsModule implements OnModuleInit {
           }),
         }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+        DiscoveryModule,
+        // For the admin routes' webhook deliveries (JobsAdminController), not for handlers.
         NotificationsModule,
       ],
       controllers: [JobsAdminController],
       providers: [
         JobsStatsService,
+        JobQueue,
+        JobRegistry,
         ReportJobs,
-        ...(runsJobs
-          ? [
-              MaintenanceProcessor,
-              NotificationsProcessor,
-              WebhooksProcessor,
-              SchedulesProcessor,
-              ReportsProcessor,
-              OutboxRelay,
-              LostJobsSweeper,
-            ]
-          : []),
+        MaintenanceJobs,
+        // In every role, for readiness; it fires the schedules only where the role does.
+        JobScheduler,
+        ...(runsJobs ? [JobWorker, OutboxRelay, LostJobsSweeper] : []),
       ],
-      exports: [BullModule, JobsStatsService, ReportJobs],
+      exports: [BullModule, JobsStatsService, JobQueue, JobScheduler, ReportJobs],
     };
   }
 

@@ -10,7 +10,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { webhookJobOptions } from './notifications.processor.js';
+import type { JobPayloads } from './job-payloads.js';
+import { webhookJobOptions } from './job-queue.js';
 import { NOTIFICATIONS_QUEUE, WEBHOOKS_QUEUE, WebhookJob } from './queues.js';
 
 const BATCH = 500;
@@ -90,7 +91,7 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
     if (!pending.length) return 0;
     const live = new Set(
       (await this.webhooks.getJobs([...LIVE_STATES])).map(
-        (job) => (job?.data as { deliveryId?: string } | undefined)?.deliveryId,
+        (job) => (job?.data as Partial<JobPayloads['deliver']> | undefined)?.deliveryId,
       ),
     );
     let added = 0;
@@ -100,7 +101,7 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
       const options = webhookJobOptions(row.id, this.config, left);
       await this.webhooks.add(
         WebhookJob.DELIVER,
-        { deliveryId: row.id },
+        { deliveryId: row.id } satisfies JobPayloads['deliver'],
         // Its own id: the lost job's id may still be remembered among completed or failed jobs.
         { ...options, jobId: `${options.jobId}:swept:${row.attempts}` },
       );

@@ -11,10 +11,22 @@ import type { Queue } from 'bull';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { JobName, JobPayloads, Relayed } from './job-payloads.js';
 import { NOTIFICATIONS_QUEUE } from './queues.js';
 import { withTimeout } from './with-timeout.js';
 
 const BATCH = 200;
+
+/**
+ * An outbox row as stored. Written through `writeOutbox`, so topic and payload agree with the
+ * job map; a row an older version wrote may carry a topic that is now only handled to be
+ * dropped (`escalation`), which is why every topic is relayed and the handler decides.
+ */
+interface OutboxRow {
+  id: string;
+  topic: JobName;
+  payload: JobPayloads[JobName];
+}
 
 /** Job options of a relayed outbox row: its id makes a second relay of the same row a no-op in bull. */
 export const relayedJobOptions = (outboxId: string) => ({
@@ -84,17 +96,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.ds.transaction(async (em) => {
       const rows = (await em.query(
         `SELECT id::text, topic, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      )) as { id: string; topic: string; payload: Record<string, unknown> }[];
+      )) as OutboxRow[];
       if (!rows.length) return 0;
       for (const row of rows) {
-        await withTimeout(
-          this.queue.add(
-            row.topic,
-            { outboxId: row.id, ...row.payload },
-            relayedJobOptions(row.id),
-          ),
-          5000,
-        );
+        const data: Relayed<JobName> = { ...row.payload, outboxId: row.id };
+        await withTimeout(this.queue.add(row.topic, data, relayedJobOptions(row.id)), 5000);
       }
       await em.query(
         'UPDATE outbox SET relayed_at = $2, attempts = attempts + 1 WHERE id = ANY($1::bigint[])',

@@ -1,21 +1,24 @@
 import type { EntityManager } from 'typeorm';
+import type { JobPayloads, OutboxTopic as Topic } from './job-payloads.js';
+
+export type OutboxTopic = Topic;
 
 /** Outbox topics: each becomes a job of the same name on the notifications queue. */
 export const OutboxTopic = {
   TASK_EVENT: 'task-event',
   /** One per deadline scan that found something: announced as a whole (EscalationService). */
   ESCALATION_SCAN: 'escalation-scan',
-} as const;
-export type OutboxTopic = (typeof OutboxTopic)[keyof typeof OutboxTopic];
+} as const satisfies Record<string, Topic>;
 
 /**
  * Records a side effect inside the caller's transaction. It leaves for the queue only after
- * commit (the relay reads committed rows), and a Redis outage only delays it.
+ * commit (the relay reads committed rows), and a Redis outage only delays it. The payload is
+ * the topic's in the job map: a wrong one does not compile.
  */
-export async function writeOutbox(
+export async function writeOutbox<T extends OutboxTopic>(
   em: EntityManager,
-  topic: OutboxTopic,
-  payload: Record<string, unknown>,
+  topic: T,
+  payload: JobPayloads[T],
 ): Promise<void> {
   await em.query('INSERT INTO outbox (topic, payload) VALUES ($1, $2)', [
     topic,

@@ -6,11 +6,11 @@ import { Clock } from '../common/clock.js';
 import { OutboxTopic, writeOutbox } from '../jobs/outbox.js';
 import { DeadlineService } from '../tasks/deadline/deadline.service.js';
 import {
-  ESCALATION_LEVELS,
-  officeEscalationText,
-  unitEscalationText,
+  isHigherLevel,
+  OFFICE_ESCALATION_LEVELS,
   type EscalationLevel,
-} from './notification-text.js';
+} from './escalation-level.js';
+import { officeEscalationText, unitEscalationText } from './notification-text.js';
 import { NotificationWriter, webhookTask, type TaskFactsRow } from './notification-writer.js';
 import type { Delivered } from './notifications.service.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -79,8 +79,7 @@ export class EscalationService {
       const highest = new Map<string, { level: EscalationLevel; deadline: Date }>();
       for (const r of reached) {
         const seen = highest.get(r.task_id);
-        if (!seen || ESCALATION_LEVELS.indexOf(r.level) > ESCALATION_LEVELS.indexOf(seen.level))
-          highest.set(r.task_id, r);
+        if (!seen || isHigherLevel(r.level, seen.level)) highest.set(r.task_id, r);
       }
       const facts = await this.writer.taskFacts(em, [...highest.keys()]);
       // A task may have moved on since the scan (closed, extended): then nothing is said of it.
@@ -136,7 +135,7 @@ export class EscalationService {
         }
       }
 
-      for (const level of ['supervise', 'notify'] as const) {
+      for (const level of OFFICE_ESCALATION_LEVELS) {
         const at = still.filter((x) => x.level === level);
         if (!at.length) continue;
         const counts = new Map<string, number>();

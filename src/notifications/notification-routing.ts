@@ -27,7 +27,17 @@ export interface RoutedEvent {
   toStatus: TaskStatus;
 }
 
-type Router = (e: RoutedEvent) => EventRoute;
+/** Every action that records an event someone may hear of: the lifecycle's, and `create`. */
+export type RoutedAction = TaskAction | 'create';
+
+export type Router = (e: RoutedEvent) => EventRoute;
+
+/**
+ * A routing table: one row per routed action, no more, no fewer. Keyed by the lifecycle's own
+ * `TaskAction` type, so a renamed action (an unknown key and a missing one) or an added action
+ * (a missing key) does not compile.
+ */
+export type RoutingTable = Record<RoutedAction, Router>;
 
 export const NOTIFICATION_ROUTES = {
   create: (e) => (e.toStatus === 'assigned' ? { unit: 'assigned' } : {}),
@@ -50,11 +60,15 @@ export const NOTIFICATION_ROUTES = {
   mark_duplicate: () => ({ unit: 'duplicate' }),
   reopen: () => ({ unit: 'reopened' }),
   override_deadline: () => ({ unit: 'deadline_changed' }),
-} as const satisfies Record<TaskAction | 'create', Router>;
+} as const satisfies RoutingTable;
+
+/** Whether a recorded event's action (a string in `task_events`) is one the table routes. */
+export const isRoutedAction = (action: string): action is RoutedAction =>
+  Object.hasOwn(NOTIFICATION_ROUTES, action);
 
 /** The route of a recorded event; events outside the lifecycle (settings) tell nobody. */
 export function routeOf(action: string, e: RoutedEvent): EventRoute {
-  return Object.hasOwn(NOTIFICATION_ROUTES, action)
-    ? (NOTIFICATION_ROUTES[action as keyof typeof NOTIFICATION_ROUTES] as Router)(e)
-    : {};
+  if (!isRoutedAction(action)) return {};
+  const route: Router = NOTIFICATION_ROUTES[action];
+  return route(e);
 }

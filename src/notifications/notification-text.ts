@@ -1,3 +1,9 @@
+import {
+  ESCALATION_LEVELS,
+  type EscalationLevel,
+  type OfficeEscalationLevel,
+} from './escalation-level.js';
+
 /**
  * The text of every notification, as the office writes it: the task number, what changed, and
  * the deadline or requested date in Asia/Shanghai (`2026年12月10日`, with the time when it is
@@ -69,8 +75,6 @@ export type TaskNotificationKind =
 
 export type NotificationKind = TaskNotificationKind | 'escalation' | 'overdue_summary';
 
-export type EscalationLevel = 'reminder' | 'supervise' | 'notify';
-export const ESCALATION_LEVELS: readonly EscalationLevel[] = ['reminder', 'supervise', 'notify'];
 export const LEVEL_LABEL: Record<EscalationLevel, string> = {
   reminder: '提醒',
   supervise: '督办',
@@ -190,7 +194,7 @@ export function unitEscalationText(tasks: EscalatedTask[]): { title: string; bod
 
 /** The office's summary of one escalation level in one scan. */
 export function officeEscalationText(
-  level: Exclude<EscalationLevel, 'reminder'>,
+  level: OfficeEscalationLevel,
   byUnit: { unitName: string; n: number }[],
 ): { title: string; body: string } {
   const total = byUnit.reduce((s, u) => s + u.n, 0);

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TasksModule } from '../tasks/tasks.module.js';
 import { EscalationService } from './escalation.service.js';
+import { EscalationJobs } from './jobs/escalation.jobs.js';
+import { OverdueSummaryJob } from './jobs/overdue-summary.job.js';
+import { TaskEventJob } from './jobs/task-event.job.js';
+import { WebhookDeliveryJob } from './jobs/webhook-delivery.job.js';
 import {
   DeliveryAttemptsController,
   NotificationsController,
@@ -20,6 +24,11 @@ import { WebhooksService } from './webhooks.service.js';
     WebhooksService,
     UnitWebhookService,
     EscalationService,
+    // Job handlers (@OnJob), found by the JobRegistry; they run on worker processes.
+    TaskEventJob,
+    EscalationJobs,
+    OverdueSummaryJob,
+    WebhookDeliveryJob,
   ],
   exports: [NotificationsService, WebhooksService, UnitWebhookService, EscalationService],
 })

@@ -1,26 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Cron } from '@nestjs/schedule';
 import { Clock } from '../common/clock.js';
 import { TransactionRunner } from '../database/transaction.js';
-import { DIGEST_LOCK_CLASS, DigestService, lockObjectOf } from './digest/digest.service.js';
-import { lastFullWeek, TIME_ZONE } from './shanghai-time.js';
+import { OnJob, OnJobFailed, type JobFailure } from '../jobs/on-job.decorator.js';
+import { DigestService } from './digest/digest.service.js';
+import { lastFullWeek } from './shanghai-time.js';
 
 /** Last week's digest is stored from Monday 06:00, leaving the night for late entries. */
 export const STORE_AFTER_WEEK_END_HOURS = 6;
 
 /**
- * Stores last week's digest (综合评价周报) on Monday at 06:00 Asia/Shanghai, once across any
+ * Stores last week's digest (综合评价周报) on Monday from 06:00 Asia/Shanghai, once across any
  * number of worker processes.
  *
- * The job runs at the top of every hour rather than only at Monday 06:00, so that a Monday
- * morning missed by a deploy or a restart is caught up within the hour; from 06:00 on Monday
- * the week it targets is the one just ended, and once it is stored each run is one indexed
- * SELECT. Every run opens a transaction and takes `pg_try_advisory_xact_lock` on the week:
- * an instance that does not get it skips (another is storing that week right now), the one
- * that does reads the row and computes and upserts only when it is missing, and the lock goes
- * with the transaction, so a crashed worker never leaves it held.
- *
- * Registered only in processes that run jobs (APP_ROLE worker or all): see ReportsModule.
+ * The `weekly-digest` schedule (src/jobs/schedules.ts) fires at the top of every hour in
+ * Asia/Shanghai rather than only at Monday 06:00, so that a Monday morning missed by a deploy
+ * or a restart is caught up within the hour; from 06:00 on Monday the week it targets is the
+ * one just ended, and once it is stored each run is one indexed SELECT. Like every schedule it
+ * is a cron of @nestjs/schedule in each worker process whose fire queues one bull job per hour
+ * (its id names the hour, so the workers' fires make one job); and should two runs still meet
+ * (a stalled job run again beside the slow original, or the office's backfill route), the
+ * insert is `ON CONFLICT DO NOTHING` on `week_start`: one stores, the other finds the week
+ * stored.
  */
 @Injectable()
 export class DigestScheduler {
@@ -32,32 +32,27 @@ export class DigestScheduler {
     private readonly clock: Clock,
   ) {}
 
-  @Cron('0 * * * *', { name: 'weekly-digest', timeZone: TIME_ZONE, waitForCompletion: true })
-  async onSchedule(): Promise<void> {
-    try {
-      await this.storeLastWeek();
-    } catch (e) {
-      this.logger.error({ err: e }, 'storing the weekly digest failed; retrying next hour');
-    }
-  }
-
   /**
    * Stores the last week that ended at least STORE_AFTER_WEEK_END_HOURS ago. Returns what
-   * happened: 'stored', 'exists', or 'busy' when another instance holds the week's lock.
+   * happened: 'stored', or 'exists' when the week was stored already. A failure fails the job;
+   * the next hour's run tries again.
    */
-  async storeLastWeek(): Promise<{ weekStart: string; outcome: 'stored' | 'exists' | 'busy' }> {
+  @OnJob('weekly-digest')
+  async storeLastWeek(): Promise<{ weekStart: string; outcome: 'stored' | 'exists' }> {
     const shifted = new Date(this.clock.now().getTime() - STORE_AFTER_WEEK_END_HOURS * 3_600_000);
     const weekStart = lastFullWeek(shifted).from;
-    const outcome = await this.tx.withTransaction(async (em) => {
-      const [{ locked }] = (await em.query('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', [
-        DIGEST_LOCK_CLASS,
-        lockObjectOf(weekStart),
-      ])) as { locked: boolean }[];
-      if (!locked) return 'busy' as const;
-      const { created } = await this.digests.storeWeek(em, weekStart);
-      return created ? ('stored' as const) : ('exists' as const);
-    });
-    if (outcome === 'stored') this.logger.log(`weekly digest of ${weekStart} stored`);
-    return { weekStart, outcome };
+    const { created } = await this.tx.withTransaction((em) =>
+      this.digests.storeWeek(em, weekStart),
+    );
+    if (created) this.logger.log(`weekly digest of ${weekStart} stored`);
+    return { weekStart, outcome: created ? 'stored' : 'exists' };
+  }
+
+  @OnJobFailed('weekly-digest')
+  failed(_: unknown, failure: JobFailure): void {
+    this.logger.error(
+      { err: failure.error },
+      'storing the weekly digest failed; retrying next hour',
+    );
   }
 }

@@ -72,7 +72,15 @@ export async function testEnv(
 }
 
 export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig(await testEnv(overrides));
+  return startTestApp(await testEnv(overrides));
+}
+
+/**
+ * A test app on a given environment (from `testEnv`): two of them on the same environment are
+ * two processes of one deployment, sharing the database and the Redis prefix.
+ */
+export async function startTestApp(env: Record<string, string>): Promise<TestApp> {
+  const config = loadConfig(env);
   const app = await createApp(config, pino({ level: 'silent' }));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

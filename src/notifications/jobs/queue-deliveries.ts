@@ -1,0 +1,8 @@
+import type { JobQueue } from '../../jobs/job-queue.js';
+import type { Delivered } from '../notifications.service.js';
+
+/** Queues one `deliver` job per webhook delivery an announcement recorded, and passes it on. */
+export async function queueDeliveries(jobs: JobQueue, result: Delivered): Promise<Delivered> {
+  for (const deliveryId of result.webhookDeliveryIds) await jobs.add('deliver', { deliveryId });
+  return result;
+}
