@@ -1,5 +1,6 @@
 import type { Queue } from 'bull';
 import type { CronTime } from 'cron';
+import { OFFICE_TIME_ZONE } from '../common/time/office-zone.js';
 import type { JobName, JobPayloads, NoPayload } from './job-payloads.js';
 import { MaintenanceJob, ScheduleJob } from './queues.js';
 
@@ -9,7 +10,7 @@ export type ScheduledJob = {
 }[JobName];
 
 /** Every schedule runs in this zone (the office's): each cron is evaluated there. */
-export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
+export const SCHEDULE_TIME_ZONE = OFFICE_TIME_ZONE;
 
 /**
  * The weekly digest's schedule: the top of every hour, so that a Monday morning missed by a
