@@ -1,14 +1,14 @@
+import { officeClock } from '../common/time/office-zone.js';
+
 /**
  * The text of every notification, as the office writes it: the task number, what changed, and
  * the deadline or requested date in Asia/Shanghai (`2026年12月10日`, with the time when it is
  * not the end or start of a day: `2026年12月10日17:30`).
  */
 
-const OFFSET_MS = 8 * 3_600_000;
-
 /** Shanghai calendar day of an instant: `2026年12月10日`. */
 export function shanghaiDay(d: Date): string {
-  const b = new Date(d.getTime() + OFFSET_MS);
+  const b = officeClock(d);
   return `${b.getUTCFullYear()}年${b.getUTCMonth() + 1}月${b.getUTCDate()}日`;
 }
 
@@ -17,7 +17,7 @@ export function shanghaiDay(d: Date): string {
  * or the last minute of the day (a date the client chose), where the day alone says it.
  */
 export function shanghaiDeadline(d: Date): string {
-  const b = new Date(d.getTime() + OFFSET_MS);
+  const b = officeClock(d);
   const hh = b.getUTCHours();
   const mm = b.getUTCMinutes();
   if ((hh === 0 && mm === 0) || (hh === 23 && mm === 59)) return shanghaiDay(d);
