@@ -53,11 +53,12 @@ export class UnitsService {
    * other edits of the unit (its webhook, its name), nor with concurrent creates.
    */
   async lockIfActive(em: EntityManager, idOrCode: string): Promise<Unit | null> {
-    const [unit] = (await em.query(
-      `SELECT id, name, active FROM units WHERE ${isUuid(idOrCode) ? 'id' : 'code'} = $1 FOR KEY SHARE`,
-      [idOrCode],
-    )) as Pick<Unit, 'id' | 'name' | 'active'>[];
-    return unit?.active ? (unit as Unit) : null;
+    const unit = await em.getRepository(Unit).findOne({
+      select: { id: true, name: true, active: true },
+      where: isUuid(idOrCode) ? { id: idOrCode } : { code: idOrCode },
+      lock: { mode: 'for_key_share' },
+    });
+    return unit?.active ? unit : null;
   }
 
   /** A unit work is assigned to: exists and is active (locked, see `lockIfActive`), else 422 naming `field`. */
