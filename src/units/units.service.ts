@@ -34,13 +34,13 @@ export class UnitsService {
     return unit;
   }
 
-  /** A unit referenced by another record: must exist and be active, else 400 naming `field`. */
-  async getActive(id: string, field: string, em?: EntityManager): Promise<Unit> {
-    // Inside a transaction, read on its connection: a second connection per transaction
-    // deadlocks the pool once every connection is held by a transaction waiting for another.
-    const unit = await (em ? em.getRepository(Unit) : this.units).findOneBy(
-      isUuid(id) ? { id } : { code: id },
-    );
+  /**
+   * A unit referenced by another record: must exist and be active, else 400 naming `field`. A
+   * check before any transaction opens (on a connection of its own); inside one, use
+   * `lockIfActive` with the transaction's manager, which also holds the row.
+   */
+  async getActive(id: string, field: string): Promise<Unit> {
+    const unit = await this.units.findOneBy(isUuid(id) ? { id } : { code: id });
     if (!unit?.active) throw invalidField(field, '单位不存在或已停用', 'unitExists');
     return unit;
   }
