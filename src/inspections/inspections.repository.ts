@@ -130,13 +130,13 @@ export const inspectionsRepository = {
   },
 
   /** Newest first; each with its units, sites and the tasks the scope may see. */
-  find(
+  async find(
     db: Db,
     scope: InspectionScope,
     f: InspectionFilter,
     limit: number,
   ): Promise<InspectionRow[]> {
-    return db
+    const rows = await db
       .selectFrom('inspections as i')
       .select((eb) => [
         'i.id',
@@ -205,7 +205,6 @@ export const inspectionsRepository = {
       ])
       .$narrowType<{
         kind: InspectionKind;
-        requirements: Requirement[];
         units: { id: string; name: string }[];
         sites: { id: string; name: string }[];
         task_ids: string[];
@@ -248,7 +247,9 @@ export const inspectionsRepository = {
       .orderBy('i.held_on', 'desc')
       .orderBy('i.id', 'desc')
       .limit(limit)
-      .execute() as Promise<InspectionRow[]>;
+      .execute();
+    // Written only from RequirementDto[] (create and update above).
+    return rows.map((r) => ({ ...r, requirements: r.requirements as unknown as Requirement[] }));
   },
 
   /** Units by id or code among `refs` (ids lower-cased), active ones only. */

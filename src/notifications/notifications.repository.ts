@@ -65,15 +65,11 @@ export const notificationsRepository = {
     const row = await db
       .selectFrom('task_events')
       .select(['id', 'task_id', 'action', 'to_status', 'note', 'data', 'created_at'])
+      .$narrowType<{ to_status: TaskStatus }>()
       .where('id', '=', id)
       .executeTakeFirst();
-    return (
-      row && {
-        ...row,
-        to_status: row.to_status as TaskStatus,
-        data: row.data as Record<string, unknown>,
-      }
-    );
+    // The event writer stores an object (task-event.writer.ts).
+    return row && { ...row, data: row.data as Record<string, unknown> };
   },
 
   taskFacts(db: Db, taskIds: string[]): Promise<TaskFactsRow[]> {

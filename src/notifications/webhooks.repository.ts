@@ -139,14 +139,14 @@ export const webhooksRepository = {
       .execute();
   },
 
-  async attempts(db: Db, deliveryId: string): Promise<AttemptHistoryRow[]> {
-    const rows = await db
+  attempts(db: Db, deliveryId: string): Promise<AttemptHistoryRow[]> {
+    return db
       .selectFrom('webhook_delivery_attempts')
       .select(['attempted_at', 'status_code', 'error_category', 'error', 'duration_ms'])
+      .$narrowType<{ error_category: AttemptErrorCategory | null }>()
       .where('delivery_id', '=', deliveryId)
       .orderBy('id')
       .execute();
-    return rows as AttemptHistoryRow[];
   },
 
   async exists(db: Db, id: string): Promise<boolean> {

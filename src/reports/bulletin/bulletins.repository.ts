@@ -171,13 +171,13 @@ export const bulletinsRepository = {
         'period_start',
         'period_end',
       ])
+      .$narrowType<{ status: BulletinStatus }>()
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();
     return (
       row && {
         ...row,
-        status: row.status as BulletinStatus,
         generated: sectionsOf(row.generated),
         edited: editsOf(row.edited),
       }
@@ -185,18 +185,18 @@ export const bulletinsRepository = {
   },
 
   /** What a queued generation checks before it computes the text. */
-  async generationState(
+  generationState(
     db: Db,
     id: string,
   ): Promise<
     Pick<LockedBulletin, 'status' | 'version' | 'period_start' | 'period_end'> | undefined
   > {
-    const row = await db
+    return db
       .selectFrom('bulletins')
       .select(['status', 'version', 'period_start', 'period_end'])
+      .$narrowType<{ status: BulletinStatus }>()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row && { ...row, status: row.status as BulletinStatus };
   },
 
   async saveEdits(db: Db, id: string, edited: ParagraphEdits, now: Date): Promise<void> {
