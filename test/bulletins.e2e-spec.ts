@@ -398,6 +398,57 @@ describe('the 快报 (bulletins) over HTTP', () => {
     first = res.body as Bulletin;
   });
 
+  it('takes the version as If-Match too, as tasks do: a stale one writes nothing', async () => {
+    const stored = async () =>
+      (await t.ds.query(
+        `SELECT version, status, edited, generated, published_at, updated_at FROM bulletins WHERE id = $1`,
+        [first.id],
+      )) as unknown[];
+    const before = await stored();
+    const stale = `"${first.version - 1}"`;
+    const editStale = await put(`/bulletins/${first.id}/paragraphs/${meetingB}`, {
+      text: '过期的修改',
+    }).set('if-match', stale);
+    const publishStale = await admin()
+      .post(`/bulletins/${first.id}/publish`)
+      .set('if-match', stale);
+    const regenerateStale = await admin()
+      .post(`/bulletins/${first.id}/regenerate`)
+      .set('if-match', stale);
+    for (const res of [editStale, publishStale, regenerateStale]) {
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({
+        code: 'VERSION_CONFLICT',
+        detail: '快报已被他人更新，请刷新后重试',
+        currentVersion: first.version,
+      });
+    }
+    expect(await stored()).toEqual(before);
+    const garbled = await admin().post(`/bulletins/${first.id}/publish`).set('if-match', 'v3');
+    expect(garbled.status).toBe(400);
+    expect(await stored()).toEqual(before);
+
+    // The current version as If-Match (weak or strong form): the same edit, then a regeneration.
+    const text = first.sections[0].paragraphs.find((p) => p.key === meetingB)!.text;
+    const edit = await put(`/bulletins/${first.id}/paragraphs/${meetingB}`, { text }).set(
+      'if-match',
+      `W/"${first.version}"`,
+    );
+    expect(edit.status).toBe(200);
+    expect(edit.body.version).toBe(first.version + 1);
+    const regenerated = await admin()
+      .post(`/bulletins/${first.id}/regenerate`)
+      .set('if-match', `"${first.version + 1}"`);
+    expect(regenerated.status).toBe(200);
+    expect(regenerated.body).toMatchObject({ status: 'draft', version: first.version + 2 });
+    const [row] = (await t.ds.query('SELECT version, edited FROM bulletins WHERE id = $1', [
+      first.id,
+    ])) as { version: number; edited: object }[];
+    expect(row).toEqual({ version: first.version + 2, edited: { [meetingB]: text } });
+    expect(regenerated.body.sections).toEqual(first.sections);
+    first = regenerated.body as Bulletin;
+  });
+
   it('renders Markdown with the edit in place', async () => {
     const res = await inspector().get(`/bulletins/${first.id}?format=markdown`);
     expect(res.status).toBe(200);

@@ -8,7 +8,9 @@ import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { dbOf } from '../database/kysely.js';
 import { TransactionRunner } from '../database/transaction.js';
+import { Unit } from '../units/unit.entity.js';
 import { User } from '../users/user.entity.js';
 import { AuthErrorCode } from './auth-errors.js';
 import type { TokenPairDto } from './dto/auth.dto.js';
@@ -62,7 +64,7 @@ export class AuthService {
     if (!(await verifyPassword(user.passwordHash, password)) || !user.active) {
       throw invalidCredentials();
     }
-    if (await this.unitInactive(user)) throw unitInactive();
+    if (await this.unitInactive(this.users.manager, user)) throw unitInactive();
     await this.users.update(user.id, { lastLoginAt: this.clock.now() });
     return this.tx.withTransaction((em) => this.issue(em, user, randomUUID()));
   }
@@ -87,7 +89,7 @@ export class AuthService {
       if (row.expiresAt <= now) return 'invalid' as const;
       const user = await em.getRepository(User).findOneBy({ id: row.userId });
       if (!user?.active) return 'invalid' as const;
-      if (await this.unitInactive(user, em)) return 'unit_inactive' as const;
+      if (await this.unitInactive(em, user)) return 'unit_inactive' as const;
       await em.getRepository(RefreshToken).update(row.id, { revokedAt: now });
       return this.issue(em, user, row.familyId);
     });
@@ -99,12 +101,15 @@ export class AuthService {
 
   /** Ends the login the refresh token belongs to (its whole rotation family). */
   async logout(token: string): Promise<void> {
-    await this.users.query(
-      `UPDATE refresh_tokens SET revoked_at = $2
-        WHERE revoked_at IS NULL
-          AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
-      [sha256(token), this.clock.now()],
-    );
+    // One statement with a subquery, which the entity API cannot say: typed SQL instead.
+    await dbOf(this.users.manager)
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: this.clock.now() })
+      .where('revoked_at', 'is', null)
+      .where('family_id', '=', (eb) =>
+        eb.selectFrom('refresh_tokens').select('family_id').where('token_hash', '=', sha256(token)),
+      )
+      .execute();
   }
 
   /** The user behind a verified access token, or 401 if it no longer may sign in. */
@@ -135,7 +140,7 @@ export class AuthService {
         '账号不存在或已停用',
       );
     }
-    if (await this.unitInactive(user)) throw unitInactive();
+    if (await this.unitInactive(this.users.manager, user)) throw unitInactive();
     return principalOfUser(user);
   }
 
@@ -166,12 +171,11 @@ export class AuthService {
   }
 
   /** A unit user whose unit is deactivated: checked at every sign-in, refresh and request. */
-  private async unitInactive(user: User, em?: EntityManager): Promise<boolean> {
+  private async unitInactive(em: EntityManager, user: User): Promise<boolean> {
     if (!user.unitId) return false;
-    const [unit] = (await (em ?? this.users.manager).query(
-      'SELECT active FROM units WHERE id = $1',
-      [user.unitId],
-    )) as { active: boolean }[];
+    const unit = await em
+      .getRepository(Unit)
+      .findOne({ select: { id: true, active: true }, where: { id: user.unitId } });
     return !unit?.active;
   }
 

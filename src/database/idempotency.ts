@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
+import { dbOf } from './kysely.js';
 
 export enum IdempotencyErrorCode {
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
@@ -40,16 +41,20 @@ export async function onceForKey<T>(
   work: () => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
   if (!key) return { result: await work(), replayed: false };
-  const claimed = (await em.query(
-    `INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)
-     ON CONFLICT DO NOTHING RETURNING key`,
-    [scope, key, requestHash],
-  )) as unknown[];
+  const db = dbOf(em);
+  const claimed = await db
+    .insertInto('idempotency_keys')
+    .values({ scope, key, request_hash: requestHash })
+    .onConflict((oc) => oc.doNothing())
+    .returning('key')
+    .execute();
   if (claimed.length === 0) {
-    const [stored] = (await em.query(
-      `SELECT request_hash, response FROM idempotency_keys WHERE scope = $1 AND key = $2`,
-      [scope, key],
-    )) as { request_hash: string; response: T | null }[];
+    const stored = await db
+      .selectFrom('idempotency_keys')
+      .select(['request_hash', 'response'])
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
     if (stored.request_hash !== requestHash || stored.response === null) {
       throw new DomainError(
         'unprocessable',
@@ -57,12 +62,15 @@ export async function onceForKey<T>(
         'Idempotency-Key 已用于另一个请求',
       );
     }
-    return { result: stored.response, replayed: true };
+    // Written below from a T, by the same scope's work.
+    return { result: stored.response as T, replayed: true };
   }
   const result = await work();
-  await em.query(
-    `UPDATE idempotency_keys SET response = $3, status_code = 201 WHERE scope = $1 AND key = $2`,
-    [scope, key, JSON.stringify(result)],
-  );
+  await db
+    .updateTable('idempotency_keys')
+    .set({ response: JSON.stringify(result), status_code: 201 })
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .execute();
   return { result, replayed: false };
 }

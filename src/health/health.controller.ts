@@ -14,6 +14,8 @@ import {
 } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { sql } from 'kysely';
+import { dbOf } from '../database/kysely.js';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import { Public } from '../common/auth/principal.js';
@@ -64,7 +66,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; `checks` says which' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.upOrDown('database', () => this.ds.query('SELECT 1')),
+      () => this.upOrDown('database', () => sql`SELECT 1`.execute(dbOf(this.ds.manager))),
       () =>
         this.upOrDown('redis', async () => {
           if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected reply');

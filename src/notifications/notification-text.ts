@@ -1,3 +1,4 @@
+import { officeClock } from '../common/time/office-zone.js';
 import {
   ESCALATION_LEVELS,
   type EscalationLevel,
@@ -10,11 +11,9 @@ import {
  * not the end or start of a day: `2026年12月10日17:30`).
  */
 
-const OFFSET_MS = 8 * 3_600_000;
-
 /** Shanghai calendar day of an instant: `2026年12月10日`. */
 export function shanghaiDay(d: Date): string {
-  const b = new Date(d.getTime() + OFFSET_MS);
+  const b = officeClock(d);
   return `${b.getUTCFullYear()}年${b.getUTCMonth() + 1}月${b.getUTCDate()}日`;
 }
 
@@ -23,7 +22,7 @@ export function shanghaiDay(d: Date): string {
  * or the last minute of the day (a date the client chose), where the day alone says it.
  */
 export function shanghaiDeadline(d: Date): string {
-  const b = new Date(d.getTime() + OFFSET_MS);
+  const b = officeClock(d);
   const hh = b.getUTCHours();
   const mm = b.getUTCMinutes();
   if ((hh === 0 && mm === 0) || (hh === 23 && mm === 59)) return shanghaiDay(d);

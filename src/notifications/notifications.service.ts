@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
-import type { TaskStatus } from '../tasks/task-lifecycle.js';
+import { officeDay } from '../common/time/office-zone.js';
+import { dbOf, type Db } from '../database/kysely.js';
 import { routeOf } from './notification-routing.js';
 import {
   notificationText,
@@ -20,20 +21,15 @@ import {
   type Recipients,
   type TaskFactsRow,
 } from './notification-writer.js';
+import {
+  notificationsRepository as notifications,
+  type EventRow,
+  type Reader,
+} from './notifications.repository.js';
 import { WebhooksService } from './webhooks.service.js';
 
 export enum NotificationErrorCode {
   NOTIFICATION_NOT_FOUND = 'NOTIFICATION_NOT_FOUND',
-}
-
-interface EventRow {
-  id: string;
-  task_id: string;
-  action: string;
-  to_status: TaskStatus;
-  note: string | null;
-  data: Record<string, unknown>;
-  created_at: Date;
 }
 
 export interface Delivered {
@@ -61,16 +57,14 @@ export class NotificationsService {
 
   async handleTaskEvent(eventId: string): Promise<Delivered> {
     return this.ds.transaction(async (em) => {
-      const [event] = (await em.query(
-        'SELECT id::text, task_id, action, to_status, note, data, created_at FROM task_events WHERE id = $1',
-        [eventId],
-      )) as EventRow[];
+      const db = dbOf(em);
+      const event = await notifications.event(db, eventId);
       const result: Delivered = { notifications: 0, webhookDeliveryIds: [] };
       if (!event) return result;
       const route = routeOf(event.action, { toStatus: event.to_status });
       if (!route.unit && !route.previousUnit && !route.inspector && !route.office) return result;
       const [task] = await this.writer.taskFacts(em, [event.task_id]);
-      const facts = await this.eventFacts(em, event, task);
+      const facts = await this.eventFacts(db, event, task);
       const key = `event:${event.id}`;
       const tell = async (to: Recipients, kind: TaskNotificationKind): Promise<void> => {
         const text = notificationText(kind, toFacts(task), facts);
@@ -105,13 +99,9 @@ export class NotificationsService {
   /** The office's daily overview of overdue work: one shared office notification per day. */
   async overdueSummary(now: Date): Promise<number> {
     const day = shanghaiDay(now);
-    const key = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const key = officeDay(now);
     return this.ds.transaction(async (em) => {
-      const rows = (await em.query(
-        `SELECT u.name, count(*)::int AS n FROM tasks t JOIN units u ON u.id = t.unit_id
-          WHERE t.status = 'assigned' AND t.deadline < $1 GROUP BY u.name ORDER BY n DESC, u.name`,
-        [now],
-      )) as { name: string; n: number }[];
+      const rows = await notifications.overdueByUnit(dbOf(em), now);
       const total = rows.reduce((s, r) => s + r.n, 0);
       const body = total
         ? `截至${day}，共有${total}项整改任务超期：${rows.map((r) => `${r.name}${r.n}项`).join('、')}。`
@@ -132,38 +122,22 @@ export class NotificationsService {
    */
   async list(p: Principal, q: { limit?: number; cursor?: string; unread?: boolean }) {
     const limit = q.limit ?? 50;
-    const params: unknown[] = [p.id, p.role === 'admin'];
-    let where = mine;
-    if (q.unread) where += ' AND n.read_at IS NULL';
+    let before: [string, string] | undefined;
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, 2);
-      params.push(String(at), id);
-      where += ` AND (n.created_at, n.id) < ($3::timestamptz, $4::uuid)`;
+      before = [String(at), String(id)];
     }
-    const rows = (await this.ds.query(
-      // The cursor keeps created_at to the microsecond (a JS Date would cut it to milliseconds and
-      // skip rows between pages).
-      `SELECT n.id, n.audience, n.kind, n.title, n.body, n.task_id, n.created_at, n.read_at, r.display_name AS read_by_name,
-              to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-         FROM notifications n LEFT JOIN users r ON r.id = n.read_by WHERE ${where}
-        ORDER BY n.created_at DESC, n.id DESC LIMIT ${limit + 1}`,
-      params,
-    )) as {
-      id: string;
-      audience: 'user' | 'office';
-      kind: string;
-      title: string;
-      body: string;
-      task_id: string | null;
-      created_at: Date;
-      read_at: Date | null;
-      read_by_name: string | null;
-      cursor_at: string;
-    }[];
-    const [{ unread }] = (await this.ds.query(
-      `SELECT count(*)::int AS unread FROM notifications n WHERE ${mine} AND n.read_at IS NULL`,
-      [p.id, p.role === 'admin'],
-    )) as { unread: number }[];
+    // Outside a transaction: two reads, each standing alone, as before.
+    const db = dbOf(this.ds.manager);
+    const reader = readerOf(p);
+    // The cursor keeps created_at to the microsecond (a JS Date would cut it to milliseconds and
+    // skip rows between pages).
+    const rows = await notifications.inbox(db, reader, {
+      unread: q.unread,
+      before,
+      limit: limit + 1,
+    });
+    const unread = await notifications.unreadCount(db, reader);
     const page = toPage(rows, limit, (r) => [r.cursor_at, r.id]);
     return {
       items: page.items.map((r) => ({
@@ -183,13 +157,8 @@ export class NotificationsService {
   }
 
   async markRead(p: Principal, id: string): Promise<void> {
-    const result = (await this.ds.query(
-      `UPDATE notifications n SET read_at = coalesce(n.read_at, $3),
-              read_by = CASE WHEN n.audience = 'office' THEN coalesce(n.read_by, $1) END
-        WHERE n.id = $4 AND ${mine} RETURNING n.id`,
-      [p.id, p.role === 'admin', this.clock.now(), id],
-    )) as [unknown[], number];
-    if (!result[0].length) {
+    const db = dbOf(this.ds.manager);
+    if (!(await notifications.markRead(db, readerOf(p), id, this.clock.now()))) {
       throw new DomainError(
         'not_found',
         NotificationErrorCode.NOTIFICATION_NOT_FOUND,
@@ -198,21 +167,12 @@ export class NotificationsService {
     }
   }
 
-  async markAllRead(p: Principal): Promise<number> {
-    const result = (await this.ds.query(
-      `UPDATE notifications n SET read_at = $3, read_by = CASE WHEN n.audience = 'office' THEN $1::uuid END
-        WHERE ${mine} AND n.read_at IS NULL`,
-      [p.id, p.role === 'admin', this.clock.now()],
-    )) as [unknown, number];
-    return result[1];
+  markAllRead(p: Principal): Promise<number> {
+    return notifications.markAllRead(dbOf(this.ds.manager), readerOf(p), this.clock.now());
   }
 
   /** What the text needs beside the task: recorded with the event, or in the rows it wrote. */
-  private async eventFacts(
-    em: EntityManager,
-    e: EventRow,
-    task: TaskFactsRow,
-  ): Promise<EventFacts> {
+  private async eventFacts(db: Db, e: EventRow, task: TaskFactsRow): Promise<EventFacts> {
     const d = e.data;
     const facts: EventFacts = {
       note: e.note,
@@ -224,9 +184,7 @@ export class NotificationsService {
     };
     const unitIds = [str(d.unitId), str(d.unitTo)].filter((x): x is string => !!x);
     if (unitIds.length) {
-      const units = (await em.query('SELECT id, name FROM units WHERE id = ANY($1::uuid[])', [
-        unitIds,
-      ])) as { id: string; name: string }[];
+      const units = await notifications.unitNames(db, unitIds);
       const name = (id: string | null): string | null =>
         units.find((u) => u.id === id)?.name ?? null;
       facts.unitName = name(str(d.unitId)) ?? task.unit_name;
@@ -236,5 +194,5 @@ export class NotificationsService {
   }
 }
 
-/** The rows a caller sees: its own, and for the office's clerks ($2) the shared office rows. */
-const mine = `(n.user_id = $1 OR (n.audience = 'office' AND $2::boolean))`;
+/** The rows a caller sees: its own, and for the office's clerks the shared office rows. */
+const readerOf = (p: Principal): Reader => ({ userId: p.id, office: p.role === 'admin' });

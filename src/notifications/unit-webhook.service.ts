@@ -5,7 +5,9 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { attemptsOf, type AttemptRow } from './webhook-attempts.js';
+import { dbOf } from '../database/kysely.js';
+import { toAttempt, type AttemptRow } from './webhook-attempts.js';
+import { webhooksRepository as webhookRows } from './webhooks.repository.js';
 import { WebhookErrorCode, WebhooksService } from './webhooks.service.js';
 
 export interface UnitWebhookView {
@@ -39,17 +41,7 @@ export class UnitWebhookService {
 
   async get(p: Principal, unitId: string): Promise<UnitWebhookView> {
     this.assertVisible(p, unitId);
-    const [u] = (await this.ds.query(
-      `SELECT id, webhook_url, webhook_secret IS NOT NULL AS has_secret, webhook_created_at, webhook_updated_at
-         FROM units WHERE id = $1`,
-      [unitId],
-    )) as {
-      id: string;
-      webhook_url: string | null;
-      has_secret: boolean;
-      webhook_created_at: Date | null;
-      webhook_updated_at: Date | null;
-    }[];
+    const u = await webhookRows.unitWebhook(dbOf(this.ds.manager), unitId);
     if (!u) throw unitNotFound();
     return {
       unitId: u.id,
@@ -91,12 +83,10 @@ export class UnitWebhookService {
   }
 
   async attempts(deliveryId: string): Promise<AttemptRow[]> {
-    const [d] = (await this.ds.query('SELECT id FROM webhook_deliveries WHERE id = $1', [
-      deliveryId,
-    ])) as { id: string }[];
-    if (!d)
+    const db = dbOf(this.ds.manager);
+    if (!(await webhookRows.exists(db, deliveryId)))
       throw new DomainError('not_found', WebhookErrorCode.DELIVERY_NOT_FOUND, '投递记录不存在');
-    return attemptsOf(this.ds, deliveryId);
+    return (await webhookRows.attempts(db, deliveryId)).map(toAttempt);
   }
 
   /** The office sees every unit; a unit only itself (another unit's webhook does not exist for it). */

@@ -3,18 +3,18 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { dbOf } from '../database/kysely.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
-import { cursorTimestamp, decodeCursor, microsUtc, toPage } from '../common/http/pagination.js';
+import { cursorTimestamp, decodeCursor, toPage } from '../common/http/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { failureCategory, postWebhook } from './webhook-post.js';
+import { categorize, type AttemptErrorCategory, type AttemptOutcome } from './webhook-attempts.js';
 import {
-  categorize,
-  recordAttempt,
-  type AttemptErrorCategory,
-  type AttemptOutcome,
-} from './webhook-attempts.js';
-import { SqlWhere } from '../database/sql-where.js';
+  webhooksRepository as deliveries,
+  type DeliveryRow,
+  type DeliveryStatus,
+} from './webhooks.repository.js';
 import { signWebhook } from './webhook-signature.js';
 import { WebhookTargetPolicy } from './webhook-target.js';
 
@@ -41,21 +41,7 @@ const forbiddenUrl = (): DomainError =>
     },
   );
 
-export interface DeliveryRow {
-  id: string;
-  unit_id: string;
-  unit_name: string;
-  delivery_key: string;
-  event_type: string;
-  status: 'pending' | 'delivered' | 'dead';
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: Date;
-  delivered_at: Date | null;
-  last_attempt_at: Date | null;
-  last_error_category: string | null;
-}
+export type { DeliveryRow } from './webhooks.repository.js';
 
 /** Thrown when a receiver did not take a delivery; the queue retries it with backoff. */
 export class WebhookDeliveryFailed extends Error {}
@@ -86,14 +72,13 @@ export class WebhooksService {
     type: string,
     payload: Record<string, unknown>,
   ): Promise<string | null> {
-    const rows = (await em.query(
-      `INSERT INTO webhook_deliveries (unit_id, delivery_key, event_type, payload)
-       SELECT u.id, $2, $3, $4 FROM units u WHERE u.id = $1 AND u.webhook_url IS NOT NULL AND u.active
-       ON CONFLICT (unit_id, delivery_key) DO UPDATE SET delivery_key = EXCLUDED.delivery_key
-       RETURNING id, status`,
-      [unitId, key, type, JSON.stringify({ type, ...payload })],
-    )) as { id: string; status: string }[];
-    return rows[0]?.status === 'pending' ? rows[0].id : null;
+    const row = await deliveries.record(dbOf(em), {
+      unitId,
+      key,
+      type,
+      payload: { type, ...payload },
+    });
+    return row?.status === 'pending' ? row.id : null;
   }
 
   /** One try. Resolves when the receiver answered 2xx; throws WebhookDeliveryFailed otherwise. */
@@ -106,19 +91,7 @@ export class WebhooksService {
 
   /** Sends a pending delivery once and appends the attempt to its history. */
   async attempt(id: string): Promise<AttemptOutcome | 'skipped'> {
-    const [d] = (await this.ds.query(
-      `SELECT d.id, d.status, d.event_type, d.payload, u.webhook_url, u.webhook_secret, u.active
-         FROM webhook_deliveries d JOIN units u ON u.id = d.unit_id WHERE d.id = $1`,
-      [id],
-    )) as {
-      id: string;
-      status: string;
-      event_type: string;
-      payload: unknown;
-      webhook_url: string | null;
-      webhook_secret: string | null;
-      active: boolean;
-    }[];
+    const d = await deliveries.sendable(dbOf(this.ds.manager), id);
     // Delivered already (a job run twice), the unit removed its webhook or was deactivated: nothing to send.
     if (!d || d.status !== 'pending' || !d.webhook_url || !d.active) return 'skipped';
     const body = JSON.stringify({ deliveryId: d.id, ...(d.payload as object) });
@@ -150,12 +123,9 @@ export class WebhooksService {
           durationMs: performance.now() - started,
         };
         await this.ds.transaction(async (em) => {
-          await em.query(
-            `UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, last_error = NULL, delivered_at = $3
-              WHERE id = $1 AND status = 'pending'`,
-            [id, status, now],
-          );
-          await recordAttempt(em, id, now, ok);
+          const db = dbOf(em);
+          await deliveries.countAttempt(db, id, { delivered: now, status, error: null });
+          await deliveries.appendAttempt(db, id, now, ok);
         });
         return ok;
       }
@@ -175,22 +145,16 @@ export class WebhooksService {
       durationMs: performance.now() - started,
     };
     await this.ds.transaction(async (em) => {
-      await em.query(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3 WHERE id = $1 AND status = 'pending'`,
-        [id, status, error],
-      );
-      await recordAttempt(em, id, now, failed);
+      const db = dbOf(em);
+      await deliveries.countAttempt(db, id, { delivered: null, status, error });
+      await deliveries.appendAttempt(db, id, now, failed);
     });
     return failed;
   }
 
   /** The unit a delivery is for; null when it is no longer pending (delivered, dead, unknown). */
   async unitOf(id: string): Promise<string | null> {
-    const [row] = (await this.ds.query(
-      `SELECT unit_id FROM webhook_deliveries WHERE id = $1 AND status = 'pending'`,
-      [id],
-    )) as { unit_id: string }[];
-    return row?.unit_id ?? null;
+    return deliveries.pendingUnit(dbOf(this.ds.manager), id);
   }
 
   /**
@@ -208,52 +172,39 @@ export class WebhooksService {
   }
 
   async markDead(id: string): Promise<void> {
-    await this.ds.query(
-      `UPDATE webhook_deliveries SET status = 'dead' WHERE id = $1 AND status = 'pending'`,
-      [id],
-    );
+    await deliveries.markDead(dbOf(this.ds.manager), id);
   }
 
   /** Puts a dead delivery back to pending; returns its id to enqueue. */
   async revive(id: string): Promise<string> {
-    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM.
-    const [rows] = (await this.ds.query(
-      // The attempt count and history stay: a retry adds attempts, it does not start over.
-      `UPDATE webhook_deliveries SET status = 'pending' WHERE id = $1 AND status = 'dead' RETURNING id`,
-      [id],
-    )) as [{ id: string }[], number];
-    if (!rows.length)
+    // The attempt count and history stay: a retry adds attempts, it does not start over.
+    const revived = await deliveries.revive(dbOf(this.ds.manager), id);
+    if (!revived)
       throw new DomainError(
         'not_found',
         WebhookErrorCode.DELIVERY_NOT_FOUND,
         '没有可重试的失败投递',
       );
-    return rows[0].id;
+    return revived;
   }
 
   /** Newest first, keyset-paginated on (created_at to the microsecond, id). */
   async list(q: {
-    status?: string;
+    status?: DeliveryStatus;
     limit?: number;
     cursor?: string;
   }): Promise<{ items: DeliveryRow[]; nextCursor: string | null }> {
     const limit = q.limit ?? 50;
-    const where = new SqlWhere();
-    if (q.status) where.add('d.status = ?', q.status);
+    let before: [string, string] | undefined;
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, 2);
-      where.add('(d.created_at, d.id) < (?::timestamptz, ?::uuid)', cursorTimestamp(at), id);
+      before = [cursorTimestamp(at), String(id)];
     }
-    const rows = (await this.ds.query(
-      `SELECT d.id, d.unit_id, u.name AS unit_name, d.delivery_key, d.event_type, d.status, d.attempts, d.last_status, d.last_error,
-              d.created_at, d.delivered_at, a.attempted_at AS last_attempt_at, a.error_category AS last_error_category,
-              ${microsUtc('d.created_at')} AS cursor_at
-         FROM webhook_deliveries d JOIN units u ON u.id = d.unit_id
-         LEFT JOIN LATERAL (SELECT attempted_at, error_category FROM webhook_delivery_attempts x
-                             WHERE x.delivery_id = d.id ORDER BY x.id DESC LIMIT 1) a ON true
-        ${where} ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit + 1}`,
-      where.params,
-    )) as (DeliveryRow & { cursor_at: string })[];
+    const rows = await deliveries.list(dbOf(this.ds.manager), {
+      status: q.status || undefined,
+      before,
+      limit: limit + 1,
+    });
     return toPage(rows, limit, (r) => [r.cursor_at, r.id]);
   }
 
@@ -274,15 +225,12 @@ export class WebhooksService {
       if (!(await this.targetAllowed(parsed.hostname))) throw forbiddenUrl();
       if (!secret) throw invalidField('secret', '设置回调地址时必须提供签名密钥', 'isNotEmpty');
     }
-    const rows = (await this.ds.query(
-      `UPDATE units SET webhook_url = $2, webhook_secret = $3, updated_at = now(),
-              webhook_created_at = CASE WHEN $2::varchar IS NULL THEN NULL ELSE coalesce(webhook_created_at, $4) END,
-              webhook_updated_at = CASE WHEN $2::varchar IS NULL THEN NULL ELSE $4::timestamptz END
-        WHERE id = $1 RETURNING id`,
-      [unitId, url, url ? secret : null, this.clock.now()],
-    )) as [unknown[], number];
-    if (!rows[0].length)
-      throw new DomainError('not_found', WebhookErrorCode.UNIT_NOT_FOUND, '单位不存在');
+    const found = await deliveries.configure(dbOf(this.ds.manager), unitId, {
+      url,
+      secret,
+      now: this.clock.now(),
+    });
+    if (!found) throw new DomainError('not_found', WebhookErrorCode.UNIT_NOT_FOUND, '单位不存在');
     return { unitId, url, hasSecret: !!url };
   }
 }

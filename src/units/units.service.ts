@@ -34,13 +34,13 @@ export class UnitsService {
     return unit;
   }
 
-  /** A unit referenced by another record: must exist and be active, else 400 naming `field`. */
-  async getActive(id: string, field: string, em?: EntityManager): Promise<Unit> {
-    // Inside a transaction, read on its connection: a second connection per transaction
-    // deadlocks the pool once every connection is held by a transaction waiting for another.
-    const unit = await (em ? em.getRepository(Unit) : this.units).findOneBy(
-      isUuid(id) ? { id } : { code: id },
-    );
+  /**
+   * A unit referenced by another record: must exist and be active, else 400 naming `field`. A
+   * check before any transaction opens (on a connection of its own); inside one, use
+   * `lockIfActive` with the transaction's manager, which also holds the row.
+   */
+  async getActive(id: string, field: string): Promise<Unit> {
+    const unit = await this.units.findOneBy(isUuid(id) ? { id } : { code: id });
     if (!unit?.active) throw invalidField(field, '单位不存在或已停用', 'unitExists');
     return unit;
   }
@@ -53,11 +53,12 @@ export class UnitsService {
    * other edits of the unit (its webhook, its name), nor with concurrent creates.
    */
   async lockIfActive(em: EntityManager, idOrCode: string): Promise<Unit | null> {
-    const [unit] = (await em.query(
-      `SELECT id, name, active FROM units WHERE ${isUuid(idOrCode) ? 'id' : 'code'} = $1 FOR KEY SHARE`,
-      [idOrCode],
-    )) as Pick<Unit, 'id' | 'name' | 'active'>[];
-    return unit?.active ? (unit as Unit) : null;
+    const unit = await em.getRepository(Unit).findOne({
+      select: { id: true, name: true, active: true },
+      where: isUuid(idOrCode) ? { id: idOrCode } : { code: idOrCode },
+      lock: { mode: 'for_key_share' },
+    });
+    return unit?.active ? unit : null;
   }
 
   /** A unit work is assigned to: exists and is active (locked, see `lockIfActive`), else 422 naming `field`. */

@@ -1,31 +1,37 @@
-import type { EntityManager } from 'typeorm';
+import { sql, type Selectable } from 'kysely';
+import type { Categories, Inspections, Units } from '../../database/db.generated.js';
+import type { Db } from '../../database/kysely.js';
 import { shanghaiDate } from '../shanghai-time.js';
 import type { ClosedTaskCount, InspectionFacts } from './bulletin-model.js';
 
 /**
  * The facts a 快报 is written from, read with SQL aggregates for a period [start, end): a few
  * rows per inspection and per unit × category, never the tasks themselves. Every ORDER BY is
- * total, so the same period and data always give the same text.
+ * total, so the same period and data always give the same text. The aggregates stay SQL; their
+ * rows are typed from the generated table types, so a renamed column breaks the compile here.
  */
 
-interface InspectionRow {
-  id: string;
-  kind: 'inspection' | 'meeting';
-  lead_persons: string[];
-  lead_rank: number;
+type InspectionRow = Pick<
+  Selectable<Inspections>,
+  | 'id'
+  | 'lead_persons'
+  | 'lead_rank'
+  | 'location'
+  | 'activity'
+  | 'accompanying'
+  | 'target'
+  | 'focus'
+  | 'requirements'
+  | 'source'
+> & {
+  kind: InspectionFacts['kind'];
+  /** held_on as YYYY-MM-DD. */
   date: string;
-  location: string;
-  activity: string;
-  accompanying: string[];
-  target: string | null;
-  focus: string | null;
-  requirements: unknown;
-  source: string;
-  units: string[];
+  units: Selectable<Units>['name'][];
   sites: string[];
   found: number;
   rectified: number;
-}
+};
 
 /**
  * An inspection is dated by day (held_on), a period by instant. A day belongs to the period
@@ -39,7 +45,7 @@ interface InspectionRow {
  * regenerating the issue later reads the same. A voided inspection (logged by mistake) is left
  * out; its tasks, if closed, still count in 综合整治 like any other.
  */
-const INSPECTIONS_SQL = `
+const inspectionsSql = (from: string, to: string, end: Date) => sql<InspectionRow>`
   SELECT i.id, i.kind, i.lead_persons, i.lead_rank, to_char(i.held_on, 'YYYY-MM-DD') AS date,
          i.location, i.activity, i.accompanying, i.target, i.focus, i.requirements, i.source,
          coalesce((SELECT array_agg(u.name ORDER BY iu.position, u.name)
@@ -52,10 +58,10 @@ const INSPECTIONS_SQL = `
     FROM inspections i
    CROSS JOIN LATERAL (
          SELECT count(*)::int AS found,
-                count(*) FILTER (WHERE t.status = 'closed' AND t.closed_at < $3)::int AS rectified
+                count(*) FILTER (WHERE t.status = 'closed' AND t.closed_at < ${end})::int AS rectified
            FROM tasks t
           WHERE t.inspection_id = i.id AND t.status <> 'cancelled') tc
-   WHERE i.held_on >= $1::date AND i.held_on < $2::date AND i.voided_at IS NULL
+   WHERE i.held_on >= ${from}::date AND i.held_on < ${to}::date AND i.voided_at IS NULL
    ORDER BY i.lead_rank, i.held_on, i.id`;
 
 function requirementsOf(value: unknown): InspectionFacts['requirements'] {
@@ -70,15 +76,11 @@ function requirementsOf(value: unknown): InspectionFacts['requirements'] {
 }
 
 export async function readInspectionFacts(
-  em: EntityManager,
+  db: Db,
   start: Date,
   end: Date,
 ): Promise<InspectionFacts[]> {
-  const rows = (await em.query(INSPECTIONS_SQL, [
-    shanghaiDate(start),
-    shanghaiDate(end),
-    end,
-  ])) as InspectionRow[];
+  const { rows } = await inspectionsSql(shanghaiDate(start), shanghaiDate(end), end).execute(db);
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -103,29 +105,31 @@ export async function readInspectionFacts(
  * Tasks closed (销号) in [start, end), per unit × category: the category's bulletin name when
  * it has one, its measure word, the unit's sort order as its rank for ties.
  */
-const CLOSED_SQL = `
+interface ClosedRow {
+  unit_name: Selectable<Units>['name'];
+  unit_rank: Selectable<Units>['sort_order'];
+  category_name: Selectable<Categories>['name'];
+  measure_word: Selectable<Categories>['measure_word'];
+  count: number;
+}
+
+const closedSql = (start: Date, end: Date) => sql<ClosedRow>`
   SELECT u.name AS unit_name, u.sort_order AS unit_rank,
          coalesce(nullif(btrim(c.bulletin_name), ''), c.name) AS category_name,
          c.measure_word, count(*)::int AS count
     FROM tasks t
     JOIN units u ON u.id = t.unit_id
     JOIN categories c ON c.id = t.category_id
-   WHERE t.status = 'closed' AND t.closed_at >= $1 AND t.closed_at < $2
+   WHERE t.status = 'closed' AND t.closed_at >= ${start} AND t.closed_at < ${end}
    GROUP BY u.name, u.sort_order, 3, c.measure_word
    ORDER BY u.sort_order, u.name, 3, c.measure_word`;
 
 export async function readClosedTaskCounts(
-  em: EntityManager,
+  db: Db,
   start: Date,
   end: Date,
 ): Promise<ClosedTaskCount[]> {
-  const rows = (await em.query(CLOSED_SQL, [start, end])) as {
-    unit_name: string;
-    unit_rank: number;
-    category_name: string;
-    measure_word: string;
-    count: number;
-  }[];
+  const { rows } = await closedSql(start, end).execute(db);
   return rows.map((r) => ({
     unitName: r.unit_name,
     unitRank: r.unit_rank,

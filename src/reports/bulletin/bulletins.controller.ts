@@ -3,6 +3,7 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -15,6 +16,8 @@ import { invalidField } from '../../common/errors/domain-error.js';
 import { API_PREFIX } from '../../common/http/api-prefix.js';
 import { ApiProblems } from '../../common/http/api-problems.js';
 import { ParseId } from '../../common/http/parse-id.pipe.js';
+import { RequestHeader } from '../../common/http/request-header.js';
+import { requiredVersion } from '../../common/http/versioning.js';
 import { asDownload, DOCX_TYPE } from '../../common/http/download.js';
 import { BulletinsService } from './bulletins.service.js';
 import {
@@ -29,6 +32,16 @@ import {
 import { HeavyRoute } from '../../throttling/heavy-route.guard.js';
 
 const MAX_KEY_LENGTH = 200;
+
+/** `If-Match: "3"`: the issue's version the client saw, instead of `version` in the body. */
+const ApiBulletinIfMatch = (): MethodDecorator =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description:
+      '客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT',
+    schema: { type: 'string', example: '"3"' },
+  });
 
 const GENERATING = {
   type: BulletinDto,
@@ -135,41 +148,46 @@ export class BulletinsController {
   @ApiOperation({
     summary: '修改快报段落',
     description:
-      '仅创城办（admin）。替换草稿中的一个段落，保留生成的原文；须带 `version`，版本过期答 409 VERSION_CONFLICT，已发布答 409 BULLETIN_PUBLISHED。',
+      '仅创城办（admin）。替换草稿中的一个段落，保留生成的原文；须带 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT，已发布答 409 BULLETIN_PUBLISHED。',
   })
   @Roles('admin')
   @Put(':id/paragraphs/:key')
   @ApiParam({ name: 'key', description: 'Paragraph key, as in `sections[].paragraphs[].key`' })
+  @ApiBulletinIfMatch()
   @ApiOkResponse({ type: BulletinDto })
   @ApiProblems(400, 401, 403, 404, 409)
   edit(
     @Param('id', ParseId) id: string,
     @Param('key') key: string,
     @Body() dto: EditParagraphDto,
+    @RequestHeader('if-match') ifMatch?: string,
   ): Promise<BulletinDto> {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
       throw invalidField('key', `key must be 1-${MAX_KEY_LENGTH} characters`, 'length');
     }
-    return this.bulletins.editParagraph(id, key, dto);
+    const version = requiredVersion(dto.version, ifMatch, '快报');
+    return this.bulletins.editParagraph(id, key, dto.text, version);
   }
 
   /** Publishes the issue: it is frozen from then on. */
   @ApiOperation({
     summary: '发布快报',
     description:
-      '仅创城办（admin）。发布该期快报并记录发布人和时间，此后不能再修改；须带 `version`。',
+      '仅创城办（admin）。发布该期快报并记录发布人和时间，此后不能再修改；须带 `version`（请求体或 `If-Match`）。',
   })
   @Roles('admin')
   @Post(':id/publish')
   @HttpCode(200)
+  @ApiBulletinIfMatch()
   @ApiOkResponse({ type: BulletinDto })
   @ApiProblems(400, 401, 403, 404, 409)
   publish(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: VersionDto,
+    @RequestHeader('if-match') ifMatch?: string,
   ): Promise<BulletinDto> {
-    return this.bulletins.publish(p, id, dto.version);
+    return this.bulletins.publish(p, id, requiredVersion(dto.version, ifMatch, '快报'));
   }
 
   /**
@@ -179,12 +197,13 @@ export class BulletinsController {
   @ApiOperation({
     summary: '重新生成快报',
     description:
-      '仅创城办（admin）。按当前数据重新生成草稿正文，保留人工修改；时段较长时答 202，由后台任务生成。须带 `version`。',
+      '仅创城办（admin）。按当前数据重新生成草稿正文，保留人工修改；时段较长时答 202，由后台任务生成。须带 `version`（请求体或 `If-Match`）。',
   })
   @Roles('admin')
   @Post(':id/regenerate')
   @HeavyRoute()
   @HttpCode(200)
+  @ApiBulletinIfMatch()
   @ApiOkResponse({ type: BulletinDto, description: 'The draft, regenerated inline' })
   @ApiAcceptedResponse(GENERATING)
   @ApiProblems(400, 401, 403, 404, 409)
@@ -192,7 +211,9 @@ export class BulletinsController {
     @Param('id', ParseId) id: string,
     @Body() dto: VersionDto,
     @Res() reply: FastifyReply,
+    @RequestHeader('if-match') ifMatch?: string,
   ): Promise<void> {
-    sendBulletin(reply, await this.bulletins.regenerate(id, dto.version), 200);
+    const version = requiredVersion(dto.version, ifMatch, '快报');
+    sendBulletin(reply, await this.bulletins.regenerate(id, version), 200);
   }
 }

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Principal } from '../../common/auth/principal.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError, invalidField } from '../../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../../common/http/pagination.js';
+import { versionConflict } from '../../common/http/versioning.js';
+import { dbOf, type Db } from '../../database/kysely.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
-import { SqlWhere } from '../../database/sql-where.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { ReportJobs } from '../../jobs/report-jobs.service.js';
 import { BULLETIN_CONFIG, letterheadOf } from '../report-config.js';
@@ -17,20 +18,18 @@ import {
   bulletinPublished,
   paragraphNotFound,
   ReportErrorCode,
-  versionConflict,
 } from '../report-errors.js';
 import { isCalendarDate, shanghaiDate } from '../shanghai-time.js';
-import {
-  applyEdits,
-  generatedTextOf,
-  normaliseEditText,
-  withEdit,
-  type ParagraphEdits,
-} from './bulletin-edits.js';
+import { applyEdits, generatedTextOf, normaliseEditText, withEdit } from './bulletin-edits.js';
 import { readClosedTaskCounts, readInspectionFacts } from './bulletin-facts.reader.js';
 import type { BulletinConfig, BulletinDocument, BulletinSection } from './bulletin-model.js';
 import { resolveBulletinPeriod } from './bulletin-period.js';
-import type { BulletinStatus } from './bulletin.entity.js';
+import {
+  bulletinsRepository as bulletins,
+  type BulletinRow,
+  type BulletinSummaryRow,
+  type LockedBulletin,
+} from './bulletins.repository.js';
 import { renderCommandDispatch } from './command-dispatch.js';
 import { renderDocx } from './docx-renderer.js';
 import type {
@@ -38,7 +37,6 @@ import type {
   BulletinPageDto,
   BulletinSummaryDto,
   CreateBulletinDto,
-  EditParagraphDto,
   ListBulletinsQuery,
 } from './dto/bulletin.dto.js';
 import { renderMarkdown } from './markdown-renderer.js';
@@ -55,39 +53,7 @@ const DAY_MS = 86_400_000;
 /** What a queued generation found: it wrote the text, or the issue had moved on. */
 export type GenerationOutcome = 'generated' | 'skipped';
 
-interface SummaryRow {
-  id: string;
-  issue_number: number;
-  issue_date: string;
-  period_start: Date;
-  period_end: Date;
-  status: BulletinStatus;
-  version: number;
-  created_by: string;
-  created_by_name: string;
-  created_at: Date;
-  updated_at: Date;
-  published_by: string | null;
-  published_by_name: string | null;
-  published_at: Date | null;
-}
-
-interface BulletinRow extends SummaryRow {
-  generated: BulletinSection[];
-  edited: ParagraphEdits;
-}
-
-const SUMMARY_COLUMNS = `
-  b.id, b.issue_number, to_char(b.issue_date, 'YYYY-MM-DD') AS issue_date, b.period_start,
-  b.period_end, b.status, b.version, b.created_by, cu.display_name AS created_by_name,
-  b.created_at, b.updated_at, b.published_by, pu.display_name AS published_by_name, b.published_at`;
-
-const FROM = `
-  FROM bulletins b
-  JOIN users cu ON cu.id = b.created_by
-  LEFT JOIN users pu ON pu.id = b.published_by`;
-
-function toSummary(r: SummaryRow): BulletinSummaryDto {
+function toSummary(r: BulletinSummaryRow): BulletinSummaryDto {
   return {
     id: r.id,
     issueNumber: r.issue_number,
@@ -146,47 +112,37 @@ export class BulletinsService {
     let created: { bulletin: BulletinDto; queued: boolean };
     try {
       created = await this.tx.withTransaction(async (em) => {
-        await em.query('SELECT pg_advisory_xact_lock($1)', [BULLETIN_NUMBER_LOCK]);
-        const [last] = (await em.query(
-          'SELECT issue_number, period_end FROM bulletins ORDER BY issue_number DESC LIMIT 1',
-        )) as { issue_number: number; period_end: Date }[];
+        const db = dbOf(em);
+        await bulletins.lockNumbering(db, BULLETIN_NUMBER_LOCK);
+        const last = await bulletins.lastIssue(db);
         // Read after the lock: a draft that waited must not end before the one it waited for.
         const now = this.clock.now();
         const { start, end } = resolveBulletinPeriod(dto, last?.period_end ?? null, now);
         // Under the numbering lock, so two drafts of one period cannot both pass.
-        const [overlapping] = (await em.query(
-          `SELECT issue_number FROM bulletins WHERE period_start < $2 AND period_end > $1
-            ORDER BY issue_number LIMIT 1`,
-          [start, end],
-        )) as { issue_number: number }[];
-        if (overlapping) {
+        const overlapping = await bulletins.firstOverlapping(db, start, end);
+        if (overlapping !== undefined) {
           throw bulletinPeriodOverlap(
-            overlapping.issue_number,
+            overlapping,
             dto.periodStart !== undefined || dto.periodEnd === undefined
               ? 'periodStart'
               : 'periodEnd',
           );
         }
         const queued = this.generatesLater(start, end);
-        const generated = queued ? [] : await this.generate(em, start, end);
-        const [row] = (await em.query(
-          `INSERT INTO bulletins (issue_number, issue_date, period_start, period_end, status, generated,
-                                  edited, created_by, created_at, updated_at, version)
-           VALUES ($1, $2, $3, $4, $5, $6, '{}', $7, $8, $8, 1) RETURNING id`,
-          [
-            last ? last.issue_number + 1 : this.config.firstIssueNumber,
-            dto.issueDate ?? shanghaiDate(now),
-            start,
-            end,
-            queued ? 'generating' : 'draft',
-            JSON.stringify(generated),
-            p.id,
-            now,
-          ],
-        )) as { id: string }[];
+        const generated = queued ? [] : await this.generate(db, start, end);
+        const id = await bulletins.insert(db, {
+          issueNumber: last ? last.issue_number + 1 : this.config.firstIssueNumber,
+          issueDate: dto.issueDate ?? shanghaiDate(now),
+          start,
+          end,
+          status: queued ? 'generating' : 'draft',
+          generated,
+          createdBy: p.id,
+          now,
+        });
         // As committed: the job may finish before this request answers, and the answer (202
         // and `generating`, or 201 and the draft) must say what this request did.
-        return { bulletin: await this.read(em, row.id), queued };
+        return { bulletin: await this.read(db, id), queued };
       });
     } catch (e) {
       if (isUniqueViolation(e, 'uq_bulletins_issue_number')) {
@@ -205,25 +161,25 @@ export class BulletinsService {
 
   async list(q: ListBulletinsQuery): Promise<BulletinPageDto> {
     const limit = q.limit ?? 50;
-    const where = new SqlWhere();
-    if (q.status) where.add('b.status = ?', q.status);
+    let beforeIssue: number | undefined;
     if (q.cursor) {
       const [issueNumber] = decodeCursor(q.cursor, 1);
       if (typeof issueNumber !== 'number') {
         throw invalidField('cursor', 'cursor is not valid for this list', 'isCursor');
       }
-      where.add('b.issue_number < ?', issueNumber);
+      beforeIssue = issueNumber;
     }
-    const rows = (await this.ds.query(
-      `SELECT ${SUMMARY_COLUMNS} ${FROM} ${where} ORDER BY b.issue_number DESC LIMIT ${limit + 1}`,
-      where.params,
-    )) as SummaryRow[];
+    const rows = await bulletins.list(dbOf(this.ds.manager), {
+      status: q.status,
+      beforeIssue,
+      limit: limit + 1,
+    });
     const page = toPage(rows, limit, (r) => [r.issue_number]);
     return { items: page.items.map(toSummary), nextCursor: page.nextCursor };
   }
 
   get(id: string): Promise<BulletinDto> {
-    return this.read(this.ds.manager, id);
+    return this.read(dbOf(this.ds.manager), id);
   }
 
   /** The issue as the renderers take it: what prints, edits applied. */
@@ -254,34 +210,27 @@ export class BulletinsService {
   }
 
   /** Replaces one generated paragraph; the generated text is kept beside the edit. */
-  editParagraph(id: string, key: string, dto: EditParagraphDto): Promise<BulletinDto> {
-    const text = normaliseEditText(dto.text);
-    if (text === '') throw invalidField('text', 'text must not be empty', 'isNotEmpty');
+  editParagraph(id: string, key: string, text: string, version: number): Promise<BulletinDto> {
+    const normalised = normaliseEditText(text);
+    if (normalised === '') throw invalidField('text', 'text must not be empty', 'isNotEmpty');
     return this.tx.withTransaction(async (em) => {
-      const b = await this.lockDraft(em, id, dto.version);
+      const db = dbOf(em);
+      const b = await this.lockDraft(db, id, version);
       const generatedText = generatedTextOf(b.generated, key);
       if (generatedText === undefined) throw paragraphNotFound(key);
-      const edited = withEdit(b.edited, key, text, generatedText);
-      await em.query(
-        'UPDATE bulletins SET edited = $2, version = version + 1, updated_at = $3 WHERE id = $1',
-        [id, JSON.stringify(edited), this.clock.now()],
-      );
-      return this.read(em, id);
+      const edited = withEdit(b.edited, key, normalised, generatedText);
+      await bulletins.saveEdits(db, id, edited, this.clock.now());
+      return this.read(db, id);
     });
   }
 
   /** Freezes the issue and records who published it and when. */
   publish(p: Principal, id: string, version: number): Promise<BulletinDto> {
     return this.tx.withTransaction(async (em) => {
-      await this.lockDraft(em, id, version);
-      const now = this.clock.now();
-      await em.query(
-        `UPDATE bulletins SET status = 'published', published_by = $2, published_at = $3,
-                              version = version + 1, updated_at = $3
-          WHERE id = $1`,
-        [id, p.id, now],
-      );
-      return this.read(em, id);
+      const db = dbOf(em);
+      await this.lockDraft(db, id, version);
+      await bulletins.publish(db, id, p.id, this.clock.now());
+      return this.read(db, id);
     });
   }
 
@@ -293,25 +242,17 @@ export class BulletinsService {
    */
   async regenerate(id: string, version: number): Promise<BulletinDto> {
     const { bulletin, queued } = await this.tx.withTransaction(async (em) => {
-      const b = await this.lockForChange(em, id, version, { allowGenerating: true });
+      const db = dbOf(em);
+      const b = await this.lockForChange(db, id, version, { allowGenerating: true });
       const now = this.clock.now();
       const later = this.generatesLater(b.period_start, b.period_end);
       if (later) {
-        await em.query(
-          `UPDATE bulletins SET status = 'generating', version = version + 1, updated_at = $2
-            WHERE id = $1`,
-          [id, now],
-        );
+        await bulletins.markGenerating(db, id, now);
       } else {
-        const generated = await this.generate(em, b.period_start, b.period_end);
-        await em.query(
-          `UPDATE bulletins SET generated = $2, status = 'draft', version = version + 1,
-                                updated_at = $3
-            WHERE id = $1`,
-          [id, JSON.stringify(generated), now],
-        );
+        const generated = await this.generate(db, b.period_start, b.period_end);
+        await bulletins.saveGenerated(db, id, generated, now);
       }
-      return { bulletin: await this.read(em, id), queued: later };
+      return { bulletin: await this.read(db, id), queued: later };
     });
     if (!queued || (await this.queueGeneration(id, bulletin.version))) return bulletin;
     return this.get(id);
@@ -325,22 +266,16 @@ export class BulletinsService {
    * snapshot), so nothing waits on a long generation; the conditional UPDATE decides.
    */
   async completeGeneration(id: string, version: number): Promise<GenerationOutcome> {
-    const [row] = (await this.ds.query(
-      'SELECT status, version, period_start, period_end FROM bulletins WHERE id = $1',
-      [id],
-    )) as Pick<BulletinRow, 'status' | 'version' | 'period_start' | 'period_end'>[];
+    // Outside a transaction: each statement stands alone, the conditional UPDATE decides.
+    const db = dbOf(this.ds.manager);
+    const row = await bulletins.generationState(db, id);
     if (!row || row.status !== 'generating' || row.version !== version) return 'skipped';
     const generated = await this.tx.withTransaction(
-      (em) => this.generate(em, row.period_start, row.period_end),
+      (em) => this.generate(dbOf(em), row.period_start, row.period_end),
       'REPEATABLE READ',
     );
-    // TypeORM answers an UPDATE with [rows, rowCount].
-    const [, count] = (await this.ds.query(
-      `UPDATE bulletins SET generated = $3, status = 'draft', version = version + 1, updated_at = $4
-        WHERE id = $1 AND status = 'generating' AND version = $2`,
-      [id, version, JSON.stringify(generated), this.clock.now()],
-    )) as [unknown[], number];
-    return count > 0 ? 'generated' : 'skipped';
+    const done = await bulletins.completeGenerating(db, id, version, generated, this.clock.now());
+    return done ? 'generated' : 'skipped';
   }
 
   /** Whether [start, end) is long enough to generate in a job, and a job can be queued now. */
@@ -361,9 +296,9 @@ export class BulletinsService {
   }
 
   /** 指挥调度 and 简讯/综合整治 for [start, end), from SQL aggregates only. */
-  private async generate(em: EntityManager, start: Date, end: Date): Promise<BulletinSection[]> {
-    const inspections = await readInspectionFacts(em, start, end);
-    const closed = await readClosedTaskCounts(em, start, end);
+  private async generate(db: Db, start: Date, end: Date): Promise<BulletinSection[]> {
+    const inspections = await readInspectionFacts(db, start, end);
+    const closed = await readClosedTaskCounts(db, start, end);
     return [
       renderCommandDispatch(inspections),
       renderComprehensiveRectification(closed, { featuredUnits: this.config.featuredUnits }) ?? {
@@ -374,11 +309,8 @@ export class BulletinsService {
     ];
   }
 
-  private async read(em: EntityManager, id: string): Promise<BulletinDto> {
-    const [row] = (await em.query(
-      `SELECT ${SUMMARY_COLUMNS}, b.generated, b.edited ${FROM} WHERE b.id = $1`,
-      [id],
-    )) as BulletinRow[];
+  private async read(db: Db, id: string): Promise<BulletinDto> {
+    const row = await bulletins.find(db, id);
     if (!row) throw bulletinNotFound();
     return toDto(row);
   }
@@ -388,27 +320,23 @@ export class BulletinsService {
    * is frozen whatever version the client holds), 409 BULLETIN_GENERATING while a job writes
    * its text, 409 VERSION_CONFLICT on a stale version.
    */
-  private lockDraft(em: EntityManager, id: string, version: number): Promise<BulletinRow> {
-    return this.lockForChange(em, id, version, { allowGenerating: false });
+  private lockDraft(db: Db, id: string, version: number): Promise<LockedBulletin> {
+    return this.lockForChange(db, id, version, { allowGenerating: false });
   }
 
   private async lockForChange(
-    em: EntityManager,
+    db: Db,
     id: string,
     version: number,
     opts: { allowGenerating: boolean },
-  ): Promise<BulletinRow> {
-    const [row] = (await em.query(
-      `SELECT id, issue_number, status, version, generated, edited, period_start, period_end
-         FROM bulletins WHERE id = $1 FOR UPDATE`,
-      [id],
-    )) as BulletinRow[];
+  ): Promise<LockedBulletin> {
+    const row = await bulletins.lock(db, id);
     if (!row) throw bulletinNotFound();
     if (row.status === 'published') throw bulletinPublished(row.issue_number);
     if (row.status === 'generating' && !opts.allowGenerating) {
       throw bulletinGenerating(row.issue_number);
     }
-    if (row.version !== version) throw versionConflict(row.version);
+    if (row.version !== version) throw versionConflict('快报', row.version);
     return row;
   }
 }

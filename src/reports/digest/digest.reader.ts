@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../../database/kysely.js';
 import type { DigestCounts } from './digest-model.js';
 
 /**
@@ -59,44 +60,50 @@ export interface DigestCountRow extends DigestCounts {
   key: string;
 }
 
-const GROUP_KEY = (unit: string, category: string): string => `
+const groupKey = (unit: string, category: string): RawBuilder<string> =>
+  sql.raw(`
   CASE WHEN GROUPING(${unit}) = 0 THEN 'u:' || ${unit}::text
        WHEN GROUPING(${category}) = 0 THEN 'c:' || ${category}::text
-       ELSE 'all' END`;
+       ELSE 'all' END`);
 
-const DIGEST_SQL = `
+/**
+ * The aggregate stays SQL (Kysely's `sql` template binds the values); S, E and the two
+ * thresholds are bound where they are used.
+ */
+const digestSql = (s: Date, e: Date, superviseAfterHours: number, notifyAfterHours: number) =>
+  sql<RawRow>`
 WITH facts AS (
   SELECT t.unit_id, t.category_id, t.deadline,
-         t.status <> 'cancelled' AND t.assigned_at >= $1 AND t.assigned_at < $2 AS received,
-         t.status = 'closed' AND t.closed_at >= $1 AND t.closed_at < $2 AS closed,
+         t.status <> 'cancelled' AND t.assigned_at >= ${s} AND t.assigned_at < ${e} AS received,
+         t.status = 'closed' AND t.closed_at >= ${s} AND t.closed_at < ${e} AS closed,
          t.closed_on_time IS TRUE AS on_time,
          t.closed_unverified IS TRUE AS unverified,
-         t.status <> 'cancelled' AND t.assessed_deadline >= $1 AND t.assessed_deadline < $2 AS due,
+         t.status <> 'cancelled' AND t.assessed_deadline >= ${s} AND t.assessed_deadline < ${e} AS due,
          t.status = 'on_hold' AS on_hold,
-         t.status = 'closed' AND t.closed_at < $2 AS closed_by_end,
-         t.status <> 'cancelled' AND t.assigned_at < $2
-           AND (t.closed_at IS NULL OR t.closed_at >= $1) AS in_hand,
-         t.status <> 'on_hold' AND t.assigned_at < $2
-           AND (t.closed_at IS NULL OR t.closed_at >= $2)
-           AND (t.cancelled_at IS NULL OR t.cancelled_at >= $2) AS open_at_end,
-         CASE WHEN t.status = 'closed' AND t.closed_at >= $1 AND t.closed_at < $2
+         t.status = 'closed' AND t.closed_at < ${e} AS closed_by_end,
+         t.status <> 'cancelled' AND t.assigned_at < ${e}
+           AND (t.closed_at IS NULL OR t.closed_at >= ${s}) AS in_hand,
+         t.status <> 'on_hold' AND t.assigned_at < ${e}
+           AND (t.closed_at IS NULL OR t.closed_at >= ${e})
+           AND (t.cancelled_at IS NULL OR t.cancelled_at >= ${e}) AS open_at_end,
+         CASE WHEN t.status = 'closed' AND t.closed_at >= ${s} AND t.closed_at < ${e}
               THEN extract(epoch FROM t.closed_at - t.created_at) / 3600 END AS hours_to_close
     FROM tasks t
    WHERE t.unit_id IS NOT NULL
      -- Only rows some figure can count: in the unit's hands during the period, or due in it.
-     AND ((t.assigned_at < $2 AND (t.closed_at IS NULL OR t.closed_at >= $1)
-           AND (t.cancelled_at IS NULL OR t.cancelled_at >= $1))
-          OR (t.assessed_deadline >= $1 AND t.assessed_deadline < $2))
+     AND ((t.assigned_at < ${e} AND (t.closed_at IS NULL OR t.closed_at >= ${s})
+           AND (t.cancelled_at IS NULL OR t.cancelled_at >= ${s}))
+          OR (t.assessed_deadline >= ${s} AND t.assessed_deadline < ${e}))
 ),
 task_counts AS (
-  SELECT ${GROUP_KEY('unit_id', 'category_id')} AS key,
+  SELECT ${groupKey('unit_id', 'category_id')} AS key,
          count(*) FILTER (WHERE received)::int AS received,
          count(*) FILTER (WHERE closed)::int AS closed,
          count(*) FILTER (WHERE closed AND on_time)::int AS closed_on_time,
          count(*) FILTER (WHERE closed AND unverified)::int AS closed_unverified,
-         count(*) FILTER (WHERE open_at_end AND deadline < $2)::int AS open_overdue,
-         count(*) FILTER (WHERE open_at_end AND deadline + $3::float8 * interval '1 hour' < $2)::int AS supervised,
-         count(*) FILTER (WHERE open_at_end AND deadline + $4::float8 * interval '1 hour' < $2)::int AS notified,
+         count(*) FILTER (WHERE open_at_end AND deadline < ${e})::int AS open_overdue,
+         count(*) FILTER (WHERE open_at_end AND deadline + ${superviseAfterHours}::float8 * interval '1 hour' < ${e})::int AS supervised,
+         count(*) FILTER (WHERE open_at_end AND deadline + ${notifyAfterHours}::float8 * interval '1 hour' < ${e})::int AS notified,
          percentile_cont(0.5) WITHIN GROUP (ORDER BY hours_to_close) AS median_hours_to_close,
          count(*) FILTER (WHERE due)::int AS due,
          count(*) FILTER (WHERE due AND on_hold)::int AS due_on_hold,
@@ -107,20 +114,20 @@ task_counts AS (
    GROUP BY GROUPING SETS ((unit_id), (category_id), ())
 ),
 check_counts AS (
-  SELECT ${GROUP_KEY('t.unit_id', 't.category_id')} AS key,
+  SELECT ${groupKey('t.unit_id', 't.category_id')} AS key,
          count(*)::int AS checks,
          count(*) FILTER (WHERE c.result = 'fail')::int AS failed_checks
     FROM task_checks c
     JOIN tasks t ON t.id = c.task_id
-   WHERE c.created_at >= $1 AND c.created_at < $2 AND t.unit_id IS NOT NULL
+   WHERE c.created_at >= ${s} AND c.created_at < ${e} AND t.unit_id IS NOT NULL
    GROUP BY GROUPING SETS ((t.unit_id), (t.category_id), ())
 ),
 extension_counts AS (
-  SELECT ${GROUP_KEY('t.unit_id', 't.category_id')} AS key,
+  SELECT ${groupKey('t.unit_id', 't.category_id')} AS key,
          count(*)::int AS extensions_granted
     FROM extension_requests x
     JOIN tasks t ON t.id = x.task_id
-   WHERE x.status = 'approved' AND x.decided_at >= $1 AND x.decided_at < $2
+   WHERE x.status = 'approved' AND x.decided_at >= ${s} AND x.decided_at < ${e}
      AND t.unit_id IS NOT NULL
    GROUP BY GROUPING SETS ((t.unit_id), (t.category_id), ())
 )
@@ -167,17 +174,17 @@ export interface DigestThresholds {
 
 /** The counts per unit ('u:…'), per category ('c:…') and overall ('all') for [start, end). */
 export async function readDigestCounts(
-  em: EntityManager,
+  db: Db,
   start: Date,
   end: Date,
   thresholds: DigestThresholds,
 ): Promise<DigestCountRow[]> {
-  const rows = (await em.query(DIGEST_SQL, [
+  const { rows } = await digestSql(
     start,
     end,
     thresholds.superviseAfterHours,
     thresholds.notifyAfterHours,
-  ])) as RawRow[];
+  ).execute(db);
   return rows.map((r) => ({
     key: r.key,
     received: r.received,
@@ -212,16 +219,23 @@ export interface CategoryRow extends UnitRow {
 }
 
 /** Every unit, in the configured order; the service decides which to list. */
-export async function readUnits(em: EntityManager): Promise<UnitRow[]> {
-  return (await em.query(
-    `SELECT id, name, sort_order AS "sortOrder", active FROM units ORDER BY sort_order, name, id`,
-  )) as UnitRow[];
+export function readUnits(db: Db): Promise<UnitRow[]> {
+  return db
+    .selectFrom('units')
+    .select(['id', 'name', 'sort_order as sortOrder', 'active'])
+    .orderBy('sort_order')
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
 }
 
 /** Every category, in catalog order (sort order, then code). */
-export async function readCategories(em: EntityManager): Promise<CategoryRow[]> {
-  return (await em.query(
-    `SELECT id, name, sort_order AS "sortOrder", active, group_name AS "groupName"
-       FROM categories ORDER BY sort_order, code, id`,
-  )) as CategoryRow[];
+export function readCategories(db: Db): Promise<CategoryRow[]> {
+  return db
+    .selectFrom('categories')
+    .select(['id', 'name', 'sort_order as sortOrder', 'active', 'group_name as groupName'])
+    .orderBy('sort_order')
+    .orderBy('code')
+    .orderBy('id')
+    .execute();
 }

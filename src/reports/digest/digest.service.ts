@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { dbOf, type Db } from '../../database/kysely.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError, invalidField } from '../../common/errors/domain-error.js';
 import { TransactionRunner } from '../../database/transaction.js';
@@ -28,6 +29,7 @@ import type {
   UnitDigestRow,
 } from './digest-model.js';
 import { EMPTY_COUNTS } from './digest-model.js';
+import { weeklyDigestsRepository as weeklyDigests } from './weekly-digests.repository.js';
 import { readCategories, readDigestCounts, readUnits, type UnitRow } from './digest.reader.js';
 
 /**
@@ -102,13 +104,18 @@ export class DigestService {
    * The digest of the inclusive Shanghai days `from` … `to`, counted up to now when `to` has not
    * ended yet (`clampedToNow`; see digest-period.ts).
    */
-  async compute(from: string, to: string, em: EntityManager = this.ds.manager): Promise<Digest> {
+  compute(from: string, to: string): Promise<Digest> {
+    // Three reads, each standing alone, as before.
+    return this.computeIn(dbOf(this.ds.manager), from, to);
+  }
+
+  private async computeIn(db: Db, from: string, to: string): Promise<Digest> {
     const now = this.clock.now();
     const { start, end, clampedToNow } = countedPeriod({ from, to }, now);
     const rules = this.rules();
-    const rows = await readDigestCounts(em, start, end, rules);
-    const units = await readUnits(em);
-    const categories = await readCategories(em);
+    const rows = await readDigestCounts(db, start, end, rules);
+    const units = await readUnits(db);
+    const categories = await readCategories(db);
     const counts = new Map(rows.map((r) => [r.key, r] as const));
     const countsOf = (key: string): DigestCounts => {
       const row = counts.get(key);
@@ -188,11 +195,9 @@ export class DigestService {
     if (!isCalendarDate(weekStart) || isoWeekday(weekStart) !== 1) {
       throw notAMonday();
     }
-    const [row] = (await this.ds.query('SELECT data FROM weekly_digests WHERE week_start = $1', [
-      weekStart,
-    ])) as { data: Digest }[];
-    if (!row) throw digestNotFound(weekStart);
-    return storedDigest(row.data);
+    const data = await weeklyDigests.find(dbOf(this.ds.manager), weekStart);
+    if (!data) throw digestNotFound(weekStart);
+    return storedDigest(data);
   }
 
   /**
@@ -206,17 +211,11 @@ export class DigestService {
     weekStart: string,
   ): Promise<{ digest: Digest; created: boolean }> {
     this.assertStorableWeek(weekStart);
-    const [existing] = (await em.query('SELECT data FROM weekly_digests WHERE week_start = $1', [
-      weekStart,
-    ])) as { data: Digest }[];
-    if (existing) return { digest: storedDigest(existing.data), created: false };
-    const digest = await this.compute(weekStart, addDays(weekStart, 6), em);
-    const inserted = (await em.query(
-      `INSERT INTO weekly_digests (week_start, data, generated_at) VALUES ($1, $2, $3)
-       ON CONFLICT (week_start) DO NOTHING RETURNING week_start`,
-      [weekStart, JSON.stringify(digest), new Date(digest.generatedAt)],
-    )) as unknown[];
-    if (inserted.length) return { digest, created: true };
+    const db = dbOf(em);
+    const existing = await weeklyDigests.find(db, weekStart);
+    if (existing) return { digest: storedDigest(existing), created: false };
+    const digest = await this.computeIn(db, weekStart, addDays(weekStart, 6));
+    if (await weeklyDigests.insert(db, weekStart, digest)) return { digest, created: true };
     // Only reachable if someone stored it without the lock; what is stored wins.
     return { digest: await this.getStored(weekStart), created: false };
   }
@@ -229,10 +228,7 @@ export class DigestService {
   generateAndStore(weekStart: string): Promise<{ digest: Digest; created: boolean }> {
     this.assertStorableWeek(weekStart);
     return this.tx.withTransaction(async (em) => {
-      await em.query('SELECT pg_advisory_xact_lock($1, $2)', [
-        DIGEST_LOCK_CLASS,
-        lockObjectOf(weekStart),
-      ]);
+      await weeklyDigests.lockWeek(dbOf(em), DIGEST_LOCK_CLASS, lockObjectOf(weekStart));
       return this.storeWeek(em, weekStart);
     });
   }

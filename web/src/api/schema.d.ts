@@ -1010,7 +1010,7 @@ export interface paths {
         get?: never;
         /**
          * 修改快报段落
-         * @description 仅创城办（admin）。替换草稿中的一个段落，保留生成的原文；须带 `version`，版本过期答 409 VERSION_CONFLICT，已发布答 409 BULLETIN_PUBLISHED。
+         * @description 仅创城办（admin）。替换草稿中的一个段落，保留生成的原文；须带 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT，已发布答 409 BULLETIN_PUBLISHED。
          */
         put: operations["Bulletins_edit"];
         post?: never;
@@ -1031,7 +1031,7 @@ export interface paths {
         put?: never;
         /**
          * 发布快报
-         * @description 仅创城办（admin）。发布该期快报并记录发布人和时间，此后不能再修改；须带 `version`。
+         * @description 仅创城办（admin）。发布该期快报并记录发布人和时间，此后不能再修改；须带 `version`（请求体或 `If-Match`）。
          */
         post: operations["Bulletins_publish"];
         delete?: never;
@@ -1051,7 +1051,7 @@ export interface paths {
         put?: never;
         /**
          * 重新生成快报
-         * @description 仅创城办（admin）。按当前数据重新生成草稿正文，保留人工修改；时段较长时答 202，由后台任务生成。须带 `version`。
+         * @description 仅创城办（admin）。按当前数据重新生成草稿正文，保留人工修改；时段较长时答 202，由后台任务生成。须带 `version`（请求体或 `If-Match`）。
          */
         post: operations["Bulletins_regenerate"];
         delete?: never;
@@ -2455,10 +2455,10 @@ export interface components {
         };
         EditParagraphDto: {
             /**
-             * @description The version the client saw (optimistic locking)
+             * @description The issue `version` the client last saw (optimistic locking); required unless sent as `If-Match` (neither: 400 VERSION_REQUIRED)
              * @example 1
              */
-            version: number;
+            version?: number;
             /**
              * @description Replacement text; `**…**` marks bold. Setting it to the generated text removes the edit
              * @example **【综合整治】东辛房街道：**近日，……
@@ -2467,10 +2467,10 @@ export interface components {
         };
         VersionDto: {
             /**
-             * @description The version the client saw (optimistic locking)
+             * @description The issue `version` the client last saw (optimistic locking); required unless sent as `If-Match` (neither: 400 VERSION_REQUIRED)
              * @example 1
              */
-            version: number;
+            version?: number;
         };
         DigestRulesDto: {
             minVolume: number;
@@ -6779,7 +6779,10 @@ export interface operations {
     Bulletins_edit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 /** @description Paragraph key, as in `sections[].paragraphs[].key` */
@@ -6860,7 +6863,10 @@ export interface operations {
     Bulletins_publish: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -6939,7 +6945,10 @@ export interface operations {
     Bulletins_regenerate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };

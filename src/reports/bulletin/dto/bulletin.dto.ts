@@ -34,10 +34,16 @@ export class CreateBulletinDto {
 }
 
 export class VersionDto {
-  @ApiProperty({ example: 1, description: 'The version the client saw (optimistic locking)' })
+  @ApiPropertyOptional({
+    description:
+      'The issue `version` the client last saw (optimistic locking); required unless sent as `If-Match` (neither: 400 VERSION_REQUIRED)',
+    minimum: 1,
+    example: 1,
+  })
+  @IsOptional()
   @IsInt()
   @Min(1)
-  version: number;
+  version?: number;
 }
 
 export class EditParagraphDto extends VersionDto {
