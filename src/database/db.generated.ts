@@ -3,6 +3,9 @@
  * Please do not edit it manually.
  */
 
+import type { VerificationPolicy } from "../catalog/category.entity.js";
+import type { RaisedEscalationLevel } from "../tasks/deadline/traffic-light.js";
+import type { TaskStatus } from "../tasks/task-lifecycle.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -83,7 +86,7 @@ export interface Categories {
   spot_check_ratio: number | null;
   szcg_item: string | null;
   updated_at: Generated<Timestamp>;
-  verification_policy: Generated<string>;
+  verification_policy: Generated<VerificationPolicy>;
 }
 
 export interface ExtensionRequests {
@@ -96,7 +99,7 @@ export interface ExtensionRequests {
   reason: string;
   request_event_id: Int8;
   requested_deadline: Timestamp;
-  status: string;
+  status: "pending" | "approved" | "refused";
   task_id: string;
 }
 
@@ -195,7 +198,7 @@ export interface Sites {
 export interface TaskAttachments {
   attachment_id: string;
   event_id: Int8;
-  role: string;
+  role: "before" | "after" | "check";
   task_id: string;
 }
 
@@ -204,7 +207,7 @@ export interface TaskChecks {
   event_id: Int8;
   id: Generated<string>;
   note: string | null;
-  result: string;
+  result: "pass" | "fail";
   submission_id: string;
   task_id: string;
 }
@@ -217,7 +220,7 @@ export interface TaskDisputes {
   id: Generated<string>;
   reason: string;
   request_event_id: Int8;
-  status: string;
+  status: "pending" | "upheld" | "rejected";
   task_id: string;
   unit_id: string;
 }
@@ -225,7 +228,7 @@ export interface TaskDisputes {
 export interface TaskEscalations {
   created_at: Generated<Timestamp>;
   deadline: Timestamp;
-  level: string;
+  level: RaisedEscalationLevel;
   scan_id: string | null;
   task_id: string;
 }
@@ -239,11 +242,11 @@ export interface TaskEvents {
   attachment_ids: Generated<string[]>;
   created_at: Generated<Timestamp>;
   data: Generated<Json>;
-  from_status: string | null;
+  from_status: TaskStatus | null;
   id: Generated<Int8>;
   note: string | null;
   task_id: string;
-  to_status: string;
+  to_status: TaskStatus;
 }
 
 export interface TaskNumberCounters {
@@ -277,10 +280,10 @@ export interface Tasks {
   reopen_count: Generated<number>;
   rework_count: Generated<number>;
   site_id: string | null;
-  status: string;
+  status: TaskStatus;
   unit_id: string | null;
   updated_at: Generated<Timestamp>;
-  verification_policy: string | null;
+  verification_policy: VerificationPolicy | null;
   version: Generated<number>;
 }
 
