@@ -4,6 +4,7 @@
  */
 
 import type { VerificationPolicy } from "../catalog/category.entity.js";
+import type { DeadlineRule } from "../tasks/deadline/deadline.js";
 import type { RaisedEscalationLevel } from "../tasks/deadline/traffic-light.js";
 import type { TaskStatus } from "../tasks/task-lifecycle.js";
 import type { ColumnType } from "kysely";
@@ -76,7 +77,7 @@ export interface Categories {
   bulletin_name: string | null;
   code: string;
   created_at: Generated<Timestamp>;
-  deadline_rule: Json;
+  deadline_rule: DeadlineRule;
   group_name: string;
   id: Generated<string>;
   measure_word: string;

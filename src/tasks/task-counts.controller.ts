@@ -8,6 +8,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { dbOf } from '../database/kysely.js';
+import { conditionOf } from './data/sql-where.js';
+import { countByStatus } from './data/task-views.repository.js';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { TaskFilterQuery } from './dto/list-tasks.query.js';
@@ -60,10 +63,7 @@ export class TaskCountsController {
     @Query() f: TaskFilterQuery,
   ): Promise<TaskCountsDto> {
     const where = this.reader.filterWhere(principal, f);
-    const rows = (await this.ds.query(
-      `SELECT t.status, count(*)::int AS n FROM tasks t ${where} GROUP BY t.status`,
-      where.params,
-    )) as { status: TaskStatus; n: number }[];
+    const rows = await countByStatus(dbOf(this.ds.manager), conditionOf(where));
     const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<
       TaskStatus,
       number
