@@ -16,12 +16,15 @@ import { TaskDetailDto } from './dto/task-output.dto.js';
 const VERSIONED =
   '须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。';
 
+const PROBLEMS: Parameters<typeof ApiProblems> = [400, 401, 403, 404, 409];
+const UNPROCESSABLE: Parameters<typeof ApiProblems> = [...PROBLEMS, 422];
+
 /** One action endpoint: `POST /tasks/:id/<path>`, 200 with the task as it is afterwards. */
 function TaskAction(
   path: string,
   summary: string,
   who: string,
-  ...problems: Parameters<typeof ApiProblems>
+  problems: Parameters<typeof ApiProblems>,
 ): MethodDecorator {
   // Listed in reverse: stacked decorators apply bottom-up, applyDecorators top-down, and the
   // document keeps the order its responses were added in.
@@ -58,12 +61,7 @@ export class TaskActionsController {
     'dispatch',
     '派遣',
     '仅创城办（admin）。把待派遣的任务派给一个责任单位，开始计算整改期限（待派遣 → 整改中）。',
-    400,
-    401,
-    403,
-    404,
-    409,
-    422,
+    UNPROCESSABLE,
   )
   dispatch(
     @CurrentPrincipal() p: Principal,
@@ -79,12 +77,7 @@ export class TaskActionsController {
     'reassignment',
     '改派',
     '仅创城办（admin）。把整改中的任务改派给另一个责任单位，重新计算期限。',
-    400,
-    401,
-    403,
-    404,
-    409,
-    422,
+    UNPROCESSABLE,
   )
   reassign(
     @CurrentPrincipal() p: Principal,
@@ -100,12 +93,7 @@ export class TaskActionsController {
     'submissions',
     '提交整改反馈',
     '仅责任单位（unit）的用户或 API 密钥，限本单位的任务。报告整改结果并附整改后照片（整改中 → 待复查）；类别为免复查或抽查未抽中时直接销号。',
-    400,
-    401,
-    403,
-    404,
-    409,
-    422,
+    UNPROCESSABLE,
   )
   submit(
     @CurrentPrincipal() p: Principal,
@@ -121,11 +109,7 @@ export class TaskActionsController {
     'checks',
     '复查',
     '创城办（admin）和督导员（inspector）。对待复查的任务复查：通过则销号（→ 已销号），不通过则退回返工并给出新期限（→ 整改中）。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   check(
     @CurrentPrincipal() p: Principal,
@@ -141,11 +125,7 @@ export class TaskActionsController {
     'extension-requests',
     '申请延期',
     '仅责任单位（unit）的用户或 API 密钥，限本单位的任务。申请延长整改期限，任务保持整改中，等待创城办审批。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   requestExtension(
     @CurrentPrincipal() p: Principal,
@@ -161,11 +141,7 @@ export class TaskActionsController {
     'extension-requests/:requestId/decision',
     '审批延期申请',
     '仅创城办（admin）。批准（设定新期限，原期限留痕）或驳回延期申请。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   decideExtension(
     @CurrentPrincipal() p: Principal,
@@ -182,11 +158,7 @@ export class TaskActionsController {
     'disputes',
     '申诉',
     '仅责任单位（unit）的用户或 API 密钥，限本单位的任务。申诉任务不属于本单位，等待创城办处理。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   dispute(
     @CurrentPrincipal() p: Principal,
@@ -202,11 +174,7 @@ export class TaskActionsController {
     'disputes/:disputeId/decision',
     '处理申诉',
     '仅创城办（admin）。申诉成立则任务退回待派遣，不成立则仍由该单位整改。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   decideDispute(
     @CurrentPrincipal() p: Principal,
@@ -223,11 +191,7 @@ export class TaskActionsController {
     'hold',
     '挂账',
     '仅创城办（admin）。需工程或季节条件的任务暂停整改（整改中 → 挂账），不计入按期结案率的分母。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   hold(
     @CurrentPrincipal() p: Principal,
@@ -243,11 +207,7 @@ export class TaskActionsController {
     'resume',
     '恢复整改',
     '仅创城办（admin）。挂账的任务重新交单位整改，重新计算期限（挂账 → 整改中）。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   resume(
     @CurrentPrincipal() p: Principal,
@@ -262,11 +222,7 @@ export class TaskActionsController {
     'cancellation',
     '撤销任务',
     '仅创城办（admin）。撤销一个未结束的任务（→ 已撤销）。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   cancel(
     @CurrentPrincipal() p: Principal,
@@ -282,11 +238,7 @@ export class TaskActionsController {
     'duplicate',
     '标记为重复',
     '仅创城办（admin）。标记为另一任务的重复件并撤销（→ 已撤销）。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   duplicate(
     @CurrentPrincipal() p: Principal,
@@ -302,11 +254,7 @@ export class TaskActionsController {
     'reopen',
     '反弹重办',
     '创城办（admin）和督导员（inspector）。已销号的问题出现反弹，任务退回原单位重新整改（已销号 → 整改中）。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   reopen(
     @CurrentPrincipal() p: Principal,
@@ -322,11 +270,7 @@ export class TaskActionsController {
     'deadline',
     '调整整改期限',
     '仅创城办（admin）。直接改定整改中任务的期限，新旧期限都留痕。',
-    400,
-    401,
-    403,
-    404,
-    409,
+    PROBLEMS,
   )
   overrideDeadline(
     @CurrentPrincipal() p: Principal,

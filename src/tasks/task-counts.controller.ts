@@ -7,10 +7,6 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
-import { dbOf } from '../database/kysely.js';
-import { conditionOf } from './data/sql-where.js';
-import { countByStatus } from './data/task-views.repository.js';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { TaskFilterQuery } from './dto/list-tasks.query.js';
@@ -45,10 +41,7 @@ export class TaskCountsDto {
 @ApiSecurity('apiKey')
 @Controller('tasks')
 export class TaskCountsController {
-  constructor(
-    private readonly reader: TaskReader,
-    private readonly ds: DataSource,
-  ) {}
+  constructor(private readonly reader: TaskReader) {}
 
   @ApiOperation({
     summary: '任务计数',
@@ -62,8 +55,7 @@ export class TaskCountsController {
     @CurrentPrincipal() principal: Principal,
     @Query() f: TaskFilterQuery,
   ): Promise<TaskCountsDto> {
-    const where = this.reader.filterWhere(principal, f);
-    const rows = await countByStatus(dbOf(this.ds.manager), conditionOf(where));
+    const rows = await this.reader.countByStatus(principal, f);
     const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<
       TaskStatus,
       number

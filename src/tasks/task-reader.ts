@@ -10,13 +10,18 @@ import { SqlWhere } from '../database/sql-where.js';
 import { conditionOf } from './data/sql-where.js';
 import { listTaskEvents, taskPhotos } from './data/task-events.repository.js';
 import { pendingRequests } from './data/task-requests.repository.js';
-import { findTaskRow, taskRows, type TaskRow } from './data/task-views.repository.js';
+import {
+  countByStatus,
+  findTaskRow,
+  taskRows,
+  type TaskRow,
+} from './data/task-views.repository.js';
 import { DeadlineService } from './deadline/deadline.service.js';
 import type { ListTasksQuery, TaskFilterQuery, TaskSort } from './dto/list-tasks.query.js';
 import type { TaskDetailDto, TaskEventDto, TaskSummaryDto } from './dto/task-output.dto.js';
 import { taskNotFound } from './task-errors.js';
 import { applyTaskFilters, scopeToPrincipal } from './task-filter.js';
-import { availableActions } from './task-lifecycle.js';
+import { availableActions, type TaskStatus } from './task-lifecycle.js';
 import { iso, toTaskSummary } from './task-summary.js';
 
 interface SortSpec {
@@ -94,6 +99,14 @@ export class TaskReader {
       .execute();
     const page = toPage(rows, limit, sort.cursorOf);
     return { items: page.items.map((r) => this.summary(r, now)), nextCursor: page.nextCursor };
+  }
+
+  /** How many of the tasks the caller may see match `f`, by status (absent: none). */
+  countByStatus(
+    principal: Principal,
+    f: TaskFilterQuery,
+  ): Promise<{ status: TaskStatus; n: number }[]> {
+    return countByStatus(dbOf(this.ds.manager), conditionOf(this.filterWhere(principal, f)));
   }
 
   /** One task as the caller may see it, outside any transaction. */
