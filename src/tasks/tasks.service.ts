@@ -6,20 +6,20 @@ import { CategoriesService } from '../catalog/categories.service.js';
 import { SitesService } from '../catalog/sites.service.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
-import { hashRequest, onceForKey } from '../database/idempotency.js';
-import { readAfterCommit, TransactionRunner } from '../database/transaction.js';
 import { API_PREFIX } from '../common/http/api-prefix.js';
+import { hashRequest, onceForKey } from '../database/idempotency.js';
+import { dbOf } from '../database/kysely.js';
+import { readAfterCommit, TransactionRunner } from '../database/transaction.js';
 import { UnitsService } from '../units/units.service.js';
+import { futureDeadline } from './actions/deadline-input.js';
+import { TransitionRunner } from './actions/transition-runner.js';
+import { inspectionStands, insertTask } from './data/tasks.repository.js';
 import { DeadlineService } from './deadline/deadline.service.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { TaskDetailDto } from './dto/task-output.dto.js';
-import { TransitionRunner } from './actions/transition-runner.js';
-import { futureDeadline } from './actions/deadline-input.js';
-import { inspectionStands, insertTask } from './data/tasks.repository.js';
-import { dbOf } from '../database/kysely.js';
 import { inspectionNotUsable, officeOnlyField, siteOrAddressRequired } from './task-errors.js';
-import { NEW_TASK_NUMBER_PREFIX } from './task-numbering.js';
 import type { TaskStatus } from './task-lifecycle.js';
+import { NEW_TASK_NUMBER_PREFIX } from './task-numbering.js';
 import { TaskReader } from './task-reader.js';
 
 /** Creating tasks: validation, routing to a unit and deadline, numbering, the first event. */
