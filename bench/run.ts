@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { shanghaiYear } from '../src/tasks/task-numbering.js';
+import { officeYear } from '../src/common/time/office-zone.js';
 import { bearer, fmt, type BenchContext, type ScenarioResult } from './context.js';
 import { killStarted, memoryOf, startNode, stop, type Server } from './processes.js';
 import { judgeGoals, machine, markdown, type RunReport } from './report.js';
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
       plain,
       connections,
       seconds,
-      year: shanghaiYear(new Date()),
+      year: officeYear(new Date()),
       tokens: {
         admin: await login(api.base, 'bench-admin'),
         inspector: await login(api.base, 'bench-inspector-1'),

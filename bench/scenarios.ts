@@ -4,7 +4,7 @@ import { SqlWhere } from '../src/database/sql-where.js';
 import { DEFAULT_ESCALATION_THRESHOLDS } from '../src/tasks/deadline/traffic-light.js';
 import type { TaskFilterQuery } from '../src/tasks/dto/list-tasks.query.js';
 import { applyTaskFilters, scopeToPrincipal } from '../src/tasks/task-filter.js';
-import { TASK_SELECT } from '../src/tasks/task-reader.js';
+import { TASK_SELECT } from '../src/tasks/data/task-views.repository.js';
 import {
   bearer,
   fmt,

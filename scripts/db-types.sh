@@ -3,6 +3,8 @@
 # by kysely-codegen from a scratch database migrated with migrations/. A migration that renames a
 # column therefore breaks the compile of every query that uses the old name.
 # test/schema-drift.e2e-spec.ts fails when the committed file is stale.
+# .kysely-codegenrc.json (read by kysely-codegen here and in that test) narrows columns the
+# database keeps as varchar + CHECK to the unions the code uses: tasks.status is a TaskStatus.
 set -e
 BASE=${TEST_DATABASE_URL:-postgres://postgres@localhost:5432/postgres}
 NAME="cc_dbtypes_$$"

@@ -3,6 +3,10 @@
  * Please do not edit it manually.
  */
 
+import type { VerificationPolicy } from "../catalog/category.entity.js";
+import type { DeadlineRule } from "../tasks/deadline/deadline.js";
+import type { RaisedEscalationLevel } from "../tasks/deadline/traffic-light.js";
+import type { TaskStatus } from "../tasks/task-lifecycle.js";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -73,7 +77,7 @@ export interface Categories {
   bulletin_name: string | null;
   code: string;
   created_at: Generated<Timestamp>;
-  deadline_rule: Json;
+  deadline_rule: DeadlineRule;
   group_name: string;
   id: Generated<string>;
   measure_word: string;
@@ -83,7 +87,7 @@ export interface Categories {
   spot_check_ratio: number | null;
   szcg_item: string | null;
   updated_at: Generated<Timestamp>;
-  verification_policy: Generated<string>;
+  verification_policy: Generated<VerificationPolicy>;
 }
 
 export interface ExtensionRequests {
@@ -96,7 +100,7 @@ export interface ExtensionRequests {
   reason: string;
   request_event_id: Int8;
   requested_deadline: Timestamp;
-  status: string;
+  status: "pending" | "approved" | "refused";
   task_id: string;
 }
 
@@ -195,7 +199,7 @@ export interface Sites {
 export interface TaskAttachments {
   attachment_id: string;
   event_id: Int8;
-  role: string;
+  role: "before" | "after" | "check";
   task_id: string;
 }
 
@@ -204,7 +208,7 @@ export interface TaskChecks {
   event_id: Int8;
   id: Generated<string>;
   note: string | null;
-  result: string;
+  result: "pass" | "fail";
   submission_id: string;
   task_id: string;
 }
@@ -217,7 +221,7 @@ export interface TaskDisputes {
   id: Generated<string>;
   reason: string;
   request_event_id: Int8;
-  status: string;
+  status: "pending" | "upheld" | "rejected";
   task_id: string;
   unit_id: string;
 }
@@ -225,7 +229,7 @@ export interface TaskDisputes {
 export interface TaskEscalations {
   created_at: Generated<Timestamp>;
   deadline: Timestamp;
-  level: string;
+  level: RaisedEscalationLevel;
   scan_id: string | null;
   task_id: string;
 }
@@ -239,11 +243,11 @@ export interface TaskEvents {
   attachment_ids: Generated<string[]>;
   created_at: Generated<Timestamp>;
   data: Generated<Json>;
-  from_status: string | null;
+  from_status: TaskStatus | null;
   id: Generated<Int8>;
   note: string | null;
   task_id: string;
-  to_status: string;
+  to_status: TaskStatus;
 }
 
 export interface TaskNumberCounters {
@@ -277,10 +281,10 @@ export interface Tasks {
   reopen_count: Generated<number>;
   rework_count: Generated<number>;
   site_id: string | null;
-  status: string;
+  status: TaskStatus;
   unit_id: string | null;
   updated_at: Generated<Timestamp>;
-  verification_policy: string | null;
+  verification_policy: VerificationPolicy | null;
   version: Generated<number>;
 }
 

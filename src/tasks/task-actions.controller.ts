@@ -1,22 +1,40 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal.js';
-import { invalidField } from '../common/errors/domain-error.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
 import { ApiIfMatchHeader, RequestHeader } from '../common/http/request-header.js';
+import { versionOf } from '../common/http/versioning.js';
+import { AssignmentActions } from './actions/assignment.js';
+import { ClosureActions } from './actions/closure.js';
+import { DisputeActions } from './actions/dispute.js';
+import { ExtensionActions } from './actions/extension.js';
+import { SubmissionActions } from './actions/submission.js';
 import * as A from './dto/task-actions.dto.js';
 import { TaskDetailDto } from './dto/task-output.dto.js';
-import { TaskTransitionsService } from './task-transitions.service.js';
 
-/** The version the client saw: the body's `version`, else `If-Match: "3"`. */
-export function versionOf(body: A.VersionedDto, ifMatch: string | undefined): number | undefined {
-  if (body.version !== undefined) return body.version;
-  if (ifMatch === undefined) return undefined;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim());
-  if (!m)
-    throw invalidField('If-Match', 'If-Match must carry the task version, e.g. "3"', 'ifMatch');
-  return Number(m[1]);
+const VERSIONED =
+  '须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。';
+
+const PROBLEMS: Parameters<typeof ApiProblems> = [400, 401, 403, 404, 409];
+const UNPROCESSABLE: Parameters<typeof ApiProblems> = [...PROBLEMS, 422];
+
+/** One action endpoint: `POST /tasks/:id/<path>`, 200 with the task as it is afterwards. */
+function TaskAction(
+  path: string,
+  summary: string,
+  who: string,
+  problems: Parameters<typeof ApiProblems>,
+): MethodDecorator {
+  // Listed in reverse: stacked decorators apply bottom-up, applyDecorators top-down, and the
+  // document keeps the order its responses were added in.
+  return applyDecorators(
+    ApiProblems(...problems),
+    ApiOkResponse({ type: TaskDetailDto }),
+    HttpCode(200),
+    Post(path),
+    ApiOperation({ summary, description: who + VERSIONED }),
+  );
 }
 
 /**
@@ -30,113 +48,101 @@ export function versionOf(body: A.VersionedDto, ifMatch: string | undefined): nu
 @ApiIfMatchHeader()
 @Controller('tasks/:id')
 export class TaskActionsController {
-  constructor(private readonly transitions: TaskTransitionsService) {}
+  constructor(
+    private readonly assignment: AssignmentActions,
+    private readonly submission: SubmissionActions,
+    private readonly extension: ExtensionActions,
+    private readonly disputes: DisputeActions,
+    private readonly closure: ClosureActions,
+  ) {}
 
   /** 派遣 (office): give a pending task to a unit. */
-  @ApiOperation({
-    summary: '派遣',
-    description:
-      '仅创城办（admin）。把待派遣的任务派给一个责任单位，开始计算整改期限（待派遣 → 整改中）。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('dispatch')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409, 422)
+  @TaskAction(
+    'dispatch',
+    '派遣',
+    '仅创城办（admin）。把待派遣的任务派给一个责任单位，开始计算整改期限（待派遣 → 整改中）。',
+    UNPROCESSABLE,
+  )
   dispatch(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.DispatchDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.dispatch(p, id, versionOf(dto, m), dto);
+    return this.assignment.dispatch(p, id, versionOf(dto.version, m), dto);
   }
 
   /** 改派 (office): move an assigned task to another unit, with a fresh deadline. */
-  @ApiOperation({
-    summary: '改派',
-    description:
-      '仅创城办（admin）。把整改中的任务改派给另一个责任单位，重新计算期限。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('reassignment')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409, 422)
+  @TaskAction(
+    'reassignment',
+    '改派',
+    '仅创城办（admin）。把整改中的任务改派给另一个责任单位，重新计算期限。',
+    UNPROCESSABLE,
+  )
   reassign(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.ReassignDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.reassign(p, id, versionOf(dto, m), dto);
+    return this.assignment.reassign(p, id, versionOf(dto.version, m), dto);
   }
 
   /** 整改反馈 (unit): report the fix with after-photos. Closes at once where the category allows. */
-  @ApiOperation({
-    summary: '提交整改反馈',
-    description:
-      '仅责任单位（unit）的用户或 API 密钥，限本单位的任务。报告整改结果并附整改后照片（整改中 → 待复查）；类别为免复查或抽查未抽中时直接销号。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('submissions')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409, 422)
+  @TaskAction(
+    'submissions',
+    '提交整改反馈',
+    '仅责任单位（unit）的用户或 API 密钥，限本单位的任务。报告整改结果并附整改后照片（整改中 → 待复查）；类别为免复查或抽查未抽中时直接销号。',
+    UNPROCESSABLE,
+  )
   submit(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.SubmissionDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.submit(p, id, versionOf(dto, m), dto);
+    return this.submission.submit(p, id, versionOf(dto.version, m), dto);
   }
 
   /** 复查 (inspector, office): pass closes it (销号); fail returns it for 返工 with a new deadline. */
-  @ApiOperation({
-    summary: '复查',
-    description:
-      '创城办（admin）和督导员（inspector）。对待复查的任务复查：通过则销号（→ 已销号），不通过则退回返工并给出新期限（→ 整改中）。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('checks')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'checks',
+    '复查',
+    '创城办（admin）和督导员（inspector）。对待复查的任务复查：通过则销号（→ 已销号），不通过则退回返工并给出新期限（→ 整改中）。',
+    PROBLEMS,
+  )
   check(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.CheckDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.check(p, id, versionOf(dto, m), dto);
+    return this.submission.check(p, id, versionOf(dto.version, m), dto);
   }
 
   /** 申请延期 (unit). The task stays assigned until the office decides. */
-  @ApiOperation({
-    summary: '申请延期',
-    description:
-      '仅责任单位（unit）的用户或 API 密钥，限本单位的任务。申请延长整改期限，任务保持整改中，等待创城办审批。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('extension-requests')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'extension-requests',
+    '申请延期',
+    '仅责任单位（unit）的用户或 API 密钥，限本单位的任务。申请延长整改期限，任务保持整改中，等待创城办审批。',
+    PROBLEMS,
+  )
   requestExtension(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.ExtensionRequestDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.requestExtension(p, id, versionOf(dto, m), dto);
+    return this.extension.request(p, id, versionOf(dto.version, m), dto);
   }
 
   /** Approve (new deadline, kept in the history) or refuse an extension request (office). */
-  @ApiOperation({
-    summary: '审批延期申请',
-    description:
-      '仅创城办（admin）。批准（设定新期限，原期限留痕）或驳回延期申请。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('extension-requests/:requestId/decision')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'extension-requests/:requestId/decision',
+    '审批延期申请',
+    '仅创城办（admin）。批准（设定新期限，原期限留痕）或驳回延期申请。',
+    PROBLEMS,
+  )
   decideExtension(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
@@ -144,38 +150,32 @@ export class TaskActionsController {
     @Body() dto: A.ExtensionDecisionDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.decideExtension(p, id, requestId, versionOf(dto, m), dto);
+    return this.extension.decide(p, id, requestId, versionOf(dto.version, m), dto);
   }
 
   /** 申诉 (unit): the task is not ours. */
-  @ApiOperation({
-    summary: '申诉',
-    description:
-      '仅责任单位（unit）的用户或 API 密钥，限本单位的任务。申诉任务不属于本单位，等待创城办处理。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('disputes')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'disputes',
+    '申诉',
+    '仅责任单位（unit）的用户或 API 密钥，限本单位的任务。申诉任务不属于本单位，等待创城办处理。',
+    PROBLEMS,
+  )
   dispute(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.DisputeDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.dispute(p, id, versionOf(dto, m), dto);
+    return this.disputes.dispute(p, id, versionOf(dto.version, m), dto);
   }
 
   /** Uphold (back to dispatch) or reject (stays with the unit) a dispute (office). */
-  @ApiOperation({
-    summary: '处理申诉',
-    description:
-      '仅创城办（admin）。申诉成立则任务退回待派遣，不成立则仍由该单位整改。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('disputes/:disputeId/decision')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'disputes/:disputeId/decision',
+    '处理申诉',
+    '仅创城办（admin）。申诉成立则任务退回待派遣，不成立则仍由该单位整改。',
+    PROBLEMS,
+  )
   decideDispute(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
@@ -183,119 +183,101 @@ export class TaskActionsController {
     @Body() dto: A.DisputeDecisionDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.decideDispute(p, id, disputeId, versionOf(dto, m), dto);
+    return this.disputes.decide(p, id, disputeId, versionOf(dto.version, m), dto);
   }
 
   /** 挂账 (office): park a task that needs engineering or a season. */
-  @ApiOperation({
-    summary: '挂账',
-    description:
-      '仅创城办（admin）。需工程或季节条件的任务暂停整改（整改中 → 挂账），不计入按期结案率的分母。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('hold')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'hold',
+    '挂账',
+    '仅创城办（admin）。需工程或季节条件的任务暂停整改（整改中 → 挂账），不计入按期结案率的分母。',
+    PROBLEMS,
+  )
   hold(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.HoldDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.hold(p, id, versionOf(dto, m), dto);
+    return this.closure.hold(p, id, versionOf(dto.version, m), dto);
   }
 
   /** Take a parked task up again (office), with a fresh deadline. */
-  @ApiOperation({
-    summary: '恢复整改',
-    description:
-      '仅创城办（admin）。挂账的任务重新交单位整改，重新计算期限（挂账 → 整改中）。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('resume')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'resume',
+    '恢复整改',
+    '仅创城办（admin）。挂账的任务重新交单位整改，重新计算期限（挂账 → 整改中）。',
+    PROBLEMS,
+  )
   resume(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.ResumeDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.resume(p, id, versionOf(dto, m), dto);
+    return this.assignment.resume(p, id, versionOf(dto.version, m), dto);
   }
 
-  @ApiOperation({
-    summary: '撤销任务',
-    description:
-      '仅创城办（admin）。撤销一个未结束的任务（→ 已撤销）。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('cancellation')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'cancellation',
+    '撤销任务',
+    '仅创城办（admin）。撤销一个未结束的任务（→ 已撤销）。',
+    PROBLEMS,
+  )
   cancel(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.CancelDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.cancel(p, id, versionOf(dto, m), dto);
+    return this.closure.cancel(p, id, versionOf(dto.version, m), dto);
   }
 
   /** Mark as a duplicate of another task (office); it is cancelled. */
-  @ApiOperation({
-    summary: '标记为重复',
-    description:
-      '仅创城办（admin）。标记为另一任务的重复件并撤销（→ 已撤销）。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('duplicate')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'duplicate',
+    '标记为重复',
+    '仅创城办（admin）。标记为另一任务的重复件并撤销（→ 已撤销）。',
+    PROBLEMS,
+  )
   duplicate(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.DuplicateDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.markDuplicate(p, id, versionOf(dto, m), dto);
+    return this.closure.markDuplicate(p, id, versionOf(dto.version, m), dto);
   }
 
   /** 反弹 (inspector, office): a closed problem is back; the task returns to its unit. */
-  @ApiOperation({
-    summary: '反弹重办',
-    description:
-      '创城办（admin）和督导员（inspector）。已销号的问题出现反弹，任务退回原单位重新整改（已销号 → 整改中）。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('reopen')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'reopen',
+    '反弹重办',
+    '创城办（admin）和督导员（inspector）。已销号的问题出现反弹，任务退回原单位重新整改（已销号 → 整改中）。',
+    PROBLEMS,
+  )
   reopen(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.ReopenDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.reopen(p, id, versionOf(dto, m), dto);
+    return this.assignment.reopen(p, id, versionOf(dto.version, m), dto);
   }
 
   /** Override the deadline (office); the old and new deadline are kept in the history. */
-  @ApiOperation({
-    summary: '调整整改期限',
-    description:
-      '仅创城办（admin）。直接改定整改中任务的期限，新旧期限都留痕。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。',
-  })
-  @Post('deadline')
-  @HttpCode(200)
-  @ApiOkResponse({ type: TaskDetailDto })
-  @ApiProblems(400, 401, 403, 404, 409)
+  @TaskAction(
+    'deadline',
+    '调整整改期限',
+    '仅创城办（admin）。直接改定整改中任务的期限，新旧期限都留痕。',
+    PROBLEMS,
+  )
   overrideDeadline(
     @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: A.DeadlineOverrideDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.overrideDeadline(p, id, versionOf(dto, m), dto);
+    return this.assignment.overrideDeadline(p, id, versionOf(dto.version, m), dto);
   }
 }

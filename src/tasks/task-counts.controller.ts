@@ -7,7 +7,6 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { TaskFilterQuery } from './dto/list-tasks.query.js';
@@ -42,10 +41,7 @@ export class TaskCountsDto {
 @ApiSecurity('apiKey')
 @Controller('tasks')
 export class TaskCountsController {
-  constructor(
-    private readonly reader: TaskReader,
-    private readonly ds: DataSource,
-  ) {}
+  constructor(private readonly reader: TaskReader) {}
 
   @ApiOperation({
     summary: '任务计数',
@@ -59,11 +55,7 @@ export class TaskCountsController {
     @CurrentPrincipal() principal: Principal,
     @Query() f: TaskFilterQuery,
   ): Promise<TaskCountsDto> {
-    const where = this.reader.filterWhere(principal, f);
-    const rows = (await this.ds.query(
-      `SELECT t.status, count(*)::int AS n FROM tasks t ${where} GROUP BY t.status`,
-      where.params,
-    )) as { status: TaskStatus; n: number }[];
+    const rows = await this.reader.countByStatus(principal, f);
     const byStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<
       TaskStatus,
       number

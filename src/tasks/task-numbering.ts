@@ -1,7 +1,3 @@
-/** The calendar year in Asia/Shanghai (UTC+8, no DST). */
-export const shanghaiYear = (at: Date): number =>
-  new Date(at.getTime() + 8 * 3_600_000).getUTCFullYear();
-
 /**
  * Prefix of the placeholder a task is inserted with; the deferred trigger `tr_tasks_number`
  * (migration RectificationLoop) replaces it with `ZG-<year>-<seq>` inside COMMIT.

@@ -13,6 +13,7 @@ import { CurrentPrincipal, Roles, type Principal } from '../common/auth/principa
 import { ApiProblems } from '../common/http/api-problems.js';
 import { idempotencyKeyOf } from '../common/http/idempotency-key.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
+import { versionOf } from '../common/http/versioning.js';
 import {
   ApiIdempotencyKeyHeader,
   ApiIfMatchHeader,
@@ -24,8 +25,7 @@ import * as A from './dto/task-actions.dto.js';
 import { TaskDetailDto, TaskEventListDto, TaskPageDto } from './dto/task-output.dto.js';
 import { LedgerService } from './ledger/ledger.service.js';
 import { TaskReader } from './task-reader.js';
-import { versionOf } from './task-actions.controller.js';
-import { TaskTransitionsService } from './task-transitions.service.js';
+import { SettingsActions } from './actions/settings.js';
 import { TasksService } from './tasks.service.js';
 import { HeavyRoute } from '../throttling/heavy-route.guard.js';
 
@@ -38,7 +38,7 @@ export class TasksController {
   constructor(
     private readonly tasks: TasksService,
     private readonly reader: TaskReader,
-    private readonly transitions: TaskTransitionsService,
+    private readonly settingsActions: SettingsActions,
     private readonly ledger: LedgerService,
   ) {}
 
@@ -135,6 +135,6 @@ export class TasksController {
     @Body() dto: A.TaskSettingsDto,
     @RequestHeader('if-match') m?: string,
   ): Promise<TaskDetailDto> {
-    return this.transitions.updateSettings(p, id, versionOf(dto, m), dto);
+    return this.settingsActions.update(p, id, versionOf(dto.version, m), dto);
   }
 }

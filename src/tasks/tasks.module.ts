@@ -2,14 +2,19 @@ import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { UnitsModule } from '../units/units.module.js';
+import { AssignmentActions } from './actions/assignment.js';
+import { ClosureActions } from './actions/closure.js';
+import { DisputeActions } from './actions/dispute.js';
+import { ExtensionActions } from './actions/extension.js';
+import { SettingsActions } from './actions/settings.js';
+import { SubmissionActions } from './actions/submission.js';
+import { TransitionRunner } from './actions/transition-runner.js';
 import { DeadlineService } from './deadline/deadline.service.js';
 import { LedgerService } from './ledger/ledger.service.js';
 import { SpotCheckSampler } from './spot-check.sampler.js';
 import { TaskActionsController } from './task-actions.controller.js';
-import { TaskEventWriter } from './task-event.writer.js';
-import { TaskReader } from './task-reader.js';
-import { TaskTransitionsService } from './task-transitions.service.js';
 import { TaskCountsController } from './task-counts.controller.js';
+import { TaskReader } from './task-reader.js';
 import { TasksController } from './tasks.controller.js';
 import { TasksService } from './tasks.service.js';
 
@@ -19,12 +24,17 @@ import { TasksService } from './tasks.service.js';
   providers: [
     DeadlineService,
     TaskReader,
-    TaskEventWriter,
     TasksService,
-    TaskTransitionsService,
+    TransitionRunner,
+    AssignmentActions,
+    SubmissionActions,
+    ExtensionActions,
+    DisputeActions,
+    ClosureActions,
+    SettingsActions,
     SpotCheckSampler,
     LedgerService,
   ],
-  exports: [DeadlineService, TaskReader, TasksService, TaskEventWriter],
+  exports: [DeadlineService, TaskReader, TasksService],
 })
 export class TasksModule {}

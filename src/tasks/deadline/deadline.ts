@@ -1,4 +1,5 @@
 import type { WorkingCalendar } from './working-calendar.js';
+import { fromOfficeClock, officeClock } from '../../common/time/office-zone.js';
 
 /**
  * A category's 整改时限: 立行立改 (24 hours on the wall clock), N 工作时 (hours counted inside
@@ -30,9 +31,6 @@ export const MAX_WORK_HOURS = 2000;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
-// China has had no daylight saving since 1991, so Asia/Shanghai is always UTC+8 and a fixed
-// offset is exact for any date this service will see.
-const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
 
 const IMMEDIATE_LABEL = '立行立改';
 
@@ -124,11 +122,11 @@ function workingPeriods(hours: WorkingHours): readonly Period[] {
 
 /** Milliseconds since the epoch as read on a Beijing wall clock. */
 function toLocalMs(instant: Date): number {
-  return instant.getTime() + SHANGHAI_OFFSET_MS;
+  return officeClock(instant).getTime();
 }
 
 function fromLocalMs(localMs: number): Date {
-  return new Date(localMs - SHANGHAI_OFFSET_MS);
+  return fromOfficeClock(localMs);
 }
 
 function localMidnight(localMs: number): number {

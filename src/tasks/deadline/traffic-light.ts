@@ -2,6 +2,8 @@ export type Light = 'green' | 'yellow' | 'red';
 
 /** none, 提醒 (reminder), 督办 (supervise), 通报 (notify): each level includes the ones before. */
 export type EscalationLevel = 'none' | 'reminder' | 'supervise' | 'notify';
+/** A level a task has actually been raised to (task_escalations.level). */
+export type RaisedEscalationLevel = Exclude<EscalationLevel, 'none'>;
 
 export interface EscalationThresholds {
   /** Share of the allowed time after which the light turns yellow and a reminder goes out. */

@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
-import { csvField } from '../../common/csv.js';
+import { LedgerOutput } from './ledger-output.js';
 import { xmlSafeCell } from '../../common/xml-text.js';
 import {
   BODY_FONT_SIZE,
@@ -16,7 +15,6 @@ import {
 import {
   DEFAULT_LEDGER_CONTEXT,
   LEDGER_COLUMNS,
-  formatLedgerRow,
   type LedgerCell,
   type LedgerColumn,
   type LedgerFormatContext,
@@ -32,106 +30,7 @@ export * from './ledger-row.js';
  * production) and push them out as they go, so a 100k-row ledger never sits in memory.
  */
 
-// ---------------------------------------------------------------------------------------------
-// CSV
-
-export { csvField };
-
-function csvLine(cells: readonly LedgerCell[]): string {
-  return `${cells.map(csvField).join(',')}\r\n`;
-}
-
-/** Lines are batched into chunks of about this size: one write per row would be slow. */
-const CSV_CHUNK_CHARS = 64 * 1024;
-
-/**
- * Writes the ledger as CSV: UTF-8 with a BOM (without it Excel on Chinese Windows reads the file
- * as GBK and shows mojibake), CRLF line ends, RFC 4180 quoting. Waits for 'drain' whenever `out`
- * is full, ends `out` and resolves with the number of data rows once it has finished.
- *
- * If `rows` or `out` fails, the error is rethrown and `out` is left open: ending it would hand
- * the client a truncated ledger that looks complete. The caller destroys it.
- */
-export async function writeLedgerCsv(
-  rows: AsyncIterable<LedgerRow>,
-  out: NodeJS.WritableStream,
-  ctx: LedgerFormatContext = DEFAULT_LEDGER_CONTEXT,
-): Promise<number> {
-  const output = new Output(out);
-  try {
-    let chunk = `\uFEFF${csvLine(LEDGER_COLUMNS.map((c) => c.header))}`;
-    let count = 0;
-    for await (const row of rows) {
-      chunk += csvLine(formatLedgerRow(row, ctx));
-      count += 1;
-      if (chunk.length >= CSV_CHUNK_CHARS) {
-        await output.write(chunk);
-        chunk = '';
-      }
-    }
-    await output.write(chunk);
-    await output.end();
-    return count;
-  } finally {
-    output.release();
-  }
-}
-
-/**
- * The caller's stream, written with backpressure. It listens for 'error' and 'close' for the
- * whole export rather than only while waiting for 'drain': a stream that failed between two
- * writes never emits either again, and a wait begun after that would hold the DB cursor forever.
- */
-class Output {
-  private failure: Error | undefined;
-  private waiting: { resolve: () => void; reject: (error: Error) => void } | undefined;
-
-  constructor(private readonly out: NodeJS.WritableStream) {
-    out.on('error', this.onError);
-    out.on('close', this.onClose);
-    out.on('drain', this.onDrain);
-  }
-
-  async write(data: string | Uint8Array): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (!this.out.writable) throw new Error('ledger export: output is no longer writable');
-    if (this.out.write(data)) return;
-    await new Promise<void>((resolve, reject) => {
-      if (this.failure) reject(this.failure);
-      else this.waiting = { resolve, reject };
-    });
-  }
-
-  /** Ends the stream and waits until everything written has been flushed. */
-  async end(): Promise<void> {
-    if (this.failure) throw this.failure;
-    this.out.end();
-    await finished(this.out, { readable: false });
-  }
-
-  release(): void {
-    this.out.off('error', this.onError);
-    this.out.off('close', this.onClose);
-    this.out.off('drain', this.onDrain);
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    this.waiting?.reject(this.failure);
-    this.waiting = undefined;
-  }
-
-  private readonly onError = (error: Error): void => this.fail(error);
-
-  // 'close' also follows a normal 'finish'; by then nothing waits, so recording it is harmless.
-  private readonly onClose = (): void =>
-    this.fail(new Error('ledger export: output closed before the export finished'));
-
-  private readonly onDrain = (): void => {
-    this.waiting?.resolve();
-    this.waiting = undefined;
-  };
-}
+export { csvField, writeLedgerCsv } from './ledger-csv.js';
 
 // ---------------------------------------------------------------------------------------------
 // XLSX
@@ -271,7 +170,7 @@ export async function writeLedgerXlsx(
   const ctx = opts.ctx ?? DEFAULT_LEDGER_CONTEXT;
   // exceljs pipes its zip into a stream.Stream; this adapter accepts any NodeJS.WritableStream,
   // passes out's backpressure on to the zip, and tells the row loop when to wait.
-  const output = new Output(out);
+  const output = new LedgerOutput(out);
   const sink = new Writable({
     write(data: Buffer, _encoding, callback) {
       output.write(data).then(() => callback(), callback);

@@ -1,4 +1,5 @@
 import type { EscalationLevel, Light } from '../deadline/traffic-light.js';
+import { officeClock } from '../../common/time/office-zone.js';
 
 /**
  * One row of the 整改台账 and its columns: what the office keeps per task, in the order a clerk
@@ -111,15 +112,10 @@ export const LEDGER_CHECK_LABELS: Readonly<Record<'pass' | 'fail', string>> = {
   fail: '不合格',
 };
 
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
-
-/**
- * `YYYY-MM-DD HH:mm` in Beijing time. China has had no daylight saving since 1991, so a fixed
- * +08:00 shift is exact for every date the service can hold and needs no tz database.
- */
+/** `YYYY-MM-DD HH:mm` in Beijing time (the office's zone, see common/time/office-zone.ts). */
 export function formatLedgerTime(date: Date | null): string | null {
   if (date === null || Number.isNaN(date.getTime())) return null;
-  const local = new Date(date.getTime() + BEIJING_OFFSET_MS);
+  const local = officeClock(date);
   const pad = (n: number): string => String(n).padStart(2, '0');
   return (
     `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ` +

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AttachmentsService } from '../../attachments/attachments.service.js';
+import type { Principal } from '../../common/auth/principal.js';
+import {
+  insertCheck,
+  insertSubmission,
+  latestSubmission,
+  nextSubmissionRound,
+} from '../data/task-work.repository.js';
+import { categoryRules, type CategoryRules } from '../data/tasks.repository.js';
+import { DeadlineService } from '../deadline/deadline.service.js';
+import type * as A from '../dto/task-actions.dto.js';
+import type { TaskDetailDto } from '../dto/task-output.dto.js';
+import { SpotCheckSampler } from '../spot-check.sampler.js';
+import { afterPhotoRequired } from '../task-errors.js';
+import { workingDeadline } from './deadline-input.js';
+import { onTimeAt } from './task-step.js';
+import { TransitionRunner } from './transition-runner.js';
+
+type Version = number | undefined;
+
+/** 整改反馈 and 复查: the unit reports its fix; an inspector or the office checks it. */
+@Injectable()
+export class SubmissionActions {
+  constructor(
+    private readonly runner: TransitionRunner,
+    private readonly deadlines: DeadlineService,
+    private readonly attachments: AttachmentsService,
+    @Inject(SpotCheckSampler) private readonly sampler: SpotCheckSampler,
+  ) {}
+
+  /**
+   * The unit's report with after-photos. It closes the task at once where the category needs
+   * no check (免复查) or the spot check does not draw it; then "on time" is decided here, from
+   * this submission.
+   */
+  submit(p: Principal, id: string, version: Version, dto: A.SubmissionDto): Promise<TaskDetailDto> {
+    const photoIds = dto.afterPhotoIds ?? [];
+    let category: CategoryRules;
+    let policy: CategoryRules['verification_policy'];
+    let closesOnSubmit = false;
+    return this.runner.run(p, id, version, {
+      action: 'submit',
+      context: async ({ db, task }) => {
+        category = await categoryRules(db, task.category_id);
+        policy = task.verification_policy ?? category.verification_policy;
+        closesOnSubmit =
+          policy === 'self_close' ||
+          (policy === 'spot_check' && !this.sampler.drawn(category.spot_check_ratio ?? 1));
+        return { closesOnSubmit };
+      },
+      effect: async ({ db, em, task, now }) => {
+        if (category.requires_after_photo && photoIds.length === 0) throw afterPhotoRequired();
+        await this.attachments.assertUsable(em, photoIds, p, 'afterPhotoIds');
+        const round = await nextSubmissionRound(db, task.id);
+        return {
+          patch: closesOnSubmit
+            ? { closed_at: now, closed_on_time: onTimeAt(task, now), closed_unverified: true }
+            : {},
+          note: dto.description,
+          data: { round, policy, closedWithoutCheck: closesOnSubmit },
+          photos: { ids: photoIds, role: 'after' },
+          after: (db2, eventId) =>
+            insertSubmission(db2, {
+              taskId: task.id,
+              round,
+              description: dto.description.trim(),
+              eventId,
+              at: now,
+            }),
+        };
+      },
+    });
+  }
+
+  /**
+   * 复查 of the latest submission. Pass closes it (销号), on time when that submission met the
+   * 考核时限 — the unit's work is judged, not the checker's speed; fail returns it for 返工.
+   */
+  check(p: Principal, id: string, version: Version, dto: A.CheckDto): Promise<TaskDetailDto> {
+    const pass = dto.result === 'pass';
+    return this.runner.run(p, id, version, {
+      action: pass ? 'check_pass' : 'check_fail',
+      effect: async ({ db, em, task, now }) => {
+        await this.attachments.assertUsable(em, dto.photoIds ?? [], p, 'photoIds');
+        const submission = await latestSubmission(db, task.id);
+        if (!submission) throw new Error(`task ${task.id} is submitted without a submission`);
+        const common = {
+          note: dto.note,
+          photos: { ids: dto.photoIds ?? [], role: 'check' as const },
+          after: (db2: typeof db, eventId: string) =>
+            insertCheck(db2, {
+              taskId: task.id,
+              submissionId: submission.id,
+              result: dto.result,
+              note: dto.note ?? null,
+              eventId,
+              at: now,
+            }),
+        };
+        if (pass) {
+          return {
+            ...common,
+            patch: {
+              closed_at: now,
+              closed_on_time: onTimeAt(task, submission.created_at),
+              closed_unverified: false,
+            },
+            data: { result: 'pass', submittedAt: submission.created_at.toISOString() },
+          };
+        }
+        const deadline = await workingDeadline(
+          db,
+          this.deadlines,
+          task.category_id,
+          now,
+          dto.deadline,
+        );
+        return {
+          ...common,
+          patch: { assigned_at: now, deadline, deadline_overridden: !!dto.deadline },
+          increment: 'rework_count',
+          data: { result: 'fail', deadline: deadline.toISOString() },
+        };
+      },
+    });
+  }
+}

@@ -1,0 +1,227 @@
+import { jest } from '@jest/globals';
+import type { EntityManager } from 'typeorm';
+import type { Principal } from '../../common/auth/principal.js';
+import type { Clock } from '../../common/clock.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import type { TransactionRunner } from '../../database/transaction.js';
+import type { LockedTask } from '../data/tasks.repository.js';
+import type { TaskReader } from '../task-reader.js';
+import type { Effect, TaskStep } from './task-step.js';
+import { TransitionRunner } from './transition-runner.js';
+
+/**
+ * The runner's protocol without a database: a fake manager answers the lock with a given row and
+ * records every statement, so each test sees what was written, in which order, and what was not.
+ */
+const NOW = new Date('2026-03-02T01:00:00Z');
+const office: Principal = {
+  kind: 'user',
+  id: 'u-office',
+  role: 'admin',
+  unitId: null,
+  displayName: '创城办',
+};
+const unitA: Principal = {
+  kind: 'user',
+  id: 'u-a',
+  role: 'unit',
+  unitId: 'unit-a',
+  displayName: 'A',
+};
+
+function lockedTask(over: Partial<LockedTask> = {}): LockedTask {
+  return {
+    id: 'task-1',
+    status: 'assigned',
+    unit_id: 'unit-a',
+    category_id: 'cat-1',
+    assigned_at: new Date('2026-03-01T01:00:00Z'),
+    deadline: new Date('2026-03-05T09:00:00Z'),
+    assessed_deadline: new Date('2026-03-05T09:00:00Z'),
+    verification_policy: null,
+    version: 3,
+    has_pending_extension: false,
+    has_pending_dispute: false,
+    ...over,
+  };
+}
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+function harness(task: LockedTask | undefined) {
+  const statements: Statement[] = [];
+  const answer = (sql: string): unknown[] => {
+    if (/^select .* from "tasks" as "t"/.test(sql) && sql.includes('for update')) {
+      return task ? [task] : [];
+    }
+    if (sql.startsWith('insert into "task_events"')) return [{ id: '42' }];
+    return [];
+  };
+  const em = {
+    queryRunner: {
+      query: async (sql: string, params: unknown[]) => {
+        statements.push({ sql, params });
+        return { records: answer(sql), affected: 1 };
+      },
+    },
+    query: async (sql: string, params: unknown[]) => {
+      statements.push({ sql, params });
+      return [];
+    },
+  } as unknown as EntityManager;
+  const tx = { withTransaction: (work: (m: EntityManager) => Promise<unknown>) => work(em) };
+  const reader = { detailIn: async () => ({ read: 'back' }) };
+  const clock = { now: () => NOW };
+  const runner = new TransitionRunner(
+    tx as unknown as TransactionRunner,
+    reader as unknown as TaskReader,
+    clock as Clock,
+  );
+  const writes = () =>
+    statements
+      .filter((s) => !/^select/i.test(s.sql))
+      .map((s) => s.sql.split(' ').slice(0, 3).join(' '));
+  return { runner, statements, writes };
+}
+
+const step = (action: TaskStep['action'], effect: Effect | null = {}): TaskStep =>
+  ({ action, effect: async () => effect }) as TaskStep;
+
+async function failure(p: Promise<unknown>): Promise<{ kind: string; code: string }> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(DomainError);
+  const { kind, code } = e as DomainError;
+  return { kind, code };
+}
+
+describe('TransitionRunner', () => {
+  it('answers 404 for a task the lock does not find (another unit’s), scoped by the unit', async () => {
+    const h = harness(undefined);
+    expect(await failure(h.runner.run(unitA, 'task-1', 3, step('dispute')))).toEqual({
+      kind: 'not_found',
+      code: 'TASK_NOT_FOUND',
+    });
+    expect(h.statements[0].params).toContain('unit-a');
+    expect(h.writes()).toEqual([]);
+  });
+
+  it('checks the role before the version, the version before the state, and writes nothing', async () => {
+    const cases: [Principal, TaskStep['action'], number | undefined, LockedTask, string][] = [
+      [unitA, 'hold', undefined, lockedTask(), 'FORBIDDEN'],
+      [office, 'hold', undefined, lockedTask(), 'VERSION_REQUIRED'],
+      [office, 'hold', 2, lockedTask({ status: 'closed' }), 'VERSION_CONFLICT'],
+      [office, 'hold', 3, lockedTask({ status: 'closed' }), 'ILLEGAL_TRANSITION'],
+      [office, 'reassign', 3, lockedTask({ has_pending_extension: true }), 'TRANSITION_BLOCKED'],
+    ];
+    for (const [p, action, version, task, code] of cases) {
+      const h = harness(task);
+      expect([
+        action,
+        (await failure(h.runner.run(p, 'task-1', version, step(action)))).code,
+      ]).toEqual([action, code]);
+      expect(h.writes()).toEqual([]);
+    }
+  });
+
+  it('writes the patch with the new status and version, then the event, its outbox row, the rows of the action', async () => {
+    const h = harness(lockedTask());
+    const after = jest.fn(async () => undefined);
+    const out = await h.runner.run(
+      office,
+      'task-1',
+      3,
+      step('hold', { patch: { hold_reason: '需工程' }, note: '挂账', after }),
+    );
+    expect(out).toEqual({ read: 'back' });
+    expect(h.writes()).toEqual([
+      'update "tasks" set',
+      'insert into "task_events"',
+      'INSERT INTO outbox',
+    ]);
+    const update = h.statements.find((s) => s.sql.startsWith('update "tasks"')) as Statement;
+    expect(update.sql).toContain('"version" = "version" +');
+    expect(update.params).toEqual(expect.arrayContaining(['需工程', 'on_hold', NOW]));
+    expect(after).toHaveBeenCalledWith(expect.anything(), '42');
+  });
+
+  it('lapses only what the lock saw pending, and only when the task leaves its unit’s work', async () => {
+    const both = { has_pending_extension: true, has_pending_dispute: true };
+    const lapses = async (action: TaskStep['action'], effect: Effect, task = lockedTask(both)) => {
+      const h = harness(task);
+      await h.runner.run(office, 'task-1', 3, step(action, effect));
+      return h.writes().filter((w) => /extension_requests|task_disputes/.test(w));
+    };
+    expect(await lapses('cancel', {})).toEqual([
+      'update "extension_requests" set',
+      'update "task_disputes" set',
+    ]);
+    expect(await lapses('cancel', {}, lockedTask({ has_pending_dispute: true }))).toEqual([
+      'update "task_disputes" set',
+    ]);
+    expect(await lapses('cancel', {}, lockedTask())).toEqual([]);
+    expect(
+      await lapses('override_deadline', { patch: { deadline: new Date('2026-04-01T00:00:00Z') } }),
+    ).toEqual([]);
+    expect(
+      await lapses(
+        'reassign',
+        { patch: { unit_id: 'unit-b' } },
+        lockedTask({ has_pending_dispute: true }),
+      ),
+    ).toEqual(['update "task_disputes" set']);
+  });
+
+  it('moves the 考核时限 with the deadline, except for rework (check_fail, reopen)', async () => {
+    const deadline = new Date('2026-04-01T00:00:00Z');
+    const columns = async (action: TaskStep['action'], status: LockedTask['status']) => {
+      const h = harness(lockedTask({ status }));
+      await h.runner.run(
+        action === 'check_fail' ? office : office,
+        'task-1',
+        3,
+        step(action, { patch: { deadline } }),
+      );
+      const update = h.statements.find((s) => s.sql.startsWith('update "tasks"')) as Statement;
+      return update.sql.includes('"assessed_deadline"');
+    };
+    expect(await columns('override_deadline', 'assigned')).toBe(true);
+    expect(await columns('resume', 'on_hold')).toBe(true);
+    expect(await columns('check_fail', 'submitted')).toBe(false);
+    expect(await columns('reopen', 'closed')).toBe(false);
+  });
+
+  it('records in the event the unit it concerns: the new one after a move, else the task’s', async () => {
+    const unitOf = async (effect: Effect) => {
+      const h = harness(lockedTask());
+      await h.runner.run(
+        office,
+        'task-1',
+        3,
+        step(effect.patch?.unit_id ? 'reassign' : 'hold', effect),
+      );
+      const event = h.statements.find((s) =>
+        s.sql.startsWith('insert into "task_events"'),
+      ) as Statement;
+      const data = event.params.find((x) => typeof x === 'string' && x.startsWith('{')) as string;
+      return (JSON.parse(data) as { unitId: string | null }).unitId;
+    };
+    expect(await unitOf({ patch: { unit_id: 'unit-b' } })).toBe('unit-b');
+    expect(await unitOf({})).toBe('unit-a');
+  });
+
+  it('changes nothing, not even the version, when the effect has nothing to change', async () => {
+    const h = harness(lockedTask());
+    await h.runner.run(office, 'task-1', 3, {
+      action: 'set_verification_policy',
+      decide: ({ task }) => ({ ok: true, from: task.status, to: task.status }),
+      effect: async () => null,
+    });
+    expect(h.writes()).toEqual([]);
+  });
+});

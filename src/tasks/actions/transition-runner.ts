@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Principal } from '../../common/auth/principal.js';
+import { Clock } from '../../common/clock.js';
+import { dbOf, type Db } from '../../database/kysely.js';
+import { TransactionRunner } from '../../database/transaction.js';
+import { OutboxTopic, writeOutbox } from '../../jobs/outbox.js';
+import {
+  insertTaskEvent,
+  linkTaskPhotos,
+  type TaskEventInput,
+} from '../data/task-events.repository.js';
+import { lapsePendingDispute, lapsePendingExtension } from '../data/task-requests.repository.js';
+import {
+  lockTask,
+  lockTasksInIdOrder,
+  updateTask,
+  type LockedTask,
+} from '../data/tasks.repository.js';
+import type { TaskDetailDto } from '../dto/task-output.dto.js';
+import {
+  actionForbidden,
+  illegalTransition,
+  taskNotFound,
+  taskVersionConflict,
+  taskVersionRequired,
+  transitionBlocked,
+} from '../task-errors.js';
+import { decideTransition } from '../task-lifecycle.js';
+import { TaskReader } from '../task-reader.js';
+import { lapsesPendingRequests, REWORK_ACTIONS, type TaskStep } from './task-step.js';
+
+/**
+ * Runs every change of a task (the model: Vendure's `transitionToState` around its order state
+ * machine). One transaction: lock the row, scoped to what the principal may see; let the
+ * lifecycle table decide; check the version the client saw; apply the action's effect as one
+ * typed patch; append the event and its outbox row; let pending requests lapse; read the task
+ * back. Concurrent actions on one task queue on the row lock: the first wins, the others find a
+ * new version and get 409 with nothing written.
+ */
+@Injectable()
+export class TransitionRunner {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly reader: TaskReader,
+    private readonly clock: Clock,
+  ) {}
+
+  run(
+    p: Principal,
+    id: string,
+    version: number | undefined,
+    step: TaskStep,
+  ): Promise<TaskDetailDto> {
+    return this.tx.withTransaction(async (em) => {
+      const db = dbOf(em);
+      if (step.alsoLock?.length) await lockTasksInIdOrder(db, [id, ...step.alsoLock]);
+      const task = await lockTask(db, id, p.role === 'unit' ? p.unitId : null);
+      if (!task) throw taskNotFound();
+      await this.apply(db, em, p, task, version, step);
+      return this.reader.detailIn(db, p, task.id);
+    });
+  }
+
+  /**
+   * Appends one event of the audit trail with its photos, and the outbox row that tells the
+   * workers of it: the one place a task's event leaves for notifications and webhooks.
+   */
+  async record(db: Db, em: EntityManager, e: TaskEventInput): Promise<string> {
+    const eventId = await insertTaskEvent(db, e);
+    await writeOutbox(em, OutboxTopic.TASK_EVENT, { eventId, taskId: e.taskId });
+    if (e.photos) await linkTaskPhotos(db, e.taskId, eventId, e.photos);
+    return eventId;
+  }
+
+  private async apply(
+    db: Db,
+    em: EntityManager,
+    p: Principal,
+    task: LockedTask,
+    version: number | undefined,
+    step: TaskStep,
+  ): Promise<void> {
+    const base = { task, principal: p, db, em };
+    const decision =
+      step.action === 'set_verification_policy'
+        ? step.decide(base)
+        : decideTransition(
+            step.action,
+            {
+              status: task.status,
+              unitId: task.unit_id,
+              hasPendingExtension: task.has_pending_extension,
+              hasPendingDispute: task.has_pending_dispute,
+            },
+            p,
+            (await step.context?.(base)) ?? {},
+          );
+    if (!decision.ok && decision.reason === 'not_visible') throw taskNotFound();
+    if (!decision.ok && decision.reason === 'forbidden') throw actionForbidden(decision.message);
+    if (version === undefined) throw taskVersionRequired();
+    if (task.version !== version) throw taskVersionConflict(task.version);
+    if (!decision.ok) {
+      throw decision.reason === 'guard'
+        ? transitionBlocked(decision.message, task.status, step.action)
+        : illegalTransition(decision.message, task.status, step.action);
+    }
+    const now = this.clock.now();
+    const effect = await step.effect({ ...base, now });
+    if (!effect) return;
+    const patch = { ...effect.patch };
+    if (patch.deadline !== undefined && !REWORK_ACTIONS.includes(step.action)) {
+      patch.assessed_deadline = patch.deadline;
+    }
+    await updateTask(db, task.id, { patch, status: decision.to, increment: effect.increment, now });
+    const unitId = patch.unit_id !== undefined ? patch.unit_id : task.unit_id;
+    const eventId = await this.record(db, em, {
+      taskId: task.id,
+      action: step.action,
+      from: task.status,
+      to: decision.to,
+      actor: p,
+      note: effect.note ?? null,
+      // The unit the event concerns, as it is after the event: notifications go to that unit
+      // even if the task has moved on by the time the worker handles the event.
+      data: { unitId, ...effect.data },
+      photos: effect.photos,
+    });
+    await effect.after?.(db, eventId);
+    if (lapsesPendingRequests(task.status, decision.to, unitId !== task.unit_id)) {
+      // The lock read whether anything is pending: nothing pending, nothing to write.
+      if (task.has_pending_extension) await lapsePendingExtension(db, task.id, eventId, now);
+      if (task.has_pending_dispute) await lapsePendingDispute(db, task.id, eventId, now);
+    }
+  }
+}

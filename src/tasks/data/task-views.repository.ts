@@ -1,0 +1,94 @@
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  type Expression,
+  type SqlBool,
+} from 'kysely';
+import type { DB, Db } from '../../database/kysely.js';
+
+/**
+ * The task as lists and the detail show it: the row with its category, site and unit names.
+ * `TaskRow` is what this query selects, so a renamed column breaks its readers' compile.
+ */
+export function taskRows(db: Db) {
+  return db
+    .selectFrom('tasks as t')
+    .innerJoin('categories as c', 'c.id', 't.category_id')
+    .leftJoin('sites as s', 's.id', 't.site_id')
+    .leftJoin('units as u', 'u.id', 't.unit_id')
+    .select([
+      't.id',
+      't.number',
+      't.status',
+      't.inspection_id',
+      't.category_id',
+      'c.code as category_code',
+      'c.name as category_name',
+      'c.bulletin_name as category_bulletin_name',
+      'c.group_name as category_group',
+      'c.measure_word',
+      'c.verification_policy as category_policy',
+      't.site_id',
+      's.name as site_name',
+      't.address',
+      't.lat',
+      't.lng',
+      't.description',
+      't.unit_id',
+      'u.name as unit_name',
+      't.assigned_at',
+      't.deadline',
+      't.deadline_overridden',
+      't.verification_policy',
+      't.rework_count',
+      't.reopen_count',
+      't.extension_count',
+      't.hold_reason',
+      sql<string | null>`to_char(t.hold_review_on, 'YYYY-MM-DD')`.as('hold_review_on'),
+      't.duplicate_of_id',
+      't.closed_at',
+      't.closed_on_time',
+      't.closed_unverified',
+      't.created_at',
+      't.updated_at',
+      't.version',
+    ]);
+}
+
+export type TaskRow = Awaited<ReturnType<ReturnType<typeof taskRows>['executeTakeFirstOrThrow']>>;
+
+/** One task by id, if `visible` (the principal's scope) lets the caller see it. */
+export function findTaskRow(
+  db: Db,
+  id: string,
+  visible: Expression<SqlBool>,
+): Promise<TaskRow | undefined> {
+  return taskRows(db).where('t.id', '=', id).where(visible).executeTakeFirst();
+}
+
+/** How many tasks match, by status. */
+export function countByStatus(db: Db, matching: Expression<SqlBool>) {
+  return db
+    .selectFrom('tasks as t')
+    .select(['t.status', sql<number>`count(*)::int`.as('n')])
+    .where(matching)
+    .groupBy('t.status')
+    .execute();
+}
+
+/** Compiles queries without a connection (for the SQL text the benchmark runs in pgbench). */
+const compileOnly = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+/** The list's SELECT as SQL text, ready for a `WHERE …` (bench/scenarios.ts). */
+export const TASK_SELECT = taskRows(compileOnly).compile().sql;

@@ -1,0 +1,163 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Categories, Tasks } from '../../database/db.generated.js';
+import type { Db } from '../../database/kysely.js';
+
+/**
+ * The task rows of the aggregate. Every function takes the transaction's `Db` (see `dbOf`):
+ * nothing here can read or write outside the caller's transaction by forgetting an argument.
+ */
+
+/** The task as locked for a transition: what the lifecycle and the actions decide from. */
+export type LockedTask = Pick<
+  Selectable<Tasks>,
+  | 'id'
+  | 'status'
+  | 'unit_id'
+  | 'category_id'
+  | 'assigned_at'
+  | 'deadline'
+  | 'assessed_deadline'
+  | 'verification_policy'
+  | 'version'
+> & { has_pending_extension: boolean; has_pending_dispute: boolean };
+
+/** Columns an action may change. Status, version and updated_at are the runner's. */
+export type TaskPatch = Pick<
+  Updateable<Tasks>,
+  | 'unit_id'
+  | 'assigned_at'
+  | 'deadline'
+  | 'assessed_deadline'
+  | 'deadline_overridden'
+  | 'verification_policy'
+  | 'hold_reason'
+  | 'hold_review_on'
+  | 'closed_at'
+  | 'closed_on_time'
+  | 'closed_unverified'
+  | 'cancelled_at'
+  | 'duplicate_of_id'
+>;
+
+/** The counters an action adds one to. */
+export type TaskCounter = 'rework_count' | 'reopen_count' | 'extension_count';
+
+/**
+ * Locks one task row (FOR UPDATE OF the task only), scoped: a unit's principal finds only its
+ * own unit's task, so another unit's task is not found rather than forbidden.
+ */
+export async function lockTask(
+  db: Db,
+  id: string,
+  onlyUnitId: string | null,
+): Promise<LockedTask | undefined> {
+  let q = db
+    .selectFrom('tasks as t')
+    .select((eb) => [
+      't.id',
+      't.status',
+      't.unit_id',
+      't.category_id',
+      't.assigned_at',
+      't.deadline',
+      't.assessed_deadline',
+      't.verification_policy',
+      't.version',
+      eb
+        .exists(
+          eb
+            .selectFrom('extension_requests as x')
+            .select(eb.lit(1).as('one'))
+            .whereRef('x.task_id', '=', 't.id')
+            .where('x.status', '=', 'pending'),
+        )
+        .$castTo<boolean>()
+        .as('has_pending_extension'),
+      eb
+        .exists(
+          eb
+            .selectFrom('task_disputes as d')
+            .select(eb.lit(1).as('one'))
+            .whereRef('d.task_id', '=', 't.id')
+            .where('d.status', '=', 'pending'),
+        )
+        .$castTo<boolean>()
+        .as('has_pending_dispute'),
+    ])
+    .where('t.id', '=', id);
+  if (onlyUnitId !== null) q = q.where('t.unit_id', '=', onlyUnitId);
+  return q.forUpdate('t').executeTakeFirst();
+}
+
+/** Locks several task rows in id order, so two transactions never wait on each other crosswise. */
+export async function lockTasksInIdOrder(db: Db, ids: string[]): Promise<void> {
+  await db
+    .selectFrom('tasks')
+    .select('id')
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** Writes an action's patch, its counter and the new status; the version goes up by one. */
+export async function updateTask(
+  db: Db,
+  id: string,
+  change: { patch: TaskPatch; status: Tasks['status']; increment?: TaskCounter; now: Date },
+): Promise<void> {
+  const { patch, status, increment, now } = change;
+  await db
+    .updateTable('tasks')
+    .set((eb) => ({
+      ...patch,
+      ...(increment ? { [increment]: eb(increment, '+', 1) } : {}),
+      status,
+      version: eb('version', '+', 1),
+      updated_at: now,
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertTask(db: Db, row: Insertable<Tasks>): Promise<string> {
+  const { id } = await db.insertInto('tasks').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/** Another task as a reference to it (the original of a duplicate). */
+export function findTaskRef(
+  db: Db,
+  id: string,
+): Promise<Pick<Selectable<Tasks>, 'id' | 'number' | 'status'> | undefined> {
+  return db
+    .selectFrom('tasks')
+    .select(['id', 'number', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** What the loop needs of a task's category. */
+export type CategoryRules = Pick<
+  Selectable<Categories>,
+  'deadline_rule' | 'verification_policy' | 'spot_check_ratio' | 'requires_after_photo'
+>;
+
+export function categoryRules(db: Db, categoryId: string): Promise<CategoryRules> {
+  return db
+    .selectFrom('categories')
+    .select(['deadline_rule', 'verification_policy', 'spot_check_ratio', 'requires_after_photo'])
+    .where('id', '=', categoryId)
+    .executeTakeFirstOrThrow();
+}
+
+/** Whether an inspection exists and stands (tasks are raised under it). */
+export async function inspectionStands(db: Db, id: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('inspections')
+    .select('id')
+    .where('id', '=', id)
+    .where('voided_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
