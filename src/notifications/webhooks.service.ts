@@ -17,6 +17,7 @@ import {
 import { SqlWhere } from '../database/sql-where.js';
 import { signWebhook } from './webhook-signature.js';
 import { WebhookTargetPolicy } from './webhook-target.js';
+import { idOrCodeCondition } from '../common/http/id-or-code.js';
 
 export enum WebhookErrorCode {
   DELIVERY_NOT_FOUND = 'DELIVERY_NOT_FOUND',
@@ -234,12 +235,14 @@ export class WebhooksService {
   /** Newest first, keyset-paginated on (created_at to the microsecond, id). */
   async list(q: {
     status?: string;
+    unitId?: string;
     limit?: number;
     cursor?: string;
   }): Promise<{ items: DeliveryRow[]; nextCursor: string | null }> {
     const limit = q.limit ?? 50;
     const where = new SqlWhere();
     if (q.status) where.add('d.status = ?', q.status);
+    if (q.unitId) where.add(idOrCodeCondition('d.unit_id', 'units', q.unitId), q.unitId);
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor, 2);
       where.add('(d.created_at, d.id) < (?::timestamptz, ?::uuid)', cursorTimestamp(at), id);
