@@ -168,6 +168,60 @@ describe('console additions: calendar, rework filter, weekly counts, deliveries 
     });
   });
 
+  describe('GET /tasks/counts/dashboard', () => {
+    it('gives every 工作台 figure with its list filter, and the list with that filter has as many', async () => {
+      // Some overdue and escalated work, and something closed this week.
+      for (const d of ['超期一', '超期二']) {
+        await as(t, w.inspector.token)
+          .post('/tasks', { categoryId: w.categoryId, siteId: w.siteA, description: d })
+          .expect(201);
+      }
+      await t.ds.query(
+        `UPDATE tasks SET assigned_at = now() - interval '30 days', deadline = now() - interval '10 days'
+          WHERE id IN (SELECT id FROM tasks WHERE status = 'assigned' ORDER BY number LIMIT 2)`,
+      );
+      await t.ds.query(`UPDATE tasks SET closed_at = now() WHERE status = 'closed'`);
+      for (const who of [w.admin, w.unitA, w.unitB]) {
+        const res = await as(t, who.token).get('/tasks/counts/dashboard').expect(200);
+        const figures = res.body.figures as {
+          key: string;
+          label: string;
+          filter: Record<string, unknown>;
+          total: number;
+        }[];
+        expect(figures.map((f) => f.key)).toEqual([
+          'pending',
+          'assigned',
+          'submitted',
+          'hold',
+          'overdue',
+          'supervise',
+          'notify',
+          'new',
+          'closed',
+        ]);
+        for (const f of figures) {
+          const q = Object.entries(f.filter)
+            .map(
+              ([k, v]) => `${k}=${encodeURIComponent(Array.isArray(v) ? v.join(',') : String(v))}`,
+            )
+            .join('&');
+          const counts = await as(t, who.token).get(`/tasks/counts?${q}`).expect(200);
+          const list = await as(t, who.token).get(`/tasks?limit=200&${q}`).expect(200);
+          expect([f.key, f.total]).toEqual([f.key, counts.body.total]);
+          expect([f.key, f.total]).toEqual([f.key, (list.body.items as unknown[]).length]);
+        }
+        if (who === w.admin) {
+          const byKey = Object.fromEntries(figures.map((f) => [f.key, f.total]));
+          expect(byKey.overdue).toBeGreaterThanOrEqual(2);
+          expect(byKey.supervise).toBeGreaterThanOrEqual(2);
+          expect(byKey.assigned).toBeGreaterThanOrEqual(2);
+        }
+      }
+      await t.http().get('/api/v1/tasks/counts/dashboard').expect(401);
+    });
+  });
+
   describe('GET /admin/webhook-deliveries?unitId=', () => {
     it("lists one unit's deliveries, by id or code", async () => {
       const [a] = (await t.ds.query('SELECT code FROM units WHERE id = $1', [w.unitA.unitId])) as {

@@ -15,7 +15,7 @@ import { ApiProblems } from '../common/http/api-problems.js';
 import { toInt } from '../common/http/pagination.js';
 import { TaskFilterQuery } from './dto/list-tasks.query.js';
 import type { TaskStatus } from './task-lifecycle.js';
-import { TaskCountsReader } from './task-counts.reader.js';
+import { beijingInstant as beijing, TaskCountsReader } from './task-counts.reader.js';
 
 export class TaskCountsDto {
   @ApiProperty({ description: 'Tasks matching the filter', example: 42 }) total: number;
@@ -64,8 +64,23 @@ export class WeeklyCountsDto {
   weeks: WeekCountDto[];
 }
 
-const beijing = (d: Date): string =>
-  new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00';
+export class DashboardFigureDto {
+  @ApiProperty({ example: 'overdue' }) key: string;
+  @ApiProperty({ example: '已超期' }) label: string;
+  @ApiProperty({
+    description:
+      'The `GET /tasks` filter this figure counts (status as an array); the list with it has `total` tasks',
+    type: 'object',
+    additionalProperties: true,
+    example: { overdue: true },
+  })
+  filter: Record<string, unknown>;
+  @ApiProperty({ example: 12 }) total: number;
+}
+
+export class DashboardCountsDto {
+  @ApiProperty({ type: [DashboardFigureDto] }) figures: DashboardFigureDto[];
+}
 
 /**
  * How many tasks a filter of `GET /tasks` matches, by status: the figures of the console's
@@ -91,6 +106,20 @@ export class TaskCountsController {
     @Query() f: TaskFilterQuery,
   ): Promise<TaskCountsDto> {
     return this.counts.byStatus(principal, f);
+  }
+
+  @ApiOperation({
+    summary: '工作台数字',
+    description:
+      '所有已登录角色，按调用方可见范围（责任单位只计本单位）。工作台的各项数字（各状态、已超期、督办、通报、本周新增、本周销号）一次返回，' +
+      '每项附它所对应的任务列表筛选条件，按该条件查询任务列表或任务计数得到同一个数。只读。',
+  })
+  @Get('counts/dashboard')
+  @ApiOkResponse({ type: DashboardCountsDto })
+  @ApiProblems(401)
+  async dashboard(@CurrentPrincipal() principal: Principal): Promise<DashboardCountsDto> {
+    const figures = await this.counts.dashboard(principal);
+    return { figures: figures.map((f) => ({ ...f, filter: { ...f.filter } })) };
   }
 
   @ApiOperation({

@@ -480,6 +480,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/counts/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 工作台数字
+         * @description 所有已登录角色，按调用方可见范围（责任单位只计本单位）。工作台的各项数字（各状态、已超期、督办、通报、本周新增、本周销号）一次返回，每项附它所对应的任务列表筛选条件，按该条件查询任务列表或任务计数得到同一个数。只读。
+         */
+        get: operations["TaskCounts_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/counts/weekly": {
         parameters: {
             query?: never;
@@ -1803,6 +1823,26 @@ export interface components {
             byStatus: {
                 [key: string]: number;
             };
+        };
+        DashboardFigureDto: {
+            /** @example overdue */
+            key: string;
+            /** @example 已超期 */
+            label: string;
+            /**
+             * @description The `GET /tasks` filter this figure counts (status as an array); the list with it has `total` tasks
+             * @example {
+             *       "overdue": true
+             *     }
+             */
+            filter: {
+                [key: string]: unknown;
+            };
+            /** @example 12 */
+            total: number;
+        };
+        DashboardCountsDto: {
+            figures: components["schemas"]["DashboardFigureDto"][];
         };
         WeekCountDto: {
             /**
@@ -4571,6 +4611,43 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TaskCounts_dashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardCountsDto"];
                 };
             };
             /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
