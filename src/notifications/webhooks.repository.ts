@@ -192,56 +192,65 @@ export const webhooksRepository = {
   /** Newest first, keyset-paginated on (created_at to the microsecond, id). */
   list(
     db: Db,
-    q: { status?: DeliveryStatus; before?: [string, string]; limit: number },
+    q: {
+      status?: DeliveryStatus;
+      /** The unit by id or by its code. */
+      unit?: { id: string } | { code: string };
+      before?: [string, string];
+      limit: number;
+    },
   ): Promise<(DeliveryRow & { cursor_at: string })[]> {
-    return (
-      db
-        .selectFrom('webhook_deliveries as d')
-        .innerJoin('units as u', 'u.id', 'd.unit_id')
-        .leftJoinLateral(
-          (eb) =>
-            eb
-              .selectFrom('webhook_delivery_attempts as x')
-              .select(['x.attempted_at', 'x.error_category'])
-              .whereRef('x.delivery_id', '=', 'd.id')
-              .orderBy('x.id', 'desc')
-              .limit(1)
-              .as('a'),
-          (join) => join.onTrue(),
-        )
-        .select((eb) => [
-          'd.id',
-          'd.unit_id',
-          'u.name as unit_name',
-          'd.delivery_key',
-          'd.event_type',
-          'd.status',
-          'd.attempts',
-          'd.last_status',
-          'd.last_error',
-          'd.created_at',
-          'd.delivered_at',
-          'a.attempted_at as last_attempt_at',
-          'a.error_category as last_error_category',
-          microsUtcOf(eb.ref('d.created_at')).as('cursor_at'),
-        ])
-        .$narrowType<{ status: DeliveryStatus }>()
-        // Each filter is one line: a further one (a unit, say) goes beside these.
-        .$if(q.status !== undefined, (qb) => qb.where('d.status', '=', q.status!))
-        .$if(q.before !== undefined, (qb) =>
-          qb.where((eb) =>
-            eb(
-              eb.refTuple('d.created_at', 'd.id'),
-              '<',
-              eb.tuple(timestamptz(q.before![0]), uuid(q.before![1])),
-            ),
+    return db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('units as u', 'u.id', 'd.unit_id')
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('webhook_delivery_attempts as x')
+            .select(['x.attempted_at', 'x.error_category'])
+            .whereRef('x.delivery_id', '=', 'd.id')
+            .orderBy('x.id', 'desc')
+            .limit(1)
+            .as('a'),
+        (join) => join.onTrue(),
+      )
+      .select((eb) => [
+        'd.id',
+        'd.unit_id',
+        'u.name as unit_name',
+        'd.delivery_key',
+        'd.event_type',
+        'd.status',
+        'd.attempts',
+        'd.last_status',
+        'd.last_error',
+        'd.created_at',
+        'd.delivered_at',
+        'a.attempted_at as last_attempt_at',
+        'a.error_category as last_error_category',
+        microsUtcOf(eb.ref('d.created_at')).as('cursor_at'),
+      ])
+      .$narrowType<{ status: DeliveryStatus }>()
+      .$if(q.status !== undefined, (qb) => qb.where('d.status', '=', q.status!))
+      .$if(q.unit !== undefined && 'id' in q.unit, (qb) =>
+        qb.where('d.unit_id', '=', (q.unit as { id: string }).id),
+      )
+      .$if(q.unit !== undefined && 'code' in q.unit, (qb) =>
+        qb.where('u.code', '=', (q.unit as { code: string }).code),
+      )
+      .$if(q.before !== undefined, (qb) =>
+        qb.where((eb) =>
+          eb(
+            eb.refTuple('d.created_at', 'd.id'),
+            '<',
+            eb.tuple(timestamptz(q.before![0]), uuid(q.before![1])),
           ),
-        )
-        .orderBy('d.created_at', 'desc')
-        .orderBy('d.id', 'desc')
-        .limit(q.limit)
-        .execute()
-    );
+        ),
+      )
+      .orderBy('d.created_at', 'desc')
+      .orderBy('d.id', 'desc')
+      .limit(q.limit)
+      .execute();
   },
 
   unitWebhook(db: Db, unitId: string): Promise<UnitWebhookRow | undefined> {

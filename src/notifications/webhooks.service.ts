@@ -17,6 +17,7 @@ import {
 } from './webhooks.repository.js';
 import { signWebhook } from './webhook-signature.js';
 import { WebhookTargetPolicy } from './webhook-target.js';
+import { isUuid } from '../common/http/id-or-code.js';
 
 export enum WebhookErrorCode {
   DELIVERY_NOT_FOUND = 'DELIVERY_NOT_FOUND',
@@ -191,6 +192,7 @@ export class WebhooksService {
   /** Newest first, keyset-paginated on (created_at to the microsecond, id). */
   async list(q: {
     status?: DeliveryStatus;
+    unitId?: string;
     limit?: number;
     cursor?: string;
   }): Promise<{ items: DeliveryRow[]; nextCursor: string | null }> {
@@ -202,6 +204,7 @@ export class WebhooksService {
     }
     const rows = await deliveries.list(dbOf(this.ds.manager), {
       status: q.status || undefined,
+      unit: q.unitId ? (isUuid(q.unitId) ? { id: q.unitId } : { code: q.unitId }) : undefined,
       before,
       limit: limit + 1,
     });

@@ -36,6 +36,16 @@ export function applyTaskFilters(
       OR EXISTS (SELECT 1 FROM task_disputes d WHERE d.task_id = t.id AND d.status = 'pending'))`;
     where.add(f.hasPendingRequest ? pending : `NOT ${pending}`);
   }
+  if (f.rework !== undefined) {
+    // 返工: back with the unit because the latest 整改反馈 failed its 复查. A task reopened after
+    // a pass (反弹) or after an unverified close is not rework; rework_count > 0 is only the cheap
+    // pre-filter (every failed check raised it).
+    const rework = `(t.status = 'assigned' AND t.rework_count > 0 AND EXISTS (
+      SELECT 1 FROM task_submissions s JOIN task_checks c ON c.submission_id = s.id
+       WHERE s.task_id = t.id AND c.result = 'fail'
+         AND s.round = (SELECT max(s2.round) FROM task_submissions s2 WHERE s2.task_id = t.id)))`;
+    where.add(f.rework ? rework : `NOT ${rework}`);
+  }
   if (f.escalation === 'reminder') {
     where.add(
       `t.status = 'assigned' AND t.assigned_at + (t.deadline - t.assigned_at) * ? <= ?`,

@@ -9,21 +9,24 @@ import { ExtensionActions } from './actions/extension.js';
 import { SettingsActions } from './actions/settings.js';
 import { SubmissionActions } from './actions/submission.js';
 import { TransitionRunner } from './actions/transition-runner.js';
+import { CalendarController } from './deadline/calendar.controller.js';
 import { DeadlineService } from './deadline/deadline.service.js';
 import { LedgerService } from './ledger/ledger.service.js';
 import { SpotCheckSampler } from './spot-check.sampler.js';
 import { TaskActionsController } from './task-actions.controller.js';
 import { TaskCountsController } from './task-counts.controller.js';
 import { TaskReader } from './task-reader.js';
+import { TaskCountsReader } from './task-counts.reader.js';
 import { TasksController } from './tasks.controller.js';
 import { TasksService } from './tasks.service.js';
 
 @Module({
   imports: [CatalogModule, UnitsModule, AttachmentsModule],
-  controllers: [TaskCountsController, TasksController, TaskActionsController],
+  controllers: [CalendarController, TaskCountsController, TasksController, TaskActionsController],
   providers: [
     DeadlineService,
     TaskReader,
+    TaskCountsReader,
     TasksService,
     TransitionRunner,
     AssignmentActions,

@@ -43,7 +43,10 @@ export class HeavyRouteGuard implements CanActivate {
       );
     }
     // 'close' fires when the response has been sent, streamed bodies included, or the client left.
-    reply.raw.once('close', () => void slot.release());
+    // A client that left while the slot was being taken has already closed the response, and a
+    // listener added now would never run: the slot would stay taken for the whole lease (15 min).
+    if (reply.raw.closed) void slot.release();
+    else reply.raw.once('close', () => void slot.release());
     return true;
   }
 }

@@ -106,3 +106,10 @@ export function countdown(deadline: string | null, now = Date.now()): string {
 export function pct(x: number | null | undefined): string {
   return x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`;
 }
+
+/** 复查方式 of a category. */
+export const POLICY: Record<'on_site' | 'spot_check' | 'self_close', string> = {
+  on_site: '现场复查',
+  spot_check: '按比例抽查',
+  self_close: '单位自行销号',
+};

@@ -10,6 +10,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQuery, toBool } from '../../common/http/pagination.js';
+import { IsIdOrCode } from '../../common/http/id-or-code.js';
 
 export class ListNotificationsQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean() unread?: boolean;
@@ -119,6 +120,11 @@ export class ListDeliveriesQuery extends PageQuery {
   @IsOptional()
   @IsIn(['pending', 'delivered', 'dead'])
   status?: 'pending' | 'delivered' | 'dead';
+
+  @ApiPropertyOptional({ description: "Only this unit's deliveries: a UUID, or the unit's code" })
+  @IsOptional()
+  @IsIdOrCode()
+  unitId?: string;
 }
 
 export class DeliveryDto {

@@ -8,6 +8,7 @@ import {
   type DeadlineAssessment,
   type EscalationThresholds,
 } from './traffic-light.js';
+import { calendarYearView, type CalendarYearView } from './calendar-days.js';
 import { loadWorkingCalendar, type WorkingCalendar } from './working-calendar.js';
 
 interface DeadlineSettings {
@@ -37,6 +38,11 @@ export class DeadlineService {
 
   deadlineFrom(start: Date, rule: DeadlineRule): Date {
     return computeDeadline(start, rule, this.calendar, this.settings.workingHours);
+  }
+
+  /** The year's days as the deadline arithmetic counts them (设置 → 节假日). */
+  calendarYear(year: number): CalendarYearView {
+    return calendarYearView(this.calendar, year);
   }
 
   assess(assignedAt: Date, deadline: Date, now: Date): DeadlineAssessment {

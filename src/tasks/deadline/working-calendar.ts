@@ -191,6 +191,11 @@ export class WorkingCalendar {
     return this.holidays.get(localDate) ?? this.makeupWorkdays.get(localDate);
   }
 
+  /** The year file as loaded, or undefined when the year has no file. */
+  year(year: number): CalendarYear | undefined {
+    return this.years.get(year);
+  }
+
   loadedYears(): number[] {
     return [...this.years.keys()].sort((a, b) => a - b);
   }

@@ -55,6 +55,16 @@ export class TaskFilterQuery {
   hasPendingRequest?: boolean;
 
   @ApiPropertyOptional({
+    description:
+      'In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted ' +
+      '(assigned, and the latest submission was checked and failed; on hold counts once resumed)',
+  })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  rework?: boolean;
+
+  @ApiPropertyOptional({
     enum: ['reminder', 'supervise', 'notify'],
     description: 'At least this escalation level',
   })

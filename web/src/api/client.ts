@@ -19,10 +19,23 @@ export interface ShownProblem {
   fields: Record<string, string>;
 }
 
+/** The validator's rule as a clerk reads it; other messages (already Chinese) pass through. */
+const FIELD_RULE_TEXT: Record<string, string> = {
+  isNotEmpty: '不能为空',
+  isNonBlankText: '不能为空',
+  isDefined: '必须填写',
+  maxLength: '内容过长',
+  isInt: '须为整数',
+  isNumber: '须为数字',
+  min: '数值过小',
+  max: '数值过大',
+  isIn: '不是可选的值',
+};
+
 export function shownProblem(error: unknown, response?: Response): ShownProblem {
   const p = (error ?? {}) as Partial<Problem>;
   const fields: Record<string, string> = {};
-  for (const f of p.errors ?? []) fields[f.field] ??= f.message;
+  for (const f of p.errors ?? []) fields[f.field] ??= FIELD_RULE_TEXT[f.code] ?? f.message;
   return {
     status: p.status ?? response?.status ?? 0,
     code: p.code ?? 'UNKNOWN',

@@ -440,6 +440,26 @@ export interface paths {
         patch: operations["Sites_update"];
         trace?: never;
     };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 工作日历
+         * @description 任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥。列出一年中每天的类型（节假日、调休上班、周末、工作日），即计算“工作日”整改时限所用的日历（config/calendar）。不填 year 为北京时间的当年；该年的放假安排尚未录入答 404（CALENDAR_YEAR_NOT_LOADED，loadedYears 列出已录入的年份）。只读。
+         */
+        get: operations["Calendar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/counts": {
         parameters: {
             query?: never;
@@ -451,7 +471,47 @@ export interface paths {
          * 任务计数
          * @description 所有已登录角色，按调用方可见范围（责任单位只计本单位）。按与任务列表相同的筛选条件统计各状态、超期、督办、通报等数量（工作台用）。只读。
          */
-        get: operations["TaskCounts_counts"];
+        get: operations["TaskCounts_byStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/counts/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 工作台数字
+         * @description 所有已登录角色，按调用方可见范围（责任单位只计本单位）。工作台的各项数字（各状态、已超期、督办、通报、本周新增、本周销号）一次返回，每项附它所对应的任务列表筛选条件，按该条件查询任务列表或任务计数得到同一个数。只读。
+         */
+        get: operations["TaskCounts_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/counts/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 每周新增与销号
+         * @description 所有已登录角色，按调用方可见范围（责任单位只计本单位）。最近若干周（周一至周日，北京时间，含本周）每周新增和销号的任务数，每周的数字与任务计数按 createdFrom/createdTo、closedFrom/closedTo 筛选该周所得相同（工作台的趋势图用）。只读。
+         */
+        get: operations["TaskCounts_weekly"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1705,6 +1765,44 @@ export interface components {
             defaultUnitId?: string;
             active?: boolean;
         };
+        CalendarDayDto: {
+            /**
+             * @description A day in Asia/Shanghai
+             * @example 2026-10-01
+             */
+            date: string;
+            /**
+             * @description holiday = 节假日 (a day off by the notice), makeup_workday = 调休上班 (a weekend worked), weekend = 周末, workday = 工作日
+             * @enum {string}
+             */
+            kind: "holiday" | "makeup_workday" | "weekend" | "workday";
+            /** @description Counts as a working day for 工作日 deadlines */
+            workday: boolean;
+            /** @example 国庆节 */
+            name: string | null;
+        };
+        CalendarYearDto: {
+            /** @example 2026 */
+            year: number;
+            /** @description false while the year is our estimate, not the official notice */
+            official: boolean;
+            /** @description The notice the data comes from */
+            source: string;
+            note: string | null;
+            /**
+             * @description Every year with a calendar file
+             * @example [
+             *       2026
+             *     ]
+             */
+            loadedYears: number[];
+            /**
+             * @description How many days of the year count as working days
+             * @example 250
+             */
+            workdays: number;
+            days: components["schemas"]["CalendarDayDto"][];
+        };
         TaskCountsDto: {
             /**
              * @description Tasks matching the filter
@@ -1725,6 +1823,51 @@ export interface components {
             byStatus: {
                 [key: string]: number;
             };
+        };
+        DashboardFigureDto: {
+            /** @example overdue */
+            key: string;
+            /** @example 已超期 */
+            label: string;
+            /**
+             * @description The `GET /tasks` filter this figure counts (status as an array); the list with it has `total` tasks
+             * @example {
+             *       "overdue": true
+             *     }
+             */
+            filter: {
+                [key: string]: unknown;
+            };
+            /** @example 12 */
+            total: number;
+        };
+        DashboardCountsDto: {
+            figures: components["schemas"]["DashboardFigureDto"][];
+        };
+        WeekCountDto: {
+            /**
+             * @description Monday of the week (Asia/Shanghai)
+             * @example 2026-11-23
+             */
+            week: string;
+            /**
+             * Format: date-time
+             * @description Monday 00:00 (+08:00), inclusive
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description The next Monday 00:00 (+08:00), exclusive
+             */
+            to: string;
+            /** @description Tasks created in the week (= counts with createdFrom/createdTo) */
+            created: number;
+            /** @description Tasks closed in the week (= counts with closedFrom/closedTo) */
+            closed: number;
+        };
+        WeeklyCountsDto: {
+            /** @description Oldest first; the last is this week */
+            weeks: components["schemas"]["WeekCountDto"][];
         };
         CreateTaskDto: {
             /**
@@ -2741,6 +2884,8 @@ export interface operations {
                 /** @description Opaque cursor from the previous page (`nextCursor`) */
                 cursor?: string;
                 status?: "pending" | "delivered" | "dead";
+                /** @description Only this unit's deliveries: a UUID, or the unit's code */
+                unitId?: string;
             };
             header?: never;
             path?: never;
@@ -4358,7 +4503,65 @@ export interface operations {
             };
         };
     };
-    TaskCounts_counts: {
+    Calendar_get: {
+        parameters: {
+            query?: {
+                /** @description Four-digit year; the current year in Asia/Shanghai when left out */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TaskCounts_byStatus: {
         parameters: {
             query?: {
                 /** @description Comma-separated statuses */
@@ -4374,6 +4577,8 @@ export interface operations {
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
                 hasPendingRequest?: boolean;
+                /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
+                rework?: boolean;
                 /** @description At least this escalation level */
                 escalation?: "reminder" | "supervise" | "notify";
                 createdFrom?: string;
@@ -4428,6 +4633,92 @@ export interface operations {
             };
         };
     };
+    TaskCounts_dashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardCountsDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TaskCounts_weekly: {
+        parameters: {
+            query?: {
+                /** @description How many weeks */
+                weeks?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyCountsDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     Tasks_list: {
         parameters: {
             query?: {
@@ -4444,6 +4735,8 @@ export interface operations {
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
                 hasPendingRequest?: boolean;
+                /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
+                rework?: boolean;
                 /** @description At least this escalation level */
                 escalation?: "reminder" | "supervise" | "notify";
                 createdFrom?: string;
@@ -4589,6 +4882,8 @@ export interface operations {
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
                 hasPendingRequest?: boolean;
+                /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
+                rework?: boolean;
                 /** @description At least this escalation level */
                 escalation?: "reminder" | "supervise" | "notify";
                 createdFrom?: string;
