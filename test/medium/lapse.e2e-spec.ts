@@ -78,13 +78,11 @@ describe('pending requests lapse when the task moves on', () => {
     expect(x.pendingDispute).not.toBeNull();
     m.setNow('2026-11-10 09:00');
     const held = await ok(
-      m
-        .office()
-        .post(`/tasks/${x.id}/hold`, {
-          version: x.version,
-          reason: '需工程改造',
-          reviewOn: '2026-12-01',
-        }),
+      m.office().post(`/tasks/${x.id}/hold`, {
+        version: x.version,
+        reason: '需工程改造',
+        reviewOn: '2026-12-01',
+      }),
     );
     expect(held).toMatchObject({ status: 'on_hold', pendingExtension: null, pendingDispute: null });
     const e = await lastEvent(m.t, x.id);
@@ -241,13 +239,11 @@ describe('pending requests lapse when the task moves on', () => {
     );
     m.setNow('2026-11-16 11:00');
     await ok(
-      m
-        .office()
-        .post(`/tasks/${x.id}/hold`, {
-          version: x.version,
-          reason: '待拆迁',
-          reviewOn: '2027-01-01',
-        }),
+      m.office().post(`/tasks/${x.id}/hold`, {
+        version: x.version,
+        reason: '待拆迁',
+        reviewOn: '2027-01-01',
+      }),
     );
     const hold = await lastEvent(m.t, x.id);
     expect(await extensions(x.id)).toEqual([

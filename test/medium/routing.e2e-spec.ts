@@ -160,13 +160,11 @@ describe('who hears of each task action (notifications and webhooks)', () => {
     ok(m.unitA().post(`/tasks/${x.id}/disputes`, { version: x.version, reason: '不属于本单位' }));
   const hold = (x: TaskBody) =>
     ok(
-      m
-        .office()
-        .post(`/tasks/${x.id}/hold`, {
-          version: x.version,
-          reason: '工程改造',
-          reviewOn: '2027-03-01',
-        }),
+      m.office().post(`/tasks/${x.id}/hold`, {
+        version: x.version,
+        reason: '工程改造',
+        reviewOn: '2027-03-01',
+      }),
     );
   const reassignToB = (x: TaskBody) =>
     ok(

@@ -1,0 +1,53 @@
+// @ts-check
+/**
+ * Mutation testing of the core (`npm run test:mutation`, not part of `npm test`): StrykerJS with
+ * its jest runner over src/tasks and src/reports/digest, judged by the focused jest run of
+ * jest.mutation.config.js (unit specs of those folders, test/medium, the lifecycle and digest
+ * e2e files). See README, "Mutation testing".
+ *
+ * - jest runs as `npm test` runs it: ESM through ts-jest, so the test runner's node gets
+ *   --experimental-vm-modules (testRunnerNodeArgs), as the jest runner's documentation says.
+ * - perTest coverage: each mutant runs only the tests that executed its code. Code the e2e
+ *   files run in a beforeAll counts as "static" coverage; `ignoreStatic` keeps such mutants
+ *   from running every test file (mutants with per-test coverage as well still run, on the
+ *   tests that covered them); mutants reached only at module load or in a beforeAll are
+ *   reported as Ignored, and counted in the README.
+ * - incremental: results are kept in reports/stryker-incremental.json (git-ignored) so a second
+ *   run tests only the mutants whose code or tests changed (the file is written when a run ends).
+ * - concurrency 1: one jest at a time on a 2-core machine shared with the database and Redis.
+ *
+ * `npm run test:mutation -- --mutate src/a.ts,src/b.ts` narrows the run (e.g. to measure).
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+const config = {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  testRunnerNodeArgs: ['--experimental-vm-modules'],
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.mutation.config.js',
+    enableFindRelatedTests: true,
+  },
+  coverageAnalysis: 'perTest',
+  ignoreStatic: true,
+  checkers: [],
+  mutate: [
+    'src/tasks/**/*.ts',
+    'src/reports/digest/**/*.ts',
+    '!**/*.spec.ts',
+    '!**/dto/**',
+    '!**/*.entity.ts',
+  ],
+  concurrency: 1,
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  timeoutMS: 60000,
+  timeoutFactor: 2,
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  thresholds: { high: 85, low: 70, break: null },
+};
+export default config;
