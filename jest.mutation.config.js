@@ -5,6 +5,9 @@
 //
 // The global setup keeps one migrated template database per Stryker worker process instead of
 // migrating a new one for every mutant (see test/support/mutation-global-setup.js).
+// MUTATION_TESTS=unit (npm run test:mutation:unit): the unit specs alone.
+const unitOnly = process.env.MUTATION_TESTS === 'unit';
+
 export default {
   testTimeout: 120000,
   forceExit: true,
@@ -22,9 +25,13 @@ export default {
   testMatch: [
     '<rootDir>/src/tasks/**/*.spec.ts',
     '<rootDir>/src/reports/digest/**/*.spec.ts',
-    '<rootDir>/test/medium/*.e2e-spec.ts',
-    '<rootDir>/test/tasks-lifecycle.e2e-spec.ts',
-    '<rootDir>/test/digest.e2e-spec.ts',
-    '<rootDir>/test/digest-rework.e2e-spec.ts',
+    ...(unitOnly
+      ? []
+      : [
+          '<rootDir>/test/medium/*.e2e-spec.ts',
+          '<rootDir>/test/tasks-lifecycle.e2e-spec.ts',
+          '<rootDir>/test/digest.e2e-spec.ts',
+          '<rootDir>/test/digest-rework.e2e-spec.ts',
+        ]),
   ],
 };

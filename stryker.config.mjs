@@ -1,4 +1,6 @@
 // @ts-check
+import process from 'node:process';
+
 /**
  * Mutation testing of the core (`npm run test:mutation`, not part of `npm test`): StrykerJS with
  * its jest runner over src/tasks and src/reports/digest, judged by the focused jest run of
@@ -17,8 +19,12 @@
  * - concurrency 1: one jest at a time on a 2-core machine shared with the database and Redis.
  *
  * `npm run test:mutation -- --mutate src/a.ts,src/b.ts` narrows the run (e.g. to measure).
+ * `npm run test:mutation:unit` (MUTATION_TESTS=unit) judges by the unit specs alone: minutes,
+ * not hours, and static mutants included (see ignoreStatic below).
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
+const unitOnly = process.env.MUTATION_TESTS === 'unit';
+
 const config = {
   packageManager: 'npm',
   testRunner: 'jest',
@@ -29,7 +35,9 @@ const config = {
     enableFindRelatedTests: true,
   },
   coverageAnalysis: 'perTest',
-  ignoreStatic: true,
+  // The unit-only mode runs in seconds per mutant: there, static mutants (the lifecycle table,
+  // module constants) run the unit specs too instead of being ignored.
+  ignoreStatic: !unitOnly,
   checkers: [],
   mutate: [
     'src/tasks/**/*.ts',
@@ -40,14 +48,17 @@ const config = {
   ],
   concurrency: 1,
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
+  incrementalFile: unitOnly
+    ? 'reports/stryker-incremental-unit.json'
+    : 'reports/stryker-incremental.json',
   timeoutMS: 60000,
   timeoutFactor: 2,
   appendPlugins: ['./test/support/stryker-mutant-log.mjs'],
   reporters: ['clear-text', 'progress-append-only', 'html', 'json', 'mutant-log'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `reports/mutation/${unitOnly ? 'unit' : 'mutation'}.html` },
+  jsonReporter: { fileName: `reports/mutation/${unitOnly ? 'unit' : 'mutation'}.json` },
   tempDirName: '.stryker-tmp',
+  ignorePatterns: ['/reports', '/dist', '/coverage', '/test-results', '/playwright-report'],
   cleanTempDir: true,
   thresholds: { high: 85, low: 70, break: null },
 };

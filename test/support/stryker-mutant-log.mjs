@@ -3,8 +3,9 @@
 // end (a full run takes hours on a small machine) still says which mutants survived.
 import { PluginKind, declareClassPlugin } from '@stryker-mutator/api/plugin';
 import { appendFileSync, mkdirSync } from 'node:fs';
+import process from 'node:process';
 
-const FILE = 'reports/mutation/mutants.jsonl';
+const FILE = `reports/mutation/${process.env.MUTATION_TESTS === 'unit' ? 'unit-' : ''}mutants.jsonl`;
 
 class MutantLogReporter {
   constructor() {
