@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import vueParser from 'vue-eslint-parser';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '*.js', 'web/src/api/schema.d.ts', 'src/database/db.generated.ts', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['dist/**', '.stryker-tmp/**', 'reports/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '*.js', 'web/src/api/schema.d.ts', 'src/database/db.generated.ts', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Single-file components: the template through vue-eslint-parser, <script lang="ts"> through

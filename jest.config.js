@@ -8,6 +8,8 @@ const common = {
   },
   testEnvironment: 'node',
   setupFilesAfterEnv: ['<rootDir>/test/support/evaluate-nest-first.js'],
+  // The sandbox copies of the project a mutation run (npm run test:mutation) works in.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
 };
 
 export default {

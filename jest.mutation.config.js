@@ -1,0 +1,37 @@
+// The focused jest run of `npm run test:mutation` (stryker.config.mjs): the unit specs of the
+// mutated folders and the e2e files that drive the task lifecycle and the digest through the
+// HTTP API. Same ESM/ts-jest setup as jest.config.js; one project, so Stryker's jest runner can
+// filter the tests per mutant (coverageAnalysis perTest).
+//
+// The global setup keeps one migrated template database per Stryker worker process instead of
+// migrating a new one for every mutant (see test/support/mutation-global-setup.js).
+// MUTATION_TESTS=unit (npm run test:mutation:unit): the unit specs alone.
+const unitOnly = process.env.MUTATION_TESTS === 'unit';
+
+export default {
+  testTimeout: 120000,
+  forceExit: true,
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
+  },
+  testEnvironment: 'node',
+  setupFilesAfterEnv: ['<rootDir>/test/support/evaluate-nest-first.js'],
+  globalSetup: '<rootDir>/test/support/mutation-global-setup.js',
+  globalTeardown: '<rootDir>/test/support/mutation-global-teardown.js',
+  // Per mutant, only the files that can hold the tests that covered it (see the file).
+  testSequencer: '<rootDir>/test/support/mutation-sequencer.js',
+  testMatch: [
+    '<rootDir>/src/tasks/**/*.spec.ts',
+    '<rootDir>/src/reports/digest/**/*.spec.ts',
+    ...(unitOnly
+      ? []
+      : [
+          '<rootDir>/test/medium/*.e2e-spec.ts',
+          '<rootDir>/test/tasks-lifecycle.e2e-spec.ts',
+          '<rootDir>/test/digest.e2e-spec.ts',
+          '<rootDir>/test/digest-rework.e2e-spec.ts',
+        ]),
+  ],
+};

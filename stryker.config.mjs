@@ -1,0 +1,65 @@
+// @ts-check
+import process from 'node:process';
+
+/**
+ * Mutation testing of the core (`npm run test:mutation`, not part of `npm test`): StrykerJS with
+ * its jest runner over src/tasks and src/reports/digest, judged by the focused jest run of
+ * jest.mutation.config.js (unit specs of those folders, test/medium, the lifecycle and digest
+ * e2e files). See README, "Mutation testing".
+ *
+ * - jest runs as `npm test` runs it: ESM through ts-jest, so the test runner's node gets
+ *   --experimental-vm-modules (testRunnerNodeArgs), as the jest runner's documentation says.
+ * - perTest coverage: each mutant runs only the tests that executed its code. Code the e2e
+ *   files run in a beforeAll counts as "static" coverage; `ignoreStatic` keeps such mutants
+ *   from running every test file (mutants with per-test coverage as well still run, on the
+ *   tests that covered them); mutants reached only at module load or in a beforeAll are
+ *   reported as Ignored, and counted in the README.
+ * - incremental: results are kept in reports/stryker-incremental.json (git-ignored) so a second
+ *   run tests only the mutants whose code or tests changed (the file is written when a run ends).
+ * - concurrency 1: one jest at a time on a 2-core machine shared with the database and Redis.
+ *
+ * `npm run test:mutation -- --mutate src/a.ts,src/b.ts` narrows the run (e.g. to measure).
+ * `npm run test:mutation:unit` (MUTATION_TESTS=unit) judges by the unit specs alone: minutes,
+ * not hours, and static mutants included (see ignoreStatic below).
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+const unitOnly = process.env.MUTATION_TESTS === 'unit';
+
+const config = {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  testRunnerNodeArgs: ['--experimental-vm-modules'],
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.mutation.config.js',
+    enableFindRelatedTests: true,
+  },
+  coverageAnalysis: 'perTest',
+  // The unit-only mode runs in seconds per mutant: there, static mutants (the lifecycle table,
+  // module constants) run the unit specs too instead of being ignored.
+  ignoreStatic: !unitOnly,
+  checkers: [],
+  mutate: [
+    'src/tasks/**/*.ts',
+    'src/reports/digest/**/*.ts',
+    '!**/*.spec.ts',
+    '!**/dto/**',
+    '!**/*.entity.ts',
+  ],
+  concurrency: 1,
+  incremental: true,
+  incrementalFile: unitOnly
+    ? 'reports/stryker-incremental-unit.json'
+    : 'reports/stryker-incremental.json',
+  timeoutMS: 60000,
+  timeoutFactor: 2,
+  appendPlugins: ['./test/support/stryker-mutant-log.mjs'],
+  reporters: ['clear-text', 'progress-append-only', 'html', 'json', 'mutant-log'],
+  htmlReporter: { fileName: `reports/mutation/${unitOnly ? 'unit' : 'mutation'}.html` },
+  jsonReporter: { fileName: `reports/mutation/${unitOnly ? 'unit' : 'mutation'}.json` },
+  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['/reports', '/dist', '/coverage', '/test-results', '/playwright-report'],
+  cleanTempDir: true,
+  thresholds: { high: 85, low: 70, break: null },
+};
+export default config;
