@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { dbOf } from '../database/kysely.js';
 import { OutboxTopic, writeOutbox } from '../jobs/outbox.js';
 import { DeadlineService } from '../tasks/deadline/deadline.service.js';
 import {
@@ -64,7 +65,7 @@ export class EscalationService {
         ],
       )) as { task_id: string }[];
       const tasks = new Set(reached.map((r) => r.task_id)).size;
-      if (tasks) await writeOutbox(em, OutboxTopic.ESCALATION_SCAN, { scanId });
+      if (tasks) await writeOutbox(dbOf(em), OutboxTopic.ESCALATION_SCAN, { scanId });
       return tasks;
     });
   }
