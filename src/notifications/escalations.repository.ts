@@ -31,7 +31,10 @@ export const escalationsRepository = {
    * recorded for its deadline; returns the task of each row recorded. The unique key makes a
    * second scan (or one beside it on another worker) record nothing new.
    */
-  recordReached(db: Db, s: EscalationScan): Promise<{ task_id: string }[]> {
+  recordReached(
+    db: Db,
+    s: EscalationScan,
+  ): Promise<Pick<Selectable<TaskEscalations>, 'task_id'>[]> {
     const reminderDue = sql<boolean>`t.assigned_at + (t.deadline - t.assigned_at) * ${s.reminderAtFraction} <= ${s.now}`;
     const levels = sql<{ level: EscalationLevel; due: boolean }>`(VALUES
       ('reminder', ${reminderDue}),
