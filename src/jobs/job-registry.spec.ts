@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../database/kysely.js';
 import type { JobPayloads } from './job-payloads.js';
 import { indexHandlers, JobHandlersError, JobRegistry, type FoundHandler } from './job-registry.js';
 import { OnJob, OnJobFailed, type JobFailure, type JobRun } from './on-job.decorator.js';
@@ -153,14 +153,14 @@ describe('JobRegistry: discovery of @OnJob handlers when the app starts', () => 
  * Compile-time checks (`npm run typecheck` compiles this file): each `@ts-expect-error` line
  * must fail to compile, or tsc reports the directive as unused.
  */
-export function typeChecks(em: EntityManager): void {
-  void writeOutbox(em, 'task-event', { eventId: '1', taskId: '2' });
+export function typeChecks(db: Db): void {
+  void writeOutbox(db, 'task-event', { eventId: '1', taskId: '2' });
   // @ts-expect-error: a payload of the wrong shape
-  void writeOutbox(em, 'task-event', { scanId: '1' });
+  void writeOutbox(db, 'task-event', { scanId: '1' });
   // @ts-expect-error: not an outbox topic (a job, but not one the outbox carries)
-  void writeOutbox(em, 'deliver', { deliveryId: '1' });
+  void writeOutbox(db, 'deliver', { deliveryId: '1' });
   // @ts-expect-error: not a job at all
-  void writeOutbox(em, 'task-evnt', { eventId: '1', taskId: '2' });
+  void writeOutbox(db, 'task-evnt', { eventId: '1', taskId: '2' });
 
   class Handlers {
     // @ts-expect-error: the handler's payload does not match the map's

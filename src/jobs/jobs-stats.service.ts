@@ -4,6 +4,9 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { JobCounts, Queue } from 'bull';
 import type { DataSource } from 'typeorm';
+import { dbOf } from '../database/kysely.js';
+import { webhooksRepository } from '../notifications/webhooks.repository.js';
+import { outboxRepository } from './outbox.repository.js';
 import { ALL_QUEUES } from './queues.js';
 
 export interface OutboxBacklog {
@@ -20,18 +23,12 @@ export class JobsStatsService {
   ) {}
 
   async outbox(): Promise<OutboxBacklog> {
-    const [row] = (await this.ds.query(
-      `SELECT count(*)::int AS pending, extract(epoch FROM now() - min(created_at))::int AS oldest
-         FROM outbox WHERE relayed_at IS NULL`,
-    )) as { pending: number; oldest: number | null }[];
+    const row = await outboxRepository.backlog(dbOf(this.ds.manager));
     return { pending: row.pending, oldestSeconds: row.oldest };
   }
 
   async deadWebhooks(): Promise<number> {
-    const [row] = (await this.ds.query(
-      `SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'dead'`,
-    )) as { n: number }[];
-    return row.n;
+    return webhooksRepository.countDead(dbOf(this.ds.manager));
   }
 
   /** Job counts per queue; a queue that does not answer within a second (Redis down) reports null. */

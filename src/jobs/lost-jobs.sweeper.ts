@@ -10,8 +10,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bull';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { dbOf } from '../database/kysely.js';
+import { webhooksRepository as deliveries } from '../notifications/webhooks.repository.js';
 import type { JobPayloads } from './job-payloads.js';
 import { webhookJobOptions } from './job-queue.js';
+import { outboxRepository as outbox } from './outbox.repository.js';
 import { NOTIFICATIONS_QUEUE, WEBHOOKS_QUEUE, WebhookJob } from './queues.js';
 
 const BATCH = 500;
@@ -82,12 +85,11 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async sweepWebhooks(): Promise<number> {
-    const pending = (await this.ds.query(
-      `SELECT id, attempts FROM webhook_deliveries
-        WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1::float / 1000)
-        ORDER BY created_at LIMIT ${BATCH}`,
-      [this.config.jobs.sweepGraceMs],
-    )) as { id: string; attempts: number }[];
+    const pending = await deliveries.pendingOlderThan(
+      dbOf(this.ds.manager),
+      this.config.jobs.sweepGraceMs,
+      BATCH,
+    );
     if (!pending.length) return 0;
     const live = new Set(
       (await this.webhooks.getJobs([...LIVE_STATES])).map(
@@ -111,23 +113,15 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async sweepOutbox(): Promise<number> {
-    const stranded = (await this.ds.query(
-      `SELECT id::text FROM outbox
-        WHERE relayed_at IS NOT NULL AND processed_at IS NULL
-          AND relayed_at < now() - make_interval(secs => $1::float / 1000)
-        ORDER BY id LIMIT ${BATCH}`,
-      [this.config.jobs.sweepGraceMs],
-    )) as { id: string }[];
+    const db = dbOf(this.ds.manager);
+    const stranded = await outbox.relayedUnprocessed(db, this.config.jobs.sweepGraceMs, BATCH);
     const lost: string[] = [];
-    for (const { id } of stranded) {
+    for (const id of stranded) {
       // A job still in Redis (waiting, retrying, or failed for good) is left to bull and the office.
       if (!(await this.notifications.getJob(`outbox:${id}`))) lost.push(id);
     }
     if (!lost.length) return 0;
-    await this.ds.query(
-      `UPDATE outbox SET relayed_at = NULL WHERE id = ANY($1::bigint[]) AND processed_at IS NULL`,
-      [lost],
-    );
+    await outbox.unrelay(db, lost);
     return lost.length;
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import type { DataSource } from 'typeorm';
+import { dbOf } from '../database/kysely.js';
 import { OnJob } from './on-job.decorator.js';
 import { MaintenanceJob } from './queues.js';
 
@@ -16,8 +18,11 @@ export class MaintenanceJobs {
 
   @OnJob(MaintenanceJob.PURGE_REFRESH_TOKENS)
   async purgeRefreshTokens(): Promise<{ deleted: number }> {
-    const result = await this.ds.query('DELETE FROM refresh_tokens WHERE expires_at < now()');
-    const deleted = Number((result as [unknown, number])[1] ?? 0);
+    const result = await dbOf(this.ds.manager)
+      .deleteFrom('refresh_tokens')
+      .where('expires_at', '<', sql<Date>`now()`)
+      .executeTakeFirst();
+    const deleted = Number(result.numDeletedRows);
     this.logger.log(`purged ${deleted} expired refresh tokens`);
     return { deleted };
   }

@@ -11,22 +11,13 @@ import type { Queue } from 'bull';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import type { JobName, JobPayloads, Relayed } from './job-payloads.js';
+import { dbOf } from '../database/kysely.js';
+import type { JobName, Relayed } from './job-payloads.js';
+import { outboxRepository as outbox } from './outbox.repository.js';
 import { NOTIFICATIONS_QUEUE } from './queues.js';
 import { withTimeout } from './with-timeout.js';
 
 const BATCH = 200;
-
-/**
- * An outbox row as stored. Written through `writeOutbox`, so topic and payload agree with the
- * job map; a row an older version wrote may carry a topic that is now only handled to be
- * dropped (`escalation`), which is why every topic is relayed and the handler decides.
- */
-interface OutboxRow {
-  id: string;
-  topic: JobName;
-  payload: JobPayloads[JobName];
-}
 
 /** Job options of a relayed outbox row: its id makes a second relay of the same row a no-op in bull. */
 export const relayedJobOptions = (outboxId: string) => ({
@@ -82,10 +73,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** The consumer finished the row's job (see the sweeper: unprocessed rows whose job is lost are relayed again). */
   async markProcessed(outboxId: string | undefined): Promise<void> {
     if (!outboxId) return;
-    await this.ds.query(
-      'UPDATE outbox SET processed_at = $2 WHERE id = $1 AND processed_at IS NULL',
-      [outboxId, this.clock.now()],
-    );
+    await outbox.markProcessed(dbOf(this.ds.manager), outboxId, this.clock.now());
   }
 
   /** Relays up to one batch; returns how many rows left. Exposed for tests and operations. */
@@ -94,17 +82,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     // piling up adds in memory, and the rows simply stay in the outbox.
     if (this.queue.client.status !== 'ready') throw new Error(`redis ${this.queue.client.status}`);
     return this.ds.transaction(async (em) => {
-      const rows = (await em.query(
-        `SELECT id::text, topic, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      )) as OutboxRow[];
+      const db = dbOf(em);
+      const rows = await outbox.claimUnrelayed(db, BATCH);
       if (!rows.length) return 0;
       for (const row of rows) {
         const data: Relayed<JobName> = { ...row.payload, outboxId: row.id };
         await withTimeout(this.queue.add(row.topic, data, relayedJobOptions(row.id)), 5000);
       }
-      await em.query(
-        'UPDATE outbox SET relayed_at = $2, attempts = attempts + 1 WHERE id = ANY($1::bigint[])',
-        [rows.map((r) => r.id), this.clock.now()],
+      await outbox.markRelayed(
+        db,
+        rows.map((r) => r.id),
+        this.clock.now(),
       );
       return rows.length;
     });

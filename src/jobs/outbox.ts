@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../database/kysely.js';
 import type { JobPayloads, OutboxTopic as Topic } from './job-payloads.js';
+import { outboxRepository } from './outbox.repository.js';
 
 export type OutboxTopic = Topic;
 
@@ -11,17 +12,14 @@ export const OutboxTopic = {
 } as const satisfies Record<string, Topic>;
 
 /**
- * Records a side effect inside the caller's transaction. It leaves for the queue only after
- * commit (the relay reads committed rows), and a Redis outage only delays it. The payload is
- * the topic's in the job map: a wrong one does not compile.
+ * Records a side effect inside the caller's transaction (`db` is its `dbOf(em)`). It leaves for
+ * the queue only after commit (the relay reads committed rows), and a Redis outage only delays
+ * it. The payload is the topic's in the job map: a wrong one does not compile.
  */
 export async function writeOutbox<T extends OutboxTopic>(
-  em: EntityManager,
+  db: Db,
   topic: T,
   payload: JobPayloads[T],
 ): Promise<void> {
-  await em.query('INSERT INTO outbox (topic, payload) VALUES ($1, $2)', [
-    topic,
-    JSON.stringify(payload),
-  ]);
+  await outboxRepository.insert(db, topic, JSON.stringify(payload));
 }

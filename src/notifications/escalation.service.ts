@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { dbOf } from '../database/kysely.js';
 import { OutboxTopic, writeOutbox } from '../jobs/outbox.js';
 import { DeadlineService } from '../tasks/deadline/deadline.service.js';
 import {
@@ -10,6 +11,7 @@ import {
   OFFICE_ESCALATION_LEVELS,
   type EscalationLevel,
 } from './escalation-level.js';
+import { escalationsRepository as escalations } from './escalations.repository.js';
 import { officeEscalationText, unitEscalationText } from './notification-text.js';
 import { NotificationWriter, webhookTask, type TaskFactsRow } from './notification-writer.js';
 import type { Delivered } from './notifications.service.js';
@@ -42,29 +44,16 @@ export class EscalationService {
     const t = this.deadlines.settings.escalation;
     const scanId = randomUUID();
     return this.ds.transaction(async (em) => {
-      const reached = (await em.query(
-        `INSERT INTO task_escalations (task_id, level, deadline, scan_id)
-         SELECT t.id, l.level, t.deadline, $5
-           FROM tasks t
-           CROSS JOIN LATERAL (VALUES
-             ('reminder', t.assigned_at + (t.deadline - t.assigned_at) * $2 <= $1),
-             ('supervise', t.deadline + make_interval(secs => $3) < $1),
-             ('notify', t.deadline + make_interval(secs => $4) < $1)) AS l(level, due)
-          WHERE t.status = 'assigned' AND l.due
-            AND t.assigned_at + (t.deadline - t.assigned_at) * $2 <= $1
-            AND NOT EXISTS (SELECT 1 FROM task_escalations e WHERE e.task_id = t.id AND e.level = l.level AND e.deadline = t.deadline)
-         ON CONFLICT DO NOTHING
-         RETURNING task_id`,
-        [
-          now,
-          t.reminderAtFraction,
-          t.superviseAfterHours * 3600,
-          t.notifyAfterHours * 3600,
-          scanId,
-        ],
-      )) as { task_id: string }[];
+      const db = dbOf(em);
+      const reached = await escalations.recordReached(db, {
+        now,
+        scanId,
+        reminderAtFraction: t.reminderAtFraction,
+        superviseAfterSeconds: t.superviseAfterHours * 3600,
+        notifyAfterSeconds: t.notifyAfterHours * 3600,
+      });
       const tasks = new Set(reached.map((r) => r.task_id)).size;
-      if (tasks) await writeOutbox(em, OutboxTopic.ESCALATION_SCAN, { scanId });
+      if (tasks) await writeOutbox(db, OutboxTopic.ESCALATION_SCAN, { scanId });
       return tasks;
     });
   }
@@ -72,10 +61,7 @@ export class EscalationService {
   /** Announces one scan. Dedupe keys per scan, unit and level make a second run a no-op. */
   async announce(scanId: string): Promise<Delivered> {
     return this.ds.transaction(async (em) => {
-      const reached = (await em.query(
-        `SELECT e.task_id, e.level, e.deadline FROM task_escalations e WHERE e.scan_id = $1`,
-        [scanId],
-      )) as { task_id: string; level: EscalationLevel; deadline: Date }[];
+      const reached = await escalations.ofScan(dbOf(em), scanId);
       const highest = new Map<string, { level: EscalationLevel; deadline: Date }>();
       for (const r of reached) {
         const seen = highest.get(r.task_id);

@@ -168,6 +168,35 @@ export const webhooksRepository = {
     return row?.unit_id ?? null;
   },
 
+  /**
+   * Pending deliveries created longer than the grace period ago, oldest first: the sweeper
+   * compares them with the jobs Redis still holds.
+   */
+  pendingOlderThan(
+    db: Db,
+    graceMs: number,
+    limit: number,
+  ): Promise<Pick<Selectable<WebhookDeliveries>, 'id' | 'attempts'>[]> {
+    return db
+      .selectFrom('webhook_deliveries')
+      .select(['id', 'attempts'])
+      .where('status', '=', sql.lit<DeliveryStatus>('pending'))
+      .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${graceMs}::float / 1000)`)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+  },
+
+  /** How many deliveries gave up (`dead`). */
+  async countDead(db: Db): Promise<number> {
+    const row = await db
+      .selectFrom('webhook_deliveries')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('status', '=', sql.lit<DeliveryStatus>('dead'))
+      .executeTakeFirstOrThrow();
+    return row.n;
+  },
+
   async markDead(db: Db, id: string): Promise<void> {
     await db
       .updateTable('webhook_deliveries')

@@ -129,7 +129,7 @@ export class TasksService {
       created_at: now,
       updated_at: now,
     });
-    await this.runner.record(db, em, {
+    await this.runner.record(db, {
       taskId,
       action: 'create',
       from: null,

@@ -67,10 +67,6 @@ function harness(task: LockedTask | undefined) {
         return { records: answer(sql), affected: 1 };
       },
     },
-    query: async (sql: string, params: unknown[]) => {
-      statements.push({ sql, params });
-      return [];
-    },
   } as unknown as EntityManager;
   const tx = { withTransaction: (work: (m: EntityManager) => Promise<unknown>) => work(em) };
   const reader = { detailIn: async () => ({ read: 'back' }) };
@@ -142,7 +138,7 @@ describe('TransitionRunner', () => {
     expect(h.writes()).toEqual([
       'update "tasks" set',
       'insert into "task_events"',
-      'INSERT INTO outbox',
+      'insert into "outbox"',
     ]);
     const update = h.statements.find((s) => s.sql.startsWith('update "tasks"')) as Statement;
     expect(update.sql).toContain('"version" = "version" +');

@@ -66,9 +66,9 @@ export class TransitionRunner {
    * Appends one event of the audit trail with its photos, and the outbox row that tells the
    * workers of it: the one place a task's event leaves for notifications and webhooks.
    */
-  async record(db: Db, em: EntityManager, e: TaskEventInput): Promise<string> {
+  async record(db: Db, e: TaskEventInput): Promise<string> {
     const eventId = await insertTaskEvent(db, e);
-    await writeOutbox(em, OutboxTopic.TASK_EVENT, { eventId, taskId: e.taskId });
+    await writeOutbox(db, OutboxTopic.TASK_EVENT, { eventId, taskId: e.taskId });
     if (e.photos) await linkTaskPhotos(db, e.taskId, eventId, e.photos);
     return eventId;
   }
@@ -114,7 +114,7 @@ export class TransitionRunner {
     }
     await updateTask(db, task.id, { patch, status: decision.to, increment: effect.increment, now });
     const unitId = patch.unit_id !== undefined ? patch.unit_id : task.unit_id;
-    const eventId = await this.record(db, em, {
+    const eventId = await this.record(db, {
       taskId: task.id,
       action: step.action,
       from: task.status,
