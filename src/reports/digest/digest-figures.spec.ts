@@ -232,16 +232,76 @@ describe('computeRates', () => {
     expect(computeRates(counts(given))).toEqual(expected);
   });
 
-  it.each<[string, Partial<DigestCounts>]>([
-    ['a negative count', { due: -1 }],
-    ['a fractional count', { closed: 1.5 }],
-    ['more closed on time than closed', { closed: 1, closedOnTime: 2 }],
-    ['more unverified closures than closures', { closed: 1, closedUnverified: 2 }],
-    ['more failed checks than checks', { checks: 1, failedChecks: 2 }],
-    ['more 通报 than 督办', { openOverdue: 3, supervised: 1, notified: 2 }],
-    ['closed and on hold beyond due', { due: 3, dueOnHold: 2, dueClosed: 2 }],
-  ])('refuses %s', (_name, given) => {
-    expect(() => computeRates(counts(given))).toThrow(RangeError);
+  // Each case breaks one rule only, and the message names it: a check that stopped refusing
+  // would otherwise hide behind another that happens to refuse the same counts.
+  it.each<[string, Partial<DigestCounts>, string]>([
+    ['a negative count', { received: -1 }, 'received must be a non-negative integer, got -1'],
+    ['a fractional count', { closed: 1.5 }, 'closed must be a non-negative integer, got 1.5'],
+    [
+      'a count that is not a number',
+      { inHand: NaN },
+      'inHand must be a non-negative integer, got NaN',
+    ],
+    [
+      'more closed on time than closed',
+      { closed: 1, closedOnTime: 2 },
+      'closedOnTime (2) cannot exceed closed (1)',
+    ],
+    [
+      'more unverified closures than closures',
+      { closed: 1, closedUnverified: 2 },
+      'closedUnverified (2) cannot exceed closed (1)',
+    ],
+    [
+      'more 督办 than overdue',
+      { openOverdue: 1, supervised: 2 },
+      'supervised (2) cannot exceed openOverdue (1)',
+    ],
+    [
+      'more 通报 than 督办',
+      { openOverdue: 3, supervised: 1, notified: 2 },
+      'notified (2) cannot exceed supervised (1)',
+    ],
+    ['more on hold than due', { due: 1, dueOnHold: 2 }, 'dueOnHold (2) cannot exceed due (1)'],
+    ['more closed than due', { due: 1, dueClosed: 2 }, 'dueClosed (2) cannot exceed due (1)'],
+    [
+      'more due closed on time than due closed',
+      { due: 3, dueClosed: 1, dueClosedOnTime: 2 },
+      'dueClosedOnTime (2) cannot exceed dueClosed (1)',
+    ],
+    [
+      'more failed checks than checks',
+      { checks: 1, failedChecks: 2 },
+      'failedChecks (2) cannot exceed checks (1)',
+    ],
+    [
+      'closed and on hold beyond due',
+      { due: 3, dueOnHold: 2, dueClosed: 2 },
+      'dueClosed + dueOnHold (4) exceeds due (3)',
+    ],
+  ])('refuses %s', (_name, given, message) => {
+    expect(() => computeRates(counts(given))).toThrow(new RangeError(message));
+  });
+
+  it('accepts each part equal to its whole', () => {
+    expect(() =>
+      computeRates(
+        counts({
+          closed: 2,
+          closedOnTime: 2,
+          closedUnverified: 2,
+          openOverdue: 2,
+          supervised: 2,
+          notified: 2,
+          due: 4,
+          dueOnHold: 2,
+          dueClosed: 2,
+          dueClosedOnTime: 2,
+          checks: 2,
+          failedChecks: 2,
+        }),
+      ),
+    ).not.toThrow();
   });
 });
 
@@ -346,15 +406,29 @@ describe('rankByIndex', () => {
     expect(Object.fromEntries(rankByIndex(candidates, rules))).toEqual(expected);
   });
 
-  it.each([
-    { ...thirds, minVolume: -1, greenShare: 0.3, redShare: 0.3 },
-    { ...thirds, minVolume: 1.5, greenShare: 0.3, redShare: 0.3 },
-    { ...thirds, minVolume: 1, greenShare: 1.2, redShare: 0 },
-    { ...thirds, minVolume: 1, greenShare: 0.6, redShare: 0.6 },
-    { ...thirds, minRankedForCards: -1 },
-    { ...thirds, minRankedForRed: 2.5 },
-  ])('refuses rules %p', (rules) => {
-    expect(() => rankByIndex([], rules)).toThrow(RangeError);
+  it.each<[Partial<typeof thirds>, string]>([
+    [{ minVolume: -1 }, 'minVolume must be a non-negative integer, got -1'],
+    [{ minVolume: 1.5 }, 'minVolume must be a non-negative integer, got 1.5'],
+    [{ minRankedForCards: -1 }, 'minRankedForCards must be a non-negative integer, got -1'],
+    [{ minRankedForRed: 2.5 }, 'minRankedForRed must be a non-negative integer, got 2.5'],
+    [{ greenShare: 1.2, redShare: 0 }, 'greenShare must be between 0 and 1, got 1.2'],
+    [{ greenShare: -0.1, redShare: 0 }, 'greenShare must be between 0 and 1, got -0.1'],
+    [{ greenShare: NaN, redShare: 0 }, 'greenShare must be between 0 and 1, got NaN'],
+    [{ greenShare: 0, redShare: 1.5 }, 'redShare must be between 0 and 1, got 1.5'],
+    [{ greenShare: 0, redShare: -0.5 }, 'redShare must be between 0 and 1, got -0.5'],
+    [{ greenShare: 0.6, redShare: 0.6 }, 'greenShare + redShare must not exceed 1, got 1.2'],
+  ])('refuses rules %p', (change, message) => {
+    expect(() => rankByIndex([], { ...thirds, ...change })).toThrow(new RangeError(message));
+  });
+
+  it.each<Partial<typeof thirds>>([
+    { minVolume: 0, minRankedForCards: 0, minRankedForRed: 0 },
+    { greenShare: 0, redShare: 0 },
+    { greenShare: 1, redShare: 0 },
+    { greenShare: 0, redShare: 1 },
+    { greenShare: 0.5, redShare: 0.5 },
+  ])('accepts rules at their bounds %p', (change) => {
+    expect(() => rankByIndex([], { ...thirds, ...change })).not.toThrow();
   });
 });
 
