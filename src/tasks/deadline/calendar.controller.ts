@@ -4,8 +4,7 @@ import { Clock } from '../../common/clock.js';
 import { ApiProblems } from '../../common/http/api-problems.js';
 import { CalendarQuery, CalendarYearDto } from './calendar.dto.js';
 import { DeadlineService } from './deadline.service.js';
-
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
+import { officeYear } from '../../common/time/office-zone.js';
 
 /** 工作日历: which days count for 工作日 deadlines, read-only for everyone signed in. */
 @ApiTags('catalog')
@@ -29,8 +28,7 @@ export class CalendarController {
   @ApiOkResponse({ type: CalendarYearDto })
   @ApiProblems(400, 401, 404)
   get(@Query() q: CalendarQuery): CalendarYearDto {
-    const year =
-      q.year ?? new Date(this.clock.now().getTime() + BEIJING_OFFSET_MS).getUTCFullYear();
+    const year = q.year ?? officeYear(this.clock.now());
     return this.deadlines.calendarYear(year);
   }
 }

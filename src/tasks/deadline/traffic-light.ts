@@ -1,9 +1,15 @@
 export type Light = 'green' | 'yellow' | 'red';
 
-/** none, 提醒 (reminder), 督办 (supervise), 通报 (notify): each level includes the ones before. */
-export type EscalationLevel = 'none' | 'reminder' | 'supervise' | 'notify';
+/**
+ * The levels a task is raised to as its deadline nears and passes, in rising order: 提醒
+ * (reminder), 督办 (supervise), 通报 (notify) — the one definition (task_escalations.level;
+ * notifications/escalation-level.ts names them for the scan and the office).
+ */
+export const RAISED_ESCALATION_LEVELS = ['reminder', 'supervise', 'notify'] as const;
 /** A level a task has actually been raised to (task_escalations.level). */
-export type RaisedEscalationLevel = Exclude<EscalationLevel, 'none'>;
+export type RaisedEscalationLevel = (typeof RAISED_ESCALATION_LEVELS)[number];
+/** A task's level as lists show it: none yet, or the highest reached; each includes the ones before. */
+export type EscalationLevel = 'none' | RaisedEscalationLevel;
 
 export interface EscalationThresholds {
   /** Share of the allowed time after which the light turns yellow and a reminder goes out. */

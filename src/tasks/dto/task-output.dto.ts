@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../catalog/category.entity.js';
+import { RAISED_ESCALATION_LEVELS, type EscalationLevel } from '../deadline/traffic-light.js';
 import {
   TASK_ACTIONS,
   TASK_STATUSES,
@@ -25,11 +26,11 @@ export class TaskTimingDto {
   @ApiProperty({ description: 'Hours past the deadline, 0 if not overdue', example: 0 })
   overdueHours: number;
   @ApiProperty({
-    enum: ['none', 'reminder', 'supervise', 'notify'],
+    enum: ['none', ...RAISED_ESCALATION_LEVELS],
     description: '提醒, 督办, 通报',
     example: 'reminder',
   })
-  escalation: 'none' | 'reminder' | 'supervise' | 'notify';
+  escalation: EscalationLevel;
   @ApiProperty({ description: 'Share of the allowed time used', example: 0.85 })
   fractionUsed: number;
 }
