@@ -71,12 +71,17 @@ interface Repeatable {
   name: string;
 }
 
+interface Delayed {
+  id: string;
+  name: string;
+}
+
 /** What JobScheduler uses of JobQueue and bull's queues, in memory. */
 function fakeQueues(status = 'ready') {
   const added: { name: ScheduledJob; at: string }[] = [];
-  const queues = new Map<string, { repeatables: Repeatable[] }>();
+  const queues = new Map<string, { repeatables: Repeatable[]; delayed: Delayed[] }>();
   const queue = (name: string) => {
-    const state = queues.get(name) ?? { repeatables: [] };
+    const state = queues.get(name) ?? { repeatables: [], delayed: [] };
     queues.set(name, state);
     return {
       name,
@@ -86,6 +91,16 @@ function fakeQueues(status = 'ready') {
         state.repeatables = state.repeatables.filter((r) => r.key !== key);
         return Promise.resolve();
       },
+      getDelayed: () =>
+        Promise.resolve(
+          state.delayed.map((d) => ({
+            ...d,
+            remove: () => {
+              state.delayed = state.delayed.filter((x) => x.id !== d.id);
+              return Promise.resolve();
+            },
+          })),
+        ),
     };
   };
   const jobs = {
@@ -211,6 +226,22 @@ describe('JobScheduler: the crons of @nestjs/schedule', () => {
     ]);
     expect(queues.get('schedules')!.repeatables.map((r) => r.name)).toEqual(['someone-else']);
     expect(queues.get('maintenance')!.repeatables).toEqual([]);
+  });
+
+  it("removes a next run whose repeat entry is already gone (a sweep between bull's two writes), and nothing else delayed", async () => {
+    const { scheduler, queues } = start({}, 'connecting');
+    queues
+      .get('schedules')!
+      .delayed.push(
+        { id: 'repeat:deadline-scan:5f1c:1764550860000', name: 'deadline-scan' },
+        { id: 'repeat:someone-else::9a2b:1764550860000', name: 'someone-else' },
+        { id: 'deadline-scan@2026-12-01T01:00:00.000Z', name: 'deadline-scan' },
+      );
+    expect(await scheduler.removeLeftoverRepeatables()).toEqual(['deadline-scan']);
+    expect(queues.get('schedules')!.delayed.map((d) => d.id)).toEqual([
+      'repeat:someone-else::9a2b:1764550860000',
+      'deadline-scan@2026-12-01T01:00:00.000Z',
+    ]);
   });
 
   it('a fire that cannot be queued is tried again until the next fire', async () => {

@@ -76,13 +76,23 @@ export function fireInstant(time: CronTime, due: Date, now: Date): Date {
  * Removes the bull repeatable jobs named `names` from `queue`, and the next job each had
  * waiting: what the previous version registered in Redis (bull was then the scheduler). Returns
  * the names removed.
+ *
+ * bull registers a repeatable job in two steps (the repeat entry, then its next run as a delayed
+ * job `repeat:…`), so a sweep that falls between them removes the entry while the next run is
+ * still to come; such orphans are removed too. This version never queues a repeat job, so every
+ * delayed `repeat:` job of these names is a leftover.
  */
 export async function removeRepeatables(queue: Queue, names: readonly string[]): Promise<string[]> {
-  const removed: string[] = [];
+  const removed = new Set<string>();
   for (const job of await queue.getRepeatableJobs()) {
     if (!names.includes(job.name)) continue;
     await queue.removeRepeatableByKey(job.key);
-    removed.push(job.name);
+    removed.add(job.name);
   }
-  return removed;
+  for (const job of await queue.getDelayed()) {
+    if (!job || !String(job.id).startsWith('repeat:') || !names.includes(job.name)) continue;
+    await job.remove();
+    removed.add(job.name);
+  }
+  return [...removed];
 }
