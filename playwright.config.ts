@@ -21,6 +21,8 @@ export default defineConfig({
     viewport: { width: 1366, height: 768 },
     trace: 'off',
     screenshot: 'only-on-failure',
+    // Screenshots to look at (CC_SHOTS_DIR) show charts drawn, not mid-animation.
+    reducedMotion: process.env.CC_SHOTS_DIR ? 'reduce' : 'no-preference',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       // Playwright gives every launch a fresh, temporary user-data dir of its own.

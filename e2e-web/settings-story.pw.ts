@@ -158,7 +158,14 @@ test.describe('设置: the calendar, categories and a unit’s webhook deliverie
       [ids[2]],
     );
     expect(b).toEqual({ status: 'dead', attempts: 5 });
+    // On a phone's width each delivery is a card, its 重新投递 on screen (no sideways scroll).
     await page.setViewportSize({ width: 375, height: 812 });
+    const cards = drawer.getByTestId('unit-deliveries').locator('li');
+    await expect(cards).toHaveCount(1);
+    await expect(cards.first().getByRole('button', { name: '重新投递' })).toBeInViewport({
+      ratio: 1,
+    });
+    await expect(cards.first()).toContainText('connect ECONNREFUSED');
     await shot(page, 'settings-unit-deliveries-375');
   });
 });
