@@ -46,24 +46,12 @@ export class AssignmentActions {
   resume(p: Principal, id: string, version: Version, dto: A.ResumeDto): Promise<TaskDetailDto> {
     return this.runner.run(p, id, version, {
       action: 'resume',
-      effect: async ({ db, task, now }) => {
-        const deadline = await workingDeadline(
-          db,
-          this.deadlines,
-          task.category_id,
-          now,
-          dto.deadline,
-        );
+      effect: async (ctx) => {
+        const fresh = await this.freshAssignment(ctx, dto.deadline);
         return {
-          patch: {
-            assigned_at: now,
-            deadline,
-            deadline_overridden: !!dto.deadline,
-            hold_reason: null,
-            hold_review_on: null,
-          },
+          patch: { ...fresh.patch, hold_reason: null, hold_review_on: null },
           note: dto.note,
-          data: { deadline: deadline.toISOString() },
+          data: fresh.data,
         };
       },
     });
@@ -73,27 +61,14 @@ export class AssignmentActions {
   reopen(p: Principal, id: string, version: Version, dto: A.ReopenDto): Promise<TaskDetailDto> {
     return this.runner.run(p, id, version, {
       action: 'reopen',
-      effect: async ({ db, em, task, now }) => {
-        await this.attachments.assertUsable(em, dto.photoIds ?? [], p, 'photoIds');
-        const deadline = await workingDeadline(
-          db,
-          this.deadlines,
-          task.category_id,
-          now,
-          dto.deadline,
-        );
+      effect: async (ctx) => {
+        await this.attachments.assertUsable(ctx.em, dto.photoIds ?? [], p, 'photoIds');
+        const fresh = await this.freshAssignment(ctx, dto.deadline);
         return {
-          patch: {
-            assigned_at: now,
-            deadline,
-            deadline_overridden: !!dto.deadline,
-            closed_at: null,
-            closed_on_time: null,
-            closed_unverified: null,
-          },
+          patch: { ...fresh.patch, closed_at: null, closed_on_time: null, closed_unverified: null },
           increment: 'reopen_count',
           note: dto.reason,
-          data: { deadline: deadline.toISOString() },
+          data: fresh.data,
           photos: { ids: dto.photoIds ?? [], role: 'before' },
         };
       },
@@ -120,18 +95,25 @@ export class AssignmentActions {
     });
   }
 
-  private async assignTo({ db, em, task, now }: StepContext, dto: A.DispatchDto): Promise<Effect> {
-    const unit = await this.units.lockActiveForWork(em, dto.unitId, 'unitId');
-    const deadline = await workingDeadline(db, this.deadlines, task.category_id, now, dto.deadline);
+  private async assignTo(ctx: StepContext, dto: A.DispatchDto): Promise<Effect> {
+    const unit = await this.units.lockActiveForWork(ctx.em, dto.unitId, 'unitId');
+    const fresh = await this.freshAssignment(ctx, dto.deadline);
     return {
-      patch: { unit_id: unit.id, assigned_at: now, deadline, deadline_overridden: !!dto.deadline },
+      patch: { ...fresh.patch, unit_id: unit.id },
       note: dto.note,
-      data: {
-        unitFrom: task.unit_id,
-        unitTo: unit.id,
-        unitName: unit.name,
-        deadline: deadline.toISOString(),
-      },
+      data: { unitFrom: ctx.task.unit_id, unitTo: unit.id, unitName: unit.name, ...fresh.data },
+    };
+  }
+
+  /**
+   * The unit's clock starts again now: 派遣, 改派, 恢复 and 反弹 set `assigned_at` and a deadline,
+   * the office's when given (kept as overridden), else the category's 时限 in working days.
+   */
+  private async freshAssignment({ db, task, now }: StepContext, override: string | undefined) {
+    const deadline = await workingDeadline(db, this.deadlines, task.category_id, now, override);
+    return {
+      patch: { assigned_at: now, deadline, deadline_overridden: !!override },
+      data: { deadline: deadline.toISOString() },
     };
   }
 }
