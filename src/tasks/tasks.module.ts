@@ -27,9 +27,9 @@ import { TasksService } from './tasks.service.js';
   controllers: [
     CalendarController,
     TaskCountsController,
-    FieldController,
     TasksController,
     TaskActionsController,
+    FieldController,
   ],
   providers: [
     DeadlineService,
