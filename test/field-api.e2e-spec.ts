@@ -270,8 +270,7 @@ describe('field API for the phone', () => {
       shift = -40 * DAY;
       ids.old = (await newTask({ categoryId: cat.id, ...at(3) })).id;
       shift = 0;
-      // Entered 40 days ago but found... no: found at most 30 days before entry. Entered now,
-      // found 29 days ago: within the window.
+      // Entered now, found 29 days ago: within the window.
       ids.found29 = (
         await newTask({
           categoryId: cat.id,
