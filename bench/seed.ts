@@ -212,7 +212,7 @@ export async function seed(
        )
        INSERT INTO tasks (number, inspection_id, category_id, site_id, address, description, unit_id, status,
                           assigned_at, deadline, assessed_deadline, closed_at, closed_on_time, closed_unverified, cancelled_at,
-                          hold_reason, hold_review_on, created_by, created_at, updated_at, version)
+                          hold_reason, hold_review_on, created_by, found_at, created_at, updated_at, version)
        SELECT 'ZG-' || yr || '-' || lpad(row_number() OVER (PARTITION BY yr ORDER BY g)::text, 6, '0'),
               inspection_id, category_id, site_id, address, '基准问题' || g || '：楼道堆物、乱贴乱画', 
               CASE WHEN status = 'pending_dispatch' THEN NULL ELSE unit END, status,
@@ -225,7 +225,7 @@ export async function seed(
               CASE WHEN status = 'cancelled' THEN finished END,
               CASE WHEN status = 'on_hold' THEN '涉及工程改造' END,
               CASE WHEN status = 'on_hold' THEN (created + interval '30 days')::date END,
-              creator, created,
+              creator, created, created,
               CASE WHEN status IN ('closed', 'cancelled') THEN finished ELSE created END,
               CASE status WHEN 'closed' THEN CASE WHEN verification_policy = 'self_close' THEN 2 ELSE 3 END
                           WHEN 'assigned' THEN 1 WHEN 'pending_dispatch' THEN 1 ELSE 2 END

@@ -65,6 +65,10 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/tasks/{id}':                                  '401  ok    ok   ok    ok  404',
   'PATCH /api/v1/tasks/{id}':                                '401  ok    403  403   403 403',
   'GET /api/v1/tasks/{id}/events':                           '401  ok    ok   ok    ok  404',
+  // The phone's field routes; an observation is sent empty (400 past authorisation, nothing written).
+  'GET /api/v1/tasks/nearby':                                '401  ok    ok   ok    ok  ok',
+  'GET /api/v1/tasks/checks/nearby':                         '401  ok    ok   403   403 403',
+  'POST /api/v1/tasks/{id}/observations':                    '401  ok    ok   403   403 404',
   'POST /api/v1/tasks/{id}/dispatch':                        '401  ok    403  403   403 404',
   'POST /api/v1/tasks/{id}/reassignment':                    '401  ok    403  403   403 404',
   'POST /api/v1/tasks/{id}/submissions':                     '401  403   403  ok    ok  404',

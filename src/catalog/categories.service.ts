@@ -47,6 +47,8 @@ export const toCategoryDto = (c: Category): CategoryDto => ({
   szcgItem: c.szcgItem,
   sortOrder: c.sortOrder,
   active: c.active,
+  quickPhrases: c.quickPhrases,
+  duplicateRadiusM: c.duplicateRadiusM,
 });
 
 @Injectable()

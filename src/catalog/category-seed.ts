@@ -51,6 +51,8 @@ export async function seedCategories(
         requiresAfterPhoto: dto.requiresAfterPhoto ?? true,
         szcgItem: dto.szcgItem ?? null,
         sortOrder: dto.sortOrder ?? 100,
+        quickPhrases: dto.quickPhrases ?? [],
+        duplicateRadiusM: dto.duplicateRadiusM ?? 50,
       };
       const qb = em.createQueryBuilder().insert().into(Category).values(values);
       const result = opts.update

@@ -24,6 +24,8 @@ export type VerificationPolicy = (typeof VERIFICATION_POLICIES)[number];
 @Unique('uq_categories_name', ['name'])
 @Check('categories_verification_policy_check', oneOf('verification_policy', VERIFICATION_POLICIES))
 @Check('categories_spot_check_ratio_check', 'spot_check_ratio BETWEEN 0 AND 1')
+@Check('ck_categories_quick_phrases', 'cardinality(quick_phrases) <= 20')
+@Check('ck_categories_duplicate_radius_m', 'duplicate_radius_m BETWEEN 5 AND 1000')
 @Index('ix_categories_group_name', ['groupName'])
 export class Category {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -43,6 +45,10 @@ export class Category {
   /** Closest item of the national 数字城管 event classification, for reference. */
   @Column({ type: 'varchar', length: 50, nullable: true }) szcgItem: string | null;
   @Column({ type: 'int', default: 100 }) sortOrder: number;
+  /** 常用语: phrases the phone offers for a problem's description. */
+  @Column({ type: 'text', array: true, default: [] }) quickPhrases: string[];
+  /** Open tasks of this category within this many metres are shown as possible duplicates. */
+  @Column({ type: 'int', default: 50 }) duplicateRadiusM: number;
   @Column({ type: 'boolean', default: true }) active: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

@@ -78,10 +78,12 @@ export interface Categories {
   code: string;
   created_at: Generated<Timestamp>;
   deadline_rule: DeadlineRule;
+  duplicate_radius_m: Generated<number>;
   group_name: string;
   id: Generated<string>;
   measure_word: string;
   name: string;
+  quick_phrases: Generated<string[]>;
   requires_after_photo: Generated<boolean>;
   sort_order: Generated<number>;
   spot_check_ratio: number | null;
@@ -271,6 +273,7 @@ export interface Tasks {
   description: string;
   duplicate_of_id: string | null;
   extension_count: Generated<number>;
+  found_at: Generated<Timestamp>;
   hold_reason: string | null;
   hold_review_on: Timestamp | null;
   id: Generated<string>;

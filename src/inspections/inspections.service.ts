@@ -99,6 +99,7 @@ export class InspectionsService {
               { ...task, inspectionId: id },
               id,
               `tasks.${i}.beforePhotoIds`,
+              `tasks.${i}.foundAt`,
             );
           }
           return { id };

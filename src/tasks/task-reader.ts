@@ -22,7 +22,7 @@ import type { TaskDetailDto, TaskEventDto, TaskSummaryDto } from './dto/task-out
 import { taskNotFound } from './task-errors.js';
 import { applyTaskFilters, scopeToPrincipal } from './task-filter.js';
 import { availableActions, type TaskStatus } from './task-lifecycle.js';
-import { iso, toTaskSummary } from './task-summary.js';
+import { iso, toTaskEventDto, toTaskSummary } from './task-summary.js';
 
 interface SortSpec {
   /** ORDER BY, and the keyset comparison against the cursor. */
@@ -151,20 +151,7 @@ export class TaskReader {
     const db = dbOf(this.ds.manager);
     await this.findRow(db, principal, id);
     const rows = await listTaskEvents(db, id);
-    return rows.map((r) => ({
-      id: r.id,
-      action: r.action,
-      fromStatus: r.from_status,
-      toStatus: r.to_status,
-      actorKind: r.actor_kind,
-      actorId: r.actor_id,
-      actorName: r.actor_name,
-      actorRole: r.actor_role,
-      note: r.note,
-      data: r.data as Record<string, unknown>,
-      attachmentIds: r.attachment_ids,
-      createdAt: r.created_at.toISOString(),
-    }));
+    return rows.map(toTaskEventDto);
   }
 
   /** The row if the principal may see it, else 404 (also for another unit's existing task). */

@@ -1,5 +1,6 @@
 import type { DeadlineAssessment } from './deadline/traffic-light.js';
-import type { TaskSummaryDto } from './dto/task-output.dto.js';
+import type { TaskEventDto, TaskSummaryDto } from './dto/task-output.dto.js';
+import type { TaskEventRow } from './data/task-events.repository.js';
 import type { TaskRow } from './data/task-views.repository.js';
 import { statusLabel } from './task-lifecycle.js';
 
@@ -45,6 +46,7 @@ export function toTaskSummary(
     closedAt: iso(r.closed_at),
     closedOnTime: r.closed_on_time,
     closedUnverified: r.closed_unverified,
+    foundAt: r.found_at.toISOString(),
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     version: r.version,
@@ -57,5 +59,23 @@ export function toTaskSummary(
           fractionUsed: Math.round(timing.fractionUsed * 1000) / 1000,
         }
       : null,
+  };
+}
+
+/** One event of the audit trail as the API shows it. */
+export function toTaskEventDto(r: TaskEventRow): TaskEventDto {
+  return {
+    id: r.id,
+    action: r.action,
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    actorKind: r.actor_kind,
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    actorRole: r.actor_role,
+    note: r.note,
+    data: r.data as Record<string, unknown>,
+    attachmentIds: r.attachment_ids,
+    createdAt: r.created_at.toISOString(),
   };
 }

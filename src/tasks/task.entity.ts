@@ -48,6 +48,10 @@ import { TASK_STATUSES, type TaskStatus } from './task-lifecycle.js';
 @Index('ix_tasks_inspection_id', ['inspectionId'])
 @Index('ix_tasks_duplicate_of_id', ['duplicateOfId'], { where: 'duplicate_of_id IS NOT NULL' })
 @Index('ix_tasks_created_by', ['createdBy'])
+// "Open tasks of this category near here" (duplicate hint): category, then a latitude band.
+@Index('ix_tasks_open_category_position', ['categoryId', 'lat', 'lng'], {
+  where: "status IN ('pending_dispatch', 'assigned', 'submitted', 'on_hold') AND lat IS NOT NULL",
+})
 // Descending keys (keyset orders of the list) and the trigram expression index: TypeORM cannot
 // describe them, so it leaves them alone; their definitions are in the migration.
 @Index('ix_tasks_created', { synchronize: false })
@@ -104,6 +108,8 @@ export class RectificationTask {
   @Column({ type: 'uuid' })
   @ForeignKey(() => User, { name: 'tasks_created_by_fkey' })
   createdBy: string;
+  /** When the problem was found (the phone's time, checked), distinct from `createdAt`. */
+  @Column({ type: 'timestamptz', default: () => 'now()' }) foundAt: Date;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   /** Optimistic concurrency: every transition carries the version the client saw. */

@@ -11,6 +11,8 @@ import { SubmissionActions } from './actions/submission.js';
 import { TransitionRunner } from './actions/transition-runner.js';
 import { CalendarController } from './deadline/calendar.controller.js';
 import { DeadlineService } from './deadline/deadline.service.js';
+import { FieldController } from './field/field.controller.js';
+import { FieldService } from './field/field.service.js';
 import { LedgerService } from './ledger/ledger.service.js';
 import { SpotCheckSampler } from './spot-check.sampler.js';
 import { TaskActionsController } from './task-actions.controller.js';
@@ -22,7 +24,13 @@ import { TasksService } from './tasks.service.js';
 
 @Module({
   imports: [CatalogModule, UnitsModule, AttachmentsModule],
-  controllers: [CalendarController, TaskCountsController, TasksController, TaskActionsController],
+  controllers: [
+    CalendarController,
+    TaskCountsController,
+    TasksController,
+    TaskActionsController,
+    FieldController,
+  ],
   providers: [
     DeadlineService,
     TaskReader,
@@ -37,6 +45,7 @@ import { TasksService } from './tasks.service.js';
     SettingsActions,
     SpotCheckSampler,
     LedgerService,
+    FieldService,
   ],
   exports: [DeadlineService, TaskReader, TasksService],
 })

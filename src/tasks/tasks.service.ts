@@ -17,6 +17,7 @@ import { inspectionStands, insertTask } from './data/tasks.repository.js';
 import { DeadlineService } from './deadline/deadline.service.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { TaskDetailDto } from './dto/task-output.dto.js';
+import { fieldTime } from './field-time.js';
 import { inspectionNotUsable, officeOnlyField, siteOrAddressRequired } from './task-errors.js';
 import type { TaskStatus } from './task-lifecycle.js';
 import { NEW_TASK_NUMBER_PREFIX } from './task-numbering.js';
@@ -80,6 +81,7 @@ export class TasksService {
     dto: CreateTaskDto,
     inspectionId: string | null,
     photoField: string,
+    foundAtField = 'foundAt',
   ): Promise<string> {
     if (principal.role !== 'admin' && (dto.unitId || dto.deadline)) {
       throw officeOnlyField(dto.unitId ? 'unitId' : 'deadline');
@@ -98,6 +100,7 @@ export class TasksService {
         ? ((await this.units.lockIfActive(em, site.defaultUnitId))?.id ?? null)
         : null;
     const now = this.clock.now();
+    const foundAt = fieldTime(dto.foundAt, now, foundAtField);
     let deadline: Date | null = null;
     if (unitId) {
       deadline = dto.deadline
@@ -126,6 +129,7 @@ export class TasksService {
       deadline_overridden: !!dto.deadline,
       // Only users create tasks (the office and inspectors; API keys belong to units).
       created_by: principal.id,
+      found_at: foundAt,
       created_at: now,
       updated_at: now,
     });

@@ -58,6 +58,7 @@ export const EVENT_ACTION: Record<string, string> = {
   extension_request: '申请延期',
   extension_decision: '延期审批',
   dispute_decision: '退回审批',
+  observe: '补充现场记录',
 };
 
 export const ROLE: Record<string, string> = {

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -18,6 +21,8 @@ import {
 import { PageQuery, toBool } from '../../common/http/pagination.js';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../category.entity.js';
 import { IsNonBlankText } from '../../common/text/plain-text.js';
+
+export const MAX_QUICK_PHRASES = 20;
 
 export const DEADLINE_KINDS = ['immediate', 'work_hours', 'work_days'] as const;
 
@@ -98,6 +103,33 @@ export class CreateCategoryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) szcgItem?: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(100000) sortOrder?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_QUICK_PHRASES,
+    description: '常用语 the phone offers for the description: each 1–60 characters, at most 20',
+    example: ['楼道内堆放杂物，影响通行', '消防通道堆放纸箱'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_QUICK_PHRASES)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @IsNonBlankText({ each: true })
+  @MaxLength(60, { each: true })
+  quickPhrases?: string[];
+
+  @ApiPropertyOptional({
+    minimum: 5,
+    maximum: 1000,
+    default: 50,
+    description: 'Open tasks of this category within this many metres are possible duplicates',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(5)
+  @Max(1000)
+  duplicateRadiusM?: number;
 }
 
 export class UpdateCategoryDto extends PartialType(CreateCategoryDto) {}
@@ -124,6 +156,10 @@ export class CategoryDto {
   @ApiProperty({ nullable: true, type: String }) szcgItem: string | null;
   @ApiProperty() sortOrder: number;
   @ApiProperty() active: boolean;
+  @ApiProperty({ type: [String], description: "常用语, in the office's order" })
+  quickPhrases: string[];
+  @ApiProperty({ example: 50, description: 'Duplicate-hint radius in metres' })
+  duplicateRadiusM: number;
 }
 
 export class CategoryPageDto {

@@ -53,6 +53,7 @@ export function taskRows(db: Db) {
       't.closed_at',
       't.closed_on_time',
       't.closed_unverified',
+      't.found_at',
       't.created_at',
       't.updated_at',
       't.version',

@@ -51,6 +51,16 @@ export class CreateTaskDto {
   description: string;
 
   @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'When the problem was found (发现时间; the phone fills it in), if not now: at most 5 minutes ahead of the server, at most 30 days ago. Default: when the server receives it',
+    example: '2026-11-18T09:35:00+08:00',
+  })
+  @IsOptional()
+  @IsInstant()
+  foundAt?: string;
+
+  @ApiPropertyOptional({
     type: [String],
     format: 'uuid',
     description: 'Uploaded photos (POST /attachments)',

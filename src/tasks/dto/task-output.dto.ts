@@ -71,6 +71,11 @@ export class TaskSummaryDto {
   @ApiProperty({ nullable: true, type: Boolean }) closedOnTime: boolean | null;
   @ApiProperty({ nullable: true, type: Boolean, description: 'Closed without an on-site check' })
   closedUnverified: boolean | null;
+  @ApiProperty({
+    format: 'date-time',
+    description: '发现时间: when the problem was found (as reported), not when the server got it',
+  })
+  foundAt: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty() version: number;

@@ -124,15 +124,16 @@ export function formatLedgerTime(date: Date | null): string | null {
 }
 
 /**
- * 发现时间 until tasks carry their own found-at time: the task's entry time when it was entered
- * on the day of its inspection (an inspector logging on site), else the inspection's day alone
- * (entered later, e.g. synced that evening or typed up at the office: the entry time would be
- * wrong, the day is right), else — a task without an inspection — the entry time.
+ * 发现时间: the task's found-at time (`tasks.found_at`: the phone's, or the entry time when the
+ * client sent none, and for tasks from before it existed) when it falls on the day of its
+ * inspection, else the inspection's day alone (a problem typed up at the office the next day
+ * without a time: the entry time would be wrong, the day is right), else — a task without an
+ * inspection — the found-at time.
  */
-export function foundAtOf(createdAt: Date, inspectionDay: string | null): Date | string {
-  if (inspectionDay === null) return createdAt;
-  const entered = formatLedgerTime(createdAt);
-  return entered?.startsWith(inspectionDay) ? createdAt : inspectionDay;
+export function foundAtOf(foundAt: Date, inspectionDay: string | null): Date | string {
+  if (inspectionDay === null) return foundAt;
+  const found = formatLedgerTime(foundAt);
+  return found?.startsWith(inspectionDay) ? foundAt : inspectionDay;
 }
 
 function yesNo(value: boolean | null): string | null {

@@ -62,7 +62,7 @@ function ledgerRows(db: Db) {
       sql<string | null>`to_char(i.held_on, 'YYYY-MM-DD') || ' ' || i.activity`.as(
         'inspection_label',
       ),
-      't.created_at',
+      't.found_at',
       't.assigned_at',
       't.deadline',
       'sub.created_at as submitted_at',

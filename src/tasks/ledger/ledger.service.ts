@@ -76,7 +76,7 @@ export class LedgerService {
       address: r.address,
       description: r.description,
       inspectionLabel: r.inspection_label,
-      foundAt: foundAtOf(r.created_at, r.inspection_day),
+      foundAt: foundAtOf(r.found_at, r.inspection_day),
       assignedAt: r.assigned_at,
       deadline: r.deadline,
       submittedAt: r.submitted_at,

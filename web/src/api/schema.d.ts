@@ -888,6 +888,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/nearby": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 附近的同类未结任务（疑似重复提示）
+         * @description 任何已登录的调用方；责任单位只看到本单位的任务。列出该类别在类别设定半径（`duplicateRadiusM`，默认 50 米）内、近 30 天内发现或登记、尚未销号或撤销的任务，按距离由近到远，附距离（米）和第一张整改前照片。类别不存在或已停用、经纬度有误答 400。只读，不改变数据。
+         */
+        get: operations["Field_nearby"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/checks/nearby": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 附近待复查的任务
+         * @description 创城办（admin）和督导员（inspector）：可以复查的人。列出待复查（submitted）的任务，按与给定位置的距离由近到远，没有位置的排在最后；`limit` 默认 50，最多 200。只读，不改变数据。
+         */
+        get: operations["Field_checksNearby"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/observations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 补充现场记录
+         * @description 创城办（admin）和督导员（inspector）。为一个未销号、未撤销的任务补充现场记录：说明、照片（至少其一）、位置和观察时间，记入任务留痕（`observe`），照片并入整改前照片。不改变任务状态和 `version`，不需要带版本。其他单位的任务答 404，责任单位答 403，任务已销号或撤销答 409 ILLEGAL_TRANSITION；带同一 `Idempotency-Key` 重试时返回第一次记下的留痕。
+         */
+        post: operations["Field_observe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inspections": {
         parameters: {
             query?: never;
@@ -1631,6 +1691,13 @@ export interface components {
             szcgItem: string | null;
             sortOrder: number;
             active: boolean;
+            /** @description 常用语, in the office's order */
+            quickPhrases: string[];
+            /**
+             * @description Duplicate-hint radius in metres
+             * @example 50
+             */
+            duplicateRadiusM: number;
         };
         CategoryPageDto: {
             items: components["schemas"]["CategoryDto"][];
@@ -1666,6 +1733,19 @@ export interface components {
             szcgItem?: string;
             sortOrder?: number;
             active?: boolean;
+            /**
+             * @description 常用语 the phone offers for the description: each 1–60 characters, at most 20
+             * @example [
+             *       "楼道内堆放杂物，影响通行",
+             *       "消防通道堆放纸箱"
+             *     ]
+             */
+            quickPhrases?: string[];
+            /**
+             * @description Open tasks of this category within this many metres are possible duplicates
+             * @default 50
+             */
+            duplicateRadiusM: number;
         };
         UpdateCategoryDto: {
             /** @example HJ07 */
@@ -1697,6 +1777,19 @@ export interface components {
             szcgItem?: string;
             sortOrder?: number;
             active?: boolean;
+            /**
+             * @description 常用语 the phone offers for the description: each 1–60 characters, at most 20
+             * @example [
+             *       "楼道内堆放杂物，影响通行",
+             *       "消防通道堆放纸箱"
+             *     ]
+             */
+            quickPhrases?: string[];
+            /**
+             * @description Open tasks of this category within this many metres are possible duplicates
+             * @default 50
+             */
+            duplicateRadiusM: number;
         };
         SiteDto: {
             /** Format: uuid */
@@ -1887,6 +1980,12 @@ export interface components {
             lng?: number;
             /** @example 2单元楼道堆放纸箱、旧家具 */
             description: string;
+            /**
+             * Format: date-time
+             * @description When the problem was found (发现时间; the phone fills it in), if not now: at most 5 minutes ahead of the server, at most 30 days ago. Default: when the server receives it
+             * @example 2026-11-18T09:35:00+08:00
+             */
+            foundAt?: string;
             /** @description Uploaded photos (POST /attachments) */
             beforePhotoIds?: string[];
             /** @description Office only: assign to this unit (id or code) instead of the route */
@@ -1993,6 +2092,11 @@ export interface components {
             closedOnTime: boolean | null;
             /** @description Closed without an on-site check */
             closedUnverified: boolean | null;
+            /**
+             * Format: date-time
+             * @description 发现时间: when the problem was found (as reported), not when the server got it
+             */
+            foundAt: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2056,6 +2160,11 @@ export interface components {
             closedOnTime: boolean | null;
             /** @description Closed without an on-site check */
             closedUnverified: boolean | null;
+            /**
+             * Format: date-time
+             * @description 发现时间: when the problem was found (as reported), not when the server got it
+             */
+            foundAt: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2278,6 +2387,110 @@ export interface components {
             deadline: string;
             reason: string;
         };
+        NearbyTaskDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example ZG-2026-000123 */
+            number: string;
+            /**
+             * @example assigned
+             * @enum {string}
+             */
+            status: "pending_dispatch" | "assigned" | "submitted" | "on_hold" | "closed" | "cancelled";
+            /**
+             * @description The status as the office names it (待派遣, 整改中 …)
+             * @example 整改中
+             */
+            statusLabel: string;
+            /** Format: uuid */
+            inspectionId: string | null;
+            category: components["schemas"]["TaskCategoryRefDto"];
+            site: components["schemas"]["RefDto"] | null;
+            address: string | null;
+            lat: number | null;
+            lng: number | null;
+            description: string;
+            unit: components["schemas"]["RefDto"] | null;
+            /** Format: date-time */
+            assignedAt: string | null;
+            /** Format: date-time */
+            deadline: string | null;
+            deadlineOverridden: boolean;
+            /**
+             * @description Effective policy (task override or category)
+             * @enum {string}
+             */
+            verificationPolicy: "on_site" | "spot_check" | "self_close";
+            reworkCount: number;
+            reopenCount: number;
+            extensionCount: number;
+            holdReason: string | null;
+            /**
+             * Format: date
+             * @example null
+             */
+            holdReviewOn: string | null;
+            /** Format: uuid */
+            duplicateOfId: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            closedOnTime: boolean | null;
+            /** @description Closed without an on-site check */
+            closedUnverified: boolean | null;
+            /**
+             * Format: date-time
+             * @description 发现时间: when the problem was found (as reported), not when the server got it
+             */
+            foundAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+            timing: components["schemas"]["TaskTimingDto"] | null;
+            /**
+             * @description Metres from the given point (great-circle); null for a task without a position
+             * @example 23.4
+             */
+            distanceM: number | null;
+            /**
+             * Format: uuid
+             * @description The first before-photo (整改前照片), for a thumbnail: GET /attachments/{id}
+             */
+            firstBeforePhotoId: string | null;
+        };
+        NearbyTaskListDto: {
+            items: components["schemas"]["NearbyTaskDto"][];
+            /**
+             * @description The radius searched (the category’s), in metres
+             * @example 50
+             */
+            radiusM: number;
+        };
+        NearbyCheckListDto: {
+            items: components["schemas"]["NearbyTaskDto"][];
+        };
+        CreateObservationDto: {
+            /** @example 问题仍然存在，纸箱增多 */
+            note?: string;
+            /** @description Uploaded photos (POST /attachments); they join the task’s before-photos */
+            photoIds?: string[];
+            /**
+             * @description Where it was observed (with lng)
+             * @example 39.94
+             */
+            lat?: number;
+            /**
+             * @description Where it was observed (with lat)
+             * @example 116.1
+             */
+            lng?: number;
+            /**
+             * Format: date-time
+             * @description When it was observed (the phone’s time): at most 5 minutes ahead, 30 days ago. Default: now
+             */
+            observedAt?: string;
+        };
         RequirementDto: {
             /** @example 提高站位，强化担当 */
             heading: string;
@@ -2297,6 +2510,12 @@ export interface components {
             lng?: number;
             /** @example 2单元楼道堆放纸箱、旧家具 */
             description: string;
+            /**
+             * Format: date-time
+             * @description When the problem was found (发现时间; the phone fills it in), if not now: at most 5 minutes ahead of the server, at most 30 days ago. Default: when the server receives it
+             * @example 2026-11-18T09:35:00+08:00
+             */
+            foundAt?: string;
             /** @description Uploaded photos (POST /attachments) */
             beforePhotoIds?: string[];
             /** @description Office only: assign to this unit (id or code) instead of the route */
@@ -6293,6 +6512,208 @@ export interface operations {
             };
             /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Field_nearby: {
+        parameters: {
+            query: {
+                lat: number;
+                lng: number;
+                /** @description The category's UUID or code (e.g. HJ07) */
+                categoryId: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NearbyTaskListDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Field_checksNearby: {
+        parameters: {
+            query: {
+                lat: number;
+                lng: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NearbyCheckListDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Field_observe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（8–100 个 A-Z a-z 0-9 _ . : -）：带同一键重试时返回第一次的结果，不会重复创建 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateObservationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskEventDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 格式正确，但违反业务规则（如 AFTER_PHOTO_REQUIRED、INVALID_PERIOD） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
