@@ -250,7 +250,7 @@ async function main(): Promise<void> {
         REDIS_PREFIX: `bench-console:${stamp}`,
         JWT_SECRET: randomBytes(32).toString('hex'),
         AUTH_COOKIE_SECURE: 'false',
-        NODE_OPTIONS: '--max-old-space-size=192',
+        NODE_OPTIONS: '--max-old-space-size=192 --max-semi-space-size=16',
         STORAGE_ROOT: storage,
       },
       '/health/ready',

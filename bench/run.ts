@@ -36,7 +36,10 @@ const { values: args } = parseArgs({
     pool: { type: 'string' },
     /** NODE_OPTIONS for the service process, e.g. '--max-old-space-size=160'. */
     // The heap cap the Dockerfile runs the service with, so that RSS is measured as deployed.
-    'server-node-options': { type: 'string', default: '--max-old-space-size=192' },
+    'server-node-options': {
+      type: 'string',
+      default: '--max-old-space-size=192 --max-semi-space-size=16',
+    },
   },
 });
 const tasks = Number(args.tasks);
