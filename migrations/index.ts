@@ -7,6 +7,7 @@ import { AssessedDeadline1764210000000 } from './1764210000000-AssessedDeadline.
 import { NotificationRouting1764250000000 } from './1764250000000-NotificationRouting.js';
 import { InspectionVoiding1764260000000 } from './1764260000000-InspectionVoiding.js';
 import { SiteCodes1764270000000 } from './1764270000000-SiteCodes.js';
+import { PhotoEvidence1764280000000 } from './1764280000000-PhotoEvidence.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   NotificationRouting1764250000000,
   InspectionVoiding1764260000000,
   SiteCodes1764270000000,
+  PhotoEvidence1764280000000,
 ];
