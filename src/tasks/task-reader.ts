@@ -17,6 +17,8 @@ import {
   type TaskRow,
 } from './data/task-views.repository.js';
 import { DeadlineService } from './deadline/deadline.service.js';
+import { toTaskPhotoDto } from './evidence/evidence-output.js';
+import { latestEvidenceFlags, taskPhotoEvidence } from './evidence/evidence.repository.js';
 import type { ListTasksQuery, TaskFilterQuery, TaskSort } from './dto/list-tasks.query.js';
 import type { TaskDetailDto, TaskEventDto, TaskSummaryDto } from './dto/task-output.dto.js';
 import { taskNotFound } from './task-errors.js';
@@ -117,13 +119,23 @@ export class TaskReader {
   /** One task as the caller may see it, read inside `db`'s transaction (after a change). */
   async detailIn(db: Db, principal: Principal, id: string): Promise<TaskDetailDto> {
     const row = await this.findRow(db, principal, id);
-    const [photos, pending] = await Promise.all([taskPhotos(db, id), pendingRequests(db, id)]);
+    const [photos, pending, evidence, flags] = await Promise.all([
+      taskPhotos(db, id),
+      pendingRequests(db, id),
+      taskPhotoEvidence(db, id),
+      // Only a submission still standing is in doubt: awaiting 复查, or the one a closure accepted.
+      row.status === 'submitted' || row.status === 'closed'
+        ? latestEvidenceFlags(db, [id])
+        : new Map(),
+    ]);
     const ext = pending.extension;
     const dispute = pending.dispute;
     return {
       ...this.summary(row, this.clock.now()),
       beforePhotoIds: photos.filter((p) => p.role === 'before').map((p) => p.attachment_id),
       afterPhotoIds: photos.filter((p) => p.role === 'after').map((p) => p.attachment_id),
+      photos: evidence.map(toTaskPhotoDto),
+      evidenceFlags: flags.get(id) ?? [],
       pendingExtension: ext
         ? {
             id: ext.id,

@@ -1,3 +1,4 @@
+import type { EvidenceFlag } from '../evidence/evidence-rules.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
@@ -99,6 +100,11 @@ export class LedgerService {
       holdReviewOn: r.hold_review_on,
       beforePhotoIds: r.before_photo_ids,
       afterPhotoIds: r.after_photo_ids,
+      // Only a submission still standing is in doubt (as in the task detail).
+      evidenceFlags:
+        (r.status === 'submitted' || r.status === 'closed') && Array.isArray(r.evidence_flags)
+          ? (r.evidence_flags as unknown as EvidenceFlag[])
+          : [],
     };
   }
 
