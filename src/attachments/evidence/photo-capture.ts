@@ -60,7 +60,17 @@ export async function readCaptureFacts(data: Buffer): Promise<CaptureFacts> {
   let tags: Record<string, unknown> | undefined;
   try {
     tags = (await exifr.parse(data, {
-      pick: ['DateTimeOriginal', 'OffsetTimeOriginal', 'latitude', 'longitude'],
+      // exifr computes latitude/longitude from the GPS tags, which must be picked too.
+      pick: [
+        'DateTimeOriginal',
+        'OffsetTimeOriginal',
+        'GPSLatitude',
+        'GPSLatitudeRef',
+        'GPSLongitude',
+        'GPSLongitudeRef',
+        'latitude',
+        'longitude',
+      ],
       // Dates as the raw strings: exifr would read a zoneless time in the server's zone.
       reviveValues: false,
     })) as Record<string, unknown> | undefined;
