@@ -11,7 +11,6 @@ import {
 import { categoryRules, type CategoryRules } from '../data/tasks.repository.js';
 import { DeadlineService } from '../deadline/deadline.service.js';
 import { judgeAfterPhotos } from '../evidence/evidence-rules.js';
-import { taskPosition } from '../evidence/evidence.repository.js';
 import type * as A from '../dto/task-actions.dto.js';
 import type { TaskDetailDto } from '../dto/task-output.dto.js';
 import { SpotCheckSampler } from '../spot-check.sampler.js';
@@ -58,14 +57,13 @@ export class SubmissionActions {
       effect: async ({ db, em, task, now }) => {
         if (category.requires_after_photo && photoIds.length === 0) throw afterPhotoRequired();
         const photos = await this.attachments.assertUsable(em, photoIds, p, 'afterPhotoIds');
-        const position = await taskPosition(db, task.id);
         const evidenceFlags = judgeAfterPhotos(
           photos.map((a) => ({
             attachmentId: a.id,
             exif: { capturedAt: a.exifCapturedAt, lat: a.exifLat, lng: a.exifLng },
             declared: { capturedAt: a.declaredCapturedAt, lat: a.declaredLat, lng: a.declaredLng },
           })),
-          { assignedAt: task.assigned_at, lat: position.lat, lng: position.lng },
+          { assignedAt: task.assigned_at, lat: task.lat, lng: task.lng },
           this.config.evidence.maxDistanceM,
         );
         const round = await nextSubmissionRound(db, task.id);

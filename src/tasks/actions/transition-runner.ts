@@ -11,7 +11,6 @@ import {
   type TaskEventInput,
 } from '../data/task-events.repository.js';
 import { lapsePendingDispute, lapsePendingExtension } from '../data/task-requests.repository.js';
-import { photoHashes } from '../evidence/evidence.repository.js';
 import {
   lockTask,
   lockTasksInIdOrder,
@@ -68,10 +67,6 @@ export class TransitionRunner {
    * workers of it: the one place a task's event leaves for notifications and webhooks.
    */
   async record(db: Db, e: TaskEventInput): Promise<string> {
-    if (e.photos?.ids.length) {
-      // The originals' SHA-256 in the trail: whatever copy is shown, the bytes can be proven.
-      e = { ...e, data: { ...e.data, photoSha256: await photoHashes(db, e.photos.ids) } };
-    }
     const eventId = await insertTaskEvent(db, e);
     await writeOutbox(db, OutboxTopic.TASK_EVENT, { eventId, taskId: e.taskId });
     if (e.photos) await linkTaskPhotos(db, e.taskId, eventId, e.photos);
