@@ -3,9 +3,9 @@ import sharp from 'sharp';
 import { renderThumbnail, renderWatermarked, THUMB_MAX_BYTES } from './photo-variants.js';
 
 /** Random noise: what compresses worst, so the size budget holds for any real photo. */
-const noise = (width: number, height: number, format: 'jpeg' | 'png' = 'jpeg') =>
+const noise = (width: number, height: number) =>
   sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
-    [format]()
+    .jpeg()
     .toBuffer();
 
 describe('renderThumbnail', () => {
