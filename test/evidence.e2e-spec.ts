@@ -255,6 +255,7 @@ describe('evidence: capture facts, derived copies and 照片存疑', () => {
       // No GPS leaks into lists: the copy carries no EXIF.
       expect(meta.exif).toBeUndefined();
       expect(res.headers.etag).not.toBe(`"${sha256(original)}"`);
+      expect(res.headers['cache-control']).toBe('private, max-age=86400');
       await download(w.unitA.token, id, 'thumb').set('if-none-match', res.headers.etag).expect(304);
     });
 
@@ -262,6 +263,7 @@ describe('evidence: capture facts, derived copies and 照片存疑', () => {
       const res = await download(w.unitA.token, id, 'watermarked').expect(200);
       const marked = res.body as Buffer;
       expect(res.headers['content-type']).toBe('image/jpeg');
+      expect(res.headers['cache-control']).toBe('private, max-age=3600');
       expect(sha256(marked)).not.toBe(sha256(original));
       const meta = await sharp(marked).metadata();
       expect([meta.width, meta.height]).toEqual([1600, 1200]);
@@ -292,22 +294,30 @@ describe('evidence: capture facts, derived copies and 照片存疑', () => {
       expect(await variants.watermarkText(entity)).toMatch(
         /^2026-11-30 10:00 · 39\.9375\d, 116\.0958\d · unit \d+$/,
       );
+      const before = (await download(w.unitA.token, id, 'watermarked').expect(200)).headers.etag;
+      // An inspector cites the photo as a task's 整改前 photo.
       const task = await as(t, w.inspector.token)
         .post('/tasks', {
           categoryId: w.categoryId,
           siteId: w.siteA,
           description: '楼道堆放杂物',
-          beforePhotoIds: [],
+          beforePhotoIds: [id],
         })
         .expect(201);
-      await t.ds.query(
-        `INSERT INTO task_attachments (task_id, attachment_id, role, event_id)
-         SELECT $1, $2, 'before', max(id) FROM task_events WHERE task_id = $1`,
-        [task.body.id, id],
-      );
       expect(await variants.watermarkText(entity)).toMatch(
         /^2026-11-30 10:00 · 西山社区 · unit \d+$/,
       );
+      // A new text is a new copy with a new ETag: the old one no longer matches.
+      const after = await download(w.unitA.token, id, 'watermarked')
+        .set('if-none-match', before)
+        .expect(200);
+      expect(after.headers.etag).not.toBe(before);
+      // The create event names the original's bytes.
+      const [created] = await t.ds.query(
+        `SELECT data FROM task_events WHERE task_id = $1 AND action = 'create'`,
+        [task.body.id],
+      );
+      expect(created.data.photoSha256).toEqual([{ id, sha256: sha256(original) }]);
     });
 
     it('another unit gets 404 on every variant, as on the original; a bad variant is a 400', async () => {

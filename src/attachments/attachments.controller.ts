@@ -134,8 +134,9 @@ export class AttachmentsController {
     derived: DerivedPhoto,
   ): Promise<StreamableFile | undefined> {
     reply.header('etag', derived.etag);
-    // A 水印's text may change (the photo linked to a task names its place): revalidate often.
-    reply.header('cache-control', 'private, max-age=3600');
+    // A thumbnail is fixed by the original's bytes; a 水印's text may change (the photo linked to
+    // a task names its place), so browsers revalidate it sooner.
+    reply.header('cache-control', `private, max-age=${derived.maxAgeSeconds}`);
     if (matchesEtag(req.headers['if-none-match'], derived.etag)) {
       reply.status(304);
       return undefined;

@@ -14,6 +14,8 @@ const RENDERING_VERSION = 1;
 /** A derived copy, described before it is made: its ETag decides a 304 without any rendering. */
 export interface DerivedPhoto {
   etag: string;
+  /** How long a browser may reuse it without asking (`Cache-Control: private, max-age`). */
+  maxAgeSeconds: number;
   /** The copy's bytes: from storage when made before, else rendered now and stored. */
   load(): Promise<Buffer>;
 }
@@ -52,13 +54,13 @@ export class PhotoVariantsService {
 
   thumbnail(a: Attachment): DerivedPhoto {
     const hash = sha256(`thumb:${RENDERING_VERSION}:${a.sha256}`);
-    return this.derived(a, hash, `"thumb-${hash.slice(0, 32)}"`, renderThumbnail);
+    return this.derived(a, hash, `"thumb-${hash.slice(0, 32)}"`, 86_400, renderThumbnail);
   }
 
   async watermarked(a: Attachment): Promise<DerivedPhoto> {
     const text = await this.watermarkText(a);
     const hash = sha256(JSON.stringify(['watermarked', RENDERING_VERSION, a.sha256, text]));
-    return this.derived(a, hash, `"wm-${hash.slice(0, 32)}"`, (data) =>
+    return this.derived(a, hash, `"wm-${hash.slice(0, 32)}"`, 3_600, (data) =>
       renderWatermarked(data, text),
     );
   }
@@ -110,11 +112,13 @@ export class PhotoVariantsService {
     a: Attachment,
     hash: string,
     etag: string,
+    maxAgeSeconds: number,
     render: (original: Buffer) => Promise<Buffer>,
   ): DerivedPhoto {
     const key = derivedKey(hash);
     return {
       etag,
+      maxAgeSeconds,
       load: async () => {
         if (await this.storage.exists(key)) return readAll(await this.storage.get(key));
         const copy = await render(await readAll(await this.storage.get(a.storageKey)));
