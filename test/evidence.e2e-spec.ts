@@ -513,6 +513,26 @@ describe('evidence: capture facts, derived copies and 照片存疑', () => {
         expect(unitB?.figures.closedFlagged ?? 0).toBe(0);
         expect(digest.totals.closedFlagged).toBe(1);
       });
+
+      it('a week stored before photos were judged reads as none flagged', async () => {
+        await as(t, w.admin.token).post('/reports/digests/2026-11-09').expect(201);
+        const [{ data }] = await t.ds.query(
+          `SELECT data FROM weekly_digests WHERE week_start = '2026-11-09'`,
+        );
+        const strip = (f: Record<string, unknown>) => delete f.closedFlagged;
+        strip(data.totals);
+        for (const row of [...data.units, ...data.categories]) strip(row.figures);
+        await t.ds.query(
+          `UPDATE weekly_digests SET data = $1::jsonb WHERE week_start = '2026-11-09'`,
+          [JSON.stringify(data)],
+        );
+        const stored = (await as(t, w.admin.token).get('/reports/digests/2026-11-09').expect(200))
+          .body;
+        expect(stored.totals.closedFlagged).toBe(0);
+        for (const row of [...stored.units, ...stored.categories]) {
+          expect(row.figures.closedFlagged).toBe(0);
+        }
+      });
     });
   });
 });
