@@ -84,19 +84,3 @@ export function listTaskEvents(db: Db, taskId: string): Promise<TaskEventRow[]> 
     .orderBy('id')
     .execute();
 }
-
-/** The before and after photos of a task, in the order they were attached. */
-export function taskPhotos(
-  db: Db,
-  taskId: string,
-): Promise<Pick<Selectable<TaskAttachments>, 'attachment_id' | 'role'>[]> {
-  return db
-    .selectFrom('task_attachments as ta')
-    .innerJoin('task_events as e', 'e.id', 'ta.event_id')
-    .select(['ta.attachment_id', 'ta.role'])
-    .where('ta.task_id', '=', taskId)
-    .where('ta.role', 'in', ['before', 'after'])
-    .orderBy('e.id')
-    .orderBy('ta.attachment_id')
-    .execute();
-}

@@ -1,4 +1,3 @@
-import type { EvidenceFlag } from '../evidence/evidence-rules.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
@@ -10,6 +9,7 @@ import { asDownload, XLSX_TYPE } from '../../common/http/download.js';
 import { officeDay } from '../../common/time/office-zone.js';
 import { DeadlineService } from '../deadline/deadline.service.js';
 import type { ExportTasksQuery } from '../dto/list-tasks.query.js';
+import type { EvidenceFlag } from '../evidence/evidence-rules.js';
 import { TaskReader } from '../task-reader.js';
 import { assertLedgerFilter } from './ledger-filter.js';
 import { ledgerOverdue } from './ledger-overdue.js';
