@@ -52,6 +52,7 @@ describe('parseDeclaredCapture', () => {
     [{ capturedAt: '2026-12-01 09:30:00' }, 'capturedAt'],
     [{ capturedAt: '' }, 'capturedAt'],
     [{ lat: '90', lng: '180' }, null],
+    [{ lat: String(39.937544970314426), lng: String(116.09580000000001) }, null],
     [{ lat: '-90', lng: '-180' }, null],
     [{ lat: '90.0001', lng: '116' }, 'lat'],
     [{ lat: '39.9', lng: '180.5' }, 'lng'],

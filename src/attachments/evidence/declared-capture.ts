@@ -18,8 +18,11 @@ export const CAPTURE_CLOCK_SKEW_MS = 60 * 60_000;
 /** The largest accuracy radius worth keeping: beyond it a position says nothing about a place. */
 export const MAX_ACCURACY_M = 100_000;
 
-/** A plain decimal, as a form field carries a number: `39.9`, `-0.5`, `116`; no `1e3`, no `0x1`. */
-const DECIMAL = /^-?\d{1,10}(?:\.\d{1,15})?$/;
+/**
+ * A plain decimal, as a form field carries a number: `39.9`, `-0.5`, `116`, or JavaScript's
+ * `String(n)` of a coordinate away from 0° (up to 17 significant digits); no `1e3`, no `0x1`, no `NaN`.
+ */
+const DECIMAL = /^-?\d{1,10}(?:\.\d{1,20})?$/;
 
 function decimal(field: DeclaredCaptureField, raw: string, min: number, max: number): number {
   const value = raw.trim();
