@@ -52,7 +52,8 @@ describe('parseDeclaredCapture', () => {
     [{ capturedAt: '2026-12-01 09:30:00' }, 'capturedAt'],
     [{ capturedAt: '' }, 'capturedAt'],
     [{ lat: '90', lng: '180' }, null],
-    [{ lat: String(39.937544970314426), lng: String(116.09580000000001) }, null],
+    // What String(n) gives for coordinates computed in JavaScript.
+    [{ lat: String(39.9375 + 1e-13), lng: String(116.0958 + 116.0958 * Number.EPSILON) }, null],
     [{ lat: '-90', lng: '-180' }, null],
     [{ lat: '90.0001', lng: '116' }, 'lat'],
     [{ lat: '39.9', lng: '180.5' }, 'lng'],
