@@ -10,6 +10,9 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
+# The photos' 水印 (derived copies) is Chinese text: a CJK font for sharp's SVG renderer.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+  && rm -rf /var/lib/apt/lists/*
 # A heap cap keeps RSS under 300 MB under load (measured in bench/); streaming exports stay flat.
 # The young generation is capped too: under the 192 MB cap V8 otherwise grows it to 128 MB, which
 # counts against the limit and turns every few hundred requests into a full mark-compact.

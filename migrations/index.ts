@@ -7,6 +7,7 @@ import { AssessedDeadline1764210000000 } from './1764210000000-AssessedDeadline.
 import { NotificationRouting1764250000000 } from './1764250000000-NotificationRouting.js';
 import { InspectionVoiding1764260000000 } from './1764260000000-InspectionVoiding.js';
 import { SiteCodes1764270000000 } from './1764270000000-SiteCodes.js';
+import { PhotoEvidence1764280000000 } from './1764280000000-PhotoEvidence.js';
 import { FieldApi1764290000000 } from './1764290000000-FieldApi.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   NotificationRouting1764250000000,
   InspectionVoiding1764260000000,
   SiteCodes1764270000000,
+  PhotoEvidence1764280000000,
   FieldApi1764290000000,
 ];

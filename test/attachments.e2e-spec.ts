@@ -95,6 +95,11 @@ describe('attachments: evidence photos', () => {
         sizeBytes: data.length,
         originalName: '整改前.jpg',
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        // These tiny images carry no EXIF, and the client declared nothing.
+        capture: {
+          exif: { capturedAt: null, lat: null, lng: null },
+          declared: { capturedAt: null, lat: null, lng: null, accuracyM: null },
+        },
       });
       const [row] = await t.ds.query('SELECT * FROM attachments WHERE id = $1', [res.body.id]);
       expect(row).toMatchObject({
@@ -290,7 +295,7 @@ describe('attachments: evidence photos', () => {
         .set('authorization', `Bearer ${uploader}`)
         .expect(200);
       expect(Object.keys(res.body).sort()).toEqual(
-        ['createdAt', 'id', 'mime', 'originalName', 'sha256', 'sizeBytes'].sort(),
+        ['capture', 'createdAt', 'id', 'mime', 'originalName', 'sha256', 'sizeBytes'].sort(),
       );
       expect(res.body).toMatchObject({ id, mime: 'image/png', sha256: sha256(data) });
     });

@@ -273,6 +273,7 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       closed: 6,
       closedOnTime: 5,
       closedUnverified: 0,
+      closedFlagged: 0, // submitted without photos: nothing to doubt
       openOverdue: 2, // a6 (54 h) and the old one
       supervised: 2,
       notified: 1, // the old one: 13 days over; a6 is 54 h < 72 h
@@ -298,6 +299,7 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       closed: 4, // the two Sunday 23:30 closures count; the Monday 00:30 one does not
       closedOnTime: 2,
       closedUnverified: 1, // the Saturday self-close; the Monday 00:30 one is next week's
+      closedFlagged: 0,
       openOverdue: 1, // the Monday 00:30 one was open and 4 h over at the week's end
       supervised: 1,
       notified: 0,

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Attachment } from './attachment.entity.js';
 import { AttachmentsController } from './attachments.controller.js';
 import { AttachmentsService } from './attachments.service.js';
+import { PhotoVariantsService } from './evidence/photo-variants.service.js';
 import { ATTACHMENT_STORAGE } from './storage/attachment-storage.js';
 import { LocalDiskStorage } from './storage/local-disk.storage.js';
 
@@ -10,7 +11,11 @@ import { LocalDiskStorage } from './storage/local-disk.storage.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Attachment])],
   controllers: [AttachmentsController],
-  providers: [AttachmentsService, { provide: ATTACHMENT_STORAGE, useClass: LocalDiskStorage }],
+  providers: [
+    AttachmentsService,
+    PhotoVariantsService,
+    { provide: ATTACHMENT_STORAGE, useClass: LocalDiskStorage },
+  ],
   exports: [AttachmentsService],
 })
 export class AttachmentsModule {}

@@ -9,6 +9,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { attachmentNotFound, notAnImage, uploadTooLarge } from './attachment-errors.js';
 import { Attachment } from './attachment.entity.js';
 import type { AttachmentDto } from './dto/attachment.dto.js';
+import type { DeclaredCapture } from './evidence/declared-capture.js';
+import { readCaptureFacts } from './evidence/photo-capture.js';
 import { assertDecodableImage } from './image-decoder.js';
 import { sniffImageType } from './image-sniffer.js';
 import type { UploadedFile } from './multipart-upload.js';
@@ -18,11 +20,20 @@ import {
   type AttachmentStorage,
 } from './storage/attachment-storage.js';
 
+const NO_DECLARED_CAPTURE: DeclaredCapture = {
+  capturedAt: null,
+  lat: null,
+  lng: null,
+  accuracyM: null,
+};
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_NAME_CHARS = 255;
 
 /** Office staff and inspectors see and may cite every photo; a unit only its own or its tasks'. */
 const seesEverything = (p: Principal): boolean => p.role === 'admin' || p.role === 'inspector';
+
+const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 export const toAttachmentDto = (a: Attachment): AttachmentDto => ({
   id: a.id,
@@ -31,6 +42,15 @@ export const toAttachmentDto = (a: Attachment): AttachmentDto => ({
   sizeBytes: a.sizeBytes,
   originalName: a.originalName,
   createdAt: a.createdAt,
+  capture: {
+    exif: { capturedAt: isoOrNull(a.exifCapturedAt), lat: a.exifLat, lng: a.exifLng },
+    declared: {
+      capturedAt: isoOrNull(a.declaredCapturedAt),
+      lat: a.declaredLat,
+      lng: a.declaredLng,
+      accuracyM: a.declaredAccuracyM,
+    },
+  },
 });
 
 /** The client's file name, for display: no control characters, at most 255 characters, or null. */
@@ -57,12 +77,17 @@ export class AttachmentsService {
    * their SHA-256 before the row is written, so a row never points at a missing blob; a failed
    * insert leaves at most an unreferenced blob, which the next upload of the same photo reuses.
    */
-  async upload(principal: Principal, file: UploadedFile): Promise<AttachmentDto> {
+  async upload(
+    principal: Principal,
+    file: UploadedFile,
+    declared: DeclaredCapture = NO_DECLARED_CAPTURE,
+  ): Promise<AttachmentDto> {
     const maxBytes = this.config.storage.uploadMaxBytes;
     if (file.data.length > maxBytes) throw uploadTooLarge(maxBytes);
     const mime = sniffImageType(file.data);
     if (!mime) throw notAnImage();
     await assertDecodableImage(file.data, mime);
+    const exif = await readCaptureFacts(file.data);
     const sha256 = createHash('sha256').update(file.data).digest('hex');
     const storageKey = contentKey(sha256);
     await this.storage.put(storageKey, file.data);
@@ -76,6 +101,13 @@ export class AttachmentsService {
         uploadedByKind: principal.kind,
         uploadedById: principal.id,
         unitId: principal.unitId,
+        exifCapturedAt: exif.capturedAt,
+        exifLat: exif.lat,
+        exifLng: exif.lng,
+        declaredCapturedAt: declared.capturedAt,
+        declaredLat: declared.lat,
+        declaredLng: declared.lng,
+        declaredAccuracyM: declared.accuracyM,
       }),
     );
     return toAttachmentDto(row);

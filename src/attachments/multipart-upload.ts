@@ -42,15 +42,18 @@ async function drain(part: MultipartFile): Promise<void> {
 }
 
 /**
- * The one file of a `multipart/form-data` request, from field `field`. The size limit is
+ * The one file of a `multipart/form-data` request, from field `field`, and the text fields named
+ * in `allowedFields` (sent before or after the file, in any order). The size limit is
  * @fastify/multipart's (`limits.fileSize`, registered in app.factory with `maxBytes`): past it
- * the upload is refused with 413 rather than kept truncated.
+ * the upload is refused with 413 rather than kept truncated. A missing file is reported first,
+ * then any field nobody asked for (unknown fields are refused, as in JSON bodies).
  */
-export async function readSingleFile(
+export async function readSingleFile<F extends string = never>(
   req: FastifyRequest,
   field: string,
   maxBytes: number,
-): Promise<UploadedFile> {
+  allowedFields: readonly F[] = [],
+): Promise<UploadedFile & { fields: Partial<Record<F, string>> }> {
   if (!req.isMultipart()) {
     throw new DomainError(
       'unsupported_media',
@@ -58,25 +61,41 @@ export async function readSingleFile(
       `上传需使用 multipart/form-data，照片放在 ${field} 字段`,
     );
   }
-  let part: MultipartFile | undefined;
+  const fields: Partial<Record<F, string>> = {};
+  const unknownFields: string[] = [];
+  let file: UploadedFile | undefined;
+  let wrongFileField: string | undefined;
   try {
-    part = await req.file();
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        if ((allowedFields as readonly string[]).includes(part.fieldname)) {
+          fields[part.fieldname as F] = String(part.value);
+        } else {
+          unknownFields.push(part.fieldname);
+        }
+        continue;
+      }
+      if (part.fieldname !== field || file) {
+        wrongFileField ??= part.fieldname;
+        await drain(part);
+        continue;
+      }
+      const data = await part.toBuffer();
+      // Only reachable if the plugin were set not to throw on the limit; never keep a cut-off photo.
+      if (part.file.truncated) throw uploadTooLarge(maxBytes);
+      file = { filename: part.filename || undefined, data };
+    }
   } catch (e) {
     throw translate(e, maxBytes);
   }
-  if (!part) throw invalidField(field, `缺少文件字段 ${field}`, 'isNotEmpty');
-  if (part.fieldname !== field) {
-    await drain(part);
-    throw invalidField(field, `文件应放在 ${field} 字段，而不是 ${part.fieldname}`, 'isNotEmpty');
+  if (!file) {
+    throw wrongFileField === undefined
+      ? invalidField(field, `缺少文件字段 ${field}`, 'isNotEmpty')
+      : invalidField(field, `文件应放在 ${field} 字段，而不是 ${wrongFileField}`, 'isNotEmpty');
   }
-  let data: Buffer;
-  try {
-    data = await part.toBuffer();
-  } catch (e) {
-    throw translate(e, maxBytes);
+  if (file.data.length === 0) throw invalidField(field, '文件为空', 'isNotEmpty');
+  if (unknownFields.length) {
+    throw invalidField(unknownFields[0], `不认识的字段 ${unknownFields[0]}`, 'whitelistValidation');
   }
-  // Only reachable if the plugin were set not to throw on the limit; never keep a cut-off photo.
-  if (part.file.truncated) throw uploadTooLarge(maxBytes);
-  if (data.length === 0) throw invalidField(field, '文件为空', 'isNotEmpty');
-  return { filename: part.filename || undefined, data };
+  return { ...file, fields };
 }

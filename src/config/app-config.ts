@@ -44,6 +44,8 @@ export interface AppConfig {
   };
   metrics: { token?: string };
   storage: { root: string; uploadMaxBytes: number };
+  /** Photo evidence rules (src/tasks/evidence/evidence-rules.ts). */
+  evidence: { maxDistanceM: number };
   jobs: {
     outboxPollMs: number;
     webhookMaxAttempts: number;
@@ -143,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     metrics: { token: parsed.METRICS_TOKEN },
     storage: { root: parsed.STORAGE_ROOT, uploadMaxBytes: parsed.UPLOAD_MAX_BYTES },
+    evidence: { maxDistanceM: parsed.EVIDENCE_MAX_DISTANCE_M },
     configDir: parsed.CONFIG_DIR,
     jobs: {
       outboxPollMs: parsed.OUTBOX_POLL_MS,

@@ -212,6 +212,16 @@ export class EnvSchema {
   @IsString()
   STORAGE_ROOT = './storage';
 
+  /**
+   * A unit's after-photo taken farther than this from the task's position is flagged 照片存疑
+   * (too_far). Flags inform the office; they never block a submission.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(100_000)
+  EVIDENCE_MAX_DISTANCE_M = 300;
+
   /** Folder with the data-like defaults: categories, calendar, letterhead. */
   @IsString()
   CONFIG_DIR = './config';

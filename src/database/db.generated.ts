@@ -44,6 +44,13 @@ export interface ApiKeys {
 
 export interface Attachments {
   created_at: Generated<Timestamp>;
+  declared_accuracy_m: number | null;
+  declared_captured_at: Timestamp | null;
+  declared_lat: number | null;
+  declared_lng: number | null;
+  exif_captured_at: Timestamp | null;
+  exif_lat: number | null;
+  exif_lng: number | null;
   id: Generated<string>;
   mime: string;
   original_name: string | null;
@@ -295,6 +302,7 @@ export interface TaskSubmissions {
   created_at: Generated<Timestamp>;
   description: string;
   event_id: Int8;
+  evidence_flags: Generated<Json>;
   id: Generated<string>;
   round: number;
   task_id: string;

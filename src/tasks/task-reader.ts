@@ -8,7 +8,7 @@ import { cursorTimestamp, decodeCursor, microsUtc, toPage } from '../common/http
 import { dbOf, type Db } from '../database/kysely.js';
 import { SqlWhere } from '../database/sql-where.js';
 import { conditionOf } from './data/sql-where.js';
-import { listTaskEvents, taskPhotos } from './data/task-events.repository.js';
+import { listTaskEvents } from './data/task-events.repository.js';
 import { pendingRequests } from './data/task-requests.repository.js';
 import {
   countByStatus,
@@ -17,6 +17,9 @@ import {
   type TaskRow,
 } from './data/task-views.repository.js';
 import { DeadlineService } from './deadline/deadline.service.js';
+import { toTaskPhotoDto } from './evidence/evidence-output.js';
+import type { EvidenceFlag } from './evidence/evidence-rules.js';
+import { taskPhotoEvidence } from './evidence/evidence.repository.js';
 import type { ListTasksQuery, TaskFilterQuery, TaskSort } from './dto/list-tasks.query.js';
 import type { TaskDetailDto, TaskEventDto, TaskSummaryDto } from './dto/task-output.dto.js';
 import { taskNotFound } from './task-errors.js';
@@ -117,13 +120,24 @@ export class TaskReader {
   /** One task as the caller may see it, read inside `db`'s transaction (after a change). */
   async detailIn(db: Db, principal: Principal, id: string): Promise<TaskDetailDto> {
     const row = await this.findRow(db, principal, id);
-    const [photos, pending] = await Promise.all([taskPhotos(db, id), pendingRequests(db, id)]);
+    const [photos, pending] = await Promise.all([
+      taskPhotoEvidence(db, id),
+      pendingRequests(db, id),
+    ]);
+    // Only a submission still standing is in doubt: awaiting 复查, or the one a closure accepted.
+    const flags =
+      (row.status === 'submitted' || row.status === 'closed') &&
+      Array.isArray(photos[0]?.latest_evidence_flags)
+        ? (photos[0].latest_evidence_flags as unknown as EvidenceFlag[])
+        : [];
     const ext = pending.extension;
     const dispute = pending.dispute;
     return {
       ...this.summary(row, this.clock.now()),
-      beforePhotoIds: photos.filter((p) => p.role === 'before').map((p) => p.attachment_id),
-      afterPhotoIds: photos.filter((p) => p.role === 'after').map((p) => p.attachment_id),
+      beforePhotoIds: photos.filter((p) => p.role === 'before').map((p) => p.id),
+      afterPhotoIds: photos.filter((p) => p.role === 'after').map((p) => p.id),
+      photos: photos.map(toTaskPhotoDto),
+      evidenceFlags: flags,
       pendingExtension: ext
         ? {
             id: ext.id,

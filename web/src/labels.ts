@@ -61,6 +61,13 @@ export const EVENT_ACTION: Record<string, string> = {
   observe: '补充现场记录',
 };
 
+/** 照片存疑: why an after-photo is in doubt (the server's evidence rules). */
+export const EVIDENCE_REASON: Record<string, string> = {
+  taken_before_assignment: '拍摄早于派遣',
+  too_far: '拍摄地点过远',
+  no_capture_data: '无拍摄信息',
+};
+
 export const ROLE: Record<string, string> = {
   admin: '创城办',
   inspector: '督导员',

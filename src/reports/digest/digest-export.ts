@@ -58,6 +58,12 @@ export const FIGURE_COLUMNS: readonly FigureColumn[] = [
     value: (f) => f.closedUnverified,
     kind: 'count',
   },
+  {
+    header: '照片存疑销号',
+    printed: '照片存疑\n销号',
+    value: (f) => f.closedFlagged,
+    kind: 'count',
+  },
   { header: '在办任务', printed: '在办\n任务', value: (f) => f.inHand, kind: 'count' },
   { header: '批准延期', printed: '批准\n延期', value: (f) => f.extensionsGranted, kind: 'count' },
   {

@@ -253,6 +253,11 @@ describe('computeRates', () => {
       'closedUnverified (2) cannot exceed closed (1)',
     ],
     [
+      'more flagged closures than closures',
+      { closed: 1, closedFlagged: 2 },
+      'closedFlagged (2) cannot exceed closed (1)',
+    ],
+    [
       'more 督办 than overdue',
       { openOverdue: 1, supervised: 2 },
       'supervised (2) cannot exceed openOverdue (1)',

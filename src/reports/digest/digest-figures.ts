@@ -69,6 +69,7 @@ const COUNT_FIELDS = [
   'closed',
   'closedOnTime',
   'closedUnverified',
+  'closedFlagged',
   'openOverdue',
   'supervised',
   'notified',
@@ -96,6 +97,7 @@ function assertConsistent(c: DigestCounts): void {
   const subsets: [keyof DigestCounts, keyof DigestCounts][] = [
     ['closedOnTime', 'closed'],
     ['closedUnverified', 'closed'],
+    ['closedFlagged', 'closed'],
     ['supervised', 'openOverdue'],
     ['notified', 'supervised'],
     ['dueOnHold', 'due'],

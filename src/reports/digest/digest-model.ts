@@ -19,6 +19,11 @@ export interface DigestCounts {
    * a self_close category, or a spot_check submission not drawn for 抽查).
    */
   closedUnverified: number;
+  /**
+   * 照片存疑销号: of `closed`, those whose accepted submission had after-photos in doubt (taken
+   * before the assignment, too far from the task, no capture time). Shown, not scored.
+   */
+  closedFlagged: number;
   /** 超期未结: open at the period end and past their deadline then (挂账 excluded). */
   openOverdue: number;
   /** 督办: of `openOverdue`, overdue by more than superviseAfterHours at the period end. */
@@ -132,6 +137,7 @@ export const EMPTY_COUNTS: DigestCounts = {
   closed: 0,
   closedOnTime: 0,
   closedUnverified: 0,
+  closedFlagged: 0,
   openOverdue: 0,
   supervised: 0,
   notified: 0,

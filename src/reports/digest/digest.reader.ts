@@ -36,7 +36,9 @@ import type { DigestCounts } from './digest-model.js';
  *   考核时限 is late, even when it met the rework deadline;
  *   closedUnverified: of those, closed_unverified — closed on the unit's submission alone, with
  *   no 复查 (a self_close category, or a spot_check submission not drawn for 抽查). The flag is
- *   set when the task closes and cleared on 反弹, so it describes the closure counted here.
+ *   set when the task closes and cleared on 反弹, so it describes the closure counted here;
+ *   closedFlagged (照片存疑): of those, the ones whose accepted submission — the latest round of a
+ *   closed task — carries evidence flags (evidence-rules.ts).
  * - due ("due in period", 应结案): not cancelled, 考核时限 in [S, E) — whatever the task's state,
  *   and however often it was reworked or reopened since.
  *   dueOnHold (缓办): of those, parked (status on_hold) — 挂账 tasks leave the on-time
@@ -78,6 +80,8 @@ WITH facts AS (
          t.status = 'closed' AND t.closed_at >= ${s} AND t.closed_at < ${e} AS closed,
          t.closed_on_time IS TRUE AS on_time,
          t.closed_unverified IS TRUE AS unverified,
+         coalesce((SELECT jsonb_array_length(ts.evidence_flags) > 0 FROM task_submissions ts
+                    WHERE ts.task_id = t.id ORDER BY ts.round DESC LIMIT 1), false) AS flagged,
          t.status <> 'cancelled' AND t.assessed_deadline >= ${s} AND t.assessed_deadline < ${e} AS due,
          t.status = 'on_hold' AS on_hold,
          t.status = 'closed' AND t.closed_at < ${e} AS closed_by_end,
@@ -101,6 +105,7 @@ task_counts AS (
          count(*) FILTER (WHERE closed)::int AS closed,
          count(*) FILTER (WHERE closed AND on_time)::int AS closed_on_time,
          count(*) FILTER (WHERE closed AND unverified)::int AS closed_unverified,
+         count(*) FILTER (WHERE closed AND flagged)::int AS closed_flagged,
          count(*) FILTER (WHERE open_at_end AND deadline < ${e})::int AS open_overdue,
          count(*) FILTER (WHERE open_at_end AND deadline + ${superviseAfterHours}::float8 * interval '1 hour' < ${e})::int AS supervised,
          count(*) FILTER (WHERE open_at_end AND deadline + ${notifyAfterHours}::float8 * interval '1 hour' < ${e})::int AS notified,
@@ -134,7 +139,8 @@ extension_counts AS (
 SELECT coalesce(a.key, c.key, x.key) AS key,
        coalesce(a.received, 0) AS received, coalesce(a.closed, 0) AS closed,
        coalesce(a.closed_on_time, 0) AS closed_on_time,
-       coalesce(a.closed_unverified, 0) AS closed_unverified, coalesce(a.open_overdue, 0) AS open_overdue,
+       coalesce(a.closed_unverified, 0) AS closed_unverified,
+       coalesce(a.closed_flagged, 0) AS closed_flagged, coalesce(a.open_overdue, 0) AS open_overdue,
        coalesce(a.supervised, 0) AS supervised, coalesce(a.notified, 0) AS notified,
        a.median_hours_to_close,
        coalesce(a.due, 0) AS due, coalesce(a.due_on_hold, 0) AS due_on_hold,
@@ -153,6 +159,7 @@ interface RawRow {
   closed: number;
   closed_on_time: number;
   closed_unverified: number;
+  closed_flagged: number;
   open_overdue: number;
   supervised: number;
   notified: number;
@@ -191,6 +198,7 @@ export async function readDigestCounts(
     closed: r.closed,
     closedOnTime: r.closed_on_time,
     closedUnverified: r.closed_unverified,
+    closedFlagged: r.closed_flagged,
     openOverdue: r.open_overdue,
     supervised: r.supervised,
     notified: r.notified,

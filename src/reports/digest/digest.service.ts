@@ -63,9 +63,22 @@ const notAMonday = (): DomainError =>
     'isMonday',
   );
 
-/** A stored week was over when stored, so never clamped; rows stored before the field lack it. */
+/**
+ * A stored week was over when stored, so never clamped; rows stored before the field lack it.
+ * Weeks stored before photos were judged (照片存疑) lack `closedFlagged`: none was flagged then.
+ */
 function storedDigest(data: Digest): Digest {
-  return { ...data, clampedToNow: (data as Partial<Digest>).clampedToNow ?? false };
+  const withFlagged = <T extends { figures: DigestFigures }>(row: T): T => ({
+    ...row,
+    figures: { ...row.figures, closedFlagged: row.figures.closedFlagged ?? 0 },
+  });
+  return {
+    ...data,
+    clampedToNow: (data as Partial<Digest>).clampedToNow ?? false,
+    units: data.units.map(withFlagged),
+    categories: data.categories.map(withFlagged),
+    totals: { ...data.totals, closedFlagged: data.totals.closedFlagged ?? 0 },
+  };
 }
 
 export function lockObjectOf(weekStart: string): number {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { Principal } from '../../common/auth/principal.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import {
   insertCheck,
   insertSubmission,
@@ -9,6 +10,7 @@ import {
 } from '../data/task-work.repository.js';
 import { categoryRules, type CategoryRules } from '../data/tasks.repository.js';
 import { DeadlineService } from '../deadline/deadline.service.js';
+import { judgeAfterPhotos } from '../evidence/evidence-rules.js';
 import type * as A from '../dto/task-actions.dto.js';
 import type { TaskDetailDto } from '../dto/task-output.dto.js';
 import { SpotCheckSampler } from '../spot-check.sampler.js';
@@ -27,12 +29,15 @@ export class SubmissionActions {
     private readonly deadlines: DeadlineService,
     private readonly attachments: AttachmentsService,
     @Inject(SpotCheckSampler) private readonly sampler: SpotCheckSampler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
    * The unit's report with after-photos. It closes the task at once where the category needs
    * no check (免复查) or the spot check does not draw it; then "on time" is decided here, from
-   * this submission.
+   * this submission. Its photos are judged (照片存疑: taken before the assignment, too far from
+   * the task, no capture time; evidence-rules.ts): the flags go on the submission and its event,
+   * and never stop it.
    */
   submit(p: Principal, id: string, version: Version, dto: A.SubmissionDto): Promise<TaskDetailDto> {
     const photoIds = dto.afterPhotoIds ?? [];
@@ -51,14 +56,23 @@ export class SubmissionActions {
       },
       effect: async ({ db, em, task, now }) => {
         if (category.requires_after_photo && photoIds.length === 0) throw afterPhotoRequired();
-        await this.attachments.assertUsable(em, photoIds, p, 'afterPhotoIds');
+        const photos = await this.attachments.assertUsable(em, photoIds, p, 'afterPhotoIds');
+        const evidenceFlags = judgeAfterPhotos(
+          photos.map((a) => ({
+            attachmentId: a.id,
+            exif: { capturedAt: a.exifCapturedAt, lat: a.exifLat, lng: a.exifLng },
+            declared: { capturedAt: a.declaredCapturedAt, lat: a.declaredLat, lng: a.declaredLng },
+          })),
+          { assignedAt: task.assigned_at, lat: task.lat, lng: task.lng },
+          this.config.evidence.maxDistanceM,
+        );
         const round = await nextSubmissionRound(db, task.id);
         return {
           patch: closesOnSubmit
             ? { closed_at: now, closed_on_time: onTimeAt(task, now), closed_unverified: true }
             : {},
           note: dto.description,
-          data: { round, policy, closedWithoutCheck: closesOnSubmit },
+          data: { round, policy, closedWithoutCheck: closesOnSubmit, evidenceFlags },
           photos: { ids: photoIds, role: 'after' },
           after: (db2, eventId) =>
             insertSubmission(db2, {
@@ -67,6 +81,7 @@ export class SubmissionActions {
               description: dto.description.trim(),
               eventId,
               at: now,
+              evidenceFlags,
             }),
         };
       },

@@ -40,6 +40,8 @@ function lockedTask(over: Partial<LockedTask> = {}): LockedTask {
     assessed_deadline: new Date('2026-03-05T09:00:00Z'),
     verification_policy: null,
     version: 3,
+    lat: null,
+    lng: null,
     has_pending_extension: false,
     has_pending_dispute: false,
     ...over,

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { TaskAttachments, TaskEvents } from '../../database/db.generated.js';
 import type { Db } from '../../database/kysely.js';
 import type { Principal } from '../../common/auth/principal.js';
@@ -17,8 +17,15 @@ export interface TaskEventInput {
   photos?: { ids: string[]; role: Selectable<TaskAttachments>['role'] };
 }
 
-/** Appends the event (task_events is append-only) and returns its id. */
+/**
+ * Appends the event (task_events is append-only) and returns its id. An event that links photos
+ * also records each original's SHA-256 (`data.photoSha256`, in the order given), read in the
+ * same statement: whatever copy of a photo is shown later, the trail names the very bytes.
+ */
 export async function insertTaskEvent(db: Db, e: TaskEventInput): Promise<string> {
+  // jsonb: sent as JSON text, so that pg does not take an array in it for a Postgres array.
+  const data = JSON.stringify(e.data ?? {});
+  const photoIds = e.photos?.ids ?? [];
   const { id } = await db
     .insertInto('task_events')
     .values({
@@ -31,8 +38,12 @@ export async function insertTaskEvent(db: Db, e: TaskEventInput): Promise<string
       actor_name: e.actor?.displayName ?? '系统',
       actor_role: e.actor?.role ?? null,
       note: e.note ?? null,
-      // jsonb: sent as JSON text, so that pg does not take an array in it for a Postgres array.
-      data: JSON.stringify(e.data ?? {}),
+      data: photoIds.length
+        ? sql<string>`${data}::jsonb || jsonb_build_object('photoSha256', (
+            SELECT jsonb_agg(jsonb_build_object('id', a.id, 'sha256', a.sha256)
+                             ORDER BY array_position(${photoIds}::uuid[], a.id))
+              FROM attachments a WHERE a.id = ANY(${photoIds}::uuid[])))`
+        : data,
       attachment_ids: e.photos?.ids ?? [],
     })
     .returning('id')
@@ -71,21 +82,5 @@ export function listTaskEvents(db: Db, taskId: string): Promise<TaskEventRow[]> 
     .selectAll()
     .where('task_id', '=', taskId)
     .orderBy('id')
-    .execute();
-}
-
-/** The before and after photos of a task, in the order they were attached. */
-export function taskPhotos(
-  db: Db,
-  taskId: string,
-): Promise<Pick<Selectable<TaskAttachments>, 'attachment_id' | 'role'>[]> {
-  return db
-    .selectFrom('task_attachments as ta')
-    .innerJoin('task_events as e', 'e.id', 'ta.event_id')
-    .select(['ta.attachment_id', 'ta.role'])
-    .where('ta.task_id', '=', taskId)
-    .where('ta.role', 'in', ['before', 'after'])
-    .orderBy('e.id')
-    .orderBy('ta.attachment_id')
     .execute();
 }

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { TaskChecks, TaskSubmissions } from '../../database/db.generated.js';
 import type { Db } from '../../database/kysely.js';
+import type { EvidenceFlag } from '../evidence/evidence-rules.js';
 
 /** The unit's 整改反馈 rounds (task_submissions) and the follow-up checks on them (task_checks). */
 
@@ -16,7 +17,14 @@ export async function nextSubmissionRound(db: Db, taskId: string): Promise<numbe
 
 export async function insertSubmission(
   db: Db,
-  s: { taskId: string; round: number; description: string; eventId: string; at: Date },
+  s: {
+    taskId: string;
+    round: number;
+    description: string;
+    eventId: string;
+    at: Date;
+    evidenceFlags: EvidenceFlag[];
+  },
 ): Promise<void> {
   await db
     .insertInto('task_submissions')
@@ -26,6 +34,8 @@ export async function insertSubmission(
       description: s.description,
       event_id: s.eventId,
       created_at: s.at,
+      // jsonb: sent as JSON text, so that pg does not take the array for a Postgres array.
+      evidence_flags: JSON.stringify(s.evidenceFlags),
     })
     .execute();
 }

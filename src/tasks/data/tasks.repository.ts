@@ -19,6 +19,8 @@ export type LockedTask = Pick<
   | 'assessed_deadline'
   | 'verification_policy'
   | 'version'
+  | 'lat'
+  | 'lng'
 > & { has_pending_extension: boolean; has_pending_dispute: boolean };
 
 /** Columns an action may change. Status, version and updated_at are the runner's. */
@@ -63,6 +65,9 @@ export async function lockTask(
       't.assessed_deadline',
       't.verification_policy',
       't.version',
+      // The position after-photos are judged against (照片存疑, evidence-rules.ts).
+      't.lat',
+      't.lng',
       eb
         .exists(
           eb

@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AttachmentDto } from '../../attachments/dto/attachment.dto.js';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../catalog/category.entity.js';
 import { RAISED_ESCALATION_LEVELS, type EscalationLevel } from '../deadline/traffic-light.js';
+import {
+  EVIDENCE_FLAG_REASONS,
+  type CaptureSource,
+  type EvidenceFlagReason,
+} from '../evidence/evidence-rules.js';
 import {
   TASK_ACTIONS,
   TASK_STATUSES,
@@ -89,9 +95,48 @@ export class PendingRequestDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
+/** A photo of the task (整改前 / 整改后 / 复查) with what it and its uploader said about its capture. */
+export class TaskPhotoDto extends AttachmentDto {
+  @ApiProperty({ enum: ['before', 'after', 'check'] }) role: 'before' | 'after' | 'check';
+}
+
+/** 照片存疑: one doubt about one after-photo (informs, never blocks). */
+export class EvidenceFlagDto {
+  @ApiProperty({ format: 'uuid' }) attachmentId: string;
+  @ApiProperty({
+    enum: EVIDENCE_FLAG_REASONS,
+    description:
+      'taken_before_assignment 拍摄早于派遣, too_far 拍摄地点过远, no_capture_data 无拍摄信息',
+  })
+  reason: EvidenceFlagReason;
+  @ApiProperty({
+    enum: ['exif', 'declared'],
+    nullable: true,
+    type: String,
+    description: 'Which source the judged fact came from: the photo (EXIF) or the client',
+  })
+  source: CaptureSource | null;
+  @ApiProperty({ example: '拍摄地点距任务位置约 1200 米（照片EXIF），超过 300 米' }) detail: string;
+  @ApiPropertyOptional({ format: 'date-time' }) capturedAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) assignedAt?: string;
+  @ApiPropertyOptional({ example: 1200 }) distanceM?: number;
+  @ApiPropertyOptional({ example: 300 }) maxDistanceM?: number;
+}
+
 export class TaskDetailDto extends TaskSummaryDto {
   @ApiProperty({ type: [String], format: 'uuid' }) beforePhotoIds: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) afterPhotoIds: string[];
+  @ApiProperty({
+    type: [TaskPhotoDto],
+    description: 'Every photo of the task (before, after, check) with its capture facts',
+  })
+  photos: TaskPhotoDto[];
+  @ApiProperty({
+    type: [EvidenceFlagDto],
+    description:
+      '照片存疑 of the submission awaiting 复查 or accepted at closure (empty otherwise, and when none)',
+  })
+  evidenceFlags: EvidenceFlagDto[];
   @ApiProperty({ type: PendingRequestDto, nullable: true })
   pendingExtension: PendingRequestDto | null;
   @ApiProperty({ type: PendingRequestDto, nullable: true })

@@ -45,6 +45,7 @@ const HEADERS = [
   '未经复查销号',
   '挂账原因',
   '挂账复查日期',
+  '照片存疑',
   '整改前照片',
   '整改后照片',
 ];
@@ -102,6 +103,7 @@ const closedRow: LedgerRow = {
   holdReviewOn: null,
   beforePhotoIds: ['11111111-1111-4111-8111-111111111111'],
   afterPhotoIds: ['22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'],
+  evidenceFlags: [],
 };
 
 const overdueRow: LedgerRow = {
@@ -137,6 +139,7 @@ const overdueRow: LedgerRow = {
   holdReviewOn: null,
   beforePhotoIds: [],
   afterPhotoIds: [],
+  evidenceFlags: [],
 };
 
 const pendingRow: LedgerRow = {
@@ -172,6 +175,7 @@ const pendingRow: LedgerRow = {
   holdReviewOn: null,
   beforePhotoIds: [],
   afterPhotoIds: [],
+  evidenceFlags: [],
 };
 
 async function* fromArray(rows: readonly LedgerRow[]): AsyncGenerator<LedgerRow> {
@@ -296,6 +300,17 @@ describe('formatLedgerRow', () => {
     ['是否超期', 'overdue', false, '否'],
     ['整改前照片', 'beforePhotoIds', ['a', 'b'], '/api/v1/attachments/a\n/api/v1/attachments/b'],
     ['整改后照片', 'afterPhotoIds', [], null],
+    ['照片存疑', 'evidenceFlags', [], null],
+    [
+      '照片存疑',
+      'evidenceFlags',
+      [
+        { reason: 'too_far', detail: '…' },
+        { reason: 'taken_before_assignment', detail: '…' },
+        { reason: 'too_far', detail: '…' },
+      ],
+      '拍摄地点过远、拍摄早于派遣',
+    ],
   ])('%s from %s = %p → %p', (header, field, value, expected) => {
     expect(at({ ...closedRow, [field]: value }, header)).toEqual(expected);
   });
@@ -368,16 +383,16 @@ describe('writeLedgerCsv', () => {
         '"3号楼楼道堆放纸箱, ""杂物""\n阻塞消防通道",2026-11-10 公园广场创城督导检查,' +
         '2026-11-10 09:05,2026-11-10 09:30,2026-11-12 17:30,2026-11-11 16:00,' +
         '已清理纸箱杂物，通道畅通,合格,王督导,2026-11-12 10:15,,2026-11-12 10:15,' +
-        '否,,,,1,0,0,是,否,,,' +
+        '否,,,,1,0,0,是,否,,,,' +
         '/api/v1/attachments/11111111-1111-4111-8111-111111111111,' +
         '"/api/v1/attachments/22222222-2222-4222-8222-222222222222\n' +
         '/api/v1/attachments/33333333-3333-4333-8333-333333333333"\r\n' +
         'ZG20261110-0002,整改中,小广告,市容环境,区城管局,,人民路与解放路交叉口,' +
         '"\'=HYPERLINK(""http://evil.example"",""点击"")",,' +
         '2026-11-10 23:59,2026-11-11 00:00,2026-11-12 00:00,,,,,,,,' +
-        '是,26.5,红灯,督办,0,2,1,,,,,,\r\n' +
+        '是,26.5,红灯,督办,0,2,1,,,,,,,\r\n' +
         'ZG20261110-0003,待派遣,乱停车,街面秩序,,,,非机动车乱停放,,' +
-        '2026-11-10 10:00,,,,,,,,,,否,,,,0,0,0,,,,,,\r\n',
+        '2026-11-10 10:00,,,,,,,,,,否,,,,0,0,0,,,,,,,\r\n',
     );
   });
 

@@ -1,5 +1,6 @@
 import type { EscalationLevel, Light } from '../deadline/traffic-light.js';
 import { officeClock } from '../../common/time/office-zone.js';
+import { EVIDENCE_FLAG_LABELS, type EvidenceFlag } from '../evidence/evidence-rules.js';
 
 /**
  * One row of the 整改台账 and its columns: what the office keeps per task, in the order a clerk
@@ -51,6 +52,11 @@ export interface LedgerRow {
   holdReviewOn: string | null;
   beforePhotoIds: readonly string[];
   afterPhotoIds: readonly string[];
+  /**
+   * 照片存疑 of the submission awaiting 复查 or accepted at closure (evidence-rules.ts); empty
+   * for other states and when the photos raised no doubt.
+   */
+  evidenceFlags: readonly Pick<EvidenceFlag, 'reason' | 'detail'>[];
 }
 
 /** null is an empty cell; numbers stay numbers in .xlsx so the office can sort and sum them. */
@@ -147,6 +153,14 @@ function yesNo(value: boolean | null): string | null {
 function overdueHoursCell(row: LedgerRow): number | null {
   if (!row.overdue) return null;
   return Math.max(0.1, Math.round(row.overdueHours * 10) / 10);
+}
+
+/** The reasons, each once, in the office's words: 拍摄早于派遣、无拍摄信息. */
+function evidenceCell(row: LedgerRow): string | null {
+  const labels = [
+    ...new Set(row.evidenceFlags.map((f) => EVIDENCE_FLAG_LABELS[f.reason] ?? f.reason)),
+  ];
+  return labels.length ? labels.join('、') : null;
 }
 
 const photoList = (ids: readonly string[], ctx: LedgerFormatContext): string | null =>
@@ -262,6 +276,14 @@ export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
     xlsxHeader: '挂账复查\n日期',
     kind: 'time',
     cell: (r) => r.holdReviewOn,
+  }),
+  col({
+    header: '照片存疑',
+    xlsxHeader: '照片\n存疑',
+    kind: 'text',
+    width: 7,
+    cell: evidenceCell,
+    signal: (r) => (r.evidenceFlags.length ? 'yellow' : null),
   }),
   col({
     header: '整改前照片',

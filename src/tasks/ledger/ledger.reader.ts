@@ -27,7 +27,7 @@ function ledgerRows(db: Db) {
       (eb) =>
         eb
           .selectFrom('task_submissions as ts')
-          .select(['ts.created_at', 'ts.description'])
+          .select(['ts.created_at', 'ts.description', 'ts.evidence_flags'])
           .whereRef('ts.task_id', '=', 't.id')
           .orderBy('ts.round', 'desc')
           .limit(1)
@@ -67,6 +67,7 @@ function ledgerRows(db: Db) {
       't.deadline',
       'sub.created_at as submitted_at',
       'sub.description as submission_text',
+      'sub.evidence_flags',
       'chk.result as check_result',
       'chk.actor_name as checked_by',
       'chk.created_at as checked_at',

@@ -9,6 +9,7 @@ import { asDownload, XLSX_TYPE } from '../../common/http/download.js';
 import { officeDay } from '../../common/time/office-zone.js';
 import { DeadlineService } from '../deadline/deadline.service.js';
 import type { ExportTasksQuery } from '../dto/list-tasks.query.js';
+import type { EvidenceFlag } from '../evidence/evidence-rules.js';
 import { TaskReader } from '../task-reader.js';
 import { assertLedgerFilter } from './ledger-filter.js';
 import { ledgerOverdue } from './ledger-overdue.js';
@@ -99,6 +100,11 @@ export class LedgerService {
       holdReviewOn: r.hold_review_on,
       beforePhotoIds: r.before_photo_ids,
       afterPhotoIds: r.after_photo_ids,
+      // Only a submission still standing is in doubt (as in the task detail).
+      evidenceFlags:
+        (r.status === 'submitted' || r.status === 'closed') && Array.isArray(r.evidence_flags)
+          ? (r.evidence_flags as unknown as EvidenceFlag[])
+          : [],
     };
   }
 

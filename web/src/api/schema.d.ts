@@ -1027,7 +1027,7 @@ export interface paths {
         put?: never;
         /**
          * 上传照片
-         * @description 任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥。上传一张证据照片（JPEG、PNG 或 WEBP，按文件内容判断），返回其 id，供任务、整改反馈和复查引用。
+         * @description 任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥。上传一张证据照片（JPEG、PNG 或 WEBP，按文件内容判断），返回其 id，供任务、整改反馈和复查引用。服务端读取照片自带的 EXIF 拍摄时间和 GPS 位置；客户端可另行声明拍摄时间 `capturedAt`、位置 `lat`/`lng` 和精度 `accuracyM`，两者分别保存、注明来源。
          */
         post: operations["Attachments_upload"];
         delete?: never;
@@ -1045,7 +1045,7 @@ export interface paths {
         };
         /**
          * 下载照片
-         * @description 任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；只能取自己上传的或能看到的任务上的照片，否则答 404。支持 `If-None-Match`。只读，不改变数据。
+         * @description 任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；只能取自己上传的或能看到的任务上的照片，否则答 404。`variant=thumb` 取缩略图（列表用），`variant=watermarked` 取带水印（时间 · 地点 · 上传人）的副本，缺省为原图（原样字节）。支持 `If-None-Match`。只读，不改变数据。
          */
         get: operations["Attachments_download"];
         put?: never;
@@ -1065,7 +1065,7 @@ export interface paths {
         };
         /**
          * 照片信息
-         * @description 任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；可见范围同下载照片。返回类型、大小、哈希等信息。只读，不改变数据。
+         * @description 任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；可见范围同下载照片。返回类型、大小、哈希，以及拍摄时间和位置（照片 EXIF 所载与客户端声明的分别列出）。只读，不改变数据。
          */
         get: operations["Attachments_meta"];
         put?: never;
@@ -2033,6 +2033,81 @@ export interface components {
              */
             fractionUsed: number;
         };
+        CaptureFactsDto: {
+            /** Format: date-time */
+            capturedAt: string | null;
+            /** @example 39.91 */
+            lat: number | null;
+            /** @example 116.17 */
+            lng: number | null;
+        };
+        DeclaredCaptureDto: {
+            /** Format: date-time */
+            capturedAt: string | null;
+            /** @example 39.91 */
+            lat: number | null;
+            /** @example 116.17 */
+            lng: number | null;
+            /**
+             * @description Accuracy radius, metres
+             * @example 12
+             */
+            accuracyM: number | null;
+        };
+        PhotoCaptureDto: {
+            /** @description From the photo (EXIF DateTimeOriginal and GPS) */
+            exif: components["schemas"]["CaptureFactsDto"];
+            /** @description Declared by the client on upload */
+            declared: components["schemas"]["DeclaredCaptureDto"];
+        };
+        TaskPhotoDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description Lowercase hex SHA-256 of the bytes; the download ETag
+             * @example 9f2c4e1a7b3d5f60a8c1e2d4b6f8a0c3e5d7f9b1a2c4e6f8d0b2a4c6e8f0a2b4
+             */
+            sha256: string;
+            /**
+             * @description Sniffed from the bytes
+             * @example image/jpeg
+             * @enum {string}
+             */
+            mime: "image/jpeg" | "image/png" | "image/webp";
+            /** @example 183204 */
+            sizeBytes: number;
+            /** @example 整改前.jpg */
+            originalName: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            capture: components["schemas"]["PhotoCaptureDto"];
+            /** @enum {string} */
+            role: "before" | "after" | "check";
+        };
+        EvidenceFlagDto: {
+            /** Format: uuid */
+            attachmentId: string;
+            /**
+             * @description taken_before_assignment 拍摄早于派遣, too_far 拍摄地点过远, no_capture_data 无拍摄信息
+             * @enum {string}
+             */
+            reason: "taken_before_assignment" | "too_far" | "no_capture_data";
+            /**
+             * @description Which source the judged fact came from: the photo (EXIF) or the client
+             * @enum {string|null}
+             */
+            source: "exif" | "declared" | null;
+            /** @example 拍摄地点距任务位置约 1200 米（照片EXIF），超过 300 米 */
+            detail: string;
+            /** Format: date-time */
+            capturedAt?: string;
+            /** Format: date-time */
+            assignedAt?: string;
+            /** @example 1200 */
+            distanceM?: number;
+            /** @example 300 */
+            maxDistanceM?: number;
+        };
         PendingRequestDto: {
             /** Format: uuid */
             id: string;
@@ -2105,6 +2180,10 @@ export interface components {
             timing: components["schemas"]["TaskTimingDto"] | null;
             beforePhotoIds: string[];
             afterPhotoIds: string[];
+            /** @description Every photo of the task (before, after, check) with its capture facts */
+            photos: components["schemas"]["TaskPhotoDto"][];
+            /** @description 照片存疑 of the submission awaiting 复查 or accepted at closure (empty otherwise, and when none) */
+            evidenceFlags: components["schemas"]["EvidenceFlagDto"][];
             pendingExtension: components["schemas"]["PendingRequestDto"] | null;
             pendingDispute: components["schemas"]["PendingRequestDto"] | null;
             /** @description What the caller may do now */
@@ -2674,6 +2753,27 @@ export interface components {
              * @description One JPEG, PNG or WEBP photo; the type is read from the bytes, not the name
              */
             file: string;
+            /**
+             * Format: date-time
+             * @description When the client says the photo was taken (no offset: Beijing time)
+             * @example 2026-12-01T10:32:00+08:00
+             */
+            capturedAt?: string;
+            /**
+             * @description Where the client says it was taken (with lng)
+             * @example 39.91
+             */
+            lat?: number;
+            /**
+             * @description Where the client says it was taken (with lat)
+             * @example 116.17
+             */
+            lng?: number;
+            /**
+             * @description Accuracy radius of lat/lng, metres
+             * @example 12
+             */
+            accuracyM?: number;
         };
         AttachmentDto: {
             /** Format: uuid */
@@ -2695,6 +2795,7 @@ export interface components {
             originalName: string | null;
             /** Format: date-time */
             createdAt: string;
+            capture: components["schemas"]["PhotoCaptureDto"];
         };
         CreateBulletinDto: {
             /**
@@ -2854,6 +2955,8 @@ export interface components {
             closedOnTime: number;
             /** @description 未经复查销号: of closed, closed on the unit's submission without a 复查 */
             closedUnverified: number;
+            /** @description 照片存疑销号: of closed, the accepted submission had after-photos in doubt */
+            closedFlagged: number;
             /** @description 超期未结: open and overdue at the period end (挂账 excluded) */
             openOverdue: number;
             /** @description 督办: overdue by more than superviseAfterHours at the end */
@@ -7142,7 +7245,10 @@ export interface operations {
     };
     Attachments_download: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description original: the bytes uploaded; thumb: JPEG ≤ 320 px, < 30 KB; watermarked: JPEG with 水印 */
+                variant?: "original" | "thumb" | "watermarked";
+            };
             header?: never;
             path: {
                 id: string;

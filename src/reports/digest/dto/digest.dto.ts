@@ -55,6 +55,10 @@ export class DigestFiguresDto {
     description: "未经复查销号: of closed, closed on the unit's submission without a 复查",
   })
   closedUnverified: number;
+  @ApiProperty({
+    description: '照片存疑销号: of closed, the accepted submission had after-photos in doubt',
+  })
+  closedFlagged: number;
   @ApiProperty({ description: '超期未结: open and overdue at the period end (挂账 excluded)' })
   openOverdue: number;
   @ApiProperty({ description: '督办: overdue by more than superviseAfterHours at the end' })
