@@ -393,6 +393,8 @@ describe('field API for the phone', () => {
         actorId: w.inspector.id,
         data: { observedAt, position: { lat: 39.9401, lng: 116.1002 }, photoIds: [photo] },
       });
+      const sha256Of = await t.ds.query('SELECT sha256 FROM attachments WHERE id = $1', [photo]);
+      expect(sha256Of[0].sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(await events(task.id)).toEqual([
         {
           action: 'observe',
@@ -404,6 +406,8 @@ describe('field API for the phone', () => {
             observedAt,
             position: { lat: 39.9401, lng: 116.1002 },
             photoIds: [photo],
+            // The original's SHA-256 in the audit trail, as for every event that links photos.
+            photoSha256: [{ id: photo, sha256: sha256Of[0].sha256 }],
           },
           attachment_ids: [photo],
           actor_id: w.inspector.id,
