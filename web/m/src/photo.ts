@@ -1,0 +1,64 @@
+/** Photos are kept on the phone already resized: longest side at most 1,600 px, JPEG. */
+export const MAX_SIDE = 1600;
+const QUALITY = 0.82;
+
+export interface ResizedPhoto {
+  blob: Blob;
+  width: number;
+  height: number;
+}
+
+/** The size that fits `max` on the longest side, never enlarged. */
+export function fitWithin(
+  width: number,
+  height: number,
+  max = MAX_SIDE,
+): { width: number; height: number } {
+  const scale = Math.min(1, max / Math.max(width, height));
+  return {
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
+  };
+}
+
+/**
+ * Decodes the camera's file (EXIF orientation applied by the browser), scales it and encodes
+ * JPEG. The decoder scales while decoding (`resizeWidth`), which is what keeps a 12-megapixel
+ * photo fast on a mid-range phone.
+ */
+export async function resizePhoto(file: Blob): Promise<ResizedPhoto> {
+  const natural = await naturalSize(file);
+  const size = fitWithin(natural.width, natural.height);
+  const bitmap = await createImageBitmap(file, {
+    imageOrientation: 'from-image',
+    resizeWidth: size.width,
+    resizeHeight: size.height,
+    resizeQuality: 'medium',
+  });
+  const canvas = document.createElement('canvas');
+  canvas.width = size.width;
+  canvas.height = size.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2d canvas');
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const blob = await new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error('encode failed'))),
+      'image/jpeg',
+      QUALITY,
+    ),
+  );
+  return { blob, ...size };
+}
+
+/** The photo's size as shown (orientation applied), read without decoding its pixels. */
+function naturalSize(file: Blob): Promise<{ width: number; height: number }> {
+  const url = URL.createObjectURL(file);
+  const img = new Image();
+  return new Promise<{ width: number; height: number }>((resolve, reject) => {
+    img.onload = () => resolve({ width: img.naturalWidth, height: img.naturalHeight });
+    img.onerror = () => reject(new Error('not an image'));
+    img.src = url;
+  }).finally(() => URL.revokeObjectURL(url));
+}

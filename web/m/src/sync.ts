@@ -1,0 +1,51 @@
+import { reactive } from 'vue';
+import { outbox, outboxCounts, type RoundEnd } from './outbox';
+
+/** What the 待同步 badge and banner show. */
+export const syncStatus = reactive({
+  online: typeof navigator === 'undefined' ? true : navigator.onLine,
+  syncing: false,
+  waiting: 0,
+  failed: 0,
+  lastEnd: null as RoundEnd | null,
+  lastAt: null as string | null,
+});
+
+const RETRY_MS = 20_000;
+let timer: ReturnType<typeof setInterval> | null = null;
+
+export async function refreshCounts(): Promise<void> {
+  Object.assign(syncStatus, await outboxCounts());
+}
+
+/** One round now (if online); the counts after it. */
+export async function syncNow(): Promise<void> {
+  await refreshCounts();
+  if (!navigator.onLine) return;
+  syncStatus.syncing = true;
+  try {
+    syncStatus.lastEnd = await outbox.sync();
+    syncStatus.lastAt = new Date().toISOString();
+  } catch (e) {
+    console.error(e);
+  } finally {
+    syncStatus.syncing = false;
+    await refreshCounts();
+  }
+}
+
+/** Syncs on start, whenever the network comes back, and on a timer while something waits. */
+export function startSync(): void {
+  if (timer) return;
+  window.addEventListener('online', () => {
+    syncStatus.online = true;
+    void syncNow();
+  });
+  window.addEventListener('offline', () => {
+    syncStatus.online = false;
+  });
+  timer = setInterval(() => {
+    if (syncStatus.waiting > 0) void syncNow();
+  }, RETRY_MS);
+  void syncNow();
+}
