@@ -44,7 +44,10 @@ export function startSync(): void {
   window.addEventListener('offline', () => {
     syncStatus.online = false;
   });
+  // The page may have loaded offline and the network come back before these listeners existed.
+  syncStatus.online = navigator.onLine;
   timer = setInterval(() => {
+    syncStatus.online = navigator.onLine;
     if (syncStatus.waiting > 0) void syncNow();
   }, RETRY_MS);
   void syncNow();
