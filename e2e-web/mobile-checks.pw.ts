@@ -60,7 +60,10 @@ test('a 复查 done offline is queued and syncs: the server holds the passed che
 
   await context.setOffline(false);
   await expect(page.getByTestId('check-state')).toContainText('已同步', { timeout: 30_000 });
-  const checks = await sql<{ result: string }>(`SELECT result FROM task_checks WHERE task_id = $1`, [task.id]);
+  const checks = await sql<{ result: string }>(
+    `SELECT result FROM task_checks WHERE task_id = $1`,
+    [task.id],
+  );
   expect(checks).toEqual([{ result: 'pass' }]);
   const [t] = await sql<{ status: string }>(`SELECT status FROM tasks WHERE id = $1`, [task.id]);
   expect(t.status).toBe('closed');
@@ -84,11 +87,17 @@ test('a 复查 whose task changed meanwhile is answered 409 and shown, not swall
 
   // Meanwhile the office checks it from the console.
   const now = await apiAs<{ version: number }>(env.users.admin, 'GET', `/tasks/${task.id}`);
-  await apiAs(env.users.admin, 'POST', `/tasks/${task.id}/checks`, { version: now.version, result: 'pass' });
+  await apiAs(env.users.admin, 'POST', `/tasks/${task.id}/checks`, {
+    version: now.version,
+    result: 'pass',
+  });
 
   await context.setOffline(false);
   await expect(page.getByTestId('check-error')).toContainText('已被他人更新', { timeout: 30_000 });
   await mshot(page, '11-check-conflict');
-  const checks = await sql<{ result: string }>(`SELECT result FROM task_checks WHERE task_id = $1`, [task.id]);
+  const checks = await sql<{ result: string }>(
+    `SELECT result FROM task_checks WHERE task_id = $1`,
+    [task.id],
+  );
   expect(checks).toEqual([{ result: 'pass' }]);
 });

@@ -1,5 +1,15 @@
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { apiAs, expect, sql, test } from './support/fixtures';
-import { cameraJpeg, mshot, PHONE, phoneSignIn, placeSites, recordProblem, swControls } from './support/phone';
+import {
+  cameraJpeg,
+  mshot,
+  PHONE,
+  phoneSignIn,
+  placeSites,
+  recordProblem,
+  swControls,
+} from './support/phone';
 
 test.use(PHONE);
 
@@ -43,8 +53,16 @@ test('offline: an inspection with three problems and photos, app closed and reop
   await page.getByRole('button', { name: '开始记录问题' }).click();
   await expect(page.getByText('发现的问题（0）')).toBeVisible();
 
-  const shots = [await cameraJpeg(2400, 1800, 90), await cameraJpeg(1200, 1600, 150), await cameraJpeg(800, 600, 200)];
-  await recordProblem(page, { category: main.name, photos: [shots[0], shots[1]], text: '南门绿化带内有生活垃圾' });
+  const shots = [
+    await cameraJpeg(2400, 1800, 90),
+    await cameraJpeg(1200, 1600, 150),
+    await cameraJpeg(800, 600, 200),
+  ];
+  await recordProblem(page, {
+    category: main.name,
+    photos: [shots[0], shots[1]],
+    text: '南门绿化带内有生活垃圾',
+  });
   // The problem form as the inspector sees it (filled, before saving).
   await page.getByRole('button', { name: '添加问题' }).click();
   await page.getByTestId('category-cell').click();
@@ -74,7 +92,9 @@ test('offline: an inspection with three problems and photos, app closed and reop
   await context.setOffline(false);
   await expect(again.getByTestId('waiting-count')).toHaveText('0', { timeout: 30_000 });
   await expect(again.getByTestId('outbox-problem').filter({ hasText: '已同步' })).toHaveCount(0);
-  await expect(again.getByTestId('outbox-problem').filter({ hasText: /ZG-|\d{4}-/ })).toHaveCount(3);
+  await expect(again.getByTestId('outbox-problem').filter({ hasText: /ZG-|\d{4}-/ })).toHaveCount(
+    3,
+  );
   await mshot(again, '07-outbox-synced');
 
   const rows = await sql<{ id: string; kind: string; activity: string }>(
@@ -83,13 +103,27 @@ test('offline: an inspection with three problems and photos, app closed and reop
   );
   expect(rows).toHaveLength(1);
   expect(rows[0]).toMatchObject({ kind: 'inspection', activity: '创城督导检查' });
-  const tasks = await sql<{ id: string; description: string; category_id: string; site_id: string; lat: number; photos: string }>(
+  const tasks = await sql<{
+    id: string;
+    description: string;
+    category_id: string;
+    site_id: string;
+    lat: number;
+    photos: string;
+  }>(
     `SELECT t.id, t.description, t.category_id, t.site_id, t.lat,
             (SELECT count(*) FROM task_attachments a WHERE a.task_id = t.id AND a.role = 'before') AS photos
        FROM tasks t WHERE t.inspection_id = $1 ORDER BY t.created_at`,
     [rows[0].id],
   );
-  expect(tasks.map((t) => [t.description.startsWith('南门') || t.description.startsWith('东侧') || t.description.startsWith('发现'), Number(t.photos)])).toEqual([
+  expect(
+    tasks.map((t) => [
+      t.description.startsWith('南门') ||
+        t.description.startsWith('东侧') ||
+        t.description.startsWith('发现'),
+      Number(t.photos),
+    ]),
+  ).toEqual([
     [true, 2],
     [true, 1],
     [true, 1],
@@ -99,12 +133,22 @@ test('offline: an inspection with three problems and photos, app closed and reop
   // The phone's position, not the site's.
   expect(Number(tasks[0].lat)).toBeCloseTo(39.9087, 4);
   // Photos were resized on the phone: the 2400 px one arrives at 1600 px on its longest side.
-  const sizes = await sql<{ size_bytes: number }>(
-    `SELECT at.size_bytes FROM task_attachments a JOIN attachments at ON at.id = a.attachment_id
+  const stored = await sql<{ storage_key: string; mime: string }>(
+    `SELECT at.storage_key, at.mime FROM task_attachments a JOIN attachments at ON at.id = a.attachment_id
       WHERE a.task_id = $1`,
     [tasks[0].id],
   );
-  expect(sizes).toHaveLength(2);
+  expect(stored).toHaveLength(2);
+  const dims = await Promise.all(
+    stored.map(async (s) => {
+      const m = await sharp(join(env.storageRoot, s.storage_key)).metadata();
+      return [s.mime, Math.max(m.width ?? 0, m.height ?? 0)];
+    }),
+  );
+  expect(dims.sort()).toEqual([
+    ['image/jpeg', 1600],
+    ['image/jpeg', 1600],
+  ]);
 });
 
 test('a problem the server refuses (category made inactive meanwhile) shows its error; the others sync', async ({
@@ -138,7 +182,10 @@ test('a problem the server refuses (category made inactive meanwhile) shows its 
     await expect(refused.getByTestId('field-error')).toContainText('问题类别');
     await mshot(page, '08-outbox-refused');
 
-    const [inspection] = await sql<{ id: string }>(`SELECT id FROM inspections WHERE $1 = ANY(lead_persons)`, [lead]);
+    const [inspection] = await sql<{ id: string }>(
+      `SELECT id FROM inspections WHERE $1 = ANY(lead_persons)`,
+      [lead],
+    );
     const tasks = await sql<{ description: string }>(
       `SELECT description FROM tasks WHERE inspection_id = $1 ORDER BY created_at`,
       [inspection.id],

@@ -6,7 +6,7 @@ import { webEnv } from './env';
 /** Where the phone is: by the gate of 人民公园 (the test's site A), Beijing. */
 export const HERE = { latitude: 39.9087, longitude: 116.3975 };
 export const SITE_A_AT = { lat: 39.9089, lng: 116.3977 };
-export const SITE_B_AT = { lat: 39.9300, lng: 116.4200 };
+export const SITE_B_AT = { lat: 39.93, lng: 116.42 };
 
 /** A mid-range phone held by an inspector in Beijing, location allowed. */
 export const PHONE = {
@@ -68,7 +68,9 @@ export async function swControls(page: Page): Promise<string> {
 }
 
 /** The sites get positions (the global setup makes them without). */
-export async function placeSites(apiAs: (u: string, m: string, p: string, b?: unknown) => Promise<unknown>): Promise<void> {
+export async function placeSites(
+  apiAs: (u: string, m: string, p: string, b?: unknown) => Promise<unknown>,
+): Promise<void> {
   const env = webEnv();
   await apiAs(env.users.admin, 'PATCH', `/sites/${env.siteA.id}`, SITE_A_AT);
   await apiAs(env.users.admin, 'PATCH', `/sites/${env.siteB.id}`, SITE_B_AT);
@@ -77,7 +79,11 @@ export async function placeSites(apiAs: (u: string, m: string, p: string, b?: un
 /** Records one problem on the inspection screen: category by name, photos, description. */
 export async function recordProblem(
   page: Page,
-  opts: { category: string; photos: { name: string; mimeType: string; buffer: Buffer }[]; text: string },
+  opts: {
+    category: string;
+    photos: { name: string; mimeType: string; buffer: Buffer }[];
+    text: string;
+  },
 ): Promise<void> {
   await page.getByRole('button', { name: '添加问题' }).click();
   await expect(page.getByText('记录问题')).toBeVisible();

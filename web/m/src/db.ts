@@ -53,11 +53,17 @@ export interface LocalProblem {
   createdAt: string;
 }
 
-/** A photo kept on the phone (already resized), uploaded before the problem or check using it. */
+/**
+ * A photo kept on the phone, uploaded before the problem or check using it. The camera's file is
+ * stored as it is the moment the problem is saved (`resized: false`) and replaced by its resized
+ * copy right after, in the background; the outbox never uploads a photo that is not resized.
+ */
 export interface LocalPhoto {
   id: string;
   ownerId: string;
   blob: Blob;
+  /** False while the blob is still the camera's original. */
+  resized: boolean;
   width: number;
   height: number;
   capturedAt: string;

@@ -2,6 +2,7 @@ import * as remote from './api';
 import type { Outcome } from './api';
 import { db, type LocalInspection, type LocalPhoto, type PhoneDb, type SyncState } from './db';
 import { inspectionBody } from './inspection-body';
+import { resizeStored } from './photo';
 
 /** The server calls the outbox makes; tests pass fakes. */
 export interface Transport {
@@ -34,6 +35,8 @@ export class Outbox {
   constructor(
     private readonly store: PhoneDb = db,
     private readonly transport: Transport = remote,
+    /** Makes sure a stored photo is resized before it is uploaded. */
+    private readonly resize: (id: string) => Promise<void> = (id) => resizeStored(id, store),
   ) {}
 
   /** One round; concurrent callers share it. */
@@ -165,7 +168,16 @@ export class Outbox {
   private async uploadPhotos(ids: string[]): Promise<string[] | null> {
     const out: string[] = [];
     for (const id of ids) {
-      const photo = await this.store.photos.get(id);
+      let photo = await this.store.photos.get(id);
+      if (photo?.resized === false) {
+        try {
+          await this.resize(id);
+        } catch {
+          await this.store.photos.update(id, { state: 'failed', error: UNREADABLE });
+          return null;
+        }
+        photo = await this.store.photos.get(id);
+      }
       if (!photo) continue;
       if (photo.state === 'failed') return null;
       if (photo.serverId) {
@@ -223,6 +235,13 @@ export class Outbox {
     }
   }
 }
+
+const UNREADABLE = {
+  status: 0,
+  code: 'PHOTO_UNREADABLE',
+  detail: '照片无法读取，请删除后重拍',
+  fields: { photos: '照片无法读取' },
+};
 
 function uploadOf(p: LocalPhoto): remote.PhotoUpload {
   return {

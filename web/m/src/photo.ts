@@ -1,4 +1,6 @@
-/** Photos are kept on the phone already resized: longest side at most 1,600 px, JPEG. */
+import { db, type PhoneDb } from './db';
+
+/** Photos leave the phone resized: longest side at most 1,600 px, JPEG. */
 export const MAX_SIDE = 1600;
 const QUALITY = 0.82;
 
@@ -61,4 +63,42 @@ function naturalSize(file: Blob): Promise<{ width: number; height: number }> {
     img.onerror = () => reject(new Error('not an image'));
     img.src = url;
   }).finally(() => URL.revokeObjectURL(url));
+}
+
+const inFlight = new Map<string, Promise<void>>();
+
+/** Replaces a stored original by its resized copy (once, however many callers ask). */
+export function resizeStored(
+  id: string,
+  store: PhoneDb = db,
+  resize: (b: Blob) => Promise<ResizedPhoto> = resizePhoto,
+): Promise<void> {
+  let running = inFlight.get(id);
+  if (!running) {
+    running = (async () => {
+      const photo = await store.photos.get(id);
+      if (!photo || photo.resized !== false) return;
+      const r = await resize(photo.blob);
+      await store.photos.update(id, {
+        blob: r.blob,
+        width: r.width,
+        height: r.height,
+        resized: true,
+      });
+    })().finally(() => inFlight.delete(id));
+    inFlight.set(id, running);
+  }
+  return running;
+}
+
+/** Resizes every original still waiting (after a save, and on start after a crash). */
+export async function resizeWaiting(store: PhoneDb = db): Promise<void> {
+  const waiting = await store.photos.filter((p) => p.resized === false).primaryKeys();
+  for (const id of waiting) {
+    try {
+      await resizeStored(id, store);
+    } catch (e) {
+      console.error(e);
+    }
+  }
 }

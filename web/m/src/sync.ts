@@ -1,5 +1,6 @@
 import { reactive } from 'vue';
 import { outbox, outboxCounts, type RoundEnd } from './outbox';
+import { resizeWaiting } from './photo';
 
 /** What the 待同步 badge and banner show. */
 export const syncStatus = reactive({
@@ -50,5 +51,6 @@ export function startSync(): void {
     syncStatus.online = navigator.onLine;
     if (syncStatus.waiting > 0) void syncNow();
   }, RETRY_MS);
-  void syncNow();
+  // Originals left unresized by a page closed right after a save.
+  void resizeWaiting().then(syncNow);
 }
