@@ -36,6 +36,7 @@ export async function cameraJpeg(
       width,
       height,
       channels: 3,
+      background: { r: tint, g: tint, b: tint },
       noise: { type: 'gaussian', mean: tint, sigma: 40 },
     },
   })
