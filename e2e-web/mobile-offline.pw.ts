@@ -161,6 +161,7 @@ test('a problem the server refuses (category made inactive meanwhile) shows its 
   const main = cats.find((c) => c.id === env.categoryId)!;
   const lead = `退回督导${Date.now().toString(36)}`;
   await phoneSignIn(page);
+  await swControls(page);
   await context.setOffline(true);
   await page.getByRole('tab', { name: '新建督导' }).click();
   await page.getByLabel('带队人').fill(lead);
@@ -191,6 +192,26 @@ test('a problem the server refuses (category made inactive meanwhile) shows its 
       [inspection.id],
     );
     expect(tasks.map((t) => t.description)).toEqual(['第一处：垃圾桶满溢', '第三处：无照片']);
+
+    // The inspector picks another category for the refused problem, and it goes through.
+    await refused.getByRole('button', { name: '改类别' }).click();
+    await page.getByPlaceholder('搜索类别').fill(main.name);
+    await page.getByTestId('category-option').filter({ hasText: main.name }).first().click();
+    await expect(page.getByTestId('outbox-problem').filter({ hasText: '第二处' })).toContainText(
+      /ZG-/,
+      { timeout: 30_000 },
+    );
+    await expect(page.getByTestId('failed-count')).toHaveText('0');
+    const after = await sql<{ description: string; category_id: string }>(
+      `SELECT description, category_id FROM tasks WHERE inspection_id = $1 ORDER BY created_at`,
+      [inspection.id],
+    );
+    expect(after.map((t) => t.description)).toEqual([
+      '第一处：垃圾桶满溢',
+      '第三处：无照片',
+      '第二处：类别将被停用',
+    ]);
+    expect(after[2].category_id).toBe(main.id);
   } finally {
     await apiAs(env.users.admin, 'PATCH', `/categories/${victim.id}`, { active: true });
   }

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -136,4 +137,60 @@ test(`budgets: first load ≤ 200 KB of JavaScript gzip; a problem with one phot
   );
   const median = [...timings].sort((a, b) => a - b)[1];
   expect(median).toBeLessThan(SAVE_BUDGET_MS);
+});
+
+test('accessibility: no serious or critical axe violations on the phone screens', async ({
+  page,
+}) => {
+  const check = async (name: string) => {
+    const result = await new AxeBuilder({ page }).analyze();
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(
+      bad.map(
+        (v) =>
+          `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+      ),
+    ).toEqual([]);
+  };
+  await page.goto('/m/');
+  await expect(page.getByRole('button', { name: '登录' })).toBeVisible();
+  await check('登录');
+  await phoneSignIn(page);
+  await check('今日');
+  await page.getByRole('tab', { name: '新建督导' }).click();
+  await page.getByTestId('site-option').first().click();
+  await check('新建督导');
+  await page.getByRole('button', { name: '开始记录问题' }).click();
+  await check('督导记录');
+  await page.getByRole('button', { name: '添加问题' }).click();
+  await expect(page.getByTestId('category-cell')).toBeVisible();
+  await check('记录问题');
+  await page.goto('/m/outbox');
+  await check('待同步');
+  await page.goto('/m/checks');
+  await check('复查');
+});
+
+test('the photo upload accepts the capture fields the phone declares (sent before the file)', async ({
+  env,
+}) => {
+  const login = await fetch(`${env.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: env.users.inspector, password: env.password }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const jpg = await cameraJpeg(320, 240, 100);
+  const fd = new FormData();
+  fd.append('capturedAt', new Date().toISOString());
+  fd.append('lat', '39.9087');
+  fd.append('lng', '116.3975');
+  fd.append('accuracyM', '12');
+  fd.append('file', new Blob([new Uint8Array(jpg.buffer)], { type: 'image/jpeg' }), jpg.name);
+  const r = await fetch(`${env.baseUrl}/api/v1/attachments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken}` },
+    body: fd,
+  });
+  expect(r.status, await r.clone().text()).toBe(201);
 });

@@ -107,6 +107,8 @@ describe('the outbox', () => {
     expect(await store.problems.get('p1')).toMatchObject({ state: 'synced', serverNumber: 'ZG-1' });
     expect((await store.inspections.get('i1'))?.state).toBe('synced');
     expect(await outboxCounts(store)).toEqual({ waiting: 0, failed: 0 });
+    // The server holds them now: the photos leave the phone.
+    expect(await store.photos.count()).toBe(0);
   });
 
   it('keeps everything pending when the network drops, and resends with the same keys (nothing twice)', async () => {

@@ -8,8 +8,8 @@ import { api, shownProblem, type Schemas, type ShownProblem } from '@/api/client
 export const FEATURES = {
   /** `POST /tasks` accepts `foundAt` (the server refuses unknown fields until it does). */
   taskFoundAt: false,
-  /** `POST /attachments` reads `capturedAt`, `lat`, `lng`, `accuracyM` multipart fields. */
-  photoCaptureFields: false,
+  /** Send `capturedAt`, `lat`, `lng`, `accuracyM` with each photo (read by the evidence rules). */
+  photoCaptureFields: true,
 };
 
 export type Category = Schemas['CategoryDto'] & {
@@ -160,7 +160,7 @@ export const uploadPhoto = (p: PhotoUpload, key: string) =>
       bodySerializer: () => {
         const fd = new FormData();
         // Declared capture data goes before the file (a server reading one file part sees
-        // fields that precede it); off until the server accepts the fields.
+        // fields that precede it; this build accepts and ignores them, mobile-pwa.pw.ts checks).
         if (FEATURES.photoCaptureFields) {
           if (p.capturedAt) fd.append('capturedAt', p.capturedAt);
           if (p.lat !== undefined) fd.append('lat', String(p.lat));

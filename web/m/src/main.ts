@@ -7,6 +7,7 @@ import { authMiddleware } from '@/api/auth-middleware';
 import { useAuthStore } from '@/stores/auth';
 import App from './App.vue';
 import { router } from './router';
+import { syncStatus } from './sync';
 
 const app = createApp(App);
 const pinia = createPinia();
@@ -20,6 +21,13 @@ api.use(
     expired: () => auth.clear(),
   }),
 );
+// A screen's code fails to load only offline before the service worker has cached the app.
+router.onError(() => {
+  syncStatus.screenMissing = true;
+});
+router.afterEach(() => {
+  syncStatus.screenMissing = false;
+});
 app.use(router);
 // After the first route's guard restored the session: the app's own requests then never race it
 // for the refresh cookie (which rotates on every use).

@@ -76,6 +76,7 @@ export class Outbox {
         await this.settle(r, (state, error) =>
           this.store.checks.update(check.id, { state, error }),
         );
+        if (r.kind === 'ok') await this.releasePhotos(check.id);
       }
       return 'done';
     } catch (e) {
@@ -131,6 +132,7 @@ export class Outbox {
           p.idempotencyKey,
         );
         await this.settle(r, (state, error) => this.store.problems.update(p.id, { state, error }));
+        if (r.kind === 'ok') await this.releasePhotos(p.id);
         continue;
       }
       const r = await this.transport.createTask(
@@ -153,6 +155,7 @@ export class Outbox {
           ...(r.kind === 'ok' ? { serverId: r.data.id, serverNumber: r.data.number } : {}),
         }),
       );
+      if (r.kind === 'ok') await this.releasePhotos(p.id);
     }
     const left = await this.store.problems
       .where('inspectionId')
@@ -162,6 +165,11 @@ export class Outbox {
     if (left === 0 && inspection.state !== 'synced') {
       await this.store.inspections.update(inspection.id, { state: 'synced' });
     }
+  }
+
+  /** A phone's storage is small: once the server holds the item, its photos leave the phone. */
+  private async releasePhotos(ownerId: string): Promise<void> {
+    await this.store.photos.where('ownerId').equals(ownerId).delete();
   }
 
   /** Uploads the photos not yet on the server; their server ids in order, or null if one was refused. */

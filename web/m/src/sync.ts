@@ -10,6 +10,8 @@ export const syncStatus = reactive({
   failed: 0,
   lastEnd: null as RoundEnd | null,
   lastAt: null as string | null,
+  /** A screen that could not open (its code not on the phone yet, and no network). */
+  screenMissing: false,
 });
 
 const RETRY_MS = 20_000;
