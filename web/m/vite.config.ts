@@ -22,7 +22,8 @@ export default defineConfig({
     Components({ dts: false, dirs: [], resolvers: [VantResolver()] }),
     VitePWA({
       strategies: 'generateSW',
-      registerType: 'autoUpdate',
+      // A new release waits until the app is next started: never a reload in the middle of a form.
+      registerType: 'prompt',
       // Registered from main.ts (no inline script: the CSP allows only 'self').
       injectRegister: false,
       scope: '/m/',
@@ -62,8 +63,8 @@ export default defineConfig({
         navigateFallbackAllowlist: [/^\/m\//],
         navigateFallbackDenylist: [/^\/api\//],
         cleanupOutdatedCaches: true,
+        // The first install controls the open page at once (the shell is then cached for offline).
         clientsClaim: true,
-        skipWaiting: true,
       },
     }),
   ],

@@ -33,5 +33,6 @@ app.use(router);
 // for the refresh cookie (which rotates on every use).
 void router.isReady().then(() => app.mount('#app'));
 
-// The service worker precaches the app shell; a new release takes over on the next start.
+// The service worker precaches the app shell; a new release waits and takes over on the next
+// start of the app (no prompt: a reload could cost an inspector a half-filled form).
 registerSW({ immediate: true });
