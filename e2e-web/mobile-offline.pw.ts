@@ -96,6 +96,9 @@ test('offline: an inspection with three problems and photos, app closed and reop
     3,
   );
   await mshot(again, '07-outbox-synced');
+  await again.getByRole('tab', { name: '今日' }).click();
+  await expect(again.getByTestId('draft')).toHaveCount(1);
+  await mshot(again, '13-today-with-records');
 
   const rows = await sql<{ id: string; kind: string; activity: string }>(
     `SELECT id, kind, activity FROM inspections WHERE $1 = ANY(lead_persons)`,
