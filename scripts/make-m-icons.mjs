@@ -1,5 +1,6 @@
 // Draws the phone app's home-screen icons (192 and 512 px PNG) from one SVG with sharp.
 // Run once after changing the drawing: node scripts/make-m-icons.mjs
+import { Buffer } from 'node:buffer';
 import sharp from 'sharp';
 
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512" viewBox="0 0 512 512">
