@@ -22,6 +22,11 @@ describe('the console: refresh cookie, static pages, its task filter', () => {
     mkdirSync(join(webRoot, 'assets'));
     writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>console</title>');
     writeFileSync(join(webRoot, 'assets', 'app-abc123.js'), 'console.log(1)');
+    mkdirSync(join(webRoot, 'm', 'assets'), { recursive: true });
+    writeFileSync(join(webRoot, 'm', 'index.html'), '<!doctype html><title>phone</title>');
+    writeFileSync(join(webRoot, 'm', 'sw.js'), 'self.addEventListener("fetch", () => {})');
+    writeFileSync(join(webRoot, 'm', 'manifest.webmanifest'), '{"name":"创城督导"}');
+    writeFileSync(join(webRoot, 'm', 'assets', 'm-def456.js'), 'console.log(2)');
     process.env.WEB_ROOT = webRoot;
     t = await createTestApp();
     w = await buildLoopWorld(t);
@@ -112,6 +117,31 @@ describe('the console: refresh cookie, static pages, its task filter', () => {
     const escape = await t.http().get('/..%2f..%2fpackage.json').set('accept', 'text/html');
     expect(escape.text).not.toContain('"dependencies"');
     await t.http().get('/health').expect(200);
+  });
+
+  it('serves the phone app under /m/: its page for its addresses, worker and manifest not cached', async () => {
+    for (const path of ['/m/', '/m/checks', '/m/inspections/new']) {
+      const page = await t.http().get(path).set('accept', 'text/html').expect(200);
+      expect(page.text).toContain('<title>phone</title>');
+      expect(page.headers['content-security-policy']).toBe(CONSOLE_CSP);
+      expect(page.headers['cache-control']).toBe('no-cache');
+    }
+    expect(CONSOLE_CSP).toContain("manifest-src 'self'");
+    expect(CONSOLE_CSP).toContain("worker-src 'self'");
+    await t.http().get('/m').expect(301).expect('location', '/m/');
+    const sw = await t.http().get('/m/sw.js').expect(200);
+    expect(sw.headers['cache-control']).toBe('no-cache');
+    expect(sw.headers['content-type']).toMatch(/javascript/);
+    const manifest = await t.http().get('/m/manifest.webmanifest').expect(200);
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+    expect(manifest.headers['content-type']).toMatch(/application\/manifest\+json/);
+    const asset = await t.http().get('/m/assets/m-def456.js').expect(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const missing = await t.http().get('/m/assets/nope.js').set('accept', '*/*').expect(404);
+    expect(missing.body.code).toBe('ROUTE_NOT_FOUND');
+    // The console's own routes still get the console.
+    const console = await t.http().get('/tasks').set('accept', 'text/html').expect(200);
+    expect(console.text).toContain('<title>console</title>');
   });
 
   it('filters tasks by a pending extension request or dispute (hasPendingRequest)', async () => {

@@ -15,6 +15,9 @@ export const CONSOLE_CSP = [
   "img-src 'self' blob: data:",
   "font-src 'self' data:",
   "connect-src 'self'",
+  // The phone app (/m/): its web app manifest and its service worker, from our own origin only.
+  "manifest-src 'self'",
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
@@ -23,6 +26,12 @@ export const CONSOLE_CSP = [
 
 /** Paths that keep their meaning: the API, the docs and the health checks are never the console. */
 const NOT_CONSOLE = /^\/(api(\/|$)|docs(\/|-json|$)|health(\/|$))/;
+
+/** The inspectors' phone app: its own page, manifest and service worker under `/m/`. */
+const MOBILE_PREFIX = '/m/';
+const MOBILE_INDEX = 'm/index.html';
+/** Files a browser must revalidate every time (the service worker decides what the app runs). */
+const NO_CACHE_FILES = new Set(['m/sw.js', 'm/manifest.webmanifest']);
 
 /** Where `npm run build:web` writes the console (`dist/web`); `WEB_ROOT` overrides it. */
 export function consoleRoot(): string {
@@ -34,6 +43,8 @@ export function consoleRoot(): string {
  * as they are, and `index.html` (no-cache, with the CSP) for `/` and every other GET that accepts HTML, so
  * that the console's own routes (`/tasks/…`) survive a reload. Everything else falls through to
  * the API's 404 problem. Without a built console (API-only tests) nothing is registered.
+ * The phone app lives under `/m/` (`dist/web/m`): its addresses fall back to `m/index.html`, and
+ * its service worker and manifest are `no-cache`, so a new release reaches phones on next start.
  */
 export async function registerConsole(
   app: NestFastifyApplication,
@@ -43,12 +54,14 @@ export async function registerConsole(
   await app.register(fastifyStatic, { root, serve: false });
   const fastify = app.getHttpAdapter().getInstance();
 
-  const sendIndex = (reply: FastifyReply): FastifyReply =>
+  const sendPage = (reply: FastifyReply, page: string): FastifyReply =>
     reply
       .header('content-security-policy', CONSOLE_CSP)
       .header('cache-control', 'no-cache')
       .type('text/html; charset=utf-8')
-      .sendFile('index.html', { cacheControl: false });
+      .sendFile(page, { cacheControl: false });
+  const sendIndex = (reply: FastifyReply): FastifyReply => sendPage(reply, 'index.html');
+  const hasMobile = existsSync(join(root, MOBILE_INDEX));
 
   const handler = (request: FastifyRequest, reply: FastifyReply): FastifyReply | void => {
     const path = decodeURIComponent(request.url.split('?')[0]);
@@ -57,14 +70,27 @@ export async function registerConsole(
       const file = normalize(join(root, path));
       if (file.startsWith(root + sep) && existsSync(file) && statSync(file).isFile()) {
         const relative = file.slice(root.length + 1);
-        if (relative === 'index.html') return sendIndex(reply);
-        const hashed = relative.startsWith(`assets${sep}`);
+        if (relative === 'index.html' || relative === MOBILE_INDEX)
+          return sendPage(reply, relative);
+        const posix = relative.split(sep).join('/');
+        const hashed =
+          (posix.startsWith('assets/') || posix.startsWith('m/assets/')) &&
+          !NO_CACHE_FILES.has(posix);
+        if (posix === 'm/manifest.webmanifest') reply.type('application/manifest+json');
         return reply
           .header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
           .sendFile(relative, { cacheControl: false });
       }
     }
     const accept = request.headers.accept ?? '';
+    // The phone app's own addresses (/m/, /m/checks …) get its page, not the console's.
+    if (hasMobile && (path === '/m' || path.startsWith(MOBILE_PREFIX))) {
+      if (path === '/m') return reply.redirect('/m/', 301);
+      if (path === MOBILE_PREFIX || accept.includes('text/html')) {
+        return sendPage(reply, MOBILE_INDEX);
+      }
+      return reply.callNotFound();
+    }
     if (path === '/' || accept.includes('text/html')) return sendIndex(reply);
     return reply.callNotFound();
   };
