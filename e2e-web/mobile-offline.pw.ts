@@ -18,6 +18,7 @@ interface Cat {
   code: string;
   name: string;
   active: boolean;
+  quickPhrases: string[];
 }
 async function categories(admin: string): Promise<Cat[]> {
   return (await apiAs<{ items: Cat[] }>(admin, 'GET', '/categories?limit=200')).items;
@@ -34,7 +35,7 @@ test('offline: an inspection with three problems and photos, app closed and reop
 }) => {
   const cats = (await categories(env.users.admin)).filter((c) => c.active);
   const main = cats.find((c) => c.id === env.categoryId)!;
-  const other = cats.find((c) => c.id !== env.categoryId)!;
+  const other = cats.find((c) => c.id !== env.categoryId && c.quickPhrases.length)!;
   const lead = `离线督导${Date.now().toString(36)}`;
 
   await phoneSignIn(page);
@@ -70,7 +71,9 @@ test('offline: an inspection with three problems and photos, app closed and reop
   await mshot(page, '03-category-picker');
   await page.getByTestId('category-option').filter({ hasText: other.name }).first().click();
   await page.getByTestId('camera').setInputFiles([shots[2]]);
-  await page.getByRole('button', { name: /^发现/ }).first().click();
+  // The category's 常用语 (configured per category) fill the description with one tap.
+  await expect(page.getByTestId('phrase').first()).toHaveText(other.quickPhrases[0]);
+  await page.getByTestId('phrase').first().click();
   await expect(page.getByTestId('routed-unit')).toContainText(env.unitA.name);
   await mshot(page, '04-problem-form');
   await page.getByRole('button', { name: '保存问题' }).click();
@@ -113,8 +116,10 @@ test('offline: an inspection with three problems and photos, app closed and reop
     site_id: string;
     lat: number;
     photos: string;
+    found_at: Date;
+    created_at: Date;
   }>(
-    `SELECT t.id, t.description, t.category_id, t.site_id, t.lat,
+    `SELECT t.id, t.description, t.category_id, t.site_id, t.lat, t.found_at, t.created_at,
             (SELECT count(*) FROM task_attachments a WHERE a.task_id = t.id AND a.role = 'before') AS photos
        FROM tasks t WHERE t.inspection_id = $1 ORDER BY t.created_at`,
     [rows[0].id],
@@ -123,7 +128,7 @@ test('offline: an inspection with three problems and photos, app closed and reop
     tasks.map((t) => [
       t.description.startsWith('南门') ||
         t.description.startsWith('东侧') ||
-        t.description.startsWith('发现'),
+        t.description === other.quickPhrases[0],
       Number(t.photos),
     ]),
   ).toEqual([
@@ -133,6 +138,8 @@ test('offline: an inspection with three problems and photos, app closed and reop
   ]);
   expect(tasks.map((t) => t.category_id)).toEqual([main.id, other.id, main.id]);
   expect(tasks.every((t) => t.site_id === env.siteA.id)).toBe(true);
+  // 发现时间 is when the inspector recorded it on the phone, offline, not when it synced.
+  for (const t of tasks) expect(t.found_at.getTime()).toBeLessThan(t.created_at.getTime() - 1000);
   // The phone's position, not the site's.
   expect(Number(tasks[0].lat)).toBeCloseTo(39.9087, 4);
   // Photos were resized on the phone: the 2400 px one arrives at 1600 px on its longest side.

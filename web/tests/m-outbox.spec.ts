@@ -25,7 +25,7 @@ function fakeServer(answer: (c: Call) => Outcome<unknown> | undefined = () => un
         id: `task-${++n}`,
         number: `ZG-${n}`,
       } as never),
-    addObservation: (id, o, key) => reply({ what: `observation:${id}`, key, body: o }, {}),
+    addObservation: (id, o, key) => reply({ what: `observation:${id}`, key, body: o }, {} as never),
     checkTask: (id, c, key) => reply({ what: `check:${id}`, key, body: c }, {} as never),
   };
   return { calls, transport };

@@ -1,27 +1,14 @@
 import { api, shownProblem, type Schemas, type ShownProblem } from '@/api/client';
 
-/**
- * Every API call of the phone app, in one place, so that the shapes of the routes being added
- * alongside it (nearby tasks, observations, `foundAt`, photo capture data) can be adjusted at one
- * spot. Calls that the server of this build may not know yet are switched by `FEATURES`.
- */
-export const FEATURES = {
-  /** `POST /tasks` accepts `foundAt` (the server refuses unknown fields until it does). */
-  taskFoundAt: false,
-  /** Send `capturedAt`, `lat`, `lng`, `accuracyM` with each photo (read by the evidence rules). */
-  photoCaptureFields: true,
-};
+/** Every API call of the phone app, in one place, typed from the generated OpenAPI client. */
 
-export type Category = Schemas['CategoryDto'] & {
-  quickPhrases?: string[];
-  duplicateRadiusM?: number;
-};
+export type Category = Schemas['CategoryDto'];
 export type Site = Schemas['SiteDto'];
 export type Unit = Schemas['UnitDto'];
 export type TaskSummary = Schemas['TaskSummaryDto'];
 export type Task = Schemas['TaskDetailDto'];
 export type Inspection = Schemas['InspectionDto'];
-export type NearbyTask = TaskSummary & { distanceM?: number };
+export type NearbyTask = Schemas['NearbyTaskDto'];
 
 /** What one request to the server came to, as the outbox needs to tell it. */
 export type Outcome<T> =
@@ -58,13 +45,6 @@ async function outcome<T>(call: () => Promise<Answer<T>>): Promise<Outcome<T>> {
 
 const withKey = (key: string) => ({ 'idempotency-key': key }) as never;
 
-/** A route of the API that this build's generated types do not list yet. */
-type Loose = {
-  GET: (path: string, init?: unknown) => Promise<Answer<unknown>>;
-  POST: (path: string, init?: unknown) => Promise<Answer<unknown>>;
-};
-const loose = api as unknown as Loose;
-
 // ---- catalog and lists ----
 
 export async function fetchCatalog(): Promise<{
@@ -89,35 +69,33 @@ export async function inspectionsOn(day: string): Promise<Inspection[]> {
   return data?.items ?? [];
 }
 
-/** Tasks awaiting a 复查, nearest first: the server's own route, or the plain list sorted here. */
+/**
+ * Tasks awaiting a 复查, nearest first (`GET /tasks/checks/nearby`); without a position, the
+ * server's order with the tasks without one last.
+ */
 export async function checksNearby(lat: number | null, lng: number | null): Promise<NearbyTask[]> {
   if (lat !== null && lng !== null) {
-    const near = await loose
-      .GET('/api/v1/tasks/checks/nearby', { params: { query: { lat, lng, limit: 50 } } })
-      .catch(() => null);
-    if (near?.response.ok) {
-      const body = near.data as { items?: NearbyTask[] } | NearbyTask[];
-      return Array.isArray(body) ? body : (body.items ?? []);
-    }
+    const { data } = await api.GET('/api/v1/tasks/checks/nearby', {
+      params: { query: { lat, lng, limit: 50 } },
+    });
+    return data?.items ?? [];
   }
   const { data } = await api.GET('/api/v1/tasks', {
     params: { query: { status: 'submitted', limit: 200 } as never },
   });
-  return (data?.items ?? []) as NearbyTask[];
+  return (data?.items ?? []).map((t) => ({ ...t, distanceM: null, firstBeforePhotoId: null }));
 }
 
-/** Open tasks of a category near a point (the duplicate hint); empty where the route is missing. */
+/** Open tasks of a category near a point (the duplicate hint); empty when it cannot be asked. */
 export async function duplicatesNearby(
   categoryId: string,
   lat: number,
   lng: number,
 ): Promise<NearbyTask[]> {
-  const near = await loose
+  const near = await api
     .GET('/api/v1/tasks/nearby', { params: { query: { categoryId, lat, lng } } })
     .catch(() => null);
-  if (!near?.response.ok) return [];
-  const body = near.data as { items?: NearbyTask[] } | NearbyTask[];
-  return Array.isArray(body) ? body : (body.items ?? []);
+  return near?.data?.items ?? [];
 }
 
 export async function taskDetail(id: string): Promise<Task | null> {
@@ -127,9 +105,11 @@ export async function taskDetail(id: string): Promise<Task | null> {
 
 /** A photo as a blob (the `thumb` variant where the server has it). */
 export async function photoBlob(id: string, thumb = true): Promise<Blob | null> {
-  const query = thumb ? { variant: 'thumb' } : {};
-  const r = await loose
-    .GET(`/api/v1/attachments/${id}`, { params: { query }, parseAs: 'blob' })
+  const r = await api
+    .GET('/api/v1/attachments/{id}', {
+      params: { path: { id }, query: thumb ? { variant: 'thumb' } : {} },
+      parseAs: 'blob',
+    })
     .catch(() => null);
   return r?.response.ok ? (r.data as Blob) : null;
 }
@@ -159,14 +139,12 @@ export const uploadPhoto = (p: PhotoUpload, key: string) =>
       headers: withKey(key),
       bodySerializer: () => {
         const fd = new FormData();
-        // Declared capture data goes before the file (a server reading one file part sees
-        // fields that precede it; this build accepts and ignores them, mobile-pwa.pw.ts checks).
-        if (FEATURES.photoCaptureFields) {
-          if (p.capturedAt) fd.append('capturedAt', p.capturedAt);
-          if (p.lat !== undefined) fd.append('lat', String(p.lat));
-          if (p.lng !== undefined) fd.append('lng', String(p.lng));
-          if (p.accuracyM !== undefined) fd.append('accuracyM', String(Math.round(p.accuracyM)));
-        }
+        // The phone's declared capture data (kept apart from the photo's EXIF by the server)
+        // goes before the file: the server reads the fields that precede the file part.
+        if (p.capturedAt) fd.append('capturedAt', p.capturedAt);
+        if (p.lat !== undefined) fd.append('lat', String(p.lat));
+        if (p.lng !== undefined) fd.append('lng', String(p.lng));
+        if (p.accuracyM !== undefined) fd.append('accuracyM', String(Math.round(p.accuracyM)));
         fd.append('file', p.blob, p.name);
         return fd;
       },
@@ -185,13 +163,8 @@ export interface NewTask {
   foundAt?: string;
 }
 
-export const createTask = (t: NewTask, key: string) => {
-  const { foundAt, ...rest } = t;
-  const body = FEATURES.taskFoundAt && foundAt ? { ...rest, foundAt } : rest;
-  return outcome<Task>(() =>
-    api.POST('/api/v1/tasks', { body: body as never, params: { header: withKey(key) } }),
-  );
-};
+export const createTask = (t: NewTask, key: string) =>
+  outcome<Task>(() => api.POST('/api/v1/tasks', { body: t, params: { header: withKey(key) } }));
 
 export interface NewObservation {
   note?: string;
@@ -202,8 +175,11 @@ export interface NewObservation {
 }
 
 export const addObservation = (taskId: string, o: NewObservation, key: string) =>
-  outcome<unknown>(() =>
-    loose.POST(`/api/v1/tasks/${taskId}/observations`, { body: o, headers: withKey(key) }),
+  outcome<Schemas['TaskEventDto']>(() =>
+    api.POST('/api/v1/tasks/{id}/observations', {
+      params: { path: { id: taskId }, header: withKey(key) },
+      body: o,
+    }),
   );
 
 export interface NewCheck {
