@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
-import { apiAs, expect, test } from './support/fixtures';
+import { apiAs, expect, sql, test } from './support/fixtures';
 import { cameraJpeg, mshot, PHONE, phoneSignIn, placeSites, swControls } from './support/phone';
 
 test.use(PHONE);
@@ -171,7 +171,7 @@ test('accessibility: no serious or critical axe violations on the phone screens'
   await check('复查');
 });
 
-test('the photo upload accepts the capture fields the phone declares (sent before the file)', async ({
+test('the photo upload keeps the capture data the phone declares (sent before the file), apart from EXIF', async ({
   env,
 }) => {
   const login = await fetch(`${env.baseUrl}/api/v1/auth/login`, {
@@ -193,4 +193,20 @@ test('the photo upload accepts the capture fields the phone declares (sent befor
     body: fd,
   });
   expect(r.status, await r.clone().text()).toBe(201);
+  const { id } = (await r.json()) as { id: string };
+  const [row] = await sql<{
+    declared_lat: number;
+    declared_lng: number;
+    declared_accuracy_m: number;
+    exif_captured_at: Date | null;
+  }>(
+    'SELECT declared_lat, declared_lng, declared_accuracy_m, exif_captured_at FROM attachments WHERE id = $1',
+    [id],
+  );
+  expect(row).toEqual({
+    declared_lat: 39.9087,
+    declared_lng: 116.3975,
+    declared_accuracy_m: 12,
+    exif_captured_at: null,
+  });
 });
