@@ -78,6 +78,30 @@ describe('attachments: evidence photos', () => {
   const problem = (res: Response): { code: string; errors?: { field: string }[] } =>
     JSON.parse(res.body.toString('utf8'));
 
+  it('an Idempotency-Key makes a retried upload answer the first one: one row; the key reused for another photo is 422', async () => {
+    const data = png();
+    const key = `phone-photo-${randomBytes(6).toString('hex')}`;
+    const send = (bytes: Buffer, k = key) =>
+      upload(inspector, bytes, '现场.png', 'image/png').set('idempotency-key', k);
+    const before = await rowCount();
+    const first = await send(data).expect(201);
+    const again = await send(data).expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(await rowCount()).toBe(before + 1);
+    const reused = await send(png()).expect(422);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await rowCount()).toBe(before + 1);
+    // Another caller's same key is another request.
+    const other = await upload(admin, data, '现场.png', 'image/png')
+      .set('idempotency-key', key)
+      .expect(201);
+    expect(other.body.id).not.toBe(first.body.id);
+    // Without a key, the same photo twice is two rows (the bytes are stored once).
+    await upload(inspector, data, '现场.png', 'image/png').expect(201);
+    expect(await rowCount()).toBe(before + 3);
+    await send(data, 'bad key!').expect(400);
+  });
+
   it.each([
     ['PNG', png(), 'image/png'],
     ['JPEG', jpeg(), 'image/jpeg'],

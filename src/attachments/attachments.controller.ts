@@ -23,6 +23,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
+import { idempotencyKeyOf } from '../common/http/idempotency-key.js';
+import { ApiIdempotencyKeyHeader, RequestHeader } from '../common/http/request-header.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AttachmentsService } from './attachments.service.js';
@@ -57,10 +59,13 @@ export class AttachmentsController {
   @ApiBody({ type: UploadAttachmentBody })
   @ApiCreatedResponse({ type: AttachmentDto })
   @ApiProblems(400, 401, 413, 415, 422)
+  @ApiIdempotencyKeyHeader()
   async upload(
     @Req() req: FastifyRequest,
     @CurrentPrincipal() principal: Principal,
+    @RequestHeader('idempotency-key') key?: string,
   ): Promise<AttachmentDto> {
+    const idempotencyKey = idempotencyKeyOf(key);
     const upload = await readSingleFile(
       req,
       'file',
@@ -68,7 +73,7 @@ export class AttachmentsController {
       DECLARED_CAPTURE_FIELDS,
     );
     const declared = parseDeclaredCapture(upload.fields, this.clock.now());
-    return this.attachments.upload(principal, upload, declared);
+    return this.attachments.upload(principal, upload, declared, idempotencyKey);
   }
 
   /**

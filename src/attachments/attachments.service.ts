@@ -6,6 +6,8 @@ import type { EntityManager, Repository } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { invalidField } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { hashRequest, onceForKey } from '../database/idempotency.js';
+import { TransactionRunner } from '../database/transaction.js';
 import { attachmentNotFound, notAnImage, uploadTooLarge } from './attachment-errors.js';
 import { Attachment } from './attachment.entity.js';
 import type { AttachmentDto } from './dto/attachment.dto.js';
@@ -69,6 +71,7 @@ export class AttachmentsService {
     @InjectRepository(Attachment) private readonly attachments: Repository<Attachment>,
     @Inject(ATTACHMENT_STORAGE) private readonly storage: AttachmentStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: TransactionRunner,
   ) {}
 
   /**
@@ -76,11 +79,14 @@ export class AttachmentsService {
    * otherwise; 422 for absurd dimensions), the bytes go to storage under
    * their SHA-256 before the row is written, so a row never points at a missing blob; a failed
    * insert leaves at most an unreferenced blob, which the next upload of the same photo reuses.
+   * With an `Idempotency-Key` (a phone retrying after a lost answer), the same key and the same
+   * photo and declared data answer the first upload again instead of a second row.
    */
   async upload(
     principal: Principal,
     file: UploadedFile,
     declared: DeclaredCapture = NO_DECLARED_CAPTURE,
+    idempotencyKey?: string,
   ): Promise<AttachmentDto> {
     const maxBytes = this.config.storage.uploadMaxBytes;
     if (file.data.length > maxBytes) throw uploadTooLarge(maxBytes);
@@ -91,26 +97,39 @@ export class AttachmentsService {
     const sha256 = createHash('sha256').update(file.data).digest('hex');
     const storageKey = contentKey(sha256);
     await this.storage.put(storageKey, file.data);
-    const row = await this.attachments.save(
-      this.attachments.create({
-        sha256,
-        mime,
-        sizeBytes: file.data.length,
-        storageKey,
-        originalName: cleanFileName(file.filename),
-        uploadedByKind: principal.kind,
-        uploadedById: principal.id,
-        unitId: principal.unitId,
-        exifCapturedAt: exif.capturedAt,
-        exifLat: exif.lat,
-        exifLng: exif.lng,
-        declaredCapturedAt: declared.capturedAt,
-        declaredLat: declared.lat,
-        declaredLng: declared.lng,
-        declaredAccuracyM: declared.accuracyM,
-      }),
+    const originalName = cleanFileName(file.filename);
+    const { result } = await this.tx.withTransaction((em) =>
+      onceForKey(
+        em,
+        `attachments:${principal.kind}:${principal.id}`,
+        idempotencyKey,
+        hashRequest({ sha256, originalName, declared }),
+        async () => {
+          const repo = em.getRepository(Attachment);
+          const row = await repo.save(
+            repo.create({
+              sha256,
+              mime,
+              sizeBytes: file.data.length,
+              storageKey,
+              originalName,
+              uploadedByKind: principal.kind,
+              uploadedById: principal.id,
+              unitId: principal.unitId,
+              exifCapturedAt: exif.capturedAt,
+              exifLat: exif.lat,
+              exifLng: exif.lng,
+              declaredCapturedAt: declared.capturedAt,
+              declaredLat: declared.lat,
+              declaredLng: declared.lng,
+              declaredAccuracyM: declared.accuracyM,
+            }),
+          );
+          return toAttachmentDto(row);
+        },
+      ),
     );
-    return toAttachmentDto(row);
+    return result;
   }
 
   /**
