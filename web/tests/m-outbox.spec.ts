@@ -8,7 +8,12 @@ import { Outbox, outboxCounts, type Transport } from '../m/src/outbox';
 type Call = { what: string; key: string; body?: unknown };
 
 /** A server that answers as told, and writes down every request in order. */
-function fakeServer(answer: (c: Call) => Outcome<unknown> | undefined = () => undefined) {
+function fakeServer(
+  answer: (c: Call) => Outcome<unknown> | undefined = () => undefined,
+  /** Tasks whose history already holds this inspector's check. */
+  recordedChecks: string[] = [],
+) {
+  const recorded = new Set(recordedChecks);
   const calls: Call[] = [];
   let n = 0;
   const reply = <T>(c: Call, ok: T): Promise<Outcome<T>> => {
@@ -27,6 +32,7 @@ function fakeServer(answer: (c: Call) => Outcome<unknown> | undefined = () => un
       } as never),
     addObservation: (id, o, key) => reply({ what: `observation:${id}`, key, body: o }, {} as never),
     checkTask: (id, c, key) => reply({ what: `check:${id}`, key, body: c }, {} as never),
+    checkRecorded: (c) => Promise.resolve(recorded.has(c.taskId)),
   };
   return { calls, transport };
 }
@@ -237,6 +243,35 @@ describe('the outbox', () => {
       note: '仍有垃圾',
     });
     expect(await store.checks.get('c1')).toMatchObject({ state: 'failed', error: { status: 409 } });
+  });
+
+  it('a check sent before whose answer was lost: its 409 is synced when the history holds it, failed when not', async () => {
+    await store.problems.clear();
+    await store.checks.clear();
+    const lost = {
+      taskId: 't2',
+      taskNumber: 'ZG-10',
+      version: 4,
+      result: 'pass' as const,
+      photoIds: [],
+      state: 'sending' as const,
+      sent: true,
+      createdAt: '2026-12-01T02:00:00.000Z',
+      userId: 'u1',
+    };
+    await store.checks.add({ ...lost, id: 'c2', idempotencyKey: 'key-c2' });
+    await store.checks.add({ ...lost, id: 'c3', taskId: 't3', idempotencyKey: 'key-c3' });
+    const conflict = {
+      kind: 'refused' as const,
+      problem: { status: 409, code: 'VERSION_CONFLICT', detail: '已被他人更新', fields: {} },
+    };
+    // t2's check reached the server before; t3's was beaten by someone else's.
+    const server = fakeServer((c) => (c.what.startsWith('check:') ? conflict : undefined), ['t2']);
+    await new Outbox(store, server.transport).sync();
+    const c2 = await store.checks.get('c2');
+    expect(c2?.state).toBe('synced');
+    expect(c2?.error).toBeUndefined();
+    expect(await store.checks.get('c3')).toMatchObject({ state: 'failed', error: { status: 409 } });
   });
 });
 

@@ -198,3 +198,24 @@ export const checkTask = (taskId: string, c: NewCheck, key: string) =>
       body: c,
     }),
   );
+
+/**
+ * Whether the server already holds this inspector's 复查 of the task (a request that reached it
+ * but whose answer was lost): the task's history has a check with the same result by the same
+ * user, no earlier than ten minutes before it was saved on the phone (phone clocks drift).
+ */
+export async function checkRecorded(c: {
+  taskId: string;
+  result: 'pass' | 'fail';
+  userId: string;
+  createdAt: string;
+}): Promise<boolean> {
+  const { data } = await api.GET('/api/v1/tasks/{id}/events', {
+    params: { path: { id: c.taskId } },
+  });
+  const action = c.result === 'pass' ? 'check_pass' : 'check_fail';
+  const since = Date.parse(c.createdAt) - 10 * 60_000;
+  return (data?.items ?? []).some(
+    (e) => e.action === action && e.actorId === c.userId && Date.parse(e.createdAt) >= since,
+  );
+}

@@ -90,6 +90,8 @@ export interface LocalCheck {
   error?: ShownProblem;
   createdAt: string;
   userId: string;
+  /** A request for it went out at least once (its answer may have been lost). */
+  sent?: boolean;
 }
 
 export interface KeyValue {

@@ -11,6 +11,7 @@ export interface Transport {
   createTask: typeof remote.createTask;
   addObservation: typeof remote.addObservation;
   checkTask: typeof remote.checkTask;
+  checkRecorded: typeof remote.checkRecorded;
 }
 
 /** How a round of syncing ended. */
@@ -62,8 +63,8 @@ export class Outbox {
           });
           continue;
         }
-        await this.store.checks.update(check.id, { state: 'sending' });
-        const r = await this.transport.checkTask(
+        await this.store.checks.update(check.id, { state: 'sending', sent: true });
+        let r = await this.transport.checkTask(
           check.taskId,
           {
             version: check.version,
@@ -73,6 +74,17 @@ export class Outbox {
           },
           check.idempotencyKey,
         );
+        // Task actions take no Idempotency-Key: a check sent before whose answer was lost (the
+        // app closed, the network dropped) is answered 409 the second time. If the history shows
+        // this inspector's check with this result, it did reach the server: it is synced.
+        if (
+          check.sent &&
+          r.kind === 'refused' &&
+          r.problem.status === 409 &&
+          (await this.transport.checkRecorded(check).catch(() => false))
+        ) {
+          r = { kind: 'ok', data: null as never };
+        }
         await this.settle(r, (state, error) =>
           this.store.checks.update(check.id, { state, error }),
         );
