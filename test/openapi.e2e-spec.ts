@@ -151,7 +151,7 @@ describe(`the OpenAPI document (${FILE})`, () => {
     }
     expect(problems).toEqual([]);
     // The 14 task actions, PATCH /tasks/{id} and the 3 versioned 快报 routes; POST /tasks,
-    // POST /inspections and POST /tasks/{id}/observations.
+    // POST /inspections, POST /tasks/{id}/observations and POST /attachments.
     expect(seen).toEqual({ 'if-match': 18, 'idempotency-key': 4 });
   });
 

@@ -7169,7 +7169,10 @@ export interface operations {
     Attachments_upload: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 幂等键（8–100 个 A-Z a-z 0-9 _ . : -）：带同一键重试时返回第一次的结果，不会重复创建 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
