@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { officeClock } from '../../common/time/office-zone.js';
+import { officeMinute } from '../../common/time/office-zone.js';
 import { dbOf } from '../../database/kysely.js';
 import type { Attachment } from '../attachment.entity.js';
 import { ATTACHMENT_STORAGE, type AttachmentStorage } from '../storage/attachment-storage.js';
@@ -25,11 +25,6 @@ const sha256 = (s: string | Buffer): string => createHash('sha256').update(s).di
 /** Derived copies live apart from the originals, under a hash of everything they are made from. */
 const derivedKey = (hash: string): string =>
   `derived/${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}`;
-
-/** `YYYY-MM-DD HH:mm`, Beijing time. */
-function officeMinute(instant: Date): string {
-  return officeClock(instant).toISOString().slice(0, 16).replace('T', ' ');
-}
 
 const formatPosition = (lat: number, lng: number): string => `${lat.toFixed(5)}, ${lng.toFixed(5)}`;
 

@@ -25,6 +25,11 @@ export function officeDay(instant: Date): string {
   return officeClock(instant).toISOString().slice(0, 10);
 }
 
+/** The office's wall-clock minute of an instant, `YYYY-MM-DD HH:mm`, as texts show times. */
+export function officeMinute(instant: Date): string {
+  return officeClock(instant).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** The office's calendar year of an instant. */
 export function officeYear(instant: Date): number {
   return officeClock(instant).getUTCFullYear();

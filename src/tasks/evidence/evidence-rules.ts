@@ -1,4 +1,4 @@
-import { officeClock } from '../../common/time/office-zone.js';
+import { officeMinute } from '../../common/time/office-zone.js';
 
 /**
  * 照片存疑: the rules that judge a unit's after-photos (整改后照片) against its task. Pure: the
@@ -71,8 +71,6 @@ export function distanceMetres(
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-const minute = (d: Date): string => officeClock(d).toISOString().slice(0, 16).replace('T', ' ');
-
 /** The capture time to judge by: EXIF when the photo carries one, else the declared one. */
 function captureTime(p: PhotoCapture): { at: Date; source: CaptureSource } | null {
   if (p.exif.capturedAt) return { at: p.exif.capturedAt, source: 'exif' };
@@ -122,7 +120,7 @@ export function judgeAfterPhotos(
         attachmentId: photo.attachmentId,
         reason: 'taken_before_assignment',
         source: time.source,
-        detail: `拍摄时间 ${minute(time.at)}（${CAPTURE_SOURCE_LABELS[time.source]}）早于派遣时间 ${minute(task.assignedAt)}`,
+        detail: `拍摄时间 ${officeMinute(time.at)}（${CAPTURE_SOURCE_LABELS[time.source]}）早于派遣时间 ${officeMinute(task.assignedAt)}`,
         capturedAt: time.at.toISOString(),
         assignedAt: task.assignedAt.toISOString(),
       });
