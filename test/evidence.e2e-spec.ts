@@ -5,9 +5,10 @@ import type { Stream } from 'node:stream';
 import sharp from 'sharp';
 import { Attachment } from '../src/attachments/attachment.entity.js';
 import { PhotoVariantsService } from '../src/attachments/evidence/photo-variants.service.js';
-import { OFFICE_UTC_OFFSET_MS } from '../src/common/time/office-zone.js';
+import { officeClock, officeDay } from '../src/common/time/office-zone.js';
 import { as, buildLoopWorld, PNG_1X1, type LoopWorld } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { parseCsv } from './support/csv.js';
 
 /** Evidence that can be trusted (issue 13): what photos carry, what clients declare, 照片存疑. */
 
@@ -22,11 +23,7 @@ const binary = (res: Stream, done: (err: Error | null, body: Buffer) => void): v
 
 /** EXIF's `YYYY:MM:DD HH:MM:SS` of an instant, on Beijing's wall clock. */
 const exifClock = (d: Date): string =>
-  new Date(d.getTime() + OFFICE_UTC_OFFSET_MS)
-    .toISOString()
-    .slice(0, 19)
-    .replace(/-/g, ':')
-    .replace('T', ' ');
+  officeClock(d).toISOString().slice(0, 19).replace(/-/g, ':').replace('T', ' ');
 
 /** Degrees as EXIF's three rationals (degrees, minutes, seconds to 1/1000). */
 const dms = (deg: number): string => {
@@ -73,40 +70,6 @@ const north = (metres: number): { lat: number; lng: number } => ({
   lat: TASK_AT.lat + metres / 111_195,
   lng: TASK_AT.lng,
 });
-
-/** Today in Beijing, `YYYY-MM-DD`. */
-const beijingToday = (): string =>
-  new Date(Date.now() + OFFICE_UTC_OFFSET_MS).toISOString().slice(0, 10);
-
-/** A CSV parser for the 台账 (RFC 4180: quoted cells may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && body[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 describe('evidence: capture facts, derived copies and 照片存疑', () => {
   let t: TestApp;
@@ -500,7 +463,7 @@ describe('evidence: capture facts, derived copies and 照片存疑', () => {
       });
 
       it('the digest counts flagged closures per unit', async () => {
-        const today = beijingToday();
+        const today = officeDay(new Date());
         const digest = (
           await as(t, w.admin.token).get(`/reports/digest?from=${today}&to=${today}`).expect(200)
         ).body as {

@@ -1,42 +1,13 @@
 import ExcelJS from 'exceljs';
 import { as, buildLoopWorld, uploadPhoto, type LoopWorld } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { parseCsv } from './support/csv.js';
 
 /**
  * The 整改台账 as the office keeps and prints it: 是否超期 with the digest's definition, the
  * unit's 整改情况, the 复查, 挂账, photo links, number order, the print layout — and a bad filter
  * answered with a problem, never with a truncated file.
  */
-
-/** Splits a CSV body into rows of cells (RFC 4180: quoted cells may hold commas and newlines). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && body[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += 1;
-    } else cell += ch;
-  }
-  return rows;
-}
 
 describe('整改台账 export', () => {
   let t: TestApp;
