@@ -28,12 +28,17 @@ export const useAuthStore = defineStore('auth', () => {
     return { ok: !!data, error, response };
   }
 
-  /** Uses the refresh cookie; false when there is no live session. */
+  /**
+   * Uses the refresh cookie; false when there is no live session. The page's first restore takes
+   * the answer to the request `public/session-boot.js` sent as the page started.
+   */
   async function refresh(): Promise<boolean> {
     try {
-      const { data } = await api.POST('/api/v1/auth/refresh', {
-        body: {} as Schemas['RefreshDto'],
-      });
+      const early = window.ccEarlySession;
+      window.ccEarlySession = undefined;
+      const data = early
+        ? await early
+        : (await api.POST('/api/v1/auth/refresh', { body: {} as Schemas['RefreshDto'] })).data;
       if (!data) {
         clear();
         return false;
