@@ -23,6 +23,8 @@ import { taskPhotoEvidence } from './evidence/evidence.repository.js';
 import type { ListTasksQuery, TaskFilterQuery, TaskSort } from './dto/list-tasks.query.js';
 import type { TaskDetailDto, TaskEventDto, TaskSummaryDto } from './dto/task-output.dto.js';
 import { taskNotFound } from './task-errors.js';
+import { toRecurrenceOf, toRecurrences } from './recurrence/recurrence-output.js';
+import { recurrenceOf, recurrencesOf } from './recurrence/recurrence.repository.js';
 import { applyTaskFilters, scopeToPrincipal } from './task-filter.js';
 import { availableActions, type TaskStatus } from './task-lifecycle.js';
 import { iso, toTaskEventDto, toTaskSummary } from './task-summary.js';
@@ -120,9 +122,11 @@ export class TaskReader {
   /** One task as the caller may see it, read inside `db`'s transaction (after a change). */
   async detailIn(db: Db, principal: Principal, id: string): Promise<TaskDetailDto> {
     const row = await this.findRow(db, principal, id);
-    const [photos, pending] = await Promise.all([
+    const [photos, pending, earlier, later] = await Promise.all([
       taskPhotoEvidence(db, id),
       pendingRequests(db, id),
+      row.recurrence_of_id ? recurrenceOf(db, id) : Promise.resolve(undefined),
+      recurrencesOf(db, id),
     ]);
     // Only a submission still standing is in doubt: awaiting 复查, or the one a closure accepted.
     const flags =
@@ -149,6 +153,8 @@ export class TaskReader {
       pendingDispute: dispute
         ? { id: dispute.id, reason: dispute.reason, createdAt: dispute.created_at.toISOString() }
         : null,
+      recurrenceOf: toRecurrenceOf(principal, row, earlier),
+      recurrences: toRecurrences(principal, later),
       actions: availableActions(
         {
           status: row.status,

@@ -50,6 +50,7 @@ export function taskRows(db: Db) {
       't.hold_reason',
       sql<string | null>`to_char(t.hold_review_on, 'YYYY-MM-DD')`.as('hold_review_on'),
       't.duplicate_of_id',
+      't.recurrence_of_id',
       't.closed_at',
       't.closed_on_time',
       't.closed_unverified',
