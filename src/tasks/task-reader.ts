@@ -14,6 +14,7 @@ import {
   countByStatus,
   findTaskRow,
   taskRows,
+  type TaskDetailRow,
   type TaskRow,
 } from './data/task-views.repository.js';
 import { DeadlineService } from './deadline/deadline.service.js';
@@ -24,7 +25,7 @@ import type { ListTasksQuery, TaskFilterQuery, TaskSort } from './dto/list-tasks
 import type { TaskDetailDto, TaskEventDto, TaskSummaryDto } from './dto/task-output.dto.js';
 import { taskNotFound } from './task-errors.js';
 import { toRecurrenceOf, toRecurrences } from './recurrence/recurrence-output.js';
-import { recurrenceOf, recurrencesOf } from './recurrence/recurrence.repository.js';
+import { linkRow } from './recurrence/recurrence-links.js';
 import { applyTaskFilters, scopeToPrincipal } from './task-filter.js';
 import { availableActions, type TaskStatus } from './task-lifecycle.js';
 import { iso, toTaskEventDto, toTaskSummary } from './task-summary.js';
@@ -122,11 +123,9 @@ export class TaskReader {
   /** One task as the caller may see it, read inside `db`'s transaction (after a change). */
   async detailIn(db: Db, principal: Principal, id: string): Promise<TaskDetailDto> {
     const row = await this.findRow(db, principal, id);
-    const [photos, pending, earlier, later] = await Promise.all([
+    const [photos, pending] = await Promise.all([
       taskPhotoEvidence(db, id),
       pendingRequests(db, id),
-      row.recurrence_of_id ? recurrenceOf(db, id) : Promise.resolve(undefined),
-      recurrencesOf(db, id),
     ]);
     // Only a submission still standing is in doubt: awaiting 复查, or the one a closure accepted.
     const flags =
@@ -153,8 +152,12 @@ export class TaskReader {
       pendingDispute: dispute
         ? { id: dispute.id, reason: dispute.reason, createdAt: dispute.created_at.toISOString() }
         : null,
-      recurrenceOf: toRecurrenceOf(principal, row, earlier),
-      recurrences: toRecurrences(principal, later),
+      recurrenceOf: toRecurrenceOf(
+        principal,
+        row,
+        row.recurrence_of ? linkRow(row.recurrence_of) : undefined,
+      ),
+      recurrences: toRecurrences(principal, row.recurrences.map(linkRow)),
       actions: availableActions(
         {
           status: row.status,
@@ -175,7 +178,7 @@ export class TaskReader {
   }
 
   /** The row if the principal may see it, else 404 (also for another unit's existing task). */
-  private async findRow(db: Db, principal: Principal, id: string): Promise<TaskRow> {
+  private async findRow(db: Db, principal: Principal, id: string): Promise<TaskDetailRow> {
     const row = await findTaskRow(db, id, conditionOf(scopeToPrincipal(new SqlWhere(), principal)));
     if (!row) throw taskNotFound();
     return row;

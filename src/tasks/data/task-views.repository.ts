@@ -9,6 +9,7 @@ import {
   type SqlBool,
 } from 'kysely';
 import type { DB, Db } from '../../database/kysely.js';
+import { recurrenceLinkColumns } from '../recurrence/recurrence-links.js';
 
 /**
  * The task as lists and the detail show it: the row with its category, site and unit names.
@@ -63,14 +64,19 @@ export function taskRows(db: Db) {
 
 export type TaskRow = Awaited<ReturnType<ReturnType<typeof taskRows>['executeTakeFirstOrThrow']>>;
 
-/** One task by id, if `visible` (the principal's scope) lets the caller see it. */
-export function findTaskRow(
-  db: Db,
-  id: string,
-  visible: Expression<SqlBool>,
-): Promise<TaskRow | undefined> {
-  return taskRows(db).where('t.id', '=', id).where(visible).executeTakeFirst();
+/**
+ * One task by id, if `visible` (the principal's scope) lets the caller see it, with its 反弹
+ * links (src/tasks/recurrence/).
+ */
+export function findTaskRow(db: Db, id: string, visible: Expression<SqlBool>) {
+  return taskRows(db)
+    .select(recurrenceLinkColumns())
+    .where('t.id', '=', id)
+    .where(visible)
+    .executeTakeFirst();
 }
+
+export type TaskDetailRow = NonNullable<Awaited<ReturnType<typeof findTaskRow>>>;
 
 /** How many tasks match, by status. */
 export function countByStatus(db: Db, matching: Expression<SqlBool>) {

@@ -1,7 +1,7 @@
 import type { Principal } from '../../common/auth/principal.js';
 import type { RecurrenceOfDto, RecurrenceRefDto } from '../dto/task-output.dto.js';
 import { distanceMetres } from '../evidence/evidence-rules.js';
-import type { RecurrenceLinkRow } from './recurrence.repository.js';
+import type { RecurrenceLinkRow } from './recurrence-links.js';
 
 /**
  * The 反弹 links as the caller may see them. The office and inspectors see every task; a unit
