@@ -293,6 +293,10 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       extensionRate: 0.125,
       unverifiedShare: 0,
       compositeIndex: 73, // 4/6×60 + 5/6×30 + 0.8×10 = 40 + 25 + 8
+      recurrences: 0,
+      // Every task here is at '测试地址': three or more 楼道堆物 logged in the week there.
+      repeatLocations: 1,
+      recurrenceDeduction: 0,
     });
     expect(unitRow(d, units.B).figures).toEqual({
       received: 6,
@@ -319,6 +323,9 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       extensionRate: 0,
       unverifiedShare: 0.25, // 1 of 4 closed; not part of the index
       compositeIndex: 53.33, // no 复查: (0.4×60 + 0.8×30) ÷ 90 × 100
+      recurrences: 0,
+      repeatLocations: 1, // as for A: one category logged three or more times at '测试地址'
+      recurrenceDeduction: 0,
     });
     expect(unitRow(d, units.D).figures).toMatchObject({
       received: 5,

@@ -49,6 +49,7 @@ export const toCategoryDto = (c: Category): CategoryDto => ({
   active: c.active,
   quickPhrases: c.quickPhrases,
   duplicateRadiusM: c.duplicateRadiusM,
+  recurrenceRadiusM: c.recurrenceRadiusM,
 });
 
 @Injectable()

@@ -53,6 +53,7 @@ export async function seedCategories(
         sortOrder: dto.sortOrder ?? 100,
         quickPhrases: dto.quickPhrases ?? [],
         duplicateRadiusM: dto.duplicateRadiusM ?? 50,
+        recurrenceRadiusM: dto.recurrenceRadiusM ?? 50,
       };
       const qb = em.createQueryBuilder().insert().into(Category).values(values);
       const result = opts.update

@@ -26,6 +26,7 @@ export type VerificationPolicy = (typeof VERIFICATION_POLICIES)[number];
 @Check('categories_spot_check_ratio_check', 'spot_check_ratio BETWEEN 0 AND 1')
 @Check('ck_categories_quick_phrases', 'cardinality(quick_phrases) <= 20')
 @Check('ck_categories_duplicate_radius_m', 'duplicate_radius_m BETWEEN 5 AND 1000')
+@Check('ck_categories_recurrence_radius_m', 'recurrence_radius_m BETWEEN 0 AND 1000')
 @Index('ix_categories_group_name', ['groupName'])
 export class Category {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -49,6 +50,11 @@ export class Category {
   @Column({ type: 'text', array: true, default: [] }) quickPhrases: string[];
   /** Open tasks of this category within this many metres are shown as possible duplicates. */
   @Column({ type: 'int', default: 50 }) duplicateRadiusM: number;
+  /**
+   * A new problem of this category within this many metres of one closed in the recurrence
+   * window is a 反弹 of it; 0 turns recurrence off for the category.
+   */
+  @Column({ type: 'int', default: 50 }) recurrenceRadiusM: number;
   @Column({ type: 'boolean', default: true }) active: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

@@ -222,6 +222,16 @@ export class EnvSchema {
   @Max(100_000)
   EVIDENCE_MAX_DISTANCE_M = 300;
 
+  /**
+   * 反弹: a new problem near a task of its category closed within this many days is linked to
+   * it as a recurrence (the radius is per category, `recurrenceRadiusM`).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  RECURRENCE_WINDOW_DAYS = 30;
+
   /** Folder with the data-like defaults: categories, calendar, letterhead. */
   @IsString()
   CONFIG_DIR = './config';

@@ -91,6 +91,7 @@ export interface Categories {
   measure_word: string;
   name: string;
   quick_phrases: Generated<string[]>;
+  recurrence_radius_m: Generated<number>;
   requires_after_photo: Generated<boolean>;
   sort_order: Generated<number>;
   spot_check_ratio: number | null;
@@ -288,6 +289,7 @@ export interface Tasks {
   lat: number | null;
   lng: number | null;
   number: string;
+  recurrence_of_id: string | null;
   reopen_count: Generated<number>;
   rework_count: Generated<number>;
   site_id: string | null;

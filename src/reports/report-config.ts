@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BulletinConfig, BulletinLetterhead } from './bulletin/bulletin-model.js';
+import type { RecurrenceDeductionRule } from './digest/digest-model.js';
 
 /**
  * The report defaults that are data (config/bulletin.json, config/digest.json), read and
@@ -14,6 +15,7 @@ export interface DigestConfig {
   redShare: number;
   minRankedForCards: number;
   minRankedForRed: number;
+  recurrenceDeduction: RecurrenceDeductionRule;
 }
 
 export const BULLETIN_CONFIG = Symbol('BULLETIN_CONFIG');
@@ -99,6 +101,25 @@ export function loadDigestConfig(dir: string): DigestConfig {
   if ((raw.greenShare as number) + (raw.redShare as number) > 1) {
     problems.push('greenShare + redShare must not exceed 1');
   }
+  // Absent: off, as in a config/ written before it existed.
+  const deduction = (raw.recurrenceDeduction ?? {
+    enabled: false,
+    pointsPerRecurrence: 1,
+    max: 10,
+  }) as Record<string, unknown>;
+  if (typeof deduction !== 'object' || deduction === null || Array.isArray(deduction)) {
+    problems.push('recurrenceDeduction must be an object');
+  } else {
+    if (typeof deduction.enabled !== 'boolean') {
+      problems.push('recurrenceDeduction.enabled must be true or false');
+    }
+    for (const key of ['pointsPerRecurrence', 'max'] as const) {
+      const value = deduction[key];
+      if (typeof value !== 'number' || !(value >= 0 && value <= 100)) {
+        problems.push(`recurrenceDeduction.${key} must be a number from 0 to 100`);
+      }
+    }
+  }
   fail('digest.json', problems);
   return {
     minVolume: raw.minVolume as number,
@@ -106,5 +127,10 @@ export function loadDigestConfig(dir: string): DigestConfig {
     redShare: raw.redShare as number,
     minRankedForCards: raw.minRankedForCards as number,
     minRankedForRed: raw.minRankedForRed as number,
+    recurrenceDeduction: {
+      enabled: deduction.enabled as boolean,
+      pointsPerRecurrence: deduction.pointsPerRecurrence as number,
+      max: deduction.max as number,
+    },
   };
 }

@@ -46,6 +46,9 @@ export function applyTaskFilters(
          AND s.round = (SELECT max(s2.round) FROM task_submissions s2 WHERE s2.task_id = t.id)))`;
     where.add(f.rework ? rework : `NOT ${rework}`);
   }
+  // 反弹: a new problem linked to a closed task it repeats (src/tasks/recurrence/).
+  if (f.recurrence === true) where.add('t.recurrence_of_id IS NOT NULL');
+  if (f.recurrence === false) where.add('t.recurrence_of_id IS NULL');
   if (f.escalation === 'reminder') {
     where.add(
       `t.status = 'assigned' AND t.assigned_at + (t.deadline - t.assigned_at) * ? <= ?`,

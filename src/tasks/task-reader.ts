@@ -14,6 +14,7 @@ import {
   countByStatus,
   findTaskRow,
   taskRows,
+  type TaskDetailRow,
   type TaskRow,
 } from './data/task-views.repository.js';
 import { DeadlineService } from './deadline/deadline.service.js';
@@ -23,6 +24,8 @@ import { taskPhotoEvidence } from './evidence/evidence.repository.js';
 import type { ListTasksQuery, TaskFilterQuery, TaskSort } from './dto/list-tasks.query.js';
 import type { TaskDetailDto, TaskEventDto, TaskSummaryDto } from './dto/task-output.dto.js';
 import { taskNotFound } from './task-errors.js';
+import { toRecurrenceOf, toRecurrences } from './recurrence/recurrence-output.js';
+import { linkRow } from './recurrence/recurrence-links.js';
 import { applyTaskFilters, scopeToPrincipal } from './task-filter.js';
 import { availableActions, type TaskStatus } from './task-lifecycle.js';
 import { iso, toTaskEventDto, toTaskSummary } from './task-summary.js';
@@ -149,6 +152,12 @@ export class TaskReader {
       pendingDispute: dispute
         ? { id: dispute.id, reason: dispute.reason, createdAt: dispute.created_at.toISOString() }
         : null,
+      recurrenceOf: toRecurrenceOf(
+        principal,
+        row,
+        row.recurrence_of ? linkRow(row.recurrence_of) : undefined,
+      ),
+      recurrences: toRecurrences(principal, row.recurrences.map(linkRow)),
       actions: availableActions(
         {
           status: row.status,
@@ -169,7 +178,7 @@ export class TaskReader {
   }
 
   /** The row if the principal may see it, else 404 (also for another unit's existing task). */
-  private async findRow(db: Db, principal: Principal, id: string): Promise<TaskRow> {
+  private async findRow(db: Db, principal: Principal, id: string): Promise<TaskDetailRow> {
     const row = await findTaskRow(db, id, conditionOf(scopeToPrincipal(new SqlWhere(), principal)));
     if (!row) throw taskNotFound();
     return row;

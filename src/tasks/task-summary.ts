@@ -43,6 +43,7 @@ export function toTaskSummary(
     holdReason: r.hold_reason,
     holdReviewOn: r.hold_review_on,
     duplicateOfId: r.duplicate_of_id,
+    isRecurrence: r.recurrence_of_id !== null,
     closedAt: iso(r.closed_at),
     closedOnTime: r.closed_on_time,
     closedUnverified: r.closed_unverified,

@@ -48,9 +48,17 @@ import { TASK_STATUSES, type TaskStatus } from './task-lifecycle.js';
 @Index('ix_tasks_inspection_id', ['inspectionId'])
 @Index('ix_tasks_duplicate_of_id', ['duplicateOfId'], { where: 'duplicate_of_id IS NOT NULL' })
 @Index('ix_tasks_created_by', ['createdBy'])
+@Index('ix_tasks_recurrence_of', ['recurrenceOfId'], { where: 'recurrence_of_id IS NOT NULL' })
 // "Open tasks of this category near here" (duplicate hint): category, then a latitude band.
 @Index('ix_tasks_open_category_position', ['categoryId', 'lat', 'lng'], {
   where: "status IN ('pending_dispatch', 'assigned', 'submitted', 'on_hold') AND lat IS NOT NULL",
+})
+// "Closed tasks of this category near here" (反弹): by position, and by site for tasks without one.
+@Index('ix_tasks_closed_category_position', ['categoryId', 'lat', 'lng'], {
+  where: "status = 'closed' AND lat IS NOT NULL",
+})
+@Index('ix_tasks_closed_category_site', ['categoryId', 'siteId'], {
+  where: "status = 'closed' AND site_id IS NOT NULL",
 })
 // Descending keys (keyset orders of the list) and the trigram expression index: TypeORM cannot
 // describe them, so it leaves them alone; their definitions are in the migration.
@@ -100,6 +108,13 @@ export class RectificationTask {
   @Column({ type: 'uuid', nullable: true })
   @ForeignKey(() => RectificationTask, { name: 'tasks_duplicate_of_id_fkey' })
   duplicateOfId: string | null;
+  /**
+   * 反弹: the closed task of the same category near which this problem was logged within the
+   * recurrence window (src/tasks/recurrence/), set once at creation.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  @ForeignKey(() => RectificationTask, { name: 'fk_tasks_recurrence_of' })
+  recurrenceOfId: string | null;
   @Column({ type: 'timestamptz', nullable: true }) closedAt: Date | null;
   @Column({ type: 'boolean', nullable: true }) closedOnTime: boolean | null;
   /** Closed on the unit's word alone (self_close, or not drawn for a spot check). */

@@ -14,6 +14,7 @@ import { DeadlineService } from './deadline/deadline.service.js';
 import { FieldController } from './field/field.controller.js';
 import { FieldService } from './field/field.service.js';
 import { LedgerService } from './ledger/ledger.service.js';
+import { RecurrenceService } from './recurrence/recurrence.service.js';
 import { SpotCheckSampler } from './spot-check.sampler.js';
 import { TaskActionsController } from './task-actions.controller.js';
 import { TaskCountsController } from './task-counts.controller.js';
@@ -46,6 +47,7 @@ import { TasksService } from './tasks.service.js';
     SpotCheckSampler,
     LedgerService,
     FieldService,
+    RecurrenceService,
   ],
   exports: [DeadlineService, TaskReader, TasksService],
 })

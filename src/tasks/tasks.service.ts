@@ -21,6 +21,7 @@ import { fieldTime } from './field-time.js';
 import { inspectionNotUsable, officeOnlyField, siteOrAddressRequired } from './task-errors.js';
 import type { TaskStatus } from './task-lifecycle.js';
 import { NEW_TASK_NUMBER_PREFIX } from './task-numbering.js';
+import { RecurrenceService } from './recurrence/recurrence.service.js';
 import { TaskReader } from './task-reader.js';
 
 /** Creating tasks: validation, routing to a unit and deadline, numbering, the first event. */
@@ -35,6 +36,7 @@ export class TasksService {
     private readonly sites: SitesService,
     private readonly units: UnitsService,
     private readonly attachments: AttachmentsService,
+    private readonly recurrence: RecurrenceService,
     private readonly clock: Clock,
   ) {}
 
@@ -112,14 +114,28 @@ export class TasksService {
     // stay gapless because a rolled-back create never reaches it.
     const placeholder = `${NEW_TASK_NUMBER_PREFIX}${randomBytes(6).toString('hex')}`;
     const status: TaskStatus = unitId ? 'assigned' : 'pending_dispatch';
+    const siteId = site?.id ?? null;
+    const lat = dto.lat ?? site?.lat ?? null;
+    const lng = dto.lng ?? site?.lng ?? null;
+    // 反弹: the closed task of this category the problem repeats, if any (recurrence-rule.ts).
+    const recurrence = await this.recurrence.find(
+      db,
+      {
+        categoryId: category.id,
+        siteId,
+        position: lat !== null && lng !== null ? { lat, lng } : null,
+        foundAt,
+      },
+      category.recurrenceRadiusM,
+    );
     const taskId = await insertTask(db, {
       number: placeholder,
       inspection_id: inspectionId,
       category_id: category.id,
-      site_id: site?.id ?? null,
+      site_id: siteId,
       address: dto.address?.trim() ?? site?.address ?? null,
-      lat: dto.lat ?? site?.lat ?? null,
-      lng: dto.lng ?? site?.lng ?? null,
+      lat,
+      lng,
       description: dto.description.trim(),
       unit_id: unitId,
       status,
@@ -130,6 +146,7 @@ export class TasksService {
       // Only users create tasks (the office and inspectors; API keys belong to units).
       created_by: principal.id,
       found_at: foundAt,
+      recurrence_of_id: recurrence?.task.id ?? null,
       created_at: now,
       updated_at: now,
     });
@@ -143,9 +160,19 @@ export class TasksService {
         unitId,
         deadline: deadline?.toISOString() ?? null,
         routed: unitId ? (dto.unitId ? 'office' : 'site') : 'none',
+        ...(recurrence
+          ? {
+              recurrenceOf: {
+                id: recurrence.task.id,
+                distanceM:
+                  recurrence.distanceM === null ? null : Math.round(recurrence.distanceM * 10) / 10,
+              },
+            }
+          : {}),
       },
       photos: { ids: photoIds, role: 'before' },
     });
+    if (recurrence) await this.recurrence.recordOnEarlier(db, principal, recurrence, taskId);
     return taskId;
   }
 }

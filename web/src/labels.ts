@@ -59,6 +59,7 @@ export const EVENT_ACTION: Record<string, string> = {
   extension_decision: '延期审批',
   dispute_decision: '退回审批',
   observe: '补充现场记录',
+  recur: '问题反弹',
 };
 
 /** 照片存疑: why an after-photo is in doubt (the server's evidence rules). */

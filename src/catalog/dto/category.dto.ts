@@ -130,6 +130,19 @@ export class CreateCategoryDto {
   @Min(5)
   @Max(1000)
   duplicateRadiusM?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1000,
+    default: 50,
+    description:
+      '反弹: a new problem of this category within this many metres of one closed in the recurrence window (RECURRENCE_WINDOW_DAYS) is linked to it as a recurrence; 0 = off',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  recurrenceRadiusM?: number;
 }
 
 export class UpdateCategoryDto extends PartialType(CreateCategoryDto) {}
@@ -160,6 +173,8 @@ export class CategoryDto {
   quickPhrases: string[];
   @ApiProperty({ example: 50, description: 'Duplicate-hint radius in metres' })
   duplicateRadiusM: number;
+  @ApiProperty({ example: 50, description: '反弹 radius in metres (0 = recurrence off)' })
+  recurrenceRadiusM: number;
 }
 
 export class CategoryPageDto {

@@ -38,6 +38,7 @@ const digest: Digest = {
     minRankedForRed: 3,
     superviseAfterHours: 0,
     notifyAfterHours: 72,
+    recurrenceDeduction: { enabled: false, pointsPerRecurrence: 1, max: 10 },
   },
   units: [
     {

@@ -64,6 +64,8 @@ export const FIGURE_COLUMNS: readonly FigureColumn[] = [
     value: (f) => f.closedFlagged,
     kind: 'count',
   },
+  { header: '反弹', value: (f) => f.recurrences, kind: 'count' },
+  { header: '重复点位', printed: '重复\n点位', value: (f) => f.repeatLocations, kind: 'count' },
   { header: '在办任务', printed: '在办\n任务', value: (f) => f.inHand, kind: 'count' },
   { header: '批准延期', printed: '批准\n延期', value: (f) => f.extensionsGranted, kind: 'count' },
   {
@@ -80,6 +82,12 @@ export const FIGURE_COLUMNS: readonly FigureColumn[] = [
     printed: '未经复查\n销号占比',
     value: (f) => f.unverifiedShare,
     kind: 'rate',
+  },
+  {
+    header: '反弹扣分',
+    printed: '反弹\n扣分',
+    value: (f) => f.recurrenceDeduction,
+    kind: 'index',
   },
   { header: '综合指标值', printed: '综合\n指标值', value: (f) => f.compositeIndex, kind: 'index' },
 ];

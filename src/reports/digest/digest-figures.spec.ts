@@ -1,6 +1,7 @@
 import {
   cardCounts,
   computeRates,
+  recurrenceDeductionPoints,
   rankByIndex,
   type RankCandidate,
   type RankOutcome,
@@ -24,6 +25,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: null,
         compositeIndex: 100,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -47,6 +49,7 @@ describe('computeRates', () => {
         extensionRate: 0.2,
         unverifiedShare: null,
         compositeIndex: 78.75,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -61,6 +64,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: null,
         compositeIndex: 46.67,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -74,6 +78,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: 0,
         compositeIndex: null,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -87,6 +92,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: null,
         compositeIndex: null,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -101,6 +107,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: null,
         compositeIndex: 33.33,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -114,6 +121,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: null,
         compositeIndex: 0,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -127,6 +135,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: null,
         compositeIndex: null,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -140,6 +149,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: null,
         compositeIndex: null,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -153,6 +163,7 @@ describe('computeRates', () => {
         extensionRate: null,
         unverifiedShare: null,
         compositeIndex: null,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -166,6 +177,7 @@ describe('computeRates', () => {
         extensionRate: 1,
         unverifiedShare: null,
         compositeIndex: 0,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -187,6 +199,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: 0.25,
         compositeIndex: 100,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -200,6 +213,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: 1,
         compositeIndex: null,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -213,6 +227,7 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: 0.3333,
         compositeIndex: null,
+        recurrenceDeduction: 0,
       },
     ],
     [
@@ -226,10 +241,63 @@ describe('computeRates', () => {
         extensionRate: 0,
         unverifiedShare: null,
         compositeIndex: 0,
+        recurrenceDeduction: 0,
       },
     ],
   ])('%s', (_name, given, expected) => {
     expect(computeRates(counts(given))).toEqual(expected);
+  });
+
+  describe('the 反弹 deduction (config/digest.json recurrenceDeduction)', () => {
+    // 按期 6/8, 结案 7/8, 返工 1/4: 78.75 before any deduction.
+    const worked: Partial<DigestCounts> = {
+      due: 10,
+      dueOnHold: 2,
+      dueClosed: 7,
+      dueClosedOnTime: 6,
+      checks: 4,
+      failedChecks: 1,
+      inHand: 10,
+    };
+    const on = { enabled: true, pointsPerRecurrence: 2, max: 5 };
+    it.each<[string, Partial<DigestCounts>, typeof on | undefined, number | null, number]>([
+      ['off (no rule: categories and totals)', { recurrences: 3 }, undefined, 78.75, 0],
+      ['off in the config', { recurrences: 3 }, { ...on, enabled: false }, 78.75, 0],
+      ['on, nothing came back', { recurrences: 0 }, on, 78.75, 0],
+      ['on, one 反弹: 2 points', { recurrences: 1 }, on, 76.75, 2],
+      ['on, two 反弹: 4 points', { recurrences: 2 }, on, 74.75, 4],
+      ['on, three 反弹: 6 capped at max 5', { recurrences: 3 }, on, 73.75, 5],
+    ])('%s', (_name, extra, rule, index, deducted) => {
+      const rates = computeRates(counts({ ...worked, ...extra }), rule);
+      expect(rates.compositeIndex).toBe(index);
+      expect(rates.recurrenceDeduction).toBe(deducted);
+      // The other rates are untouched by the deduction.
+      expect(rates.onTimeClosureRate).toBe(0.75);
+      expect(rates.closureRate).toBe(0.875);
+    });
+
+    it('never takes the index below 0, and takes nothing from a null index', () => {
+      const zero = computeRates(
+        counts({ due: 2, checks: 1, failedChecks: 1, inHand: 2, recurrences: 4 }),
+        on,
+      );
+      expect(zero).toMatchObject({ compositeIndex: 0, recurrenceDeduction: 0 });
+      const low = { due: 10, dueClosed: 1, dueClosedOnTime: 0, recurrences: 9 };
+      // (0×60 + 0.1×30) ÷ 90 × 100 = 3.33: the deduction stops at 3.33, not 5.
+      expect(computeRates(counts(low), on)).toMatchObject({
+        compositeIndex: 0,
+        recurrenceDeduction: 3.33,
+      });
+      const none = computeRates(counts({ recurrences: 3, inHand: 1 }), on);
+      expect(none).toMatchObject({ compositeIndex: null, recurrenceDeduction: 0 });
+      expect(recurrenceDeductionPoints(null, 3, on)).toBe(0);
+    });
+
+    it('counts that are not whole are refused like the others', () => {
+      expect(() => computeRates(counts({ recurrences: -1 }))).toThrow(
+        'recurrences must be a non-negative integer, got -1',
+      );
+    });
   });
 
   // Each case breaks one rule only, and the message names it: a check that stopped refusing

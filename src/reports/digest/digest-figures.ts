@@ -3,6 +3,7 @@ import type {
   DigestCounts,
   DigestRates,
   DigestRules,
+  RecurrenceDeductionRule,
   UnrankedReason,
 } from './digest-model.js';
 
@@ -46,6 +47,15 @@ import type {
  *   run out, and so was never checked, scored 10; now it scores 0, and a unit whose closures
  *   were not checked (a self_close category: the office's policy) neither gains nor loses.
  *
+ * 反弹 deduction (config/digest.json `recurrenceDeduction`, off by default; units only, the
+ * service passes the rule for unit rows): a unit whose closed tasks came back in the period
+ * (`recurrences`, attributed to the unit that closed the earlier task) loses
+ * min(max, pointsPerRecurrence × recurrences) points of 综合指标值, and the index never goes
+ * below 0: 综合指标值' = max(0, 综合指标值 − min(max, pointsPerRecurrence × 反弹数)).
+ * `recurrenceDeduction` says how many points were taken (0 when off, when nothing came back, and
+ * when the index is null: nothing due, nothing to deduct from). Ranking uses the index after the
+ * deduction. 重复点位 (repeatLocations) are shown, not scored.
+ *
  * Rates are rounded to 4 decimals (0.01 %) and the index to 2, from the unrounded rates, so
  * equal figures on screen rank equal.
  */
@@ -81,6 +91,8 @@ const COUNT_FIELDS = [
   'checks',
   'failedChecks',
   'extensionsGranted',
+  'recurrences',
+  'repeatLocations',
 ] as const satisfies readonly (keyof DigestCounts)[];
 
 /**
@@ -132,8 +144,21 @@ function compositeIndex(
   return closureTerms + (1 - rework) * INDEX_WEIGHTS.noRework;
 }
 
-/** The ratios of one row of the digest; see the module comment for every formula. */
-export function computeRates(c: DigestCounts): DigestRates {
+/** Points of 综合指标值 the 反弹 deduction takes off an index (see the module comment). */
+export function recurrenceDeductionPoints(
+  index: number | null,
+  recurrences: number,
+  rule: RecurrenceDeductionRule | undefined,
+): number {
+  if (!rule?.enabled || index === null || recurrences <= 0) return 0;
+  return Math.min(index, rule.max, rule.pointsPerRecurrence * recurrences);
+}
+
+/**
+ * The ratios of one row of the digest; see the module comment for every formula. `deduction`:
+ * the 反弹 deduction rule, for unit rows only.
+ */
+export function computeRates(c: DigestCounts, deduction?: RecurrenceDeductionRule): DigestRates {
   assertConsistent(c);
   const volume = c.due - c.dueOnHold;
   const onTime = ratio(c.dueClosedOnTime, volume);
@@ -141,7 +166,9 @@ export function computeRates(c: DigestCounts): DigestRates {
   const rework = ratio(c.failedChecks, c.checks);
   const extension = ratio(c.extensionsGranted, c.inHand);
   const unverified = ratio(c.closedUnverified, c.closed);
-  const index = compositeIndex(onTime, closure, rework);
+  const raw = compositeIndex(onTime, closure, rework);
+  const deducted = recurrenceDeductionPoints(raw, c.recurrences, deduction);
+  const index = raw === null ? null : raw - deducted;
   const r = (value: number | null): number | null =>
     value === null ? null : round(value, RATE_DECIMALS);
   return {
@@ -152,6 +179,7 @@ export function computeRates(c: DigestCounts): DigestRates {
     extensionRate: r(extension),
     unverifiedShare: r(unverified),
     compositeIndex: index === null ? null : round(index, INDEX_DECIMALS),
+    recurrenceDeduction: round(deducted, INDEX_DECIMALS),
   };
 }
 

@@ -51,6 +51,13 @@ export interface DigestCounts {
   failedChecks: number;
   /** Extension requests (延期) approved in the period. */
   extensionsGranted: number;
+  /**
+   * 反弹: tasks logged in the period as a recurrence of an earlier closed task — for a unit,
+   * attributed to the unit that closed the earlier task (digest-recurrence.reader.ts).
+   */
+  recurrences: number;
+  /** 重复点位: places with three or more problems of one category logged in the period. */
+  repeatLocations: number;
 }
 
 /** Ratios derived from DigestCounts by `computeRates`; fractions 0–1, null where undefined. */
@@ -67,8 +74,10 @@ export interface DigestRates {
   extensionRate: number | null;
   /** 未经复查销号占比 = closedUnverified ÷ closed; shown, not part of 综合指标值. */
   unverifiedShare: number | null;
-  /** 综合指标值, 0–100. */
+  /** 综合指标值, 0–100, after the 反弹 deduction when it is configured. */
   compositeIndex: number | null;
+  /** Points the 反弹 deduction took off 综合指标值 (0 when off, for categories and totals). */
+  recurrenceDeduction: number;
 }
 
 export type DigestFigures = DigestCounts & DigestRates;
@@ -108,6 +117,17 @@ export interface DigestRules {
   minRankedForRed: number;
   superviseAfterHours: number;
   notifyAfterHours: number;
+  recurrenceDeduction: RecurrenceDeductionRule;
+}
+
+/**
+ * The 反弹 deduction from a unit's 综合指标值 (config/digest.json; off by default):
+ * min(max, pointsPerRecurrence × recurrences) points, never below 0 (digest-figures.ts).
+ */
+export interface RecurrenceDeductionRule {
+  enabled: boolean;
+  pointsPerRecurrence: number;
+  max: number;
 }
 
 export interface Digest {
@@ -150,4 +170,6 @@ export const EMPTY_COUNTS: DigestCounts = {
   checks: 0,
   failedChecks: 0,
   extensionsGranted: 0,
+  recurrences: 0,
+  repeatLocations: 0,
 };

@@ -57,7 +57,8 @@ import type { DigestCounts } from './digest-model.js';
  *   approved (decided_at) in [S, E).
  */
 
-export interface DigestCountRow extends DigestCounts {
+/** 反弹 and 重复点位 are counted by their own query (digest-recurrence.reader.ts). */
+export interface DigestCountRow extends Omit<DigestCounts, 'recurrences' | 'repeatLocations'> {
   /** 'u:<unit id>', 'c:<category id>' or 'all'. */
   key: string;
 }

@@ -26,11 +26,13 @@ import type {
   DigestCounts,
   DigestFigures,
   DigestRules,
+  RecurrenceDeductionRule,
   UnitDigestRow,
 } from './digest-model.js';
 import { EMPTY_COUNTS } from './digest-model.js';
 import { weeklyDigestsRepository as weeklyDigests } from './weekly-digests.repository.js';
 import { readCategories, readDigestCounts, readUnits, type UnitRow } from './digest.reader.js';
+import { readRecurrenceCounts } from './digest-recurrence.reader.js';
 
 /**
  * Advisory lock class of the weekly digest store; the object id is the week's Monday as days
@@ -44,8 +46,8 @@ function isEmpty(c: DigestCounts): boolean {
   return (Object.keys(EMPTY_COUNTS) as (keyof DigestCounts)[]).every((k) => !c[k]);
 }
 
-function figuresOf(c: DigestCounts): DigestFigures {
-  return { ...c, ...computeRates(c) };
+function figuresOf(c: DigestCounts, deduction?: RecurrenceDeductionRule): DigestFigures {
+  return { ...c, ...computeRates(c, deduction) };
 }
 
 /** Units in their configured order, then by name in pinyin. */
@@ -63,23 +65,45 @@ const notAMonday = (): DomainError =>
     'isMonday',
   );
 
+/** Figures of a stored week, with the counts added since at zero (none existed then). */
+function storedFigures(f: DigestFigures): DigestFigures {
+  return {
+    ...f,
+    closedFlagged: f.closedFlagged ?? 0,
+    recurrences: f.recurrences ?? 0,
+    repeatLocations: f.repeatLocations ?? 0,
+    recurrenceDeduction: f.recurrenceDeduction ?? 0,
+  };
+}
+
 /**
  * A stored week was over when stored, so never clamped; rows stored before the field lack it.
- * Weeks stored before photos were judged (照片存疑) lack `closedFlagged`: none was flagged then.
+ * Weeks stored before photos were judged (照片存疑) lack `closedFlagged`: none was flagged then;
+ * weeks stored before 反弹 was counted lack its figures and rule: none was counted or deducted.
  */
 function storedDigest(data: Digest): Digest {
-  const withFlagged = <T extends { figures: DigestFigures }>(row: T): T => ({
+  const withNewFigures = <T extends { figures: DigestFigures }>(row: T): T => ({
     ...row,
-    figures: { ...row.figures, closedFlagged: row.figures.closedFlagged ?? 0 },
+    figures: storedFigures(row.figures),
   });
   return {
     ...data,
     clampedToNow: (data as Partial<Digest>).clampedToNow ?? false,
-    units: data.units.map(withFlagged),
-    categories: data.categories.map(withFlagged),
-    totals: { ...data.totals, closedFlagged: data.totals.closedFlagged ?? 0 },
+    rules: {
+      ...data.rules,
+      recurrenceDeduction: data.rules.recurrenceDeduction ?? NO_RECURRENCE_DEDUCTION,
+    },
+    units: data.units.map(withNewFigures),
+    categories: data.categories.map(withNewFigures),
+    totals: storedFigures(data.totals),
   };
 }
+
+const NO_RECURRENCE_DEDUCTION: RecurrenceDeductionRule = {
+  enabled: false,
+  pointsPerRecurrence: 0,
+  max: 0,
+};
 
 export function lockObjectOf(weekStart: string): number {
   return daysBetween('1970-01-01', weekStart);
@@ -127,21 +151,30 @@ export class DigestService {
     const { start, end, clampedToNow } = countedPeriod({ from, to }, now);
     const rules = this.rules();
     const rows = await readDigestCounts(db, start, end, rules);
+    const recurrenceRows = await readRecurrenceCounts(db, start, end);
     const units = await readUnits(db);
     const categories = await readCategories(db);
     const counts = new Map(rows.map((r) => [r.key, r] as const));
+    const recurrenceCounts = new Map(recurrenceRows.map((r) => [r.key, r] as const));
     const countsOf = (key: string): DigestCounts => {
-      const row = counts.get(key);
-      if (!row) return EMPTY_COUNTS;
-      const { key: _key, ...rest } = row;
-      return rest;
+      const { key: _key, ...rest } = counts.get(key) ?? { key, ...EMPTY_COUNTS };
+      const recurrence = recurrenceCounts.get(key);
+      return {
+        ...rest,
+        recurrences: recurrence?.recurrences ?? 0,
+        repeatLocations: recurrence?.repeatLocations ?? 0,
+      };
     };
 
     // Every active unit is listed, figures or not; a retired one only when it has figures.
     const listed = units
       .map((unit) => ({ unit, counts: countsOf(`u:${unit.id}`) }))
       .filter(({ unit, counts: c }) => unit.active || !isEmpty(c))
-      .map(({ unit, counts: c }) => ({ unit, figures: figuresOf(c) }));
+      .map(({ unit, counts: c }) => ({
+        unit,
+        // The 反弹 deduction is a unit's (digest-figures.ts), off unless configured.
+        figures: figuresOf(c, rules.recurrenceDeduction),
+      }));
     const ranking = rankByIndex(
       listed.map(({ unit, figures }) => ({
         key: unit.id,

@@ -9,6 +9,7 @@ import {
   type SqlBool,
 } from 'kysely';
 import type { DB, Db } from '../../database/kysely.js';
+import { recurrenceLinkColumns } from '../recurrence/recurrence-links.js';
 
 /**
  * The task as lists and the detail show it: the row with its category, site and unit names.
@@ -50,6 +51,7 @@ export function taskRows(db: Db) {
       't.hold_reason',
       sql<string | null>`to_char(t.hold_review_on, 'YYYY-MM-DD')`.as('hold_review_on'),
       't.duplicate_of_id',
+      't.recurrence_of_id',
       't.closed_at',
       't.closed_on_time',
       't.closed_unverified',
@@ -62,14 +64,19 @@ export function taskRows(db: Db) {
 
 export type TaskRow = Awaited<ReturnType<ReturnType<typeof taskRows>['executeTakeFirstOrThrow']>>;
 
-/** One task by id, if `visible` (the principal's scope) lets the caller see it. */
-export function findTaskRow(
-  db: Db,
-  id: string,
-  visible: Expression<SqlBool>,
-): Promise<TaskRow | undefined> {
-  return taskRows(db).where('t.id', '=', id).where(visible).executeTakeFirst();
+/**
+ * One task by id, if `visible` (the principal's scope) lets the caller see it, with its 反弹
+ * links (src/tasks/recurrence/).
+ */
+export function findTaskRow(db: Db, id: string, visible: Expression<SqlBool>) {
+  return taskRows(db)
+    .select(recurrenceLinkColumns())
+    .where('t.id', '=', id)
+    .where(visible)
+    .executeTakeFirst();
 }
+
+export type TaskDetailRow = NonNullable<Awaited<ReturnType<typeof findTaskRow>>>;
 
 /** How many tasks match, by status. */
 export function countByStatus(db: Db, matching: Expression<SqlBool>) {

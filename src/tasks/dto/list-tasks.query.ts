@@ -65,6 +65,15 @@ export class TaskFilterQuery {
   rework?: boolean;
 
   @ApiPropertyOptional({
+    description:
+      '反弹 (true) or not (false): logged near a task of its category closed in the recurrence window',
+  })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  recurrence?: boolean;
+
+  @ApiPropertyOptional({
     enum: ['reminder', 'supervise', 'notify'],
     description: 'At least this escalation level',
   })

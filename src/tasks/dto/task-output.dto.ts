@@ -73,6 +73,11 @@ export class TaskSummaryDto {
   @ApiProperty({ nullable: true, type: String, format: 'date', example: null }) holdReviewOn:
     string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) duplicateOfId: string | null;
+  @ApiProperty({
+    description:
+      '反弹: logged near a task of its category closed in the recurrence window (see recurrenceOf in the detail)',
+  })
+  isRecurrence: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
   @ApiProperty({ nullable: true, type: Boolean }) closedOnTime: boolean | null;
   @ApiProperty({ nullable: true, type: Boolean, description: 'Closed without an on-site check' })
@@ -123,6 +128,32 @@ export class EvidenceFlagDto {
   @ApiPropertyOptional({ example: 300 }) maxDistanceM?: number;
 }
 
+/**
+ * 反弹: the closed task this one repeats. A caller who may not see that task (a unit, when the
+ * earlier task was another unit's) gets its number and the distance only: `id` and `closedAt`
+ * are null.
+ */
+export class RecurrenceOfDto {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) id: string | null;
+  @ApiProperty({ example: 'ZG-2026-000101' }) number: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 12.5,
+    description: 'Metres between the two; null when matched by the same 点位 without positions',
+  })
+  distanceM: number | null;
+}
+
+/** 反弹: a later task that repeats this one. Another unit's: number and time only. */
+export class RecurrenceRefDto {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) id: string | null;
+  @ApiProperty({ example: 'ZG-2026-000140' }) number: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ enum: TASK_STATUSES, nullable: true, type: String }) status: TaskStatus | null;
+}
+
 export class TaskDetailDto extends TaskSummaryDto {
   @ApiProperty({ type: [String], format: 'uuid' }) beforePhotoIds: string[];
   @ApiProperty({ type: [String], format: 'uuid' }) afterPhotoIds: string[];
@@ -141,6 +172,17 @@ export class TaskDetailDto extends TaskSummaryDto {
   pendingExtension: PendingRequestDto | null;
   @ApiProperty({ type: PendingRequestDto, nullable: true })
   pendingDispute: PendingRequestDto | null;
+  @ApiProperty({
+    type: RecurrenceOfDto,
+    nullable: true,
+    description: '反弹: the closed task this problem came back after',
+  })
+  recurrenceOf: RecurrenceOfDto | null;
+  @ApiProperty({
+    type: [RecurrenceRefDto],
+    description: '反弹: later problems logged as recurrences of this task, oldest first',
+  })
+  recurrences: RecurrenceRefDto[];
   @ApiProperty({ enum: TASK_ACTIONS, isArray: true, description: 'What the caller may do now' })
   actions: TaskAction[];
 }

@@ -17,7 +17,7 @@ export interface Point {
  * Great-circle distance in metres from `p` to the task's position (haversine), null for a task
  * without one. Plain SQL, no PostGIS: the lists it orders are short (a radius, or one status).
  */
-function distanceFrom(p: Point): RawBuilder<number | null> {
+export function distanceFrom(p: Point): RawBuilder<number | null> {
   // `least` ignores NULLs (least(1, NULL) = 1), so the missing position is said explicitly.
   return sql<number | null>`(CASE WHEN t.lat IS NULL OR t.lng IS NULL THEN NULL
     ELSE 2 * ${EARTH_RADIUS_M}::float8 * asin(least(1, sqrt(
@@ -31,7 +31,7 @@ function distanceFrom(p: Point): RawBuilder<number | null> {
  * narrows the rows before the exact distance is computed. Near the poles (or the antimeridian,
  * not in this district) the longitude band is left open rather than computed wrong.
  */
-function boxAround(p: Point, radiusM: number): RawBuilder<SqlBool> {
+export function boxAround(p: Point, radiusM: number): RawBuilder<SqlBool> {
   const dLat = radiusM / M_PER_DEG_LAT;
   const cosLat = Math.cos((p.lat * Math.PI) / 180);
   const dLng = cosLat > 0.01 ? radiusM / (M_PER_DEG_LAT * cosLat) : 360;

@@ -1698,6 +1698,11 @@ export interface components {
              * @example 50
              */
             duplicateRadiusM: number;
+            /**
+             * @description 反弹 radius in metres (0 = recurrence off)
+             * @example 50
+             */
+            recurrenceRadiusM: number;
         };
         CategoryPageDto: {
             items: components["schemas"]["CategoryDto"][];
@@ -1746,6 +1751,11 @@ export interface components {
              * @default 50
              */
             duplicateRadiusM: number;
+            /**
+             * @description 反弹: a new problem of this category within this many metres of one closed in the recurrence window (RECURRENCE_WINDOW_DAYS) is linked to it as a recurrence; 0 = off
+             * @default 50
+             */
+            recurrenceRadiusM: number;
         };
         UpdateCategoryDto: {
             /** @example HJ07 */
@@ -1790,6 +1800,11 @@ export interface components {
              * @default 50
              */
             duplicateRadiusM: number;
+            /**
+             * @description 反弹: a new problem of this category within this many metres of one closed in the recurrence window (RECURRENCE_WINDOW_DAYS) is linked to it as a recurrence; 0 = off
+             * @default 50
+             */
+            recurrenceRadiusM: number;
         };
         SiteDto: {
             /** Format: uuid */
@@ -2117,6 +2132,29 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        RecurrenceOfDto: {
+            /** Format: uuid */
+            id: string | null;
+            /** @example ZG-2026-000101 */
+            number: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            /**
+             * @description Metres between the two; null when matched by the same 点位 without positions
+             * @example 12.5
+             */
+            distanceM: number | null;
+        };
+        RecurrenceRefDto: {
+            /** Format: uuid */
+            id: string | null;
+            /** @example ZG-2026-000140 */
+            number: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string|null} */
+            status: "pending_dispatch" | "assigned" | "submitted" | "on_hold" | "closed" | "cancelled" | null;
+        };
         TaskDetailDto: {
             /** Format: uuid */
             id: string;
@@ -2162,6 +2200,8 @@ export interface components {
             holdReviewOn: string | null;
             /** Format: uuid */
             duplicateOfId: string | null;
+            /** @description 反弹: logged near a task of its category closed in the recurrence window (see recurrenceOf in the detail) */
+            isRecurrence: boolean;
             /** Format: date-time */
             closedAt: string | null;
             closedOnTime: boolean | null;
@@ -2186,6 +2226,10 @@ export interface components {
             evidenceFlags: components["schemas"]["EvidenceFlagDto"][];
             pendingExtension: components["schemas"]["PendingRequestDto"] | null;
             pendingDispute: components["schemas"]["PendingRequestDto"] | null;
+            /** @description 反弹: the closed task this problem came back after */
+            recurrenceOf: components["schemas"]["RecurrenceOfDto"] | null;
+            /** @description 反弹: later problems logged as recurrences of this task, oldest first */
+            recurrences: components["schemas"]["RecurrenceRefDto"][];
             /** @description What the caller may do now */
             actions: ("dispatch" | "reassign" | "submit" | "check_pass" | "check_fail" | "request_extension" | "approve_extension" | "refuse_extension" | "dispute" | "uphold_dispute" | "reject_dispute" | "hold" | "resume" | "cancel" | "mark_duplicate" | "reopen" | "override_deadline")[];
         };
@@ -2234,6 +2278,8 @@ export interface components {
             holdReviewOn: string | null;
             /** Format: uuid */
             duplicateOfId: string | null;
+            /** @description 反弹: logged near a task of its category closed in the recurrence window (see recurrenceOf in the detail) */
+            isRecurrence: boolean;
             /** Format: date-time */
             closedAt: string | null;
             closedOnTime: boolean | null;
@@ -2511,6 +2557,8 @@ export interface components {
             holdReviewOn: string | null;
             /** Format: uuid */
             duplicateOfId: string | null;
+            /** @description 反弹: logged near a task of its category closed in the recurrence window (see recurrenceOf in the detail) */
+            isRecurrence: boolean;
             /** Format: date-time */
             closedAt: string | null;
             closedOnTime: boolean | null;
@@ -2935,6 +2983,14 @@ export interface components {
              */
             version?: number;
         };
+        RecurrenceDeductionDto: {
+            /** @example false */
+            enabled: boolean;
+            /** @example 1 */
+            pointsPerRecurrence: number;
+            /** @example 10 */
+            max: number;
+        };
         DigestRulesDto: {
             minVolume: number;
             greenShare: number;
@@ -2945,6 +3001,7 @@ export interface components {
             minRankedForRed: number;
             superviseAfterHours: number;
             notifyAfterHours: number;
+            recurrenceDeduction: components["schemas"]["RecurrenceDeductionDto"];
         };
         DigestFiguresDto: {
             /** @description 收到: assignment window began in the period */
@@ -2981,6 +3038,10 @@ export interface components {
             failedChecks: number;
             /** @description Extensions approved in the period */
             extensionsGranted: number;
+            /** @description 反弹: tasks logged in the period as a recurrence of an earlier closed task; for a unit, those of the tasks it closed (the unit whose fix did not last) */
+            recurrences: number;
+            /** @description 重复点位: places (a 点位, else a grid cell of the category radius, else the address) with three or more problems of one category logged in the period; for a unit, those where it holds one of them. Shown, not scored */
+            repeatLocations: number;
             /** @description 应结案 = due − dueOnHold */
             volume: number;
             /** @description 按期结案率 = dueClosedOnTime ÷ volume */
@@ -2993,8 +3054,10 @@ export interface components {
             extensionRate: number | null;
             /** @description 未经复查销号占比 = closedUnverified ÷ closed (not part of 综合指标值) */
             unverifiedShare: number | null;
-            /** @description 综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10; without 复查 (按期结案率×60 + 结案率×30) ÷ 90 × 100; null when nothing is due */
+            /** @description 综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10; without 复查 (按期结案率×60 + 结案率×30) ÷ 90 × 100; null when nothing is due. For a unit, less the 反弹 deduction when configured (recurrenceDeduction) */
             compositeIndex: number | null;
+            /** @description Points the 反弹 deduction took off 综合指标值: min(max, pointsPerRecurrence × recurrences), not below 0; 0 when off (the default) and for categories and totals */
+            recurrenceDeduction: number;
         };
         UnitDigestRowDto: {
             /** Format: uuid */
@@ -4901,6 +4964,8 @@ export interface operations {
                 hasPendingRequest?: boolean;
                 /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
                 rework?: boolean;
+                /** @description 反弹 (true) or not (false): logged near a task of its category closed in the recurrence window */
+                recurrence?: boolean;
                 /** @description At least this escalation level */
                 escalation?: "reminder" | "supervise" | "notify";
                 createdFrom?: string;
@@ -5059,6 +5124,8 @@ export interface operations {
                 hasPendingRequest?: boolean;
                 /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
                 rework?: boolean;
+                /** @description 反弹 (true) or not (false): logged near a task of its category closed in the recurrence window */
+                recurrence?: boolean;
                 /** @description At least this escalation level */
                 escalation?: "reminder" | "supervise" | "notify";
                 createdFrom?: string;
@@ -5206,6 +5273,8 @@ export interface operations {
                 hasPendingRequest?: boolean;
                 /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
                 rework?: boolean;
+                /** @description 反弹 (true) or not (false): logged near a task of its category closed in the recurrence window */
+                recurrence?: boolean;
                 /** @description At least this escalation level */
                 escalation?: "reminder" | "supervise" | "notify";
                 createdFrom?: string;

@@ -20,7 +20,7 @@ const STRING_KEYS = [
   'deadlineTo',
   'q',
 ] as const;
-const BOOL_KEYS = ['overdue', 'hasPendingRequest', 'rework'] as const;
+const BOOL_KEYS = ['overdue', 'hasPendingRequest', 'rework', 'recurrence'] as const;
 const ESCALATIONS = ['reminder', 'supervise', 'notify'] as const;
 const SORTS = ['-createdAt', 'deadline', 'number', '-closedAt'] as const;
 

@@ -78,6 +78,19 @@ export class DigestFiguresDto {
   @ApiProperty({ description: '复查 in the period' }) checks: number;
   @ApiProperty({ description: 'Of checks, failed' }) failedChecks: number;
   @ApiProperty({ description: 'Extensions approved in the period' }) extensionsGranted: number;
+  @ApiProperty({
+    description:
+      '反弹: tasks logged in the period as a recurrence of an earlier closed task; for a unit, ' +
+      'those of the tasks it closed (the unit whose fix did not last)',
+  })
+  recurrences: number;
+  @ApiProperty({
+    description:
+      '重复点位: places (a 点位, else a grid cell of the category radius, else the address) with ' +
+      'three or more problems of one category logged in the period; for a unit, those where it ' +
+      'holds one of them. Shown, not scored',
+  })
+  repeatLocations: number;
   @ApiProperty({ description: '应结案 = due − dueOnHold' }) volume: number;
   @ApiProperty({
     nullable: true,
@@ -102,9 +115,16 @@ export class DigestFiguresDto {
     type: Number,
     description:
       '综合指标值 = 按期结案率×60 + 结案率×30 + (1 − 返工率)×10; without 复查 ' +
-      '(按期结案率×60 + 结案率×30) ÷ 90 × 100; null when nothing is due',
+      '(按期结案率×60 + 结案率×30) ÷ 90 × 100; null when nothing is due. For a unit, less the ' +
+      '反弹 deduction when configured (recurrenceDeduction)',
   })
   compositeIndex: number | null;
+  @ApiProperty({
+    description:
+      'Points the 反弹 deduction took off 综合指标值: min(max, pointsPerRecurrence × recurrences), ' +
+      'not below 0; 0 when off (the default) and for categories and totals',
+  })
+  recurrenceDeduction: number;
 }
 
 export class UnitDigestRowDto {
@@ -130,6 +150,13 @@ export class CategoryDigestRowDto {
   @ApiProperty({ type: DigestFiguresDto }) figures: DigestFiguresDto;
 }
 
+/** config/digest.json `recurrenceDeduction` (off by default). */
+export class RecurrenceDeductionDto {
+  @ApiProperty({ example: false }) enabled: boolean;
+  @ApiProperty({ example: 1 }) pointsPerRecurrence: number;
+  @ApiProperty({ example: 10 }) max: number;
+}
+
 export class DigestRulesDto {
   @ApiProperty() minVolume: number;
   @ApiProperty() greenShare: number;
@@ -140,6 +167,7 @@ export class DigestRulesDto {
   minRankedForRed: number;
   @ApiProperty() superviseAfterHours: number;
   @ApiProperty() notifyAfterHours: number;
+  @ApiProperty({ type: RecurrenceDeductionDto }) recurrenceDeduction: RecurrenceDeductionDto;
 }
 
 export class DigestDto {
