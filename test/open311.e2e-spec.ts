@@ -192,6 +192,10 @@ describe('Open311 GeoReport v2', () => {
         errors: { error: [{ code: '404', description: expect.stringMatching(/^service_code: /) }] },
       });
       await asAdmin('services/HJ07.csv').expect(404);
+      const csv = xmlOf(await asAdmin('services.csv').expect(404));
+      expect(csv).toEqual({
+        errors: { error: [{ code: '404', description: expect.stringMatching(/^format: /) }] },
+      });
     });
   });
 

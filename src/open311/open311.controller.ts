@@ -1,21 +1,35 @@
-import { Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConsumes,
+  ApiExtraModels,
   ApiOperation,
   ApiParam,
   ApiProduces,
+  ApiQuery,
   ApiResponse,
   ApiSecurity,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, type RequestWithPrincipal, type Principal } from '../common/auth/principal.js';
 import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
 import { API_PREFIX } from '../common/http/api-prefix.js';
+import { Open311ErrorDto } from './dto/open311-error.dto.js';
 import { Open311AuthGuard } from './open311-auth.guard.js';
 import { Open311ErrorsFilter } from './open311-errors.filter.js';
-import { formatOfPath, sendOpen311, splitResource } from './open311-format.js';
+import { sendOpen311, splitResource, type Open311Format } from './open311-format.js';
 import { Open311Service, type MediaUrl } from './open311.service.js';
 
 type Open311Request = FastifyRequest & RequestWithPrincipal;
@@ -41,11 +55,57 @@ const mediaUrlOf =
 const unknownFormat = (): DomainError =>
   new DomainError('not_found', CommonErrorCode.NOT_FOUND, 'format: 只支持 .json 和 .xml');
 
-const errorsDoc = ApiResponse({
-  status: 400,
-  description:
-    'Errors as the spec writes them: `[{code, description}]` / `<errors><error>`, also for 401, 403 and 404',
-});
+function formatOf(format: string): Open311Format {
+  if (format !== 'json' && format !== 'xml') throw unknownFormat();
+  return format;
+}
+
+const errorResponse = (status: number, description: string): MethodDecorator =>
+  ApiResponse({
+    status,
+    description: `${description}（规范的错误格式；本系统的错误码在 \`X-Error-Code\`）`,
+    content: {
+      'application/json': {
+        schema: { type: 'array', items: { $ref: getSchemaPath(Open311ErrorDto) } },
+      },
+      'text/xml': { schema: { type: 'string', example: '<errors><error><code>400</code>…' } },
+    },
+  });
+
+/** Every operation's errors, in the spec's format (not problem+json), 429 included. */
+const errorsDoc = applyDecorators(
+  ApiExtraModels(Open311ErrorDto),
+  errorResponse(400, '参数有误，description 以参数名开头'),
+  errorResponse(401, '缺少或无效的凭据'),
+  errorResponse(404, '不存在、其他单位的，或格式不是 json/xml'),
+  errorResponse(429, '请求过于频繁（带 `Retry-After`）'),
+);
+
+/** The spec's `api_key` parameter (the X-Api-Key header and bearer tokens work as well). */
+const ApiKeyQuery = (): MethodDecorator =>
+  ApiQuery({
+    name: 'api_key',
+    required: false,
+    description: '责任单位的 API 密钥（cck_…）；也可用 X-Api-Key 或 Bearer',
+  });
+
+const WindowQueries = (): MethodDecorator =>
+  applyDecorators(
+    ApiQuery({
+      name: 'start_date',
+      required: false,
+      description: 'W3C 时间，如 2026-11-01T00:00:00+08:00；缺省为 end_date 前 90 天',
+    }),
+    ApiQuery({
+      name: 'end_date',
+      required: false,
+      description: 'W3C 时间；缺省为现在（或 start_date 后 90 天）；跨度不超过 90 天',
+    }),
+  );
+
+/** `.json` or `.xml`: the format of the answer (the spec's way). */
+const FormatParam = (): MethodDecorator =>
+  ApiParam({ name: 'format', enum: ['json', 'xml'], description: "The answer's format" });
 
 /**
  * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) and mySociety's
@@ -67,12 +127,18 @@ export class Open311Controller {
     summary: 'Open311 服务发现（Service Discovery）',
     description: '任何已登录的调用方。本接口的地址、规范与格式。只读。',
   })
-  @Get(['discovery.json', 'discovery.xml'])
+  @Get('discovery.:format')
+  @FormatParam()
   @ApiProduces('application/json', 'text/xml')
   @ApiResponse({ status: 200, description: 'discovery' })
   @errorsDoc
-  discovery(@Req() request: Open311Request, @Res() reply: FastifyReply): FastifyReply {
-    const format = formatOfPath(request.url);
+  @ApiKeyQuery()
+  discovery(
+    @Req() request: Open311Request,
+    @Param('format') format: string,
+    @Res() reply: FastifyReply,
+  ): FastifyReply {
+    const f = formatOf(format);
     const body = {
       changeset: CHANGESET,
       contact: '创城办（创建全国文明城市工作办公室）',
@@ -87,7 +153,7 @@ export class Open311Controller {
         },
       ],
     };
-    return sendOpen311(reply, format, 'discovery', body);
+    return sendOpen311(reply, f, 'discovery', body);
   }
 
   @ApiOperation({
@@ -95,16 +161,19 @@ export class Open311Controller {
     description:
       '任何已登录的调用方。启用的问题类别：service_code 为类别编码，group 为类别分组。只读。',
   })
-  @Get(['services.json', 'services.xml'])
+  @Get('services.:format')
+  @FormatParam()
   @ApiProduces('application/json', 'text/xml')
   @ApiResponse({ status: 200, description: '`[service]` / `<services><service>`' })
   @errorsDoc
+  @ApiKeyQuery()
   async services(
-    @Req() request: Open311Request,
+    @Param('format') format: string,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
+    const f = formatOf(format);
     const body = await this.open311.services();
-    return sendOpen311(reply, formatOfPath(request.url), 'services', body, 'service');
+    return sendOpen311(reply, f, 'services', body, 'service');
   }
 
   @ApiOperation({
@@ -117,6 +186,7 @@ export class Open311Controller {
   @ApiProduces('application/json', 'text/xml')
   @ApiResponse({ status: 200, description: '`service_definition`' })
   @errorsDoc
+  @ApiKeyQuery()
   async serviceDefinition(
     @Param('file') file: string,
     @Res() reply: FastifyReply,
@@ -132,20 +202,28 @@ export class Open311Controller {
     description:
       '任何已登录的调用方；责任单位只看到本单位的任务。参数按规范：service_request_id（逗号分隔，指定时忽略其他参数）、service_code、status（open/closed）、start_date/end_date（W3C 时间，缺省为最近 90 天，跨度不超过 90 天）；最多 1000 条，按登记时间倒序。只读。',
   })
-  @Get(['requests.json', 'requests.xml'])
+  @Get('requests.:format')
+  @FormatParam()
+  @ApiQuery({ name: 'service_request_id', required: false, description: '任务编号，逗号分隔' })
+  @ApiQuery({ name: 'service_code', required: false, description: '类别编码，逗号分隔' })
+  @ApiQuery({ name: 'status', required: false, description: 'open、closed，逗号分隔' })
+  @WindowQueries()
   @ApiProduces('application/json', 'text/xml')
   @ApiResponse({ status: 200, description: '`[request]` / `<service_requests><request>`' })
   @errorsDoc
+  @ApiKeyQuery()
   async requests(
     @Req() request: Open311Request,
+    @Param('format') format: string,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
+    const f = formatOf(format);
     const body = await this.open311.requests(
       principalOf(request),
       query(request),
       mediaUrlOf(request),
     );
-    return sendOpen311(reply, formatOfPath(request.url), 'service_requests', body, 'request');
+    return sendOpen311(reply, f, 'service_requests', body, 'request');
   }
 
   @ApiOperation({
@@ -153,7 +231,8 @@ export class Open311Controller {
     description:
       '创城办（admin）和督导员（inspector）；责任单位的密钥答 403。表单（application/x-www-form-urlencoded）或 JSON：service_code、description，位置为 lat 与 long、address_string 或 address_id（点位编码）之一。与 POST /api/v1/tasks 走同一登记流程（按点位派遣、按类别计算期限）；支持 Idempotency-Key。',
   })
-  @Post(['requests.json', 'requests.xml'])
+  @Post('requests.:format')
+  @FormatParam()
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiProduces('application/json', 'text/xml')
   @ApiResponse({
@@ -161,7 +240,14 @@ export class Open311Controller {
     description: '`[{service_request_id, service_notice, account_id}]`',
   })
   @errorsDoc
-  async create(@Req() request: Open311Request, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  @errorResponse(403, '责任单位的凭据不能登记问题')
+  @ApiKeyQuery()
+  async create(
+    @Req() request: Open311Request,
+    @Param('format') format: string,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const f = formatOf(format);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const key = request.headers['idempotency-key'];
     const created = await this.open311.create(
@@ -170,7 +256,7 @@ export class Open311Controller {
       typeof key === 'string' ? key : undefined,
     );
     reply.status(201);
-    return sendOpen311(reply, formatOfPath(request.url), 'service_requests', created, 'request');
+    return sendOpen311(reply, f, 'service_requests', created, 'request');
   }
 
   @ApiOperation({
@@ -183,6 +269,7 @@ export class Open311Controller {
   @ApiProduces('application/json', 'text/xml')
   @ApiResponse({ status: 200, description: '`[request]` / `<service_requests><request>`' })
   @errorsDoc
+  @ApiKeyQuery()
   async request(
     @Req() request: Open311Request,
     @Param('file') file: string,
@@ -203,25 +290,27 @@ export class Open311Controller {
     description:
       '任何已登录的调用方；责任单位只看到本单位任务的变更。留痕中的状态变化（含立案），start_date/end_date 同服务请求列表，最多 1000 条，按时间正序。只读。',
   })
-  @Get(['servicerequestupdates.json', 'servicerequestupdates.xml'])
+  @Get('servicerequestupdates.:format')
+  @FormatParam()
+  @WindowQueries()
   @ApiProduces('application/json', 'text/xml')
   @ApiResponse({
     status: 200,
     description: '`[request_update]` / `<service_requests_updates><request_update>`',
   })
   @errorsDoc
-  async updates(@Req() request: Open311Request, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  @ApiKeyQuery()
+  async updates(
+    @Req() request: Open311Request,
+    @Param('format') format: string,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const f = formatOf(format);
     const body = await this.open311.updates(
       principalOf(request),
       query(request),
       mediaUrlOf(request),
     );
-    return sendOpen311(
-      reply,
-      formatOfPath(request.url),
-      'service_requests_updates',
-      body,
-      'request_update',
-    );
+    return sendOpen311(reply, f, 'service_requests_updates', body, 'request_update');
   }
 }
