@@ -274,6 +274,11 @@ describe('Open311 GeoReport v2', () => {
         Math.floor(db.created_at.getTime() / 1000) * 1000,
       );
 
+      // The media_url works with the caller's own credentials (here unit A's key).
+      const media = new URL(rows[0].media_url as string);
+      await t.http().get(media.pathname).set('x-api-key', keyA).expect(200);
+      await t.http().get(media.pathname).set('x-api-key', keyB).expect(404);
+
       const open = jsonOf<Row[]>(await asAdmin(`requests/${openA.number}.json`).expect(200));
       expect(open[0]).toMatchObject({ status: 'open', status_notes: '整改中' });
     });
@@ -523,12 +528,14 @@ describe('Open311 GeoReport v2', () => {
   });
 
   it('describes itself in a Service Discovery document', async () => {
-    const doc = jsonOf<Row>(await asAdmin('discovery.json').expect(200));
+    const doc = jsonOf<Row>(
+      await asAdmin('discovery.json').set('x-forwarded-proto', 'https').expect(200),
+    );
     expect(doc).toMatchObject({
       endpoints: [
         {
           specification: 'http://wiki.open311.org/GeoReport_v2',
-          url: expect.stringMatching(/\/open311\/v2$/),
+          url: expect.stringMatching(/^https:\/\/[^/]+\/open311\/v2$/),
           type: 'production',
           formats: ['text/xml', 'application/json'],
         },

@@ -46,11 +46,21 @@ const principalOf = (request: Open311Request): Principal => {
 const query = (request: FastifyRequest): Record<string, unknown> =>
   (request.query ?? {}) as Record<string, unknown>;
 
+/**
+ * This server as the caller reached it. Behind a TLS-terminating proxy the scheme comes from
+ * `X-Forwarded-Proto` (it only shapes the URLs the caller itself gets back).
+ */
+function originOf(request: FastifyRequest): string {
+  const forwarded = request.headers['x-forwarded-proto'];
+  const scheme = forwarded === 'https' || forwarded === 'http' ? forwarded : request.protocol;
+  return `${scheme}://${request.host}`;
+}
+
 /** The photo through the REST API's download (the caller's credentials are needed for it too). */
 const mediaUrlOf =
   (request: FastifyRequest): MediaUrl =>
   (id) =>
-    `${request.protocol}://${request.host}/${API_PREFIX}/attachments/${id}`;
+    `${originOf(request)}/${API_PREFIX}/attachments/${id}`;
 
 const unknownFormat = (): DomainError =>
   new DomainError('not_found', CommonErrorCode.NOT_FOUND, 'format: 只支持 .json 和 .xml');
@@ -146,7 +156,7 @@ export class Open311Controller {
       endpoints: [
         {
           specification: SPEC,
-          url: `${request.protocol}://${request.host}/open311/v2`,
+          url: `${originOf(request)}/open311/v2`,
           changeset: CHANGESET,
           type: 'production',
           formats: ['text/xml', 'application/json'],
