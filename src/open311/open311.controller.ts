@@ -26,6 +26,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, type RequestWithPrincipal, type Principal } from '../common/auth/principal.js';
 import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
 import { API_PREFIX } from '../common/http/api-prefix.js';
+import { ApiIdempotencyKeyHeader } from '../common/http/request-header.js';
 import { Open311ErrorDto } from './dto/open311-error.dto.js';
 import { Open311AuthGuard } from './open311-auth.guard.js';
 import { Open311ErrorsFilter } from './open311-errors.filter.js';
@@ -243,6 +244,7 @@ export class Open311Controller {
   })
   @Post('requests.:format')
   @FormatParam()
+  @ApiIdempotencyKeyHeader()
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiProduces('application/json', 'text/xml')
   @ApiResponse({

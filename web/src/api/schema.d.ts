@@ -7240,7 +7240,10 @@ export interface operations {
                 /** @description 责任单位的 API 密钥（cck_…）；也可用 X-Api-Key 或 Bearer */
                 api_key?: unknown;
             };
-            header?: never;
+            header?: {
+                /** @description 幂等键（8–100 个 A-Z a-z 0-9 _ . : -）：带同一键重试时返回第一次的结果，不会重复创建 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The answer's format */
                 format: "json" | "xml";
