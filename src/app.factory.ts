@@ -153,7 +153,10 @@ export async function createApp(
   await app.register(multipart, {
     limits: { fileSize: config.storage.uploadMaxBytes, files: 1, fields: 5, fieldSize: 1024 },
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready', 'metrics'] });
+  // Open311 answers at the standard's addresses (/open311/v2/…), not under the API prefix.
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: ['health', 'health/ready', 'metrics', 'open311/*path'],
+  });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   if (config.http.swagger) {

@@ -20,6 +20,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { Open311Module } from './open311/open311.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { UnitsModule } from './units/units.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         UsersModule,
         CatalogModule,
         TasksModule,
+        Open311Module,
         InspectionsModule,
         AttachmentsModule,
         ReportsModule.forRoot(config),

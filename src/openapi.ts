@@ -21,6 +21,10 @@ const TAGS: readonly (readonly [name: string, description: string])[] = [
   ['users', '用户账号（仅创城办）'],
   ['api-keys', '责任单位的 API 密钥（仅创城办签发、吊销）'],
   ['operations', '运行维护：队列、积压和 Webhook 投递（仅创城办）'],
+  [
+    'open311',
+    'Open311 GeoReport v2 与 mySociety 的 servicerequestupdates（无 /api/v1 前缀，.json 或 .xml，错误按规范的 errors 格式）',
+  ],
   ['health', '存活与就绪检查（公开，无 /api/v1 前缀）'],
 ];
 

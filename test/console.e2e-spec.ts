@@ -110,7 +110,7 @@ describe('the console: refresh cookie, static pages, its task filter', () => {
     expect(deep.headers['content-security-policy']).toBe(CONSOLE_CSP);
     const json = await t.http().get('/tasks/123').set('accept', 'application/json').expect(404);
     expect(json.body.code).toBe('ROUTE_NOT_FOUND');
-    for (const path of ['/api/v1/nope', '/health/nope', '/docs/nope']) {
+    for (const path of ['/api/v1/nope', '/health/nope', '/docs/nope', '/open311/v2/tokens/1.xml']) {
       const res = await t.http().get(path).set('accept', 'text/html').expect(404);
       expect(res.body.code).toBe('ROUTE_NOT_FOUND');
     }

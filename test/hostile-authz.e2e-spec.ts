@@ -112,6 +112,14 @@ const MATRIX: Record<string, string> = {
   // Stored first, so that the GET below finds the week.
   'POST /api/v1/reports/digests/{weekStart}':                '401  ok    403  403   403 403',
   'GET /api/v1/reports/digests/{weekStart}':                 '401  ok    ok   403   403 403',
+  // Open311 (errors in the spec's own format, see below): reads scoped like GET /tasks.
+  'GET /open311/v2/discovery.{format}':                      '401  ok    ok   ok    ok  ok',
+  'GET /open311/v2/services.{format}':                       '401  ok    ok   ok    ok  ok',
+  'GET /open311/v2/services/{file}':                         '401  ok    ok   ok    ok  ok',
+  'GET /open311/v2/requests.{format}':                       '401  ok    ok   ok    ok  ok',
+  'POST /open311/v2/requests.{format}':                      '401  ok    ok   403   403 403',
+  'GET /open311/v2/requests/{file}':                         '401  ok    ok   ok    ok  404',
+  'GET /open311/v2/servicerequestupdates.{format}':          '401  ok    ok   ok    ok  ok',
 };
 
 /** Routes served outside the OpenAPI document. */
@@ -169,6 +177,7 @@ describe('authorisation matrix', () => {
     )) as { id: string }[];
     ids = {
       task: task.body.id,
+      taskNumber: task.body.number,
       otherTask: other.body.id,
       inspection: inspection.body.id,
       photo,
@@ -201,6 +210,9 @@ describe('authorisation matrix', () => {
       .replace('/api-keys/{id}', `/api-keys/${ids.spareKey}`)
       .replace('/notifications/{id}', `/notifications/${ids.notification}`)
       .replace('{weekStart}', '2026-11-09')
+      .replace('/services/{file}', '/services/HJ07.json')
+      .replace('/requests/{file}', `/requests/${ids.taskNumber}.json`)
+      .replace('{format}', 'json')
       .replace('{key}', 'p1')
       .replace(/\{\w+\}/g, () => randomUUID());
     const action = /\/tasks\/[^/]+\/(.+)$/.exec(path)?.[1]?.replace(/[0-9a-f-]{36}/, ':x');
@@ -257,7 +269,16 @@ describe('authorisation matrix', () => {
           mismatches.push(
             `${route} as ${who}: expected ${expected[i]}, got ${res.status} ${res.body?.code ?? ''}`,
           );
-        if (res.status >= 400 && !/^application\/problem\+json/.test(res.headers['content-type']))
+        // Open311 answers errors as its spec writes them: [{code, description}] with the status.
+        const open311Errors =
+          route.includes(' /open311/') &&
+          Array.isArray(res.body) &&
+          (res.body as { code?: number }[])[0]?.code === res.status;
+        if (
+          res.status >= 400 &&
+          !open311Errors &&
+          !/^application\/problem\+json/.test(res.headers['content-type'])
+        )
           mismatches.push(`${route} as ${who}: ${res.status} without a problem body`);
       }
     }

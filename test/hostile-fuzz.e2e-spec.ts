@@ -432,9 +432,19 @@ function send(t: TestApp, c: Case, auth: Record<string, string>): Promise<Respon
   return req.attach(b.field, b.data, { filename: b.filename, contentType: b.contentType });
 }
 
+/** Open311 errors are the spec's own: `[{code, description}]` or `<errors><error>`, code = status. */
+function open311Error(res: Response): string | null {
+  const type = String(res.headers['content-type'] ?? '');
+  const ok = type.startsWith('text/xml')
+    ? res.text.includes('<errors>') && res.text.includes(`<code>${res.status}</code>`)
+    : Array.isArray(res.body) && (res.body as { code?: number }[])[0]?.code === res.status;
+  return ok ? null : `${res.status} without Open311 errors: ${res.text.slice(0, 200)}`;
+}
+
 /** What is wrong with a response, or null when it is acceptable. */
 function judge(c: Case, res: Response): string | null {
   if (res.status >= 500) return `${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+  if (res.status >= 400 && c.url.startsWith('/open311/')) return open311Error(res);
   if (res.status >= 400) {
     const type = String(res.headers['content-type'] ?? '');
     if (!type.startsWith('application/problem+json'))

@@ -4,6 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { Logger as NestPinoLogger, PinoLogger, type Params } from 'nestjs-pino';
 import { pino, type Logger as Pino } from 'pino';
 
+/** Credentials a client may put in a URL (Open311's `api_key`): masked wherever a URL is logged. */
+const SECRET_PARAMETER = /([?&]api_key=)[^&#]*/gi;
+
+/** The URL with the values of secret query parameters replaced by `[redacted]`. */
+export function maskSecretParameters(url: string | undefined): string | undefined {
+  return url?.replace(SECRET_PARAMETER, '$1[redacted]');
+}
+
 /** Routes polled by orchestrators and scrapers: their successful answers are not logged. */
 const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
 
@@ -56,7 +64,7 @@ export function loggerParams(log: Pino): Params {
         req: (req: IncomingMessage) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: maskSecretParameters(req.url),
         }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },

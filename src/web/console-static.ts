@@ -24,8 +24,8 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Paths that keep their meaning: the API, the docs and the health checks are never the console. */
-const NOT_CONSOLE = /^\/(api(\/|$)|docs(\/|-json|$)|health(\/|$))/;
+/** Paths that keep their meaning: the API, Open311, the docs and the health checks are never the console. */
+const NOT_CONSOLE = /^\/(api(\/|$)|open311(\/|$)|docs(\/|-json|$)|health(\/|$))/;
 
 /** The inspectors' phone app: its own page, manifest and service worker under `/m/`. */
 const MOBILE_PREFIX = '/m/';

@@ -61,7 +61,7 @@ export default defineConfig({
         // (the catalog lives in IndexedDB, see catalog.ts).
         navigateFallback: '/m/index.html',
         navigateFallbackAllowlist: [/^\/m\//],
-        navigateFallbackDenylist: [/^\/api\//],
+        navigateFallbackDenylist: [/^\/api\//, /^\/open311\//],
         cleanupOutdatedCaches: true,
         // The first install controls the open page at once (the shell is then cached for offline).
         clientsClaim: true,

@@ -948,6 +948,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/open311/v2/discovery.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311 服务发现（Service Discovery）
+         * @description 任何已登录的调用方。本接口的地址、规范与格式。只读。
+         */
+        get: operations["Open311_discovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311 服务列表（GET Service List）
+         * @description 任何已登录的调用方。启用的问题类别：service_code 为类别编码，group 为类别分组。只读。
+         */
+        get: operations["Open311_services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311 服务定义（GET Service Definition）
+         * @description 任何已登录的调用方。类别没有附加属性（attributes 为空）；未知或停用的类别答 404。只读。
+         */
+        get: operations["Open311_serviceDefinition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311 服务请求列表（GET Service Requests）
+         * @description 任何已登录的调用方；责任单位只看到本单位的任务。参数按规范：service_request_id（逗号分隔，指定时忽略其他参数）、service_code、status（open/closed）、start_date/end_date（W3C 时间，缺省为最近 90 天，跨度不超过 90 天）；最多 1000 条，按登记时间倒序。只读。
+         */
+        get: operations["Open311_requests"];
+        put?: never;
+        /**
+         * Open311 登记服务请求（POST Service Request）
+         * @description 创城办（admin）和督导员（inspector）；责任单位的密钥答 403。表单（application/x-www-form-urlencoded）或 JSON：service_code、description，位置为 lat 与 long、address_string 或 address_id（点位编码）之一。与 POST /api/v1/tasks 走同一登记流程（按点位派遣、按类别计算期限）；支持 Idempotency-Key。
+         */
+        post: operations["Open311_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311 单个服务请求（GET Service Request）
+         * @description 任何已登录的调用方；service_request_id 为任务编号（如 ZG-2026-000123）。其他单位的任务答 404。只读。
+         */
+        get: operations["Open311_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/servicerequestupdates.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311 状态变更（mySociety servicerequestupdates）
+         * @description 任何已登录的调用方；责任单位只看到本单位任务的变更。留痕中的状态变化（含立案），start_date/end_date 同服务请求列表，最多 1000 条，按时间正序。只读。
+         */
+        get: operations["Open311_updates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inspections": {
         parameters: {
             query?: never;
@@ -2617,6 +2741,15 @@ export interface components {
              * @description When it was observed (the phone’s time): at most 5 minutes ahead, 30 days ago. Default: now
              */
             observedAt?: string;
+        };
+        Open311ErrorDto: {
+            /**
+             * @description The HTTP status, as in the spec’s examples
+             * @example 400
+             */
+            code: number;
+            /** @example start_date: 须为 W3C 日期时间，如 2026-11-01T00:00:00+08:00 */
+            description: string;
         };
         RequirementDto: {
             /** @example 提高站位，强化担当 */
@@ -6900,6 +7033,480 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Open311_discovery: {
+        parameters: {
+            query?: {
+                /** @description 责任单位的 API 密钥（cck_…）；也可用 X-Api-Key 或 Bearer */
+                api_key?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description The answer's format */
+                format: "json" | "xml";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description discovery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 参数有误，description 以参数名开头（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 缺少或无效的凭据（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 不存在、其他单位的，或格式不是 json/xml（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 请求过于频繁（带 `Retry-After`）（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+        };
+    };
+    Open311_services: {
+        parameters: {
+            query?: {
+                /** @description 责任单位的 API 密钥（cck_…）；也可用 X-Api-Key 或 Bearer */
+                api_key?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description The answer's format */
+                format: "json" | "xml";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `[service]` / `<services><service>` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 参数有误，description 以参数名开头（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 缺少或无效的凭据（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 不存在、其他单位的，或格式不是 json/xml（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 请求过于频繁（带 `Retry-After`）（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+        };
+    };
+    Open311_serviceDefinition: {
+        parameters: {
+            query?: {
+                /** @description 责任单位的 API 密钥（cck_…）；也可用 X-Api-Key 或 Bearer */
+                api_key?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description `{service_code}.json` or `.xml` */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `service_definition` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 参数有误，description 以参数名开头（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 缺少或无效的凭据（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 不存在、其他单位的，或格式不是 json/xml（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 请求过于频繁（带 `Retry-After`）（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+        };
+    };
+    Open311_requests: {
+        parameters: {
+            query?: {
+                /** @description 责任单位的 API 密钥（cck_…）；也可用 X-Api-Key 或 Bearer */
+                api_key?: unknown;
+                /** @description W3C 时间，如 2026-11-01T00:00:00+08:00；缺省为 end_date 前 90 天 */
+                start_date?: unknown;
+                /** @description W3C 时间；缺省为现在（或 start_date 后 90 天）；跨度不超过 90 天 */
+                end_date?: unknown;
+                /** @description open、closed，逗号分隔 */
+                status?: unknown;
+                /** @description 类别编码，逗号分隔 */
+                service_code?: unknown;
+                /** @description 任务编号，逗号分隔 */
+                service_request_id?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description The answer's format */
+                format: "json" | "xml";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `[request]` / `<service_requests><request>` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 参数有误，description 以参数名开头（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 缺少或无效的凭据（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 不存在、其他单位的，或格式不是 json/xml（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 请求过于频繁（带 `Retry-After`）（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+        };
+    };
+    Open311_create: {
+        parameters: {
+            query?: {
+                /** @description 责任单位的 API 密钥（cck_…）；也可用 X-Api-Key 或 Bearer */
+                api_key?: unknown;
+            };
+            header?: {
+                /** @description 幂等键（8–100 个 A-Z a-z 0-9 _ . : -）：带同一键重试时返回第一次的结果，不会重复创建 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The answer's format */
+                format: "json" | "xml";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `[{service_request_id, service_notice, account_id}]` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 参数有误，description 以参数名开头（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 缺少或无效的凭据（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 责任单位的凭据不能登记问题（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 不存在、其他单位的，或格式不是 json/xml（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 请求过于频繁（带 `Retry-After`）（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+        };
+    };
+    Open311_request: {
+        parameters: {
+            query?: {
+                /** @description 责任单位的 API 密钥（cck_…）；也可用 X-Api-Key 或 Bearer */
+                api_key?: unknown;
+            };
+            header?: never;
+            path: {
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `[request]` / `<service_requests><request>` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 参数有误，description 以参数名开头（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 缺少或无效的凭据（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 不存在、其他单位的，或格式不是 json/xml（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 请求过于频繁（带 `Retry-After`）（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+        };
+    };
+    Open311_updates: {
+        parameters: {
+            query?: {
+                /** @description 责任单位的 API 密钥（cck_…）；也可用 X-Api-Key 或 Bearer */
+                api_key?: unknown;
+                /** @description W3C 时间，如 2026-11-01T00:00:00+08:00；缺省为 end_date 前 90 天 */
+                start_date?: unknown;
+                /** @description W3C 时间；缺省为现在（或 start_date 后 90 天）；跨度不超过 90 天 */
+                end_date?: unknown;
+            };
+            header?: never;
+            path: {
+                /** @description The answer's format */
+                format: "json" | "xml";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `[request_update]` / `<service_requests_updates><request_update>` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 参数有误，description 以参数名开头（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 缺少或无效的凭据（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 不存在、其他单位的，或格式不是 json/xml（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
+                };
+            };
+            /** @description 请求过于频繁（带 `Retry-After`）（规范的错误格式；本系统的错误码在 `X-Error-Code`） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ErrorDto"][];
+                    "text/xml": string;
                 };
             };
         };
