@@ -56,6 +56,8 @@ test('the console page comes from its service worker on the next visit; the API,
   const docs = await page.goto('/docs');
   expect(docs?.fromServiceWorker()).toBe(false);
   expect(await docs?.text()).toContain('swagger');
+  const open311 = await page.goto('/open311/v2/discovery.json');
+  expect(open311?.fromServiceWorker()).toBe(false);
   const phone = await page.goto('/m/');
   expect(phone?.fromServiceWorker()).toBe(false);
   expect(await phone?.text()).toContain('/m/manifest.webmanifest');

@@ -30,9 +30,15 @@ export default defineConfig({
         // ECharts' chunk is larger than Workbox's default 2 MiB limit.
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
         // Every console address opens the console's page, as the server's fallback does; the
-        // API, the docs, the health checks and the phone app are left to the network.
+        // API, the docs, the health checks, Open311 and the phone app are left to the network.
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/docs/, /^\/health/, /^\/m(\/|$)/],
+        navigateFallbackDenylist: [
+          /^\/api(\/|$)/,
+          /^\/docs/,
+          /^\/health/,
+          /^\/open311\//,
+          /^\/m(\/|$)/,
+        ],
         cleanupOutdatedCaches: true,
         clientsClaim: true,
       },
