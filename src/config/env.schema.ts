@@ -222,6 +222,13 @@ export class EnvSchema {
   @Max(100_000)
   EVIDENCE_MAX_DISTANCE_M = 300;
 
+  /** 未督导点位: a site not visited by anyone for this many days is listed (GET /sites/unvisited). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  PLAN_UNVISITED_DAYS = 30;
+
   /** Folder with the data-like defaults: categories, calendar, letterhead. */
   @IsString()
   CONFIG_DIR = './config';
