@@ -31,6 +31,7 @@ import type {
 import { EMPTY_COUNTS } from './digest-model.js';
 import { weeklyDigestsRepository as weeklyDigests } from './weekly-digests.repository.js';
 import { readCategories, readDigestCounts, readUnits, type UnitRow } from './digest.reader.js';
+import { emptyCoverage, readCoverage } from '../../plans/coverage.reader.js';
 
 /**
  * Advisory lock class of the weekly digest store; the object id is the week's Monday as days
@@ -78,6 +79,8 @@ function storedDigest(data: Digest): Digest {
     units: data.units.map(withFlagged),
     categories: data.categories.map(withFlagged),
     totals: { ...data.totals, closedFlagged: data.totals.closedFlagged ?? 0 },
+    // Weeks stored before 督导计划 existed had no plans to cover.
+    coverage: (data as Partial<Digest>).coverage ?? emptyCoverage(data.from, data.to),
   };
 }
 
@@ -129,6 +132,7 @@ export class DigestService {
     const rows = await readDigestCounts(db, start, end, rules);
     const units = await readUnits(db);
     const categories = await readCategories(db);
+    const coverage = await readCoverage(db, from, to);
     const counts = new Map(rows.map((r) => [r.key, r] as const));
     const countsOf = (key: string): DigestCounts => {
       const row = counts.get(key);
@@ -186,6 +190,7 @@ export class DigestService {
       units: unitRows.map(({ catalog: _catalog, ...row }) => row),
       categories: categoryRows,
       totals: figuresOf(countsOf('all')),
+      coverage,
     };
   }
 
