@@ -21,7 +21,7 @@ export const planPeriodTaken = (planId: string | undefined): DomainError =>
         {
           field: 'periodStart',
           code: 'uniquePlanPeriod',
-          message: 'the inspector already has a plan for this period',
+          message: '该督导员在这一周期已有计划',
         },
       ],
     },
