@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { apiAs, expect, shot, signIn, sql, test } from './support/fixtures';
 import { webEnv } from './support/env';
 import { mshot, PHONE, phoneSignIn } from './support/phone';
@@ -90,6 +91,12 @@ test.describe.serial('督导计划: the office plans a week, coverage follows th
     await expect(page.getByTestId('plans-table')).toContainText(`${cov.overall.visited} / 3`);
     await expect(page.getByTestId('unvisited')).toContainText('未督导点位');
     await shot(page, 'plans-1366');
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(
+      axe.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
     await page.setViewportSize({ width: 375, height: 812 });
     await shot(page, 'plans-375');
     await page.setViewportSize({ width: 1366, height: 768 });
