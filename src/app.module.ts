@@ -15,6 +15,7 @@ import { runsSchedules } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
+import { PlansModule } from './plans/plans.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -55,6 +56,7 @@ export class AppModule {
         TasksModule,
         Open311Module,
         InspectionsModule,
+        PlansModule,
         AttachmentsModule,
         ReportsModule.forRoot(config),
       ],

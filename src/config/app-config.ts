@@ -48,6 +48,8 @@ export interface AppConfig {
   evidence: { maxDistanceM: number };
   /** 反弹: how many days after a closure a new problem nearby counts as a recurrence (src/tasks/recurrence/). */
   recurrence: { windowDays: number };
+  /** 督导计划 (src/plans): the default N of "sites not visited for N days". */
+  plans: { unvisitedDays: number };
   jobs: {
     outboxPollMs: number;
     webhookMaxAttempts: number;
@@ -149,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     storage: { root: parsed.STORAGE_ROOT, uploadMaxBytes: parsed.UPLOAD_MAX_BYTES },
     evidence: { maxDistanceM: parsed.EVIDENCE_MAX_DISTANCE_M },
     recurrence: { windowDays: parsed.RECURRENCE_WINDOW_DAYS },
+    plans: { unvisitedDays: parsed.PLAN_UNVISITED_DAYS },
     configDir: parsed.CONFIG_DIR,
     jobs: {
       outboxPollMs: parsed.OUTBOX_POLL_MS,

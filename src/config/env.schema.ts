@@ -231,6 +231,12 @@ export class EnvSchema {
   @Min(1)
   @Max(365)
   RECURRENCE_WINDOW_DAYS = 30;
+  /** 未督导点位: a site not visited by anyone for this many days is listed (GET /sites/unvisited). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  PLAN_UNVISITED_DAYS = 30;
 
   /** Folder with the data-like defaults: categories, calendar, letterhead. */
   @IsString()

@@ -123,6 +123,24 @@ export interface IdempotencyKeys {
   status_code: number | null;
 }
 
+export interface InspectionPlans {
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  id: Generated<string>;
+  inspector_id: string;
+  note: string | null;
+  period_end: Timestamp;
+  period_kind: "week" | "month";
+  period_start: Timestamp;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface InspectionPlanSites {
+  plan_id: string;
+  site_id: string;
+}
+
 export interface Inspections {
   accompanying: Generated<string[]>;
   activity: string;
@@ -376,6 +394,8 @@ export interface DB {
   categories: Categories;
   extension_requests: ExtensionRequests;
   idempotency_keys: IdempotencyKeys;
+  inspection_plan_sites: InspectionPlanSites;
+  inspection_plans: InspectionPlans;
   inspection_sites: InspectionSites;
   inspection_units: InspectionUnits;
   inspections: Inspections;

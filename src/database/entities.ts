@@ -4,6 +4,7 @@ import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Category } from '../catalog/category.entity.js';
 import { Site } from '../catalog/site.entity.js';
 import { Inspection } from '../inspections/inspection.entity.js';
+import { InspectionPlan } from '../plans/inspection-plan.entity.js';
 import { BulletinIssue } from '../reports/bulletin/bulletin.entity.js';
 import { WeeklyDigest } from '../reports/digest/weekly-digest.entity.js';
 import { TaskEvent } from '../tasks/task-event.entity.js';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   Attachment,
   BulletinIssue,
   WeeklyDigest,
+  InspectionPlan,
 ];

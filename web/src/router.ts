@@ -76,6 +76,11 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '督导检查', roles: ['admin', 'inspector'] },
       },
       {
+        path: 'plans',
+        component: () => import('@/views/PlansView.vue'),
+        meta: { title: '督导计划', roles: ['admin'] },
+      },
+      {
         path: 'settings',
         component: () => import('@/views/SettingsView.vue'),
         meta: { title: '设置', roles: ['admin'] },

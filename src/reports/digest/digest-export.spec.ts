@@ -76,6 +76,17 @@ const digest: Digest = {
     },
   ],
   totals: figures({ received: 8, closed: 6 }),
+  coverage: {
+    from: '2026-11-16',
+    to: '2026-11-22',
+    plans: 1,
+    overall: { planned: 2, visited: 1, rate: 0.5 },
+    byInspector: [
+      { inspectorId: 'i1', inspectorName: '李督导', planned: 2, visited: 1, rate: 0.5 },
+    ],
+    bySiteKind: [{ kind: '社区', planned: 2, visited: 1, rate: 0.5 }],
+    byUnit: [{ unitId: 'u1', unitName: '东辛房街道', planned: 2, visited: 1, rate: 0.5 }],
+  },
 };
 
 describe('digest export', () => {

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import type { Card, Digest, DigestFigures, UnitDigestRow, UnrankedReason } from './digest-model.js';
 import { csvField } from '../../common/csv.js';
 import { xmlSafeCell } from '../../common/xml-text.js';
+import { addCoverageSheet } from './digest-coverage-sheet.js';
 import {
   BODY_FONT_SIZE,
   CELL_BORDER,
@@ -246,7 +247,10 @@ function addSheet(
   }
 }
 
-/** .xlsx: a 单位排名 sheet (units and the 合计 row) and a 问题类别 sheet; rates are numbers. */
+/**
+ * .xlsx: a 单位排名 sheet (units and the 合计 row), a 问题类别 sheet and a 督导覆盖率 sheet; rates
+ * are numbers.
+ */
 export async function digestXlsx(d: Digest): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '创城督导整改';
@@ -279,5 +283,6 @@ export async function digestXlsx(d: Digest): Promise<Buffer> {
     ],
     d.categories.map((c) => ({ lead: [c.categoryName, c.groupName], figures: c.figures })),
   );
+  addCoverageSheet(workbook, title(d), d.coverage);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

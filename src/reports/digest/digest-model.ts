@@ -1,3 +1,5 @@
+import type { PlanCoverage } from '../../plans/coverage.reader.js';
+
 /**
  * The weekly digest (综合评价周报) as plain data: what the SQL aggregate counts, what the ratio
  * function derives from it, and the document the API returns and stores.
@@ -149,6 +151,11 @@ export interface Digest {
   /** Categories with any figure in the period, in catalog order. */
   categories: CategoryDigestRow[];
   totals: DigestFigures;
+  /**
+   * 督导覆盖率 of the inspection plans overlapping the period (src/plans/coverage.reader.ts);
+   * empty (no plans, rate null) when there is none.
+   */
+  coverage: PlanCoverage;
 }
 
 /** Every count at zero: a unit or category with no work in the period. */

@@ -33,6 +33,7 @@ import { EMPTY_COUNTS } from './digest-model.js';
 import { weeklyDigestsRepository as weeklyDigests } from './weekly-digests.repository.js';
 import { readCategories, readDigestCounts, readUnits, type UnitRow } from './digest.reader.js';
 import { readRecurrenceCounts } from './digest-recurrence.reader.js';
+import { emptyCoverage, readCoverage } from '../../plans/coverage.reader.js';
 
 /**
  * Advisory lock class of the weekly digest store; the object id is the week's Monday as days
@@ -96,6 +97,8 @@ function storedDigest(data: Digest): Digest {
     units: data.units.map(withNewFigures),
     categories: data.categories.map(withNewFigures),
     totals: storedFigures(data.totals),
+    // Weeks stored before 督导计划 existed had no plans to cover.
+    coverage: (data as Partial<Digest>).coverage ?? emptyCoverage(data.from, data.to),
   };
 }
 
@@ -154,6 +157,7 @@ export class DigestService {
     const recurrenceRows = await readRecurrenceCounts(db, start, end);
     const units = await readUnits(db);
     const categories = await readCategories(db);
+    const coverage = await readCoverage(db, from, to);
     const counts = new Map(rows.map((r) => [r.key, r] as const));
     const recurrenceCounts = new Map(recurrenceRows.map((r) => [r.key, r] as const));
     const countsOf = (key: string): DigestCounts => {
@@ -219,6 +223,7 @@ export class DigestService {
       units: unitRows.map(({ catalog: _catalog, ...row }) => row),
       categories: categoryRows,
       totals: figuresOf(countsOf('all')),
+      coverage,
     };
   }
 

@@ -69,6 +69,17 @@ export async function inspectionsOn(day: string): Promise<Inspection[]> {
   return data?.items ?? [];
 }
 
+export type Plan = Schemas['PlanDto'];
+
+/** The inspector's own 督导计划 covering `day` (a week's and a month's may both), with ticks. */
+export async function myPlansOn(day: string): Promise<Plan[]> {
+  const { data, response } = await api.GET('/api/v1/plans', {
+    params: { query: { mine: true, from: day, to: day } },
+  });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return data?.items ?? [];
+}
+
 /**
  * Tasks awaiting a 复查, nearest first (`GET /tasks/checks/nearby`); without a position, the
  * server's order with the tasks without one last.

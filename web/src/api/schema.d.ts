@@ -1140,6 +1140,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 督导计划列表
+         * @description 创城办（admin）看全部（可按督导员、时段筛选），督导员（inspector）只看自己的；责任单位 403。每个点位带是否已督导（截至今日）。点位算作某督导员已督导：该督导员登记、未作废、检查日期在计划周期内的督导检查列明了该点位，或在该点位登记了问题。
+         */
+        get: operations["Plans_list"];
+        put?: never;
+        /**
+         * 新建督导计划
+         * @description 仅创城办（admin）。为一名督导员安排一周（周一至周日）或一个月（自然月）要督导的点位；每名督导员每个周期一份计划，重复答 409 PLAN_PERIOD_TAKEN。
+         */
+        post: operations["Plans_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 督导覆盖率
+         * @description 仅创城办（admin）。时段 [from, to]（默认本周）内的计划点位已督导数 ÷ 计划点位数，按督导员、点位类型、责任单位（点位默认单位）和合计。与时段有交集的计划整体计入；点位在计划首日至计划末日与 to 较早者之间被督导即算已督导。点位算作某督导员已督导：该督导员登记、未作废、检查日期在计划周期内的督导检查列明了该点位，或在该点位登记了问题。
+         */
+        get: operations["Plans_coverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 督导计划详情
+         * @description 创城办（admin）任意一份；督导员只能看自己的（别人的答 404）；责任单位 403。
+         */
+        get: operations["Plans_get"];
+        /**
+         * 修改督导计划
+         * @description 仅创城办（admin）。整份替换（点位清单在同一事务中替换）；须带上看到的 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT。
+         */
+        put: operations["Plans_update"];
+        post?: never;
+        /**
+         * 删除督导计划
+         * @description 仅创城办（admin）。
+         */
+        delete: operations["Plans_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/unvisited": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 未督导点位
+         * @description 仅创城办（admin）。启用的点位中，N 天（days，默认 PLAN_UNVISITED_DAYS=30）内无人督导的（从未督导的在前，然后按最后督导日期从早到晚），带最后督导日期和距今天数。督导指未作废的督导检查列明了该点位，或在该点位登记了问题。
+         */
+        get: operations["UnvisitedSites_unvisited"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attachments": {
         parameters: {
             query?: never;
@@ -2928,6 +3020,165 @@ export interface components {
             source: string;
             notes?: string;
         };
+        PlanSiteDto: {
+            /** Format: uuid */
+            id: string;
+            code: string | null;
+            name: string;
+            kind: string;
+            /** Format: uuid */
+            unitId: string | null;
+            unitName: string | null;
+            /** @description Visited by the plan's inspector in the plan's period, up to today */
+            visited: boolean;
+        };
+        PlanDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            inspectorId: string;
+            inspectorName: string;
+            /** @enum {string} */
+            periodKind: "week" | "month";
+            /** @example 2026-11-23 */
+            periodStart: string;
+            /**
+             * @description Last day, inclusive
+             * @example 2026-11-29
+             */
+            periodEnd: string;
+            note: string | null;
+            sites: components["schemas"]["PlanSiteDto"][];
+            /** @description Sites planned */
+            planned: number;
+            /** @description Of them, visited so far */
+            visited: number;
+            version: number;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PlanListDto: {
+            items: components["schemas"]["PlanDto"][];
+        };
+        CoverageFiguresDto: {
+            /** @description (plan, site) pairs planned */
+            planned: number;
+            /** @description Of them, visited */
+            visited: number;
+            /** @description visited ÷ planned, 0–1 */
+            rate: number | null;
+        };
+        InspectorCoverageDto: {
+            /** @description (plan, site) pairs planned */
+            planned: number;
+            /** @description Of them, visited */
+            visited: number;
+            /** @description visited ÷ planned, 0–1 */
+            rate: number | null;
+            /** Format: uuid */
+            inspectorId: string;
+            inspectorName: string;
+        };
+        SiteKindCoverageDto: {
+            /** @description (plan, site) pairs planned */
+            planned: number;
+            /** @description Of them, visited */
+            visited: number;
+            /** @description visited ÷ planned, 0–1 */
+            rate: number | null;
+            kind: string;
+        };
+        UnitCoverageDto: {
+            /** @description (plan, site) pairs planned */
+            planned: number;
+            /** @description Of them, visited */
+            visited: number;
+            /** @description visited ÷ planned, 0–1 */
+            rate: number | null;
+            /** Format: uuid */
+            unitId: string | null;
+            unitName: string;
+        };
+        PlanCoverageDto: {
+            /** @example 2026-11-23 */
+            from: string;
+            /** @example 2026-11-29 */
+            to: string;
+            /** @description Plans whose period overlaps the days */
+            plans: number;
+            overall: components["schemas"]["CoverageFiguresDto"];
+            byInspector: components["schemas"]["InspectorCoverageDto"][];
+            bySiteKind: components["schemas"]["SiteKindCoverageDto"][];
+            byUnit: components["schemas"]["UnitCoverageDto"][];
+        };
+        CreatePlanDto: {
+            /**
+             * Format: uuid
+             * @description The inspector (a user with role inspector)
+             */
+            inspectorId: string;
+            /**
+             * @description week: Monday–Sunday; month: a calendar month
+             * @enum {string}
+             */
+            periodKind: "week" | "month";
+            /**
+             * @description First day (Asia/Shanghai): a Monday for a week, the 1st for a month
+             * @example 2026-11-23
+             */
+            periodStart: string;
+            /** @description The 点位 to visit (active sites) */
+            siteIds: string[];
+            note?: string | null;
+        };
+        UpdatePlanDto: {
+            /**
+             * Format: uuid
+             * @description The inspector (a user with role inspector)
+             */
+            inspectorId: string;
+            /**
+             * @description week: Monday–Sunday; month: a calendar month
+             * @enum {string}
+             */
+            periodKind: "week" | "month";
+            /**
+             * @description First day (Asia/Shanghai): a Monday for a week, the 1st for a month
+             * @example 2026-11-23
+             */
+            periodStart: string;
+            /** @description The 点位 to visit (active sites) */
+            siteIds: string[];
+            note?: string | null;
+            /** @description The plan `version` the client last saw; required unless sent as `If-Match` */
+            version?: number;
+        };
+        UnvisitedSiteDto: {
+            /** Format: uuid */
+            siteId: string;
+            code: string | null;
+            name: string;
+            kind: string;
+            /** Format: uuid */
+            unitId: string | null;
+            unitName: string | null;
+            /** @example 2026-10-12 */
+            lastVisitedOn: string | null;
+            daysSince: number | null;
+        };
+        UnvisitedSitesDto: {
+            days: number;
+            /**
+             * @description Today, Asia/Shanghai
+             * @example 2026-11-25
+             */
+            today: string;
+            items: components["schemas"]["UnvisitedSiteDto"][];
+        };
         UploadAttachmentBody: {
             /**
              * Format: binary
@@ -3240,6 +3491,8 @@ export interface components {
             units: components["schemas"]["UnitDigestRowDto"][];
             categories: components["schemas"]["CategoryDigestRowDto"][];
             totals: components["schemas"]["DigestFiguresDto"];
+            /** @description 督导覆盖率 of the plans overlapping the period (as GET /plans/coverage) */
+            coverage: components["schemas"]["PlanCoverageDto"];
         };
         UnitOwnDigestDto: {
             /** @example 2026-11-16 */
@@ -7824,6 +8077,469 @@ export interface operations {
             };
             /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Plans_list: {
+        parameters: {
+            query?: {
+                /** @description Plans whose period ends on or after */
+                from?: string;
+                /** @description Plans whose period starts on or before */
+                to?: string;
+                /** @description Office only: one inspector */
+                inspectorId?: string;
+                /** @description The caller's own plans (an inspector always gets only their own) */
+                mine?: boolean;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanListDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Plans_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePlanDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Plans_coverage: {
+        parameters: {
+            query?: {
+                /** @description First day; default this week */
+                from?: string;
+                /** @description Last day, inclusive */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanCoverageDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Plans_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Plans_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的任务版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePlanDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Plans_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    UnvisitedSites_unvisited: {
+        parameters: {
+            query?: {
+                /** @description Not visited for this many days; default PLAN_UNVISITED_DAYS (30) */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnvisitedSitesDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

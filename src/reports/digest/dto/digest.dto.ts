@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { PlanCoverageDto } from '../../../plans/dto/plan.dto.js';
 import { IsDay } from '../../../common/time/time.validators.js';
 import { DIGEST_PERIODS, type DigestPeriodName } from '../digest-period.js';
 
@@ -187,4 +188,9 @@ export class DigestDto {
   @ApiProperty({ type: [UnitDigestRowDto] }) units: UnitDigestRowDto[];
   @ApiProperty({ type: [CategoryDigestRowDto] }) categories: CategoryDigestRowDto[];
   @ApiProperty({ type: DigestFiguresDto }) totals: DigestFiguresDto;
+  @ApiProperty({
+    type: PlanCoverageDto,
+    description: '督导覆盖率 of the plans overlapping the period (as GET /plans/coverage)',
+  })
+  coverage: PlanCoverageDto;
 }

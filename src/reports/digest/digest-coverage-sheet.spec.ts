@@ -1,0 +1,62 @@
+import ExcelJS from 'exceljs';
+import { emptyCoverage, type PlanCoverage } from '../../plans/coverage.reader.js';
+import { addCoverageSheet, coverageRows } from './digest-coverage-sheet.js';
+
+const coverage: PlanCoverage = {
+  from: '2026-11-16',
+  to: '2026-11-22',
+  plans: 2,
+  overall: { planned: 5, visited: 3, rate: 0.6 },
+  byInspector: [
+    { inspectorId: 'a', inspectorName: '李督导', planned: 3, visited: 2, rate: 2 / 3 },
+    { inspectorId: 'b', inspectorName: '王督导', planned: 2, visited: 1, rate: 0.5 },
+  ],
+  bySiteKind: [{ kind: '社区', planned: 5, visited: 3, rate: 0.6 }],
+  byUnit: [{ unitId: null, unitName: '未指定单位', planned: 5, visited: 3, rate: 0.6 }],
+};
+
+async function sheetOf(c: PlanCoverage): Promise<ExcelJS.Worksheet> {
+  const workbook = new ExcelJS.Workbook();
+  addCoverageSheet(workbook, '标题', c);
+  const read = new ExcelJS.Workbook();
+  const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+  await read.xlsx.load(
+    buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer,
+  );
+  const sheet = read.getWorksheet('督导覆盖率');
+  if (!sheet) throw new Error('sheet 督导覆盖率 missing');
+  return sheet;
+}
+
+describe('the digest 督导覆盖率 sheet', () => {
+  it('lists 合计, then inspectors, site kinds and units', () => {
+    expect(coverageRows(coverage).map(([d, n, f]) => [d, n, f.planned, f.visited])).toEqual([
+      ['合计', '全部计划', 5, 3],
+      ['督导员', '李督导', 3, 2],
+      ['督导员', '王督导', 2, 1],
+      ['点位类型', '社区', 5, 3],
+      ['责任单位', '未指定单位', 5, 3],
+    ]);
+  });
+
+  it('writes the rate as a number formatted as a percentage', async () => {
+    const sheet = await sheetOf(coverage);
+    expect(sheet.getRow(1).values).toEqual([
+      undefined,
+      '维度',
+      '名称',
+      '计划点位',
+      '已督导',
+      '覆盖率',
+    ]);
+    expect(sheet.getRow(2).values).toEqual([undefined, '合计', '全部计划', 5, 3, 0.6]);
+    expect(sheet.getRow(2).getCell(5).numFmt).toBe('0.0%');
+    expect(sheet.rowCount).toBe(6);
+  });
+
+  it('says so when no plan overlaps the period', async () => {
+    const sheet = await sheetOf(emptyCoverage('2026-11-16', '2026-11-22'));
+    expect(sheet.getRow(2).getCell(1).value).toBe('本期无督导计划');
+    expect(sheet.rowCount).toBe(2);
+  });
+});
