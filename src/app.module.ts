@@ -6,6 +6,7 @@ import type { Logger as Pino } from 'pino';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
+import { ChecklistsModule } from './checklists/checklists.module.js';
 import { Clock } from './common/clock.js';
 import { createPino, loggerParams } from './common/logger.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
@@ -53,6 +54,7 @@ export class AppModule {
         CatalogModule,
         TasksModule,
         InspectionsModule,
+        ChecklistsModule,
         AttachmentsModule,
         ReportsModule.forRoot(config),
       ],
