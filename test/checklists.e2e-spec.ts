@@ -267,6 +267,16 @@ describe('checklists and walks', () => {
     const r6 = await walk({ siteId: road, results: [] });
     expect(r6.status).toBe(400);
     expect(r6.body.errors[0]).toMatchObject({ field: 'siteId', code: 'hasChecklist' });
+    // A checklist whose items are all deactivated asks nothing: refused like none.
+    const [{ id: school }] = (await t.ds.query(
+      `INSERT INTO sites (name, kind) VALUES ('实验小学', '学校周边') RETURNING id`,
+    )) as { id: string }[];
+    await t.ds.query(
+      `UPDATE checklist_items SET active = false WHERE checklist_id = (SELECT id FROM checklists WHERE site_kind = '学校周边')`,
+    );
+    const r7 = await walk({ siteId: school, results: [] });
+    expect(r7.status).toBe(400);
+    expect(r7.body.errors[0]).toMatchObject({ field: 'siteId', code: 'hasChecklist' });
     expect((await written()).tasks).toBe(before.tasks);
   });
 

@@ -78,6 +78,13 @@ export class ChecklistWalksService {
             throw invalidField('siteId', `“${site.kind}”类点位还没有检查清单`, 'hasChecklist');
           }
           const items = await repo.items(db, [list.id]);
+          if (!items.some((i) => i.active)) {
+            throw invalidField(
+              'siteId',
+              `“${site.kind}”类点位的检查清单没有启用的检查项`,
+              'hasChecklist',
+            );
+          }
           const { rows, tasks } = checklistToTasks(
             items.map((i) => ({
               id: i.id,

@@ -61,7 +61,10 @@ export const checklistsRepository = {
       .executeTakeFirst();
   },
 
-  /** The checklist of a site kind, locked FOR SHARE so its items do not change under a walk. */
+  /**
+   * The checklist of a site kind, locked FOR SHARE: the office's item writes lock the same row
+   * FOR UPDATE (`lockChecklist`), so the items do not change under a walk.
+   */
   checklistOfKind(db: Db, siteKind: string) {
     return db
       .selectFrom('checklists')
@@ -69,6 +72,22 @@ export const checklistsRepository = {
       .where('site_kind', '=', siteKind)
       .forShare()
       .executeTakeFirst();
+  },
+
+  /** Locks a checklist (by its id, or the item's) FOR UPDATE; its id, or undefined when gone. */
+  async lockChecklist(
+    db: Db,
+    by: { checklistId?: string; itemId?: string },
+  ): Promise<string | undefined> {
+    let q = db.selectFrom('checklists').select('id').forUpdate();
+    if (by.checklistId) q = q.where('id', '=', by.checklistId);
+    if (by.itemId) {
+      const itemId = by.itemId;
+      q = q.where('id', '=', (eb) =>
+        eb.selectFrom('checklist_items').select('checklist_id').where('id', '=', itemId),
+      );
+    }
+    return (await q.executeTakeFirst())?.id;
   },
 
   async insertChecklist(db: Db, siteKind: string, name: string): Promise<string> {

@@ -81,7 +81,7 @@ export class ChecklistsService {
   async createItem(checklistId: string, dto: CreateChecklistItemDto): Promise<ChecklistItemDto> {
     const id = await this.tx.withTransaction(async (em) => {
       const db = dbOf(em);
-      if (!(await repo.checklist(db, checklistId))) throw checklistNotFound();
+      if (!(await repo.lockChecklist(db, { checklistId }))) throw checklistNotFound();
       const category = await this.categories.getActive(dto.categoryId, 'categoryId', em);
       return repo.insertItem(db, {
         checklistId,
@@ -96,6 +96,7 @@ export class ChecklistsService {
 
   async updateItem(id: string, dto: UpdateChecklistItemDto): Promise<ChecklistItemDto> {
     await this.tx.withTransaction(async (em) => {
+      if (!(await repo.lockChecklist(dbOf(em), { itemId: id }))) throw itemNotFound();
       const categoryId =
         dto.categoryId !== undefined
           ? (await this.categories.getActive(dto.categoryId, 'categoryId', em)).id
@@ -118,14 +119,17 @@ export class ChecklistsService {
 
   /** Deletes an item never answered; one answered on a walk is 409: deactivate it instead. */
   async deleteItem(id: string): Promise<void> {
-    await this.getItem(id);
-    if (!(await repo.deleteUnusedItem(this.db, id))) {
-      throw new DomainError(
-        'conflict',
-        ChecklistErrorCode.CHECKLIST_ITEM_IN_USE,
-        '该检查项已有检查记录，不能删除，请停用',
-      );
-    }
+    await this.tx.withTransaction(async (em) => {
+      const db = dbOf(em);
+      if (!(await repo.lockChecklist(db, { itemId: id }))) throw itemNotFound();
+      if (!(await repo.deleteUnusedItem(db, id))) {
+        throw new DomainError(
+          'conflict',
+          ChecklistErrorCode.CHECKLIST_ITEM_IN_USE,
+          '该检查项已有检查记录，不能删除，请停用',
+        );
+      }
+    });
   }
 }
 
