@@ -10,6 +10,7 @@ import { SiteCodes1764270000000 } from './1764270000000-SiteCodes.js';
 import { PhotoEvidence1764280000000 } from './1764280000000-PhotoEvidence.js';
 import { FieldApi1764290000000 } from './1764290000000-FieldApi.js';
 import { Recurrence1764310000000 } from './1764310000000-Recurrence.js';
+import { Checklists1764320000000 } from './1764320000000-Checklists.js';
 import { InspectionPlans1764330000000 } from './1764330000000-InspectionPlans.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   PhotoEvidence1764280000000,
   FieldApi1764290000000,
   Recurrence1764310000000,
+  Checklists1764320000000,
   InspectionPlans1764330000000,
 ];

@@ -6,6 +6,7 @@ import type { Logger as Pino } from 'pino';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
+import { ChecklistsModule } from './checklists/checklists.module.js';
 import { Clock } from './common/clock.js';
 import { createPino, loggerParams } from './common/logger.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
@@ -59,6 +60,8 @@ export class AppModule {
         PlansModule,
         AttachmentsModule,
         ReportsModule.forRoot(config),
+        // Last: its routes come last in the OpenAPI document.
+        ChecklistsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

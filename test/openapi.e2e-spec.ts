@@ -151,9 +151,9 @@ describe(`the OpenAPI document (${FILE})`, () => {
     }
     expect(problems).toEqual([]);
     // The 14 task actions, PATCH /tasks/{id}, the 3 versioned 快报 routes and PUT /plans/{id};
-    // POST /tasks, POST /inspections, POST /tasks/{id}/observations, POST /attachments and
-    // Open311's POST requests.
-    expect(seen).toEqual({ 'if-match': 19, 'idempotency-key': 5 });
+    // POST /tasks, POST /inspections, POST /tasks/{id}/observations, POST /attachments,
+    // Open311's POST requests and POST /inspections/{id}/checklist-walks.
+    expect(seen).toEqual({ 'if-match': 19, 'idempotency-key': 6 });
   });
 
   it('gives every operation a Chinese summary, a description and its 4xx responses', () => {

@@ -100,6 +100,49 @@ export interface Categories {
   verification_policy: Generated<VerificationPolicy>;
 }
 
+export interface ChecklistItems {
+  active: Generated<boolean>;
+  category_id: string;
+  checklist_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  position: number;
+  text: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Checklists {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  site_kind: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ChecklistWalkResults {
+  attachment_ids: Generated<string[]>;
+  category_id: string;
+  item_id: string;
+  item_text: string;
+  lat: number | null;
+  lng: number | null;
+  note: string | null;
+  position: number;
+  result: "pass" | "fail" | "na";
+  task_id: string | null;
+  walk_id: string;
+}
+
+export interface ChecklistWalks {
+  checklist_id: string;
+  created_at: Generated<Timestamp>;
+  found_at: Timestamp;
+  id: Generated<string>;
+  inspection_id: string;
+  site_id: string;
+  walked_by: string;
+}
+
 export interface ExtensionRequests {
   created_at: Generated<Timestamp>;
   decided_at: Timestamp | null;
@@ -392,6 +435,10 @@ export interface DB {
   attachments: Attachments;
   bulletins: Bulletins;
   categories: Categories;
+  checklist_items: ChecklistItems;
+  checklist_walk_results: ChecklistWalkResults;
+  checklist_walks: ChecklistWalks;
+  checklists: Checklists;
   extension_requests: ExtensionRequests;
   idempotency_keys: IdempotencyKeys;
   inspection_plan_sites: InspectionPlanSites;

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { seedCategories } from '../catalog/category-seed.js';
+import { seedChecklists } from '../checklists/checklist-seed.js';
 import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { ensureDatabase } from './database-url.js';
@@ -8,7 +9,7 @@ import { runMigrationsLocked } from './migrate.js';
 
 /**
  * Before the app starts: create the database if allowed and missing, then apply pending
- * migrations under the advisory lock and load missing default categories, on a short-lived
+ * migrations under the advisory lock and load missing default categories and checklists, on a short-lived
  * connection of its own.
  */
 export async function prepareDatabase(
@@ -29,6 +30,8 @@ export async function prepareDatabase(
     if (config.database.seedCatalogOnStart) {
       const { inserted } = await seedCategories(ds, config.configDir);
       if (inserted) logger.log(`default categories loaded: ${inserted}`);
+      const lists = await seedChecklists(ds, config.configDir);
+      if (lists) logger.log(`default checklists loaded: ${lists}`);
     }
   } finally {
     await ds.destroy();

@@ -31,6 +31,7 @@ function fakeServer(
         number: `ZG-${n}`,
       } as never),
     addObservation: (id, o, key) => reply({ what: `observation:${id}`, key, body: o }, {} as never),
+    createChecklistWalk: (id, w, key) => reply({ what: `walk:${id}`, key, body: w }, {} as never),
     checkTask: (id, c, key) => reply({ what: `check:${id}`, key, body: c }, {} as never),
     checkRecorded: (c) => Promise.resolve(recorded.has(c.taskId)),
   };

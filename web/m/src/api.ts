@@ -9,6 +9,7 @@ export type TaskSummary = Schemas['TaskSummaryDto'];
 export type Task = Schemas['TaskDetailDto'];
 export type Inspection = Schemas['InspectionDto'];
 export type NearbyTask = Schemas['NearbyTaskDto'];
+export type Checklist = Schemas['ChecklistDto'];
 
 /** What one request to the server came to, as the outbox needs to tell it. */
 export type Outcome<T> =
@@ -51,15 +52,22 @@ export async function fetchCatalog(): Promise<{
   categories: Category[];
   sites: Site[];
   units: Unit[];
+  checklists: Checklist[];
 }> {
   const q = { params: { query: { limit: 200 } } };
-  const [c, s, u] = await Promise.all([
+  const [c, s, u, l] = await Promise.all([
     api.GET('/api/v1/categories', q),
     api.GET('/api/v1/sites', q),
     api.GET('/api/v1/units', q),
+    api.GET('/api/v1/checklists', {}),
   ]);
-  if (!c.data || !s.data || !u.data) throw new Error('catalog unavailable');
-  return { categories: c.data.items, sites: s.data.items, units: u.data.items };
+  if (!c.data || !s.data || !u.data || !l.data) throw new Error('catalog unavailable');
+  return {
+    categories: c.data.items,
+    sites: s.data.items,
+    units: u.data.items,
+    checklists: l.data.items,
+  };
 }
 
 export async function inspectionsOn(day: string): Promise<Inspection[]> {
@@ -176,6 +184,16 @@ export interface NewTask {
 
 export const createTask = (t: NewTask, key: string) =>
   outcome<Task>(() => api.POST('/api/v1/tasks', { body: t, params: { header: withKey(key) } }));
+
+export type NewChecklistWalk = Schemas['CreateChecklistWalkDto'];
+
+export const createChecklistWalk = (inspectionId: string, w: NewChecklistWalk, key: string) =>
+  outcome<Schemas['ChecklistWalkDto']>(() =>
+    api.POST('/api/v1/inspections/{id}/checklist-walks', {
+      params: { path: { id: inspectionId }, header: withKey(key) },
+      body: w,
+    }),
+  );
 
 export interface NewObservation {
   note?: string;

@@ -1,5 +1,5 @@
 import { reactive } from 'vue';
-import { fetchCatalog, type Category, type Site, type Unit } from './api';
+import { fetchCatalog, type Category, type Checklist, type Site, type Unit } from './api';
 import { getValue, setValue } from './db';
 
 /**
@@ -10,6 +10,8 @@ export interface CatalogData {
   categories: Category[];
   sites: Site[];
   units: Unit[];
+  /** 点位检查清单 per site kind, for 按清单检查 offline. */
+  checklists: Checklist[];
   savedAt: string | null;
 }
 
@@ -17,6 +19,7 @@ export const catalog = reactive<CatalogData & { ready: boolean }>({
   categories: [],
   sites: [],
   units: [],
+  checklists: [],
   savedAt: null,
   ready: false,
 });
@@ -26,7 +29,8 @@ const KEY = 'catalog';
 /** What the phone holds (instantly), then what the server has (when it answers). */
 export async function loadCatalog(): Promise<void> {
   const kept = await getValue<CatalogData>(KEY);
-  if (kept) Object.assign(catalog, kept, { ready: true });
+  // A catalog kept before checklists existed has none: an empty list until the server answers.
+  if (kept) Object.assign(catalog, { checklists: [] }, kept, { ready: true });
   await refreshCatalog();
 }
 
@@ -46,6 +50,11 @@ export const unitName = (id: string | null | undefined): string =>
   catalog.units.find((u) => u.id === id)?.name ?? '';
 export const categoryOf = (id: string): Category | undefined =>
   catalog.categories.find((c) => c.id === id);
+/** The checklist of a site's kind, with its active items only; undefined when there is none. */
+export function checklistOf(site: Site | undefined): Checklist | undefined {
+  const list = site && catalog.checklists.find((c) => c.siteKind === site.kind);
+  return list && { ...list, items: list.items.filter((i) => i.active) };
+}
 export const siteOf = (id: string | undefined): Site | undefined =>
   catalog.sites.find((s) => s.id === id);
 

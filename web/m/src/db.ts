@@ -94,6 +94,39 @@ export interface LocalCheck {
   sent?: boolean;
 }
 
+/** One answer of a 按清单检查 on the phone; a 不合格 carries the photos taken for it. */
+export interface LocalWalkResult {
+  itemId: string;
+  position: number;
+  text: string;
+  result: 'pass' | 'fail' | 'na';
+  note?: string;
+  photoIds: string[];
+}
+
+/**
+ * A 按清单检查 of a site on the phone, sent after its inspection's header and its photos as one
+ * request (the server raises a task per 不合格 item).
+ */
+export interface LocalWalk {
+  id: string;
+  inspectionId: string;
+  siteId: string;
+  siteName: string;
+  checklistName: string;
+  lat?: number;
+  lng?: number;
+  foundAt: string;
+  results: LocalWalkResult[];
+  state: SyncState;
+  idempotencyKey: string;
+  serverId?: string;
+  /** The numbers of the tasks the server raised, once synced. */
+  taskNumbers?: string[];
+  error?: ShownProblem;
+  createdAt: string;
+}
+
 export interface KeyValue {
   key: string;
   value: unknown;
@@ -104,6 +137,7 @@ export class PhoneDb extends Dexie {
   problems!: EntityTable<LocalProblem, 'id'>;
   photos!: EntityTable<LocalPhoto, 'id'>;
   checks!: EntityTable<LocalCheck, 'id'>;
+  walks!: EntityTable<LocalWalk, 'id'>;
   kv!: EntityTable<KeyValue, 'key'>;
 
   constructor(name = 'cc-inspector') {
@@ -115,6 +149,8 @@ export class PhoneDb extends Dexie {
       checks: 'id, taskId, state, createdAt',
       kv: 'key',
     });
+    // 按清单检查 (issue 16): a table of its own; nothing else changes.
+    this.version(2).stores({ walks: 'id, inspectionId, state, createdAt' });
   }
 }
 

@@ -23,4 +23,5 @@ export const FIELD_TEXT: Record<string, string> = {
   version: '任务版本',
   note: '说明',
   file: '照片',
+  results: '检查项',
 };

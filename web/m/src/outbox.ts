@@ -1,6 +1,13 @@
 import * as remote from './api';
 import type { Outcome } from './api';
-import { db, type LocalInspection, type LocalPhoto, type PhoneDb, type SyncState } from './db';
+import {
+  db,
+  type LocalInspection,
+  type LocalPhoto,
+  type LocalWalk,
+  type PhoneDb,
+  type SyncState,
+} from './db';
 import { inspectionBody } from './inspection-body';
 import { resizeStored } from './photo';
 
@@ -10,6 +17,7 @@ export interface Transport {
   uploadPhoto: typeof remote.uploadPhoto;
   createTask: typeof remote.createTask;
   addObservation: typeof remote.addObservation;
+  createChecklistWalk: typeof remote.createChecklistWalk;
   checkTask: typeof remote.checkTask;
   checkRecorded: typeof remote.checkRecorded;
 }
@@ -25,9 +33,10 @@ class Stop extends Error {
 
 /**
  * Sends what the phone holds, strictly in order per inspection: the header, then for each
- * problem its photos and then the task. Every request carries the Idempotency-Key stored with
- * its item, and every state change is written to IndexedDB before and after the request, so a
- * page closed mid-request sends the same request again and the server answers it once.
+ * problem its photos and then the task, then each 按清单检查 (its photos, then the walk). Every
+ * request carries the Idempotency-Key stored with its item, and every state change is written to
+ * IndexedDB before and after the request, so a page closed mid-request sends the same request
+ * again and the server answers it once.
  * A refusal (4xx) fails that item only; no network or a server error ends the round unchanged.
  */
 export class Outbox {
@@ -169,14 +178,66 @@ export class Outbox {
       );
       if (r.kind === 'ok') await this.releasePhotos(p.id);
     }
-    const left = await this.store.problems
-      .where('inspectionId')
-      .equals(inspection.id)
-      .filter((p) => p.state !== 'synced' && p.state !== 'failed')
-      .count();
+    const walks = await this.store.walks.where('inspectionId').equals(inspection.id).toArray();
+    walks.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    for (const w of walks) await this.syncWalk(serverId, w);
+    const open = (x: { state: SyncState }) => x.state !== 'synced' && x.state !== 'failed';
+    const left =
+      (await this.store.problems.where('inspectionId').equals(inspection.id).filter(open).count()) +
+      (await this.store.walks.where('inspectionId').equals(inspection.id).filter(open).count());
     if (left === 0 && inspection.state !== 'synced') {
       await this.store.inspections.update(inspection.id, { state: 'synced' });
     }
+  }
+
+  /**
+   * 按清单检查: every 不合格 item's photos first (in item order), then the walk as one request with
+   * its Idempotency-Key; the server raises the tasks. A refused photo fails the walk.
+   */
+  private async syncWalk(inspectionServerId: string, w: LocalWalk): Promise<void> {
+    if (w.state === 'synced' || w.state === 'failed') return;
+    const results = [];
+    for (const r of w.results) {
+      const photoIds = await this.uploadPhotos(r.photoIds);
+      if (!photoIds) {
+        await this.store.walks.update(w.id, {
+          state: 'failed',
+          error: await this.photoError(r.photoIds),
+        });
+        return;
+      }
+      results.push({
+        itemId: r.itemId,
+        result: r.result,
+        note: r.note || undefined,
+        attachmentIds: photoIds.length ? photoIds : undefined,
+      });
+    }
+    await this.store.walks.update(w.id, { state: 'sending' });
+    const r = await this.transport.createChecklistWalk(
+      inspectionServerId,
+      {
+        siteId: w.siteId,
+        results: results.map((x) =>
+          w.lat !== undefined && x.result === 'fail' ? { ...x, lat: w.lat, lng: w.lng } : x,
+        ),
+        foundAt: w.foundAt,
+      },
+      w.idempotencyKey,
+    );
+    await this.settle(r, (state, error) =>
+      this.store.walks.update(w.id, {
+        state,
+        error,
+        ...(r.kind === 'ok'
+          ? {
+              serverId: r.data.id,
+              taskNumbers: r.data.results.flatMap((x) => (x.taskNumber ? [x.taskNumber] : [])),
+            }
+          : {}),
+      }),
+    );
+    if (r.kind === 'ok') await this.releasePhotos(w.id);
   }
 
   /** A phone's storage is small: once the server holds the item, its photos leave the phone. */
@@ -281,10 +342,12 @@ export async function outboxCounts(
   const waiting =
     (await store.problems.where('state').anyOf('pending', 'sending').count()) +
     (await store.checks.where('state').anyOf('pending', 'sending').count()) +
+    (await store.walks.where('state').anyOf('pending', 'sending').count()) +
     (await store.inspections.where('state').anyOf('pending', 'sending').count());
   const failed =
     (await store.problems.where('state').equals('failed').count()) +
     (await store.checks.where('state').equals('failed').count()) +
+    (await store.walks.where('state').equals('failed').count()) +
     (await store.inspections.where('state').equals('failed').count());
   return { waiting, failed };
 }

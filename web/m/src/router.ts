@@ -26,6 +26,12 @@ export const router = createRouter({
       component: () => import('./views/ProblemView.vue'),
       props: true,
     },
+    {
+      path: '/inspections/:id/checklist',
+      name: 'checklist-walk',
+      component: () => import('./views/ChecklistWalkView.vue'),
+      props: true,
+    },
     { path: '/checks', name: 'checks', component: () => import('./views/ChecksView.vue') },
     {
       path: '/checks/:taskId',

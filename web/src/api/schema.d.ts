@@ -1460,6 +1460,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/checklists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 点位检查清单
+         * @description 创城办（admin）和督导员（inspector）。每类点位一份清单，含停用的检查项（`active: false`，不再检查）；`siteKind` 只取一类。只读，不改变数据。
+         */
+        get: operations["Checklists_list"];
+        put?: never;
+        /**
+         * 新建检查清单
+         * @description 仅创城办（admin）。为一类点位（`siteKind`，与点位的类型一致）新建清单；每类一份，重复为 409。
+         */
+        post: operations["Checklists_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 检查清单详情
+         * @description 创城办（admin）和督导员（inspector）。只读，不改变数据。
+         */
+        get: operations["Checklists_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklists/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新增检查项
+         * @description 仅创城办（admin）。检查项写明检查内容和不合格时生成的问题类别；不给 `position` 时排在最后。
+         */
+        post: operations["Checklists_createItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklist-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 检查项详情
+         * @description 创城办（admin）和督导员（inspector）。只读，不改变数据。
+         */
+        get: operations["Checklists_getItem"];
+        put?: never;
+        post?: never;
+        /**
+         * 删除检查项
+         * @description 仅创城办（admin）。只能删除从未检查过的项；已有检查记录的项为 409 `CHECKLIST_ITEM_IN_USE`，请停用。
+         */
+        delete: operations["Checklists_deleteItem"];
+        options?: never;
+        head?: never;
+        /**
+         * 修改检查项
+         * @description 仅创城办（admin）。改内容、问题类别、顺序，或停用（`active: false`）/恢复；以后的检查按新内容，已有检查记录保留当时的内容。
+         */
+        patch: operations["Checklists_updateItem"];
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/checklist-walks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 督导检查的清单检查记录
+         * @description 创城办（admin）和督导员（inspector）。本次督导检查的清单检查，新的在前，含逐项结果和不合格项生成的任务编号。只读，不改变数据。
+         */
+        get: operations["ChecklistWalks_ofInspection"];
+        put?: never;
+        /**
+         * 按清单检查
+         * @description 创城办（admin）和督导员（inspector，只能在自己录入的检查中）。按点位类型的清单逐项记录合格（pass）、不合格（fail，须附照片）、不适用（na），每项一次；在同一事务中保存检查记录、把点位记入本次检查，并为每个不合格项按该项的问题类别生成一条整改任务（派遣和时限同 `POST /tasks`）。带同一 `Idempotency-Key` 重试时返回第一次的结果。
+         */
+        post: operations["ChecklistWalks_walk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{id}/checklist-walks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 点位的清单检查记录
+         * @description 创城办（admin）和督导员（inspector）。该点位最近 200 次清单检查，新的在前，含逐项结果和生成的任务编号。只读，不改变数据。
+         */
+        get: operations["ChecklistWalks_ofSite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -3509,6 +3645,152 @@ export interface components {
              */
             rankedUnits: number;
             row: components["schemas"]["UnitDigestRowDto"];
+        };
+        ChecklistItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            checklistId: string;
+            position: number;
+            text: string;
+            /** Format: uuid */
+            categoryId: string;
+            /** @example SS02 */
+            categoryCode: string;
+            /** @example 配套设施/标识缺失 */
+            categoryName: string;
+            active: boolean;
+            /** @description Answered on a walk already: can be deactivated, not deleted */
+            used: boolean;
+        };
+        ChecklistDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 农贸市场 */
+            siteKind: string;
+            name: string;
+            /** @description Active and inactive, in order */
+            items: components["schemas"]["ChecklistItemDto"][];
+        };
+        ChecklistListDto: {
+            items: components["schemas"]["ChecklistDto"][];
+        };
+        CreateChecklistDto: {
+            /**
+             * @description The site kind (sites.kind) it is for; one checklist per kind
+             * @example 商业综合体
+             */
+            siteKind: string;
+            /** @example 商业综合体检查清单 */
+            name: string;
+        };
+        CreateChecklistItemDto: {
+            /**
+             * @description What is checked, said as the good state
+             * @example 醒目位置张贴禁烟标识
+             */
+            text: string;
+            /** @description The category a failure raises: UUID or code (e.g. SS02) */
+            categoryId: string;
+            /**
+             * @description Order in the list (1 first); default: last
+             * @example 3
+             */
+            position?: number;
+            /** @default true */
+            active: boolean;
+        };
+        UpdateChecklistItemDto: {
+            text?: string;
+            /** @description UUID or code */
+            categoryId?: string;
+            position?: number;
+            /** @description false: no longer asked (停用); kept on past walks */
+            active?: boolean;
+        };
+        WalkAnswerDto: {
+            /** Format: uuid */
+            itemId: string;
+            /**
+             * @description pass 合格, fail 不合格, na 不适用
+             * @enum {string}
+             */
+            result: "pass" | "fail" | "na";
+            /** @example 东侧水产区地面积水 */
+            note?: string;
+            /** @description Photos (POST /attachments); at least one for a fail. A fail’s become its task’s before-photos */
+            attachmentIds?: string[];
+            /** @example 39.94 */
+            lat?: number;
+            /** @example 116.1 */
+            lng?: number;
+        };
+        CreateChecklistWalkDto: {
+            /** @description The site walked: UUID or code; its kind picks the checklist */
+            siteId: string;
+            /** @description Every active item of the checklist, once */
+            results: components["schemas"]["WalkAnswerDto"][];
+            /**
+             * Format: date-time
+             * @description When the site was walked (the phone fills it in), checked like a task’s foundAt
+             */
+            foundAt?: string;
+        };
+        WalkSiteDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            kind: string;
+        };
+        WalkCountsDto: {
+            pass: number;
+            fail: number;
+            na: number;
+        };
+        WalkResultDto: {
+            /** Format: uuid */
+            itemId: string;
+            position: number;
+            /** @description The item’s text when walked */
+            text: string;
+            /** Format: uuid */
+            categoryId: string;
+            categoryName: string;
+            /** @enum {string} */
+            result: "pass" | "fail" | "na";
+            note: string | null;
+            attachmentIds: string[];
+            lat: number | null;
+            lng: number | null;
+            /**
+             * Format: uuid
+             * @description The task a fail raised
+             */
+            taskId: string | null;
+            /** @example 2026-000123 */
+            taskNumber: string | null;
+        };
+        ChecklistWalkDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            inspectionId: string;
+            site: components["schemas"]["WalkSiteDto"];
+            /** Format: uuid */
+            checklistId: string;
+            checklistName: string;
+            /** Format: uuid */
+            walkedBy: string;
+            walkedByName: string;
+            /** Format: date-time */
+            foundAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            counts: components["schemas"]["WalkCountsDto"];
+            results: components["schemas"]["WalkResultDto"][];
+        };
+        ChecklistWalkListDto: {
+            items: components["schemas"]["ChecklistWalkDto"][];
         };
         NotificationDto: {
             /** Format: uuid */
@@ -9505,6 +9787,700 @@ export interface operations {
             };
             /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Checklists_list: {
+        parameters: {
+            query?: {
+                /** @description Only the checklist of this site kind */
+                siteKind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistListDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Checklists_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChecklistDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Checklists_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Checklists_createItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChecklistItemDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistItemDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Checklists_getItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistItemDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Checklists_deleteItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Checklists_updateItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateChecklistItemDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistItemDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChecklistWalks_ofInspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistWalkListDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChecklistWalks_walk: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 幂等键（8–100 个 A-Z a-z 0-9 _ . : -）：带同一键重试时返回第一次的结果，不会重复创建 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChecklistWalkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistWalkDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 格式正确，但违反业务规则（如 AFTER_PHOTO_REQUIRED、INVALID_PERIOD） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ChecklistWalks_ofSite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistWalkListDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
