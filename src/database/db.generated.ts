@@ -99,6 +99,20 @@ export interface Categories {
   verification_policy: Generated<VerificationPolicy>;
 }
 
+export interface ChannelDeliveries {
+  attempts: Generated<number>;
+  channel_id: string;
+  created_at: Generated<Timestamp>;
+  dedupe_key: string;
+  event: string;
+  id: Generated<string>;
+  last_attempt_at: Timestamp | null;
+  last_error: string | null;
+  message: Json;
+  sent_at: Timestamp | null;
+  status: Generated<string>;
+}
+
 export interface ExtensionRequests {
   created_at: Generated<Timestamp>;
   decided_at: Timestamp | null;
@@ -154,6 +168,21 @@ export interface InspectionUnits {
   inspection_id: string;
   position: number;
   unit_id: string;
+}
+
+export interface NotificationChannels {
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  events: Generated<string[]>;
+  id: Generated<string>;
+  kind: string;
+  leader_phones: Generated<string[]>;
+  name: string;
+  phones: Generated<string[]>;
+  secret: string | null;
+  token: string | null;
+  unit_id: string | null;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface Notifications {
@@ -372,11 +401,13 @@ export interface DB {
   attachments: Attachments;
   bulletins: Bulletins;
   categories: Categories;
+  channel_deliveries: ChannelDeliveries;
   extension_requests: ExtensionRequests;
   idempotency_keys: IdempotencyKeys;
   inspection_sites: InspectionSites;
   inspection_units: InspectionUnits;
   inspections: Inspections;
+  notification_channels: NotificationChannels;
   notifications: Notifications;
   outbox: Outbox;
   refresh_tokens: RefreshTokens;
