@@ -12,6 +12,7 @@ import { FieldApi1764290000000 } from './1764290000000-FieldApi.js';
 import { Recurrence1764310000000 } from './1764310000000-Recurrence.js';
 import { Checklists1764320000000 } from './1764320000000-Checklists.js';
 import { InspectionPlans1764330000000 } from './1764330000000-InspectionPlans.js';
+import { NotificationChannels1764370000000 } from './1764370000000-NotificationChannels.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Recurrence1764310000000,
   Checklists1764320000000,
   InspectionPlans1764330000000,
+  NotificationChannels1764370000000,
 ];

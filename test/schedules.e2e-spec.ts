@@ -65,6 +65,7 @@ describe('two processes firing the same schedule', () => {
         'overdue-summary': '*/2 * * * * * Asia/Shanghai',
         'weekly-digest': '0 * * * * Asia/Shanghai',
         'purge-refresh-tokens': '0 3 * * * Asia/Shanghai',
+        'channel-digest': '0 8 * * * Asia/Shanghai',
       });
       expect([...crons.values()].every((c) => c.isActive)).toBe(true);
       const ready = await t.http().get('/health/ready').expect(200);

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { envFileFor, type WebTestEnv } from './env';
 
+/** The port e2e-web/channels.pw.ts's fake 企业微信 listens on. */
+export const WECOM_FAKE_PORT = 47391;
+
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@localhost:5432/postgres';
 const PASSWORD = 'web-test-password-1';
 
@@ -89,6 +92,8 @@ export default async function globalSetup(): Promise<void> {
       ADMIN_PASSWORD: PASSWORD,
       LOG_LEVEL: 'warn',
       LOGIN_RATE_LIMIT: '1000',
+      // 企业微信 robots reach the fake receiver of e2e-web/channels.pw.ts.
+      CHANNEL_WECOM_BASE_URL: `http://127.0.0.1:${WECOM_FAKE_PORT}`,
     },
     stdio: ['ignore', log, log],
     detached: false,

@@ -64,6 +64,27 @@ export interface AppConfig {
     stalledIntervalMs: number;
     deadlineScanCron: string;
     overdueSummaryCron: string;
+    /** The daily channel summary: `0 <CHANNEL_DIGEST_HOUR> * * *` (Asia/Shanghai). */
+    channelDigestCron: string;
+  };
+  /** 企业微信/钉钉/SMS reminders (src/notifications/channels). */
+  channels: {
+    publicBaseUrl: string;
+    digestHour: number;
+    timeoutMs: number;
+    maxAttempts: number;
+    backoffMs: number;
+    wecomBaseUrl: string;
+    dingtalkBaseUrl: string;
+    sms: {
+      endpoint: string;
+      secretId?: string;
+      secretKey?: string;
+      region: string;
+      sdkAppId?: string;
+      signName?: string;
+      templateId?: string;
+    };
   };
   configDir: string;
 }
@@ -91,7 +112,17 @@ function describe(errors: ValidationError[]): string[] {
 // Only the variables the schema knows; everything else in the environment is ignored.
 function pickKnown(env: NodeJS.ProcessEnv): Record<string, string> {
   const known = Object.keys(new EnvSchema());
-  const extra = ['JWT_SECRET', 'ADMIN_USERNAME', 'ADMIN_PASSWORD', 'METRICS_TOKEN'];
+  const extra = [
+    'JWT_SECRET',
+    'ADMIN_USERNAME',
+    'ADMIN_PASSWORD',
+    'METRICS_TOKEN',
+    'SMS_TENCENT_SECRET_ID',
+    'SMS_TENCENT_SECRET_KEY',
+    'SMS_TENCENT_SDK_APP_ID',
+    'SMS_SIGN_NAME',
+    'SMS_TEMPLATE_ID',
+  ];
   const out: Record<string, string> = {};
   for (const key of [...known, ...extra]) {
     const value = env[key];
@@ -153,6 +184,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     recurrence: { windowDays: parsed.RECURRENCE_WINDOW_DAYS },
     plans: { unvisitedDays: parsed.PLAN_UNVISITED_DAYS },
     configDir: parsed.CONFIG_DIR,
+    channels: {
+      publicBaseUrl: parsed.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+      digestHour: parsed.CHANNEL_DIGEST_HOUR,
+      timeoutMs: parsed.CHANNEL_TIMEOUT_MS,
+      maxAttempts: parsed.CHANNEL_MAX_ATTEMPTS,
+      backoffMs: parsed.CHANNEL_BACKOFF_MS,
+      wecomBaseUrl: parsed.CHANNEL_WECOM_BASE_URL.replace(/\/+$/, ''),
+      dingtalkBaseUrl: parsed.CHANNEL_DINGTALK_BASE_URL.replace(/\/+$/, ''),
+      sms: {
+        endpoint: parsed.SMS_TENCENT_ENDPOINT.replace(/\/+$/, ''),
+        secretId: parsed.SMS_TENCENT_SECRET_ID,
+        secretKey: parsed.SMS_TENCENT_SECRET_KEY,
+        region: parsed.SMS_TENCENT_REGION,
+        sdkAppId: parsed.SMS_TENCENT_SDK_APP_ID,
+        signName: parsed.SMS_SIGN_NAME,
+        templateId: parsed.SMS_TEMPLATE_ID,
+      },
+    },
     jobs: {
       outboxPollMs: parsed.OUTBOX_POLL_MS,
       webhookMaxAttempts: parsed.WEBHOOK_MAX_ATTEMPTS,
@@ -166,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       stalledIntervalMs: parsed.JOB_STALLED_INTERVAL_MS,
       deadlineScanCron: parsed.DEADLINE_SCAN_CRON,
       overdueSummaryCron: parsed.OVERDUE_SUMMARY_CRON,
+      channelDigestCron: `0 ${parsed.CHANNEL_DIGEST_HOUR} * * *`,
     },
   };
 }

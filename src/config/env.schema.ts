@@ -331,4 +331,68 @@ export class EnvSchema {
   /** Cron (Asia/Shanghai) of the daily overdue summary to the office. */
   @IsCron()
   OVERDUE_SUMMARY_CRON = '0 8 * * *';
+
+  /** The console's public address, for the links in 企业微信/钉钉/SMS messages (`{base}/tasks/{id}`). */
+  @IsString()
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  /** Hour (0–23, Asia/Shanghai) of the daily 明日到期/已超期 summary sent to each unit's channels. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  CHANNEL_DIGEST_HOUR = 8;
+
+  /** Per-request timeout of a 企业微信/钉钉/SMS send: a receiver that hangs holds one job this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CHANNEL_TIMEOUT_MS = 5000;
+
+  /** Tries of one channel delivery before it is dead-lettered (waits double from CHANNEL_BACKOFF_MS). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  CHANNEL_MAX_ATTEMPTS = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  CHANNEL_BACKOFF_MS = 10000;
+
+  /** Base URLs of the providers (tests point them at local fake servers). */
+  @IsString()
+  CHANNEL_WECOM_BASE_URL = 'https://qyapi.weixin.qq.com';
+
+  @IsString()
+  CHANNEL_DINGTALK_BASE_URL = 'https://oapi.dingtalk.com';
+
+  /** 腾讯云短信 (SendSms, API 2021-01-11, TC3-HMAC-SHA256): endpoint, credentials, app, sign, template. */
+  @IsString()
+  SMS_TENCENT_ENDPOINT = 'https://sms.tencentcloudapi.com';
+
+  @IsOptional()
+  @IsString()
+  SMS_TENCENT_SECRET_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  SMS_TENCENT_SECRET_KEY?: string;
+
+  @IsString()
+  SMS_TENCENT_REGION = 'ap-guangzhou';
+
+  @IsOptional()
+  @IsString()
+  SMS_TENCENT_SDK_APP_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  SMS_SIGN_NAME?: string;
+
+  /** A template with one parameter `{1}` that carries the whole message. */
+  @IsOptional()
+  @IsString()
+  SMS_TEMPLATE_ID?: string;
 }

@@ -100,6 +100,20 @@ export interface Categories {
   verification_policy: Generated<VerificationPolicy>;
 }
 
+export interface ChannelDeliveries {
+  attempts: Generated<number>;
+  channel_id: string;
+  created_at: Generated<Timestamp>;
+  dedupe_key: string;
+  event: string;
+  id: Generated<string>;
+  last_attempt_at: Timestamp | null;
+  last_error: string | null;
+  message: Json;
+  sent_at: Timestamp | null;
+  status: Generated<string>;
+}
+
 export interface ChecklistItems {
   active: Generated<boolean>;
   category_id: string;
@@ -216,6 +230,21 @@ export interface InspectionUnits {
   inspection_id: string;
   position: number;
   unit_id: string;
+}
+
+export interface NotificationChannels {
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  events: Generated<string[]>;
+  id: Generated<string>;
+  kind: string;
+  leader_phones: Generated<string[]>;
+  name: string;
+  phones: Generated<string[]>;
+  secret: string | null;
+  token: string | null;
+  unit_id: string | null;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface Notifications {
@@ -435,6 +464,7 @@ export interface DB {
   attachments: Attachments;
   bulletins: Bulletins;
   categories: Categories;
+  channel_deliveries: ChannelDeliveries;
   checklist_items: ChecklistItems;
   checklist_walk_results: ChecklistWalkResults;
   checklist_walks: ChecklistWalks;
@@ -446,6 +476,7 @@ export interface DB {
   inspection_sites: InspectionSites;
   inspection_units: InspectionUnits;
   inspections: Inspections;
+  notification_channels: NotificationChannels;
   notifications: Notifications;
   outbox: Outbox;
   refresh_tokens: RefreshTokens;

@@ -16,6 +16,8 @@ export interface JobPayloads {
   escalation: { taskId?: string };
   /** One webhook delivery (a `webhook_deliveries` row) to send. */
   deliver: { deliveryId: string };
+  /** One 企业微信/钉钉/SMS message (a `channel_deliveries` row) to send. */
+  'channel-send': { deliveryId: string };
   /** The text of a 快报 too long to generate inside the request. */
   'generate-bulletin': {
     bulletinId: string;
@@ -26,6 +28,8 @@ export interface JobPayloads {
   'deadline-scan': NoPayload;
   'overdue-summary': NoPayload;
   'weekly-digest': NoPayload;
+  /** The daily 明日到期/已超期 summary to each unit's channels (CHANNEL_DIGEST_HOUR). */
+  'channel-digest': NoPayload;
   'purge-refresh-tokens': NoPayload;
 }
 

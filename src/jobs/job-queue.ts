@@ -28,6 +28,15 @@ export const webhookJobOptions = (
   removeOnFail: 5000,
 });
 
+/** One job per channel delivery id; its own timeout per try (CHANNEL_TIMEOUT_MS), doubling waits, then dead. */
+export const channelJobOptions = (deliveryId: string, config: AppConfig) => ({
+  jobId: `channel:${deliveryId}`,
+  attempts: config.channels.maxAttempts,
+  backoff: { type: 'exponential', delay: config.channels.backoffMs },
+  removeOnComplete: 1000,
+  removeOnFail: 5000,
+});
+
 /**
  * One job per generation: a redelivered or re-added job of the same generation is the same bull
  * job, and a stale one (the bulletin moved on) does nothing.
@@ -92,6 +101,18 @@ export class JobQueue {
     await this.queueOf(name).add(name, data, this.optionsOf(name, data));
   }
 
+  /**
+   * Queues a job again under a fresh id (a revived dead delivery): the failed job may still be
+   * kept under its usual id, and bull ignores an add whose id it holds.
+   */
+  async addRetry<N extends JobName>(name: N, data: JobPayloads[N]): Promise<void> {
+    const options = this.optionsOf(name, data);
+    await this.queueOf(name).add(name, data, {
+      ...options,
+      jobId: `${String(options.jobId ?? name)}:retry:${Date.now()}`,
+    });
+  }
+
   /** Queues the job of one fire of a schedule (JobScheduler), at `fireAt`, the cron's instant. */
   async addScheduled(name: ScheduledJob, fireAt: Date): Promise<void> {
     const data: NoPayload = {};
@@ -102,6 +123,9 @@ export class JobQueue {
     // Narrowed by hand: TypeScript does not narrow `data` by a check of the generic `name`.
     if (name === 'deliver') {
       return webhookJobOptions((data as JobPayloads['deliver']).deliveryId, this.config);
+    }
+    if (name === 'channel-send') {
+      return channelJobOptions((data as JobPayloads['channel-send']).deliveryId, this.config);
     }
     if (name === 'generate-bulletin') {
       const { bulletinId, version } = data as JobPayloads['generate-bulletin'];

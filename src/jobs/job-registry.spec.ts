@@ -101,6 +101,8 @@ class MostJobs {
   @OnJob('generate-bulletin') generate(_: JobPayloads['generate-bulletin']) {}
   @OnJob('deadline-scan') deadlineScan() {}
   @OnJob('overdue-summary') overdueSummary() {}
+  @OnJob('channel-send') channelSend(_: JobPayloads['channel-send']) {}
+  @OnJob('channel-digest') channelDigest() {}
   @OnJob('purge-refresh-tokens') purge() {}
 }
 

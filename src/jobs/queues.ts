@@ -36,10 +36,12 @@ export const JOBS = {
   'escalation-scan': { queue: NOTIFICATIONS_QUEUE, concurrency: 1 },
   escalation: { queue: NOTIFICATIONS_QUEUE, concurrency: 1 },
   deliver: { queue: WEBHOOKS_QUEUE, concurrency: 8 },
+  'channel-send': { queue: WEBHOOKS_QUEUE, concurrency: 8 },
   'generate-bulletin': { queue: REPORTS_QUEUE, concurrency: 2 },
   'deadline-scan': { queue: SCHEDULES_QUEUE, concurrency: 1 },
   'overdue-summary': { queue: SCHEDULES_QUEUE, concurrency: 1 },
   'weekly-digest': { queue: SCHEDULES_QUEUE, concurrency: 1 },
+  'channel-digest': { queue: SCHEDULES_QUEUE, concurrency: 1 },
   'purge-refresh-tokens': { queue: MAINTENANCE_QUEUE, concurrency: 1 },
 } as const satisfies Record<JobName, JobSpec>;
 
@@ -53,6 +55,7 @@ export const ScheduleJob = {
   DEADLINE_SCAN: 'deadline-scan',
   OVERDUE_SUMMARY: 'overdue-summary',
   WEEKLY_DIGEST: 'weekly-digest',
+  CHANNEL_DIGEST: 'channel-digest',
 } as const satisfies Record<string, JobName>;
 
 /**

@@ -139,9 +139,11 @@ describe('JobScheduler: the crons of @nestjs/schedule', () => {
     const { registry, scheduler } = start({
       DEADLINE_SCAN_CRON: '*/5 * * * *',
       OVERDUE_SUMMARY_CRON: '30 7 * * 1-5',
+      CHANNEL_DIGEST_HOUR: '9',
     });
     const crons = registry.getCronJobs();
     expect([...crons.keys()].sort()).toEqual([
+      'channel-digest',
       'deadline-scan',
       'overdue-summary',
       'purge-refresh-tokens',
@@ -156,6 +158,7 @@ describe('JobScheduler: the crons of @nestjs/schedule', () => {
     expect(described).toEqual({
       'deadline-scan': { cron: '*/5 * * * *', zone: 'Asia/Shanghai', active: true },
       'overdue-summary': { cron: '30 7 * * 1-5', zone: 'Asia/Shanghai', active: true },
+      'channel-digest': { cron: '0 9 * * *', zone: 'Asia/Shanghai', active: true },
       'weekly-digest': { cron: WEEKLY_DIGEST_CRON, zone: 'Asia/Shanghai', active: true },
       'purge-refresh-tokens': {
         cron: PURGE_REFRESH_TOKENS_CRON,

@@ -34,10 +34,12 @@ export interface Schedule {
 export const schedulesOf = (jobs: {
   deadlineScanCron: string;
   overdueSummaryCron: string;
+  channelDigestCron: string;
 }): Schedule[] => [
   { name: ScheduleJob.DEADLINE_SCAN, cron: jobs.deadlineScanCron },
   { name: ScheduleJob.OVERDUE_SUMMARY, cron: jobs.overdueSummaryCron },
   { name: ScheduleJob.WEEKLY_DIGEST, cron: WEEKLY_DIGEST_CRON },
+  { name: ScheduleJob.CHANNEL_DIGEST, cron: jobs.channelDigestCron },
   { name: MaintenanceJob.PURGE_REFRESH_TOKENS, cron: PURGE_REFRESH_TOKENS_CRON },
 ];
 

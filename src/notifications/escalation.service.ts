@@ -16,6 +16,9 @@ import { officeEscalationText, unitEscalationText } from './notification-text.js
 import { NotificationWriter, webhookTask, type TaskFactsRow } from './notification-writer.js';
 import type { Delivered } from './notifications.service.js';
 import { WebhooksService } from './webhooks.service.js';
+import { escalationMessage, officeEscalationMessage } from './channels/channel-messages.js';
+import { ChannelsService } from './channels/channels.service.js';
+import { channelTask } from './notifications.service.js';
 
 /** A unit's webhook lists at most this many tasks per delivery; a larger scan sends several. */
 export const ESCALATION_WEBHOOK_CHUNK = 500;
@@ -38,6 +41,7 @@ export class EscalationService {
     private readonly writer: NotificationWriter,
     private readonly webhooks: WebhooksService,
     private readonly clock: Clock,
+    private readonly channels: ChannelsService,
   ) {}
 
   async scan(now: Date): Promise<number> {
@@ -82,7 +86,11 @@ export class EscalationService {
         })
         .map((t) => ({ task: t, level: highest.get(t.id)!.level }))
         .sort((a, b) => a.task.number.localeCompare(b.task.number));
-      const result: Delivered = { notifications: 0, webhookDeliveryIds: [] };
+      const result: Delivered = {
+        notifications: 0,
+        webhookDeliveryIds: [],
+        channelDeliveryIds: [],
+      };
       const occurredAt = this.clock.now().toISOString();
 
       const byUnit = new Map<string, typeof still>();
@@ -119,6 +127,19 @@ export class EscalationService {
           );
           if (id) result.webhookDeliveryIds.push(id);
         }
+        // The unit's channels: one short message at the highest level, the leader copied from 督办 on.
+        result.channelDeliveryIds.push(
+          ...(await this.channels.record(
+            em,
+            { unitId },
+            key,
+            'escalation',
+            escalationMessage(
+              items.map((x) => ({ task: channelTask(x.task), level: x.level })),
+              this.channels.publicBaseUrl,
+            ),
+          )),
+        );
       }
 
       for (const level of OFFICE_ESCALATION_LEVELS) {
@@ -139,6 +160,21 @@ export class EscalationService {
           taskId: null,
           dedupeKey: `escalation-scan:${scanId}:office:${level}`,
         });
+        result.channelDeliveryIds.push(
+          ...(await this.channels.record(
+            em,
+            'office',
+            `escalation-scan:${scanId}:office:${level}`,
+            'escalation',
+            officeEscalationMessage(
+              level,
+              [...counts]
+                .map(([unitName, n]) => ({ unitName, n }))
+                .sort((a, b) => b.n - a.n || a.unitName.localeCompare(b.unitName)),
+              this.channels.publicBaseUrl,
+            ),
+          )),
+        );
       }
       return result;
     });

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TasksModule } from '../tasks/tasks.module.js';
+import { ChannelsController } from './channels/channels.controller.js';
+import { ChannelsService } from './channels/channels.service.js';
+import { ChannelJobs } from './jobs/channel.jobs.js';
 import { EscalationService } from './escalation.service.js';
 import { EscalationJobs } from './jobs/escalation.jobs.js';
 import { OverdueSummaryJob } from './jobs/overdue-summary.job.js';
@@ -17,18 +20,25 @@ import { WebhooksService } from './webhooks.service.js';
 
 @Module({
   imports: [TasksModule],
-  controllers: [NotificationsController, UnitWebhookController, DeliveryAttemptsController],
+  controllers: [
+    NotificationsController,
+    UnitWebhookController,
+    DeliveryAttemptsController,
+    ChannelsController,
+  ],
   providers: [
     NotificationsService,
     NotificationWriter,
     WebhooksService,
     UnitWebhookService,
     EscalationService,
+    ChannelsService,
     // Job handlers (@OnJob), found by the JobRegistry; they run on worker processes.
     TaskEventJob,
     EscalationJobs,
     OverdueSummaryJob,
     WebhookDeliveryJob,
+    ChannelJobs,
   ],
   exports: [NotificationsService, WebhooksService, UnitWebhookService, EscalationService],
 })

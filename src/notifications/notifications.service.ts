@@ -27,6 +27,29 @@ import {
   type Reader,
 } from './notifications.repository.js';
 import { WebhooksService } from './webhooks.service.js';
+import { taskEventMessage, type ChannelEvent } from './channels/channel-messages.js';
+import { ChannelsService } from './channels/channels.service.js';
+
+/**
+ * The task notifications a unit's 企业微信/钉钉/SMS channels carry: new work, returned work and
+ * deadline changes (escalations and the daily summary are sent by the scan and the schedule).
+ */
+const CHANNEL_EVENT_OF: Partial<
+  Record<TaskNotificationKind, Exclude<ChannelEvent, 'escalation' | 'digest'>>
+> = {
+  assigned: 'assigned',
+  returned: 'returned',
+  deadline_changed: 'deadline',
+  extension_approved: 'deadline',
+};
+
+export const channelTask = (t: TaskFactsRow) => ({
+  id: t.id,
+  number: t.number,
+  categoryName: t.category_name,
+  place: t.place,
+  deadline: t.deadline,
+});
 
 export enum NotificationErrorCode {
   NOTIFICATION_NOT_FOUND = 'NOTIFICATION_NOT_FOUND',
@@ -35,6 +58,8 @@ export enum NotificationErrorCode {
 export interface Delivered {
   notifications: number;
   webhookDeliveryIds: string[];
+  /** 企业微信/钉钉/SMS deliveries (src/notifications/channels). */
+  channelDeliveryIds: string[];
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -53,13 +78,18 @@ export class NotificationsService {
     private readonly webhooks: WebhooksService,
     private readonly writer: NotificationWriter,
     private readonly clock: Clock,
+    private readonly channels: ChannelsService,
   ) {}
 
   async handleTaskEvent(eventId: string): Promise<Delivered> {
     return this.ds.transaction(async (em) => {
       const db = dbOf(em);
       const event = await notifications.event(db, eventId);
-      const result: Delivered = { notifications: 0, webhookDeliveryIds: [] };
+      const result: Delivered = {
+        notifications: 0,
+        webhookDeliveryIds: [],
+        channelDeliveryIds: [],
+      };
       if (!event) return result;
       const route = routeOf(event.action, { toStatus: event.to_status });
       if (!route.unit && !route.previousUnit && !route.inspector && !route.office) return result;
@@ -83,6 +113,13 @@ export class NotificationsService {
           event: { id: event.id, action: event.action, note: event.note, data: event.data },
         });
         if (id) result.webhookDeliveryIds.push(id);
+        const event_ = CHANNEL_EVENT_OF[kind];
+        if (event_) {
+          const message = taskEventMessage(event_, channelTask(task), this.channels.publicBaseUrl);
+          result.channelDeliveryIds.push(
+            ...(await this.channels.record(em, { unitId: to.unitId }, key, event_, message)),
+          );
+        }
       };
       // The unit the event concerned (recorded with it), not the task's unit when this job runs.
       const unitId = str(event.data.unitId) ?? (event.action === 'create' ? null : task.unit_id);

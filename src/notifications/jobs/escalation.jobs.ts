@@ -36,6 +36,6 @@ export class EscalationJobs {
    */
   @OnJob('escalation')
   legacyEscalation(): Delivered {
-    return { notifications: 0, webhookDeliveryIds: [] };
+    return { notifications: 0, webhookDeliveryIds: [], channelDeliveryIds: [] };
   }
 }
