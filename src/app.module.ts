@@ -16,6 +16,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MapModule } from './map/map.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         UsersModule,
         CatalogModule,
         TasksModule,
+        MapModule,
         InspectionsModule,
         AttachmentsModule,
         ReportsModule.forRoot(config),

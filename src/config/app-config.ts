@@ -3,6 +3,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { splitAllowList } from '../notifications/webhook-target.js';
 import { EnvSchema, type AppRole } from './env.schema.js';
+import { mapConfigOf, type MapConfig } from '../map/map-tiles.js';
 
 /** The typed configuration every provider receives; built once from the environment. */
 export interface AppConfig {
@@ -46,6 +47,8 @@ export interface AppConfig {
   storage: { root: string; uploadMaxBytes: number };
   /** Photo evidence rules (src/tasks/evidence/evidence-rules.ts). */
   evidence: { maxDistanceM: number };
+  /** The console map's tiles (src/map/map-tiles.ts); none: a blank background. */
+  map: MapConfig;
   jobs: {
     outboxPollMs: number;
     webhookMaxAttempts: number;
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metrics: { token: parsed.METRICS_TOKEN },
     storage: { root: parsed.STORAGE_ROOT, uploadMaxBytes: parsed.UPLOAD_MAX_BYTES },
     evidence: { maxDistanceM: parsed.EVIDENCE_MAX_DISTANCE_M },
+    map: mapConfigOf(parsed),
     configDir: parsed.CONFIG_DIR,
     jobs: {
       outboxPollMs: parsed.OUTBOX_POLL_MS,
