@@ -1,12 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../common/auth/principal.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { MapAreaQuery, MapGridQuery, MapTasksQuery } from './dto/map.query.js';
@@ -38,7 +31,6 @@ export class MapController {
       '最多 limit 个（期限最近的在前），超出时 truncated 为 true。只读。',
   })
   @Get('tasks')
-  @ApiProduces('application/geo+json', 'application/json')
   @ApiOkResponse({ type: MapTaskCollectionDto })
   @ApiProblems(400, 401)
   tasks(
@@ -67,7 +59,6 @@ export class MapController {
       '任何已登录的调用方。启用且有坐标的点位作为 GeoJSON 点要素，带类型、默认责任单位和调用方可见的在办任务数（责任单位只计本单位）。只读。',
   })
   @Get('sites')
-  @ApiProduces('application/geo+json', 'application/json')
   @ApiOkResponse({ type: MapSiteCollectionDto })
   @ApiProblems(400, 401)
   sites(@CurrentPrincipal() p: Principal, @Query() q: MapAreaQuery): Promise<MapSiteCollectionDto> {

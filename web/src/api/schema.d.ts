@@ -7104,7 +7104,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/geo+json": components["schemas"]["MapTaskCollectionDto"];
                     "application/json": components["schemas"]["MapTaskCollectionDto"];
                 };
             };
@@ -7231,7 +7230,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/geo+json": components["schemas"]["MapSiteCollectionDto"];
                     "application/json": components["schemas"]["MapSiteCollectionDto"];
                 };
             };
