@@ -53,10 +53,10 @@ export class AppModule {
         UsersModule,
         CatalogModule,
         TasksModule,
-        MapModule,
         InspectionsModule,
         AttachmentsModule,
         ReportsModule.forRoot(config),
+        MapModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
