@@ -9,6 +9,7 @@ import { InspectionVoiding1764260000000 } from './1764260000000-InspectionVoidin
 import { SiteCodes1764270000000 } from './1764270000000-SiteCodes.js';
 import { PhotoEvidence1764280000000 } from './1764280000000-PhotoEvidence.js';
 import { FieldApi1764290000000 } from './1764290000000-FieldApi.js';
+import { MapPosition1764300000000 } from './1764300000000-MapPosition.js';
 import { Recurrence1764310000000 } from './1764310000000-Recurrence.js';
 import { Checklists1764320000000 } from './1764320000000-Checklists.js';
 import { InspectionPlans1764330000000 } from './1764330000000-InspectionPlans.js';
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   SiteCodes1764270000000,
   PhotoEvidence1764280000000,
   FieldApi1764290000000,
+  MapPosition1764300000000,
   Recurrence1764310000000,
   Checklists1764320000000,
   InspectionPlans1764330000000,

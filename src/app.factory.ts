@@ -21,7 +21,8 @@ import type { AppConfig } from './config/app-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { cookieSecure, registerRefreshCookie } from './auth/refresh-cookie.js';
-import { registerConsole } from './web/console-static.js';
+import { consoleCsp, registerConsole } from './web/console-static.js';
+import { tileOrigins } from './map/map-tiles.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -166,7 +167,7 @@ export async function createApp(
   }
   // The web console at / (same origin) and the refresh-token cookie it signs in with.
   registerRefreshCookie(app, cookieSecure(config.env));
-  await registerConsole(app);
+  await registerConsole(app, undefined, consoleCsp(tileOrigins(config.map)));
   new Logger('App').log(`HTTP app built (role ${config.role})`);
   return app;
 }

@@ -18,6 +18,7 @@ import { HealthModule } from './health/health.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MapModule } from './map/map.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -60,8 +61,9 @@ export class AppModule {
         PlansModule,
         AttachmentsModule,
         ReportsModule.forRoot(config),
-        // Last: its routes come last in the OpenAPI document.
+        // Last: their routes come last in the OpenAPI document.
         ChecklistsModule,
+        MapModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

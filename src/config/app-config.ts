@@ -3,6 +3,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { splitAllowList } from '../notifications/webhook-target.js';
 import { EnvSchema, type AppRole } from './env.schema.js';
+import { mapConfigOf, type MapConfig } from '../map/map-tiles.js';
 
 /** The typed configuration every provider receives; built once from the environment. */
 export interface AppConfig {
@@ -50,6 +51,8 @@ export interface AppConfig {
   recurrence: { windowDays: number };
   /** 督导计划 (src/plans): the default N of "sites not visited for N days". */
   plans: { unvisitedDays: number };
+  /** The console map's tiles (src/map/map-tiles.ts); none: a blank background. */
+  map: MapConfig;
   jobs: {
     outboxPollMs: number;
     webhookMaxAttempts: number;
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     evidence: { maxDistanceM: parsed.EVIDENCE_MAX_DISTANCE_M },
     recurrence: { windowDays: parsed.RECURRENCE_WINDOW_DAYS },
     plans: { unvisitedDays: parsed.PLAN_UNVISITED_DAYS },
+    map: mapConfigOf(parsed),
     configDir: parsed.CONFIG_DIR,
     channels: {
       publicBaseUrl: parsed.PUBLIC_BASE_URL.replace(/\/+$/, ''),

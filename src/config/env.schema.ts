@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { validateCronExpression } from 'cron';
 import { allowListProblems } from '../notifications/webhook-target.js';
+import { isTileUrlTemplate } from '../map/map-tiles.js';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -395,4 +396,52 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   SMS_TEMPLATE_ID?: string;
+  /**
+   * The console map's (一张图) tiles: an XYZ URL template (`https://{s}.tiles.example/{z}/{x}/{y}.png`)
+   * in Web Mercator. Empty with no TIANDITU_KEY: markers on a blank background (tests, offline).
+   */
+  @ValidateBy({
+    name: 'isTileUrl',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && (v === '' || isTileUrlTemplate(v)),
+      defaultMessage: () =>
+        'must be an http(s) URL template with {z}, {x} and {y} ({s} only in the host)',
+    },
+  })
+  MAP_TILE_URL = '';
+
+  /** The values of `{s}` in MAP_TILE_URL, comma-separated (`a,b,c`); required when it has `{s}`. */
+  @ValidateBy({
+    name: 'isTileSubdomains',
+    validator: {
+      validate: (v: unknown, args) =>
+        typeof v === 'string' &&
+        /^([A-Za-z0-9-]+(,[A-Za-z0-9-]+)*)?$/.test(v) &&
+        (v !== '' || !String((args?.object as EnvSchema).MAP_TILE_URL).includes('{s}')),
+      defaultMessage: () =>
+        'must be comma-separated host labels, and is required when MAP_TILE_URL has {s}',
+    },
+  })
+  MAP_TILE_SUBDOMAINS = '';
+
+  /** Shown in the map's corner (the tile provider's terms usually require it). */
+  @IsString()
+  @MaxLength(300)
+  MAP_TILE_ATTRIBUTION = '';
+
+  /**
+   * 天地图's key (the office's, from the 天地图 console): the map then uses 天地图's vector map and
+   * its annotation layer (vec_w + cva_w, Web Mercator), the official choice for government maps.
+   * Not together with MAP_TILE_URL.
+   */
+  @ValidateBy({
+    name: 'isTiandituKey',
+    validator: {
+      validate: (v: unknown, args) =>
+        typeof v === 'string' &&
+        (v === '' || (/^[A-Za-z0-9]{8,64}$/.test(v) && !(args?.object as EnvSchema).MAP_TILE_URL)),
+      defaultMessage: () => 'must be 8-64 letters and digits, and MAP_TILE_URL must then be empty',
+    },
+  })
+  TIANDITU_KEY = '';
 }

@@ -66,6 +66,9 @@ import { TASK_STATUSES, type TaskStatus } from './task-lifecycle.js';
 @Index('ix_tasks_unit_created', { synchronize: false })
 @Index('ix_tasks_category_id', { synchronize: false })
 @Index('ix_tasks_text', { synchronize: false })
+// The map's bounding-box index: GiST over point(lng, lat), partial (migration 1764300000000).
+@Index('ix_tasks_position', { synchronize: false })
+@Index('ix_tasks_site_unpositioned', { synchronize: false })
 export class RectificationTask {
   @PrimaryGeneratedColumn('uuid') id: string;
   /** Human number, `ZG-2026-000123`: sequential per year, no gaps. */

@@ -8,21 +8,27 @@ import { join, normalize, resolve, sep } from 'node:path';
  * The console's pages: strict, same origin only. Element Plus and ECharts set `style` attributes,
  * hence 'unsafe-inline' for styles only; scripts come from our own hashed files and nothing else.
  */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' blob: data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  // The phone app (/m/): its web app manifest and its service worker, from our own origin only.
-  "manifest-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function consoleCsp(tileOrigins: string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    // The map's (一张图) configured tile servers, by exact origin (src/map/map-tiles.ts).
+    ["img-src 'self' blob: data:", ...tileOrigins].join(' '),
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    // The phone app (/m/): its web app manifest and its service worker, from our own origin only.
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The policy with no map tiles configured. */
+export const CONSOLE_CSP = consoleCsp();
 
 /** Paths that keep their meaning: the API, Open311, the docs and the health checks are never the console. */
 const NOT_CONSOLE = /^\/(api(\/|$)|open311(\/|$)|docs(\/|-json|$)|health(\/|$))/;
@@ -49,6 +55,7 @@ export function consoleRoot(): string {
 export async function registerConsole(
   app: NestFastifyApplication,
   root = consoleRoot(),
+  csp = CONSOLE_CSP,
 ): Promise<boolean> {
   if (!existsSync(join(root, 'index.html'))) return false;
   await app.register(fastifyStatic, { root, serve: false });
@@ -56,7 +63,7 @@ export async function registerConsole(
 
   const sendPage = (reply: FastifyReply, page: string): FastifyReply =>
     reply
-      .header('content-security-policy', CONSOLE_CSP)
+      .header('content-security-policy', csp)
       .header('cache-control', 'no-cache')
       .type('text/html; charset=utf-8')
       .sendFile(page, { cacheControl: false });

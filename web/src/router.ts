@@ -31,6 +31,11 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '任务详情' },
       },
       {
+        path: 'map',
+        component: () => import('@/views/MapView.vue'),
+        meta: { title: '一张图' },
+      },
+      {
         path: 'my-tasks',
         component: () => import('@/views/MyTasksView.vue'),
         meta: { title: '我的任务', roles: ['unit'] },

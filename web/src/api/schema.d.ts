@@ -1596,6 +1596,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/map/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一张图：任务
+         * @description 任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；责任单位只看到本单位的任务。在办任务和最近销号的任务（closedWithinDays 天内，默认 30）作为 GeoJSON 点要素，带状态、红黄绿灯、督办级别、类别和责任单位。筛选条件与任务列表相同，另可按 bbox（minLng,minLat,maxLng,maxLat）框选；任务没有坐标时取其点位的坐标，二者都没有的任务不上图。最多 limit 个（期限最近的在前），超出时 truncated 为 true。只读。
+         */
+        get: operations["Map_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/grid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一张图：网格计数（热力图）
+         * @description 任何已登录的调用方：创城办（admin）、督导员（inspector）、责任单位（unit）的用户或 API 密钥；责任单位只看到本单位的任务。与「一张图：任务」同样的任务（同样的筛选、在办和最近销号），在 bbox 内按 cell 度的方格计数，供小比例尺下的热力图；各格之和等于上图任务数。只读。
+         */
+        get: operations["Map_grid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一张图：点位
+         * @description 任何已登录的调用方。启用且有坐标的点位作为 GeoJSON 点要素，带类型、默认责任单位和调用方可见的在办任务数（责任单位只计本单位）。只读。
+         */
+        get: operations["Map_sites"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一张图：底图配置
+         * @description 任何已登录的调用方。控制台地图的瓦片图层（按配置：天地图或其他瓦片服务；为空时不显示底图）。只读。
+         */
+        get: operations["Map_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -3923,6 +4003,149 @@ export interface components {
         };
         ChecklistWalkListDto: {
             items: components["schemas"]["ChecklistWalkDto"][];
+        };
+        PointGeometryDto: {
+            /** @enum {string} */
+            type: "Point";
+            /**
+             * @description [longitude, latitude]
+             * @example [
+             *       116.397,
+             *       39.908
+             *     ]
+             */
+            coordinates: number[];
+        };
+        MapTaskPropertiesDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example ZG-2026-000123 */
+            number: string;
+            /**
+             * @example assigned
+             * @enum {string}
+             */
+            status: "pending_dispatch" | "assigned" | "submitted" | "on_hold" | "closed" | "cancelled";
+            /** @example 整改中 */
+            statusLabel: string;
+            /**
+             * @description 红黄绿灯 of a task with the unit (assigned); null otherwise
+             * @enum {string|null}
+             */
+            light: "green" | "yellow" | "red" | null;
+            /**
+             * @description Escalation of a task with the unit (assigned); null otherwise
+             * @enum {string|null}
+             */
+            escalation: "none" | "reminder" | "supervise" | "notify" | null;
+            overdue: boolean;
+            /** @example HJ07 */
+            categoryCode: string;
+            /** @example 乱堆乱放 */
+            categoryName: string;
+            /** Format: uuid */
+            unitId: string | null;
+            unitName: string | null;
+            /** Format: uuid */
+            siteId: string | null;
+            siteName: string | null;
+            address: string | null;
+            /** Format: date-time */
+            deadline: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            /**
+             * @description Where the point comes from: the task's own position, or its site's when it has none
+             * @enum {string}
+             */
+            positionFrom: "task" | "site";
+        };
+        MapTaskFeatureDto: {
+            /** @enum {string} */
+            type: "Feature";
+            /** Format: uuid */
+            id: string;
+            geometry: components["schemas"]["PointGeometryDto"];
+            properties: components["schemas"]["MapTaskPropertiesDto"];
+        };
+        MapTaskCollectionDto: {
+            /** @enum {string} */
+            type: "FeatureCollection";
+            features: components["schemas"]["MapTaskFeatureDto"][];
+            /** @description More tasks matched than `limit`: zoom in or narrow the filter */
+            truncated: boolean;
+            /** @example 2000 */
+            limit: number;
+        };
+        MapGridCellDto: {
+            /**
+             * @description Longitude of the cell's centre
+             * @example 116.395
+             */
+            lng: number;
+            /**
+             * @description Latitude of the cell's centre
+             * @example 39.905
+             */
+            lat: number;
+            /** @example 12 */
+            n: number;
+        };
+        MapGridDto: {
+            /**
+             * @description Cell size in degrees
+             * @example 0.01
+             */
+            cell: number;
+            /** @description Sum of the cells: the tasks the same filter puts on the map */
+            total: number;
+            /** @description Cells with at least one task */
+            cells: components["schemas"]["MapGridCellDto"][];
+        };
+        MapSitePropertiesDto: {
+            /** Format: uuid */
+            id: string;
+            code: string | null;
+            /** @example 幸福社区 */
+            name: string;
+            /** @example 社区 */
+            kind: string;
+            address: string | null;
+            /** Format: uuid */
+            defaultUnitId: string | null;
+            defaultUnitName: string | null;
+            /** @description Open tasks at the site the caller may see */
+            openTasks: number;
+        };
+        MapSiteFeatureDto: {
+            /** @enum {string} */
+            type: "Feature";
+            /** Format: uuid */
+            id: string;
+            geometry: components["schemas"]["PointGeometryDto"];
+            properties: components["schemas"]["MapSitePropertiesDto"];
+        };
+        MapSiteCollectionDto: {
+            /** @enum {string} */
+            type: "FeatureCollection";
+            features: components["schemas"]["MapSiteFeatureDto"][];
+        };
+        TileLayerDto: {
+            /** @description Leaflet URL template with {s} {z} {x} {y} */
+            url: string;
+            subdomains: string[];
+            attribution: string;
+            /** @enum {string} */
+            kind: "base" | "labels";
+        };
+        MapConfigDto: {
+            /** @description Tile layers in drawing order; empty: a blank background */
+            tiles: components["schemas"]["TileLayerDto"][];
+            /**
+             * @description Default of closedWithinDays
+             * @example 30
+             */
+            closedWithinDays: number;
         };
         NotificationDto: {
             /** Format: uuid */
@@ -10694,6 +10917,251 @@ export interface operations {
             };
             /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Map_tasks: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated statuses */
+                status?: string[];
+                /** @description A UUID, or the row's code (e.g. HJ07) */
+                unitId?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
+                categoryId?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
+                siteId?: string;
+                inspectionId?: string;
+                /** @description Open with the unit and past its deadline */
+                overdue?: boolean;
+                /** @description With (true) or without (false) an extension request or dispute awaiting the office */
+                hasPendingRequest?: boolean;
+                /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
+                rework?: boolean;
+                /** @description 反弹 (true) or not (false): logged near a task of its category closed in the recurrence window */
+                recurrence?: boolean;
+                /** @description At least this escalation level */
+                escalation?: "reminder" | "supervise" | "notify";
+                createdFrom?: string;
+                createdTo?: string;
+                closedFrom?: string;
+                closedTo?: string;
+                deadlineFrom?: string;
+                deadlineTo?: string;
+                /** @description Text in number, description or address */
+                q?: string;
+                /** @description Only what lies in this box: minLng,minLat,maxLng,maxLat (degrees, WGS-84) */
+                bbox?: string;
+                /** @description Closed tasks show for this many days after 销号 (0: open tasks only) */
+                closedWithinDays?: number;
+                /** @description At most this many features (most urgent deadline first); `truncated` says more matched */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapTaskCollectionDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Map_grid: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated statuses */
+                status?: string[];
+                /** @description A UUID, or the row's code (e.g. HJ07) */
+                unitId?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
+                categoryId?: string;
+                /** @description A UUID, or the row's code (e.g. HJ07) */
+                siteId?: string;
+                inspectionId?: string;
+                /** @description Open with the unit and past its deadline */
+                overdue?: boolean;
+                /** @description With (true) or without (false) an extension request or dispute awaiting the office */
+                hasPendingRequest?: boolean;
+                /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
+                rework?: boolean;
+                /** @description 反弹 (true) or not (false): logged near a task of its category closed in the recurrence window */
+                recurrence?: boolean;
+                /** @description At least this escalation level */
+                escalation?: "reminder" | "supervise" | "notify";
+                createdFrom?: string;
+                createdTo?: string;
+                closedFrom?: string;
+                closedTo?: string;
+                deadlineFrom?: string;
+                deadlineTo?: string;
+                /** @description Text in number, description or address */
+                q?: string;
+                /** @description The area to count over: minLng,minLat,maxLng,maxLat */
+                bbox?: string;
+                closedWithinDays?: number;
+                /** @description Cell size in degrees (default: the box's larger side / 64); at most 250000 cells in the box */
+                cell?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapGridDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Map_sites: {
+        parameters: {
+            query?: {
+                /** @description Only what lies in this box: minLng,minLat,maxLng,maxLat (degrees, WGS-84) */
+                bbox?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapSiteCollectionDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Map_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapConfigDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
