@@ -26,18 +26,28 @@ export default defineConfig({
       // Unit tests of the console do not build a worker.
       disable: !!process.env.VITEST,
       workbox: {
-        globPatterns: ['**/*.{js,css,html,woff,woff2,ttf,png,svg}'],
+        // The page itself is not precached: it is kept below, fresh from the server on every
+        // visit, so headers the server decides at run time (the CSP with the map's tile hosts)
+        // reach the clerk one visit later, not one release later.
+        globPatterns: ['**/*.{js,css,woff,woff2,ttf,png,svg}'],
+        navigateFallback: null,
         // ECharts' chunk is larger than Workbox's default 2 MiB limit.
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
-        // Every console address opens the console's page, as the server's fallback does; the
-        // API, the docs, the health checks, Open311 and the phone app are left to the network.
-        navigateFallback: '/index.html',
-        navigateFallbackDenylist: [
-          /^\/api(\/|$)/,
-          /^\/docs/,
-          /^\/health/,
-          /^\/open311\//,
-          /^\/m(\/|$)/,
+        // Every console address is the one console page (as the server's fallback answers):
+        // served from the cache at once and refreshed in the background; the API, the docs,
+        // the health checks, Open311 and the phone app are left to the network.
+        runtimeCaching: [
+          {
+            urlPattern: ({ request, url }) =>
+              request.mode === 'navigate' &&
+              !/^\/(api|docs|health|open311|m)(\/|$|-json)/.test(url.pathname),
+            handler: 'StaleWhileRevalidate',
+            options: {
+              cacheName: 'console-page',
+              cacheableResponse: { statuses: [200] },
+              plugins: [{ cacheKeyWillBeUsed: async () => '/index.html' }],
+            },
+          },
         ],
         cleanupOutdatedCaches: true,
         clientsClaim: true,
