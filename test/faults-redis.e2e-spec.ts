@@ -85,13 +85,41 @@ async function setWebhook(t: TestApp, w: LoopWorld, unitId: string, url: string)
   expect(res.status).toBe(200);
 }
 
+/** A 企业微信 group robot that fails its first message (HTTP 500) and takes the others. */
+function wecomRobot(): Promise<{ server: Server; base: string; hits: () => number }> {
+  let n = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      n += 1;
+      if (n === 1) res.writeHead(500).end();
+      else
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end('{"errcode":0,"errmsg":"ok"}');
+    });
+  });
+  return new Promise((r) =>
+    server.listen(0, '127.0.0.1', () =>
+      r({
+        server,
+        base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        hits: () => n,
+      }),
+    ),
+  );
+}
+
 describe('Redis back empty', () => {
   let redis: Awaited<ReturnType<typeof ownRedis>>;
   let t: TestApp;
   let w: LoopWorld;
+  let robot: Awaited<ReturnType<typeof wecomRobot>>;
   const servers: Server[] = [];
   beforeAll(async () => {
     redis = await ownRedis();
+    robot = await wecomRobot();
+    servers.push(robot.server);
     t = await createTestApp({
       REDIS_URL: redis.url,
       APP_ROLE: 'all',
@@ -103,6 +131,8 @@ describe('Redis back empty', () => {
       WEBHOOK_BACKOFF_MS: '600000',
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       WEBHOOK_TIMEOUT_MS: '2000',
+      CHANNEL_WECOM_BASE_URL: robot.base,
+      CHANNEL_BACKOFF_MS: '600000',
     });
     w = await buildLoopWorld(t);
   });
@@ -166,6 +196,34 @@ describe('Redis back empty', () => {
     const [d] = await deliveriesOf(t, w.unitA.unitId);
     expect(d.attempts).toBe(2);
     expect(r.hits()).toBe(2);
+  });
+
+  it('a 企业微信 message waiting for its retry when Redis is flushed is sent again, not stranded', async () => {
+    const channel = await t
+      .http()
+      .post(`/api/v1/units/${w.unitA.unitId}/channels`)
+      .set('authorization', `Bearer ${w.admin.token}`)
+      .send({ kind: 'wecom', name: '整改群', token: 'wecom-key-for-the-sweep-0001' });
+    expect(channel.status).toBe(201);
+    const rows = async (): Promise<{ status: string; attempts: number }[]> =>
+      (await t.ds.query(
+        `SELECT status, attempts FROM channel_deliveries WHERE channel_id = $1 ORDER BY created_at`,
+        [channel.body.id],
+      )) as { status: string; attempts: number }[];
+    await as(t, w.inspector.token)
+      .post('/tasks', { categoryId: w.categoryId, siteId: w.siteA, description: '渠道重试中清空' })
+      .expect(201);
+    // The first try failed; the retry waits ten minutes in Redis …
+    await eventually(async () => (await rows())[0]?.attempts === 1, 15_000, 'first try');
+    // … which loses it.
+    await flushAll(redis.url);
+    await eventually(
+      async () => (await rows())[0]?.status === 'sent',
+      15_000,
+      'sent after the sweep',
+    );
+    expect(await rows()).toEqual([{ status: 'sent', attempts: 2 }]);
+    expect(robot.hits()).toBe(2);
   });
 
   it('an outbox row relayed but never processed (its job lost) is relayed again and handled once', async () => {

@@ -11,9 +11,10 @@ import type { Queue } from 'bull';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { dbOf } from '../database/kysely.js';
+import { channelsRepository as channelDeliveries } from '../notifications/channels/channels.repository.js';
 import { webhooksRepository as deliveries } from '../notifications/webhooks.repository.js';
 import type { JobPayloads } from './job-payloads.js';
-import { webhookJobOptions } from './job-queue.js';
+import { channelJobOptions, webhookJobOptions } from './job-queue.js';
 import { outboxRepository as outbox } from './outbox.repository.js';
 import { NOTIFICATIONS_QUEUE, WEBHOOKS_QUEUE, WebhookJob } from './queues.js';
 
@@ -22,6 +23,7 @@ const LIVE_STATES = ['waiting', 'active', 'delayed', 'paused'] as const;
 
 export interface SweepResult {
   webhooks: number;
+  channels: number;
   outbox: number;
 }
 
@@ -29,8 +31,8 @@ export interface SweepResult {
  * Postgres is the truth, Redis only carries the work: when Redis comes back empty (a crash
  * without persistence, a failover), jobs it held are gone while their rows still say "to do".
  * Each pass (every JOB_SWEEP_INTERVAL_MS, on worker processes) puts back
- * - webhook deliveries still `pending` and older than the grace period, with no live job — with
- *   the attempts they have left;
+ * - webhook deliveries and 企业微信/钉钉/SMS channel deliveries still `pending` and older than the
+ *   grace period, with no live job — with the attempts they have left;
  * - outbox rows relayed but not processed, older than the grace period, whose job is gone — by
  *   clearing `relayed_at`, so the relay queues them again under the same job id.
  * Both consumers are idempotent (a delivered delivery is skipped, notifications have dedupe keys),
@@ -63,10 +65,10 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
     if (this.running) return;
     this.running = this.sweepOnce();
     try {
-      const { webhooks, outbox } = await this.running;
-      if (webhooks || outbox) {
+      const { webhooks, channels, outbox } = await this.running;
+      if (webhooks || channels || outbox) {
         this.logger.warn(
-          `re-queued work Redis had lost: ${webhooks} deliveries, ${outbox} outbox rows`,
+          `re-queued work Redis had lost: ${webhooks} deliveries, ${channels} channel messages, ${outbox} outbox rows`,
         );
       }
     } catch (e) {
@@ -80,8 +82,12 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
   async sweepOnce(): Promise<SweepResult> {
     // With Redis away there is nothing to compare with; the next pass will.
     if (this.webhooks.client.status !== 'ready' || this.notifications.client.status !== 'ready')
-      return { webhooks: 0, outbox: 0 };
-    return { webhooks: await this.sweepWebhooks(), outbox: await this.sweepOutbox() };
+      return { webhooks: 0, channels: 0, outbox: 0 };
+    return {
+      webhooks: await this.sweepWebhooks(),
+      channels: await this.sweepChannels(),
+      outbox: await this.sweepOutbox(),
+    };
   }
 
   private async sweepWebhooks(): Promise<number> {
@@ -106,6 +112,37 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
         { deliveryId: row.id } satisfies JobPayloads['deliver'],
         // Its own id: the lost job's id may still be remembered among completed or failed jobs.
         { ...options, jobId: `${options.jobId}:swept:${row.attempts}` },
+      );
+      added++;
+    }
+    return added;
+  }
+
+  /** The same for channel messages (`channel-send` jobs, on the webhooks queue). */
+  private async sweepChannels(): Promise<number> {
+    const pending = await channelDeliveries.pendingOlderThan(
+      dbOf(this.ds.manager),
+      this.config.jobs.sweepGraceMs,
+      BATCH,
+    );
+    if (!pending.length) return 0;
+    const live = new Set(
+      (await this.webhooks.getJobs([...LIVE_STATES]))
+        .filter((job) => job?.name === 'channel-send')
+        .map((job) => (job.data as Partial<JobPayloads['channel-send']>).deliveryId),
+    );
+    let added = 0;
+    for (const row of pending) {
+      if (live.has(row.id)) continue;
+      const options = channelJobOptions(row.id, this.config);
+      await this.webhooks.add(
+        'channel-send',
+        { deliveryId: row.id } satisfies JobPayloads['channel-send'],
+        {
+          ...options,
+          attempts: Math.max(1, options.attempts - row.attempts),
+          jobId: `${options.jobId}:swept:${row.attempts}`,
+        },
       );
       added++;
     }

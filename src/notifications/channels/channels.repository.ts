@@ -205,6 +205,22 @@ export const channelsRepository = {
       .execute();
   },
 
+  /** Deliveries still to be sent, older than `graceMs` (the lost-jobs sweep looks for their jobs). */
+  pendingOlderThan(
+    db: Db,
+    graceMs: number,
+    limit: number,
+  ): Promise<{ id: string; attempts: number }[]> {
+    return db
+      .selectFrom('channel_deliveries')
+      .select(['id', 'attempts'])
+      .where('status', '=', 'pending')
+      .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${graceMs}::float / 1000)`)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+  },
+
   async markDead(db: Db, id: string): Promise<void> {
     await db
       .updateTable('channel_deliveries')
