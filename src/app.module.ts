@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module.js';
 import { InspectionsModule } from './inspections/inspections.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         UsersModule,
         CatalogModule,
         TasksModule,
+        ImportsModule,
         InspectionsModule,
         AttachmentsModule,
         ReportsModule.forRoot(config),

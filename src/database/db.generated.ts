@@ -122,6 +122,27 @@ export interface IdempotencyKeys {
   status_code: number | null;
 }
 
+export interface ImportBatches {
+  confirmed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  filename: string | null;
+  headers: Json;
+  id: Generated<string>;
+  mapping: Json;
+  row_count: number;
+  rows: Json;
+  source: string;
+  status: Generated<string>;
+  task_count: number | null;
+}
+
+export interface ImportMappings {
+  mapping: Json;
+  source: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Inspections {
   accompanying: Generated<string[]>;
   activity: string;
@@ -284,6 +305,7 @@ export interface Tasks {
   hold_reason: string | null;
   hold_review_on: Timestamp | null;
   id: Generated<string>;
+  import_batch_id: string | null;
   inspection_id: string | null;
   lat: number | null;
   lng: number | null;
@@ -291,6 +313,7 @@ export interface Tasks {
   reopen_count: Generated<number>;
   rework_count: Generated<number>;
   site_id: string | null;
+  source: Generated<string>;
   status: TaskStatus;
   unit_id: string | null;
   updated_at: Generated<Timestamp>;
@@ -374,6 +397,8 @@ export interface DB {
   categories: Categories;
   extension_requests: ExtensionRequests;
   idempotency_keys: IdempotencyKeys;
+  import_batches: ImportBatches;
+  import_mappings: ImportMappings;
   inspection_sites: InspectionSites;
   inspection_units: InspectionUnits;
   inspections: Inspections;
