@@ -360,5 +360,5 @@ describe('导入问题清单 (POST /imports …)', () => {
       [up.body.id],
     );
     expect({ n, units, numbered }).toEqual({ n: 5000, units: 2, numbered: 5000 });
-  }, 180_000);
+  }, 400_000);
 });
