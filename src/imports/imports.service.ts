@@ -4,7 +4,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { TaskSources } from '../catalog/task-sources.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
-import { DomainError, invalidField, type FieldProblem } from '../common/errors/domain-error.js';
+import {
+  CommonErrorCode,
+  DomainError,
+  invalidField,
+  type FieldProblem,
+} from '../common/errors/domain-error.js';
 import { dbOf, type Db } from '../database/kysely.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { DeadlineService } from '../tasks/deadline/deadline.service.js';
@@ -151,7 +156,7 @@ export class ImportsService {
       if (problems.length) {
         throw new DomainError(
           'invalid',
-          'VALIDATION_FAILED',
+          CommonErrorCode.VALIDATION_FAILED,
           `${problems[0].field}: ${problems[0].message}`,
           {
             errors: problems,
