@@ -9,7 +9,7 @@ import { invalidField } from '../common/errors/domain-error.js';
 export interface TaskSource {
   code: string;
   name: string;
-  /** Weight in the 综合指标值 when the digest's sourceWeights are on; 1 when not given. */
+  /** Meant for the 综合指标值 (1 when not given); read and checked, not yet applied by the digest. */
   weight: number;
 }
 
