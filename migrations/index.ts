@@ -13,6 +13,7 @@ import { MapPosition1764300000000 } from './1764300000000-MapPosition.js';
 import { Recurrence1764310000000 } from './1764310000000-Recurrence.js';
 import { Checklists1764320000000 } from './1764320000000-Checklists.js';
 import { InspectionPlans1764330000000 } from './1764330000000-InspectionPlans.js';
+import { ImportsAndSources1764350000000 } from './1764350000000-ImportsAndSources.js';
 import { NotificationChannels1764370000000 } from './1764370000000-NotificationChannels.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
@@ -32,5 +33,6 @@ export const MIGRATIONS = [
   Recurrence1764310000000,
   Checklists1764320000000,
   InspectionPlans1764330000000,
+  ImportsAndSources1764350000000,
   NotificationChannels1764370000000,
 ];

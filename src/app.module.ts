@@ -20,6 +20,7 @@ import { PlansModule } from './plans/plans.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MapModule } from './map/map.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -57,6 +58,7 @@ export class AppModule {
         CatalogModule,
         TasksModule,
         Open311Module,
+        ImportsModule,
         InspectionsModule,
         PlansModule,
         AttachmentsModule,

@@ -17,9 +17,13 @@ const errorCode = (e: unknown): string | undefined =>
  * carry a status and an FST_ code the problem filter already maps. Busboy's own parse errors
  * (no boundary, truncated part) are plain Errors and would otherwise surface as a 500.
  */
-function translate(e: unknown, maxBytes: number): unknown {
+function translate(
+  e: unknown,
+  maxBytes: number,
+  tooLarge: (maxBytes: number) => DomainError,
+): unknown {
   const code = errorCode(e);
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return uploadTooLarge(maxBytes);
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(maxBytes);
   if (code?.startsWith('FST_')) return e;
   if (e instanceof Error && !(e instanceof DomainError)) {
     return new DomainError(
@@ -44,8 +48,8 @@ async function drain(part: MultipartFile): Promise<void> {
 /**
  * The one file of a `multipart/form-data` request, from field `field`, and the text fields named
  * in `allowedFields` (sent before or after the file, in any order). The size limit is
- * @fastify/multipart's (`limits.fileSize`, registered in app.factory with `maxBytes`): past it
- * the upload is refused with 413 rather than kept truncated. A missing file is reported first,
+ * `maxBytes`, given to @fastify/multipart for this request (its other limits are app.factory's):
+ * past it the upload is refused with 413 (`tooLarge`'s problem) rather than kept truncated. A missing file is reported first,
  * then any field nobody asked for (unknown fields are refused, as in JSON bodies).
  */
 export async function readSingleFile<F extends string = never>(
@@ -53,6 +57,7 @@ export async function readSingleFile<F extends string = never>(
   field: string,
   maxBytes: number,
   allowedFields: readonly F[] = [],
+  tooLarge: (maxBytes: number) => DomainError = uploadTooLarge,
 ): Promise<UploadedFile & { fields: Partial<Record<F, string>> }> {
   if (!req.isMultipart()) {
     throw new DomainError(
@@ -66,7 +71,8 @@ export async function readSingleFile<F extends string = never>(
   let file: UploadedFile | undefined;
   let wrongFileField: string | undefined;
   try {
-    for await (const part of req.parts()) {
+    // Deep-merged over the plugin's limits: only the file size is the caller's.
+    for await (const part of req.parts({ limits: { fileSize: maxBytes } })) {
       if (part.type === 'field') {
         if ((allowedFields as readonly string[]).includes(part.fieldname)) {
           fields[part.fieldname as F] = String(part.value);
@@ -82,11 +88,11 @@ export async function readSingleFile<F extends string = never>(
       }
       const data = await part.toBuffer();
       // Only reachable if the plugin were set not to throw on the limit; never keep a cut-off photo.
-      if (part.file.truncated) throw uploadTooLarge(maxBytes);
+      if (part.file.truncated) throw tooLarge(maxBytes);
       file = { filename: part.filename || undefined, data };
     }
   } catch (e) {
-    throw translate(e, maxBytes);
+    throw translate(e, maxBytes, tooLarge);
   }
   if (!file) {
     throw wrongFileField === undefined

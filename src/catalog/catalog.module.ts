@@ -6,11 +6,22 @@ import { CategoriesController, SitesController } from './catalog.controller.js';
 import { Category } from './category.entity.js';
 import { Site } from './site.entity.js';
 import { SitesService } from './sites.service.js';
+import { SourcesController } from './sources.controller.js';
+import { loadTaskSources, TaskSources } from './task-sources.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Category, Site]), UnitsModule],
-  controllers: [CategoriesController, SitesController],
-  providers: [CategoriesService, SitesService],
-  exports: [CategoriesService, SitesService],
+  controllers: [CategoriesController, SitesController, SourcesController],
+  providers: [
+    CategoriesService,
+    SitesService,
+    {
+      provide: TaskSources,
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => loadTaskSources(c.configDir),
+    },
+  ],
+  exports: [CategoriesService, SitesService, TaskSources],
 })
 export class CatalogModule {}

@@ -180,6 +180,27 @@ export interface IdempotencyKeys {
   status_code: number | null;
 }
 
+export interface ImportBatches {
+  confirmed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  filename: string | null;
+  headers: Json;
+  id: Generated<string>;
+  mapping: Json;
+  row_count: number;
+  rows: Json;
+  source: string;
+  status: Generated<string>;
+  task_count: number | null;
+}
+
+export interface ImportMappings {
+  mapping: Json;
+  source: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface InspectionPlans {
   created_at: Generated<Timestamp>;
   created_by: string;
@@ -375,6 +396,7 @@ export interface Tasks {
   hold_reason: string | null;
   hold_review_on: Timestamp | null;
   id: Generated<string>;
+  import_batch_id: string | null;
   inspection_id: string | null;
   lat: number | null;
   lng: number | null;
@@ -383,6 +405,7 @@ export interface Tasks {
   reopen_count: Generated<number>;
   rework_count: Generated<number>;
   site_id: string | null;
+  source: Generated<string>;
   status: TaskStatus;
   unit_id: string | null;
   updated_at: Generated<Timestamp>;
@@ -471,6 +494,8 @@ export interface DB {
   checklists: Checklists;
   extension_requests: ExtensionRequests;
   idempotency_keys: IdempotencyKeys;
+  import_batches: ImportBatches;
+  import_mappings: ImportMappings;
   inspection_plan_sites: InspectionPlanSites;
   inspection_plans: InspectionPlans;
   inspection_sites: InspectionSites;

@@ -3,6 +3,7 @@ import { ApiKey } from '../auth/api-key.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Category } from '../catalog/category.entity.js';
 import { Site } from '../catalog/site.entity.js';
+import { ImportBatch } from '../imports/import-batch.entity.js';
 import { Inspection } from '../inspections/inspection.entity.js';
 import { InspectionPlan } from '../plans/inspection-plan.entity.js';
 import { BulletinIssue } from '../reports/bulletin/bulletin.entity.js';
@@ -21,6 +22,7 @@ export const ENTITIES = [
   Category,
   Site,
   Inspection,
+  ImportBatch,
   RectificationTask,
   TaskEvent,
   Attachment,

@@ -83,11 +83,11 @@ export const disputeNotFound = (): DomainError =>
   new DomainError('not_found', TaskErrorCode.REQUEST_NOT_FOUND, '申诉不存在或已处理');
 
 /** 403: only the office picks a task's unit or deadline. */
-export const officeOnlyField = (field: 'unitId' | 'deadline'): DomainError =>
+export const officeOnlyField = (field: 'unitId' | 'deadline' | 'source'): DomainError =>
   new DomainError(
     'forbidden',
     TaskErrorCode.OFFICE_ONLY_FIELD,
-    `${field}: 只有创城办可以指定责任单位或整改时限`,
+    `${field}: 只有创城办可以指定责任单位、整改时限或督导检查以外的来源`,
     {
       errors: [{ field, code: 'officeOnly', message: '只有创城办可以指定' }],
     },

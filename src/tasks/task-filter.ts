@@ -29,6 +29,8 @@ export function applyTaskFilters(
   }
   if (f.siteId) where.add(idOrCodeCondition('t.site_id', 'sites', f.siteId), f.siteId);
   if (f.inspectionId) where.add('t.inspection_id = ?', f.inspectionId);
+  if (f.source?.length) where.add('t.source = ANY(?)', f.source);
+  if (f.importBatchId) where.add('t.import_batch_id = ?', f.importBatchId);
   if (f.overdue === true) where.add(`t.status = 'assigned' AND t.deadline < ?`, now);
   if (f.overdue === false) where.add(`NOT (t.status = 'assigned' AND t.deadline < ?)`, now);
   if (f.hasPendingRequest !== undefined) {

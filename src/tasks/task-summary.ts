@@ -48,6 +48,8 @@ export function toTaskSummary(
     closedOnTime: r.closed_on_time,
     closedUnverified: r.closed_unverified,
     foundAt: r.found_at.toISOString(),
+    source: r.source,
+    importBatchId: r.import_batch_id,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     version: r.version,

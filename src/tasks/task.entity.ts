@@ -16,6 +16,7 @@ import {
 } from '../catalog/category.entity.js';
 import { Site } from '../catalog/site.entity.js';
 import { oneOf } from '../database/check-expression.js';
+import { ImportBatch } from '../imports/import-batch.entity.js';
 import { Inspection } from '../inspections/inspection.entity.js';
 import { Unit } from '../units/unit.entity.js';
 import { User } from '../users/user.entity.js';
@@ -49,6 +50,7 @@ import { TASK_STATUSES, type TaskStatus } from './task-lifecycle.js';
 @Index('ix_tasks_duplicate_of_id', ['duplicateOfId'], { where: 'duplicate_of_id IS NOT NULL' })
 @Index('ix_tasks_created_by', ['createdBy'])
 @Index('ix_tasks_recurrence_of', ['recurrenceOfId'], { where: 'recurrence_of_id IS NOT NULL' })
+@Index('ix_tasks_import_batch_id', ['importBatchId'], { where: 'import_batch_id IS NOT NULL' })
 // "Open tasks of this category near here" (duplicate hint): category, then a latitude band.
 @Index('ix_tasks_open_category_position', ['categoryId', 'lat', 'lng'], {
   where: "status IN ('pending_dispatch', 'assigned', 'submitted', 'on_hold') AND lat IS NOT NULL",
@@ -128,6 +130,12 @@ export class RectificationTask {
   createdBy: string;
   /** When the problem was found (the phone's time, checked), distinct from `createdAt`. */
   @Column({ type: 'timestamptz', default: () => 'now()' }) foundAt: Date;
+  /** 来源: a code from config/sources.json (督导检查 = 'inspection', 暗访, 12345 …). */
+  @Column({ type: 'varchar', length: 32, default: 'inspection' }) source: string;
+  /** The import (导入问题清单) that created the task, if one did. */
+  @Column({ type: 'uuid', nullable: true })
+  @ForeignKey(() => ImportBatch, { name: 'tasks_import_batch_id_fkey' })
+  importBatchId: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   /** Optimistic concurrency: every transition carries the version the client saw. */

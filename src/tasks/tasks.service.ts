@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import { CategoriesService } from '../catalog/categories.service.js';
 import { SitesService } from '../catalog/sites.service.js';
+import { TaskSources } from '../catalog/task-sources.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { API_PREFIX } from '../common/http/api-prefix.js';
@@ -38,6 +39,7 @@ export class TasksService {
     private readonly attachments: AttachmentsService,
     private readonly recurrence: RecurrenceService,
     private readonly clock: Clock,
+    private readonly sources: TaskSources,
   ) {}
 
   /** `POST /tasks`; with an Idempotency-Key a retried request returns the first result. */
@@ -76,6 +78,7 @@ export class TasksService {
    * Creates one task inside the caller's transaction and returns its id. Routing: the office's
    * explicit unit, else the site's default unit; with a unit the deadline follows the category's
    * 时限 (or the office's override), without one the task waits in pending_dispatch.
+   * `importBatchId`: the confirmed import (导入问题清单) the task comes from, if any.
    */
   async createInTransaction(
     em: EntityManager,
@@ -84,10 +87,17 @@ export class TasksService {
     inspectionId: string | null,
     photoField: string,
     foundAtField = 'foundAt',
+    importBatchId: string | null = null,
   ): Promise<string> {
-    if (principal.role !== 'admin' && (dto.unitId || dto.deadline)) {
-      throw officeOnlyField(dto.unitId ? 'unitId' : 'deadline');
+    const source = dto.source ?? this.sources.defaultCode;
+    // Inspectors log what they find on a visit (督导检查); other roads in are the office's.
+    if (
+      principal.role !== 'admin' &&
+      (dto.unitId || dto.deadline || source !== this.sources.defaultCode)
+    ) {
+      throw officeOnlyField(dto.unitId ? 'unitId' : dto.deadline ? 'deadline' : 'source');
     }
+    this.sources.require(source, 'source');
     if (!dto.siteId && !dto.address) throw siteOrAddressRequired();
     const db = dbOf(em);
     const category = await this.categories.getActive(dto.categoryId, 'categoryId', em);
@@ -147,6 +157,8 @@ export class TasksService {
       created_by: principal.id,
       found_at: foundAt,
       recurrence_of_id: recurrence?.task.id ?? null,
+      source,
+      import_batch_id: importBatchId,
       created_at: now,
       updated_at: now,
     });
@@ -169,6 +181,8 @@ export class TasksService {
               },
             }
           : {}),
+        source,
+        ...(importBatchId ? { importBatchId } : {}),
       },
       photos: { ids: photoIds, role: 'before' },
     });

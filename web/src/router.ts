@@ -86,6 +86,11 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '督导计划', roles: ['admin'] },
       },
       {
+        path: 'imports',
+        component: () => import('@/views/ImportView.vue'),
+        meta: { title: '导入问题清单', roles: ['admin'] },
+      },
+      {
         path: 'settings',
         component: () => import('@/views/SettingsView.vue'),
         meta: { title: '设置', roles: ['admin'] },

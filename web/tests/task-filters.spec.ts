@@ -67,3 +67,12 @@ describe('task filters ↔ URL', () => {
     expect(instantsOfDays(null)).toEqual([undefined, undefined]);
   });
 });
+
+describe('来源 and import batch in the URL', () => {
+  it('reads comma-joined sources and a batch id, and writes them back', () => {
+    const f = filtersFromQuery({ source: 'hotline,leader', importBatchId: 'b1' });
+    expect(f.source).toEqual(['hotline', 'leader']);
+    expect(f.importBatchId).toBe('b1');
+    expect(queryFromFilters(f)).toMatchObject({ source: 'hotline,leader', importBatchId: 'b1' });
+  });
+});

@@ -56,6 +56,8 @@ export function taskRows(db: Db) {
       't.closed_on_time',
       't.closed_unverified',
       't.found_at',
+      't.source',
+      't.import_batch_id',
       't.created_at',
       't.updated_at',
       't.version',

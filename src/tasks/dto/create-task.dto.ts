@@ -79,6 +79,16 @@ export class CreateTaskDto {
   unitId?: string;
 
   @ApiPropertyOptional({
+    description:
+      '来源, a code from GET /sources (config/sources.json). Default: the first (督导检查); another source is office only',
+    example: 'leader',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  source?: string;
+
+  @ApiPropertyOptional({
     format: 'date-time',
     description: 'Office only: override the computed deadline',
   })

@@ -1,6 +1,15 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
 import { PageQuery, toBool } from '../../common/http/pagination.js';
 import { TASK_STATUSES, type TaskStatus } from '../task-lifecycle.js';
 import { IsIdOrCode } from '../../common/http/id-or-code.js';
@@ -38,6 +47,23 @@ export class TaskFilterQuery {
   @IsIdOrCode()
   siteId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() inspectionId?: string;
+
+  @ApiPropertyOptional({
+    description: 'Comma-separated 来源 codes (GET /sources); an unknown code matches nothing',
+    example: 'hotline,leader',
+  })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(32, { each: true })
+  source?: string[];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Created by this import (导入问题清单)' })
+  @IsOptional()
+  @IsUUID()
+  importBatchId?: string;
 
   @ApiPropertyOptional({ description: 'Open with the unit and past its deadline' })
   @IsOptional()

@@ -87,6 +87,18 @@ export class TaskSummaryDto {
     description: '发现时间: when the problem was found (as reported), not when the server got it',
   })
   foundAt: string;
+  @ApiProperty({
+    example: 'inspection',
+    description: '来源: a code of GET /sources (督导检查 = inspection, 12345 = hotline …)',
+  })
+  source: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The import (导入问题清单) that created the task',
+  })
+  importBatchId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty() version: number;

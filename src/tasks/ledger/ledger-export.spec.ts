@@ -24,6 +24,7 @@ const HEADERS = [
   '地址',
   '问题描述',
   '所属督导检查',
+  '来源',
   '发现时间',
   '派遣时间',
   '整改时限',
@@ -80,6 +81,7 @@ const closedRow: LedgerRow = {
   address: '幸福路12号',
   description: '3号楼楼道堆放纸箱, "杂物"\n阻塞消防通道',
   inspectionLabel: '2026-11-10 公园广场创城督导检查',
+  sourceName: '督导检查',
   foundAt: bj('2026-11-10 09:05'),
   assignedAt: bj('2026-11-10 09:30'),
   deadline: bj('2026-11-12 17:30'),
@@ -116,6 +118,7 @@ const overdueRow: LedgerRow = {
   address: '人民路与解放路交叉口',
   description: '=HYPERLINK("http://evil.example","点击")',
   inspectionLabel: null,
+  sourceName: '12345',
   foundAt: bj('2026-11-10 23:59'),
   assignedAt: bj('2026-11-11 00:00'),
   deadline: bj('2026-11-12 00:00'),
@@ -152,6 +155,7 @@ const pendingRow: LedgerRow = {
   address: null,
   description: '非机动车乱停放',
   inspectionLabel: null,
+  sourceName: '12345',
   foundAt: bj('2026-11-10 10:00'),
   assignedAt: null,
   deadline: null,
@@ -294,6 +298,7 @@ describe('formatLedgerRow', () => {
     ['复查意见', 'checkNote', '未清理干净', '未清理干净'],
     ['挂账原因', 'holdReason', '需结合道路大修', '需结合道路大修'],
     ['挂账复查日期', 'holdReviewOn', '2027-03-01', '2027-03-01'],
+    ['来源', 'sourceName', '领导交办', '领导交办'],
     ['发现时间', 'foundAt', '2026-11-18', '2026-11-18'],
     ['发现时间', 'foundAt', bj('2026-11-18 09:35'), '2026-11-18 09:35'],
     ['是否超期', 'overdue', true, '是'],
@@ -380,7 +385,7 @@ describe('writeLedgerCsv', () => {
       '\uFEFF' +
         `${HEADERS.join(',')}\r\n` +
         'ZG20261110-0001,已销号,楼道堆物,市容环境,城关街道,幸福里社区,幸福路12号,' +
-        '"3号楼楼道堆放纸箱, ""杂物""\n阻塞消防通道",2026-11-10 公园广场创城督导检查,' +
+        '"3号楼楼道堆放纸箱, ""杂物""\n阻塞消防通道",2026-11-10 公园广场创城督导检查,督导检查,' +
         '2026-11-10 09:05,2026-11-10 09:30,2026-11-12 17:30,2026-11-11 16:00,' +
         '已清理纸箱杂物，通道畅通,合格,王督导,2026-11-12 10:15,,2026-11-12 10:15,' +
         '否,,,,1,0,0,是,否,,,,' +
@@ -388,10 +393,10 @@ describe('writeLedgerCsv', () => {
         '"/api/v1/attachments/22222222-2222-4222-8222-222222222222\n' +
         '/api/v1/attachments/33333333-3333-4333-8333-333333333333"\r\n' +
         'ZG20261110-0002,整改中,小广告,市容环境,区城管局,,人民路与解放路交叉口,' +
-        '"\'=HYPERLINK(""http://evil.example"",""点击"")",,' +
+        '"\'=HYPERLINK(""http://evil.example"",""点击"")",,12345,' +
         '2026-11-10 23:59,2026-11-11 00:00,2026-11-12 00:00,,,,,,,,' +
         '是,26.5,红灯,督办,0,2,1,,,,,,,\r\n' +
-        'ZG20261110-0003,待派遣,乱停车,街面秩序,,,,非机动车乱停放,,' +
+        'ZG20261110-0003,待派遣,乱停车,街面秩序,,,,非机动车乱停放,,12345,' +
         '2026-11-10 10:00,,,,,,,,,,否,,,,0,0,0,,,,,,,\r\n',
     );
   });
@@ -577,7 +582,8 @@ describe('writeLedgerXlsx', () => {
       (_, i) => sheet.getColumn(i + 1).width ?? 0,
     );
     expect(Math.min(...widths)).toBeGreaterThanOrEqual(5);
-    expect(widths.reduce((a, b) => a + b, 0)).toBeLessThan(300);
+    // 299 before 来源 (5.5) joined the printed columns.
+    expect(widths.reduce((a, b) => a + b, 0)).toBeLessThan(305);
   });
 
   it('grows a row to the wrapped text it holds', async () => {

@@ -20,6 +20,8 @@ export interface LedgerRow {
   description: string;
   /** e.g. '2026-11-10 公园广场创城督导检查'. */
   inspectionLabel: string | null;
+  /** 来源 as the office names it (督导检查, 12345 …; config/sources.json). */
+  sourceName: string;
   /**
    * 发现时间: when the problem was found. An instant when known to the minute, or a Shanghai day
    * `YYYY-MM-DD` when only the inspection's day is known (see `foundAtOf`).
@@ -204,6 +206,7 @@ export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
     width: 12,
     cell: (r) => r.inspectionLabel,
   }),
+  col({ header: '来源', kind: 'label', width: 5.5, cell: (r) => r.sourceName }),
   col({
     header: '发现时间',
     kind: 'time',

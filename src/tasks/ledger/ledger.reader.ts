@@ -63,6 +63,7 @@ function ledgerRows(db: Db) {
         'inspection_label',
       ),
       't.found_at',
+      't.source',
       't.assigned_at',
       't.deadline',
       'sub.created_at as submitted_at',

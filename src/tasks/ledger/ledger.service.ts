@@ -7,6 +7,7 @@ import type { Principal } from '../../common/auth/principal.js';
 import { Clock } from '../../common/clock.js';
 import { asDownload, XLSX_TYPE } from '../../common/http/download.js';
 import { officeDay } from '../../common/time/office-zone.js';
+import { TaskSources } from '../../catalog/task-sources.js';
 import { DeadlineService } from '../deadline/deadline.service.js';
 import type { ExportTasksQuery } from '../dto/list-tasks.query.js';
 import type { EvidenceFlag } from '../evidence/evidence-rules.js';
@@ -49,6 +50,7 @@ export class LedgerService {
     tasks: TaskReader,
     private readonly deadlines: DeadlineService,
     private readonly clock: Clock,
+    private readonly sources: TaskSources,
   ) {
     this.reader = new LedgerReader(ds, tasks);
   }
@@ -77,6 +79,7 @@ export class LedgerService {
       address: r.address,
       description: r.description,
       inspectionLabel: r.inspection_label,
+      sourceName: this.sources.nameOf(r.source),
       foundAt: foundAtOf(r.found_at, r.inspection_day),
       assignedAt: r.assigned_at,
       deadline: r.deadline,

@@ -440,6 +440,26 @@ export interface paths {
         patch: operations["Sites_update"];
         trace?: never;
     };
+    "/api/v1/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 问题来源列表
+         * @description 任何已登录的调用方。问题来源（督导检查、暗访、第三方测评、12345、领导交办、媒体曝光、单位自查 …），由配置文件 config/sources.json 给出，第一项为默认来源。只读，不改变数据。
+         */
+        get: operations["Sources_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar": {
         parameters: {
             query?: never;
@@ -1066,6 +1086,90 @@ export interface paths {
         get: operations["Open311_updates"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上传问题清单
+         * @description 仅创城办（admin）。上传 .xlsx 问题清单（第一个工作表，首个非空行为表头，至多 5000 行、5 MB）和来源 `source`；公式单元格只读取文件中保存的结果，从不计算。保存为草稿批次，返回识别出的表头、建议的列对应（同一来源上次使用的对应优先）和逐行预览。不创建任何任务。
+         */
+        post: operations["Imports_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导入预览
+         * @description 仅创城办（admin）。逐行给出将创建的任务：类别、点位或地址、按派遣规则得到的责任单位、按现在计算的整改时限，每行的错误（列名、代码、中文说明）和疑似重复的在办任务。只读，不改变数据。
+         */
+        get: operations["Imports_preview"];
+        put?: never;
+        post?: never;
+        /**
+         * 放弃导入
+         * @description 仅创城办（admin）。放弃草稿批次，不创建任何任务。已确认或已放弃的批次答 409。
+         */
+        delete: operations["Imports_discard"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 修改列对应
+         * @description 仅创城办（admin）。为草稿批次指定每个字段对应的表头（省略的字段留空），按新的对应重新预览；该对应记为此来源的默认对应，下次上传同一来源的清单时自动套用。已确认或已放弃的批次答 409。
+         */
+        put: operations["Imports_remap"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 确认导入
+         * @description 仅创城办（admin）。在一个事务中为每一行创建任务（与登记问题相同的派遣、时限、编号和留痕），来源为批次的来源；任何一行有错误时一行也不创建，答 422 IMPORT_HAS_ERRORS 并逐一列出（`rows.<行号>.<列名>`）。已确认的批次再次确认答 409。
+         */
+        post: operations["Imports_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2437,6 +2541,20 @@ export interface components {
             defaultUnitId?: string;
             active?: boolean;
         };
+        TaskSourceDto: {
+            /** @example leader */
+            code: string;
+            /** @example 领导交办 */
+            name: string;
+            /**
+             * @description Weight in the 综合指标值 when the digest applies them
+             * @example 2
+             */
+            weight: number;
+        };
+        TaskSourceListDto: {
+            items: components["schemas"]["TaskSourceDto"][];
+        };
         CalendarDayDto: {
             /**
              * @description A day in Asia/Shanghai
@@ -2569,6 +2687,11 @@ export interface components {
             beforePhotoIds?: string[];
             /** @description Office only: assign to this unit (id or code) instead of the route */
             unitId?: string;
+            /**
+             * @description 来源, a code from GET /sources (config/sources.json). Default: the first (督导检查); another source is office only
+             * @example leader
+             */
+            source?: string;
             /**
              * Format: date-time
              * @description Office only: override the computed deadline
@@ -2776,6 +2899,16 @@ export interface components {
              * @description 发现时间: when the problem was found (as reported), not when the server got it
              */
             foundAt: string;
+            /**
+             * @description 来源: a code of GET /sources (督导检查 = inspection, 12345 = hotline …)
+             * @example inspection
+             */
+            source: string;
+            /**
+             * Format: uuid
+             * @description The import (导入问题清单) that created the task
+             */
+            importBatchId: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2854,6 +2987,16 @@ export interface components {
              * @description 发现时间: when the problem was found (as reported), not when the server got it
              */
             foundAt: string;
+            /**
+             * @description 来源: a code of GET /sources (督导检查 = inspection, 12345 = hotline …)
+             * @example inspection
+             */
+            source: string;
+            /**
+             * Format: uuid
+             * @description The import (导入问题清单) that created the task
+             */
+            importBatchId: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3133,6 +3276,16 @@ export interface components {
              * @description 发现时间: when the problem was found (as reported), not when the server got it
              */
             foundAt: string;
+            /**
+             * @description 来源: a code of GET /sources (督导检查 = inspection, 12345 = hotline …)
+             * @example inspection
+             */
+            source: string;
+            /**
+             * Format: uuid
+             * @description The import (导入问题清单) that created the task
+             */
+            importBatchId: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3191,6 +3344,151 @@ export interface components {
             /** @example start_date: 须为 W3C 日期时间，如 2026-11-01T00:00:00+08:00 */
             description: string;
         };
+        UploadImportBody: {
+            /**
+             * Format: binary
+             * @description .xlsx, first worksheet, header in the first row
+             */
+            file: string;
+            /**
+             * @description 来源, a code of GET /sources
+             * @example hotline
+             */
+            source: string;
+        };
+        ImportMappingDto: {
+            /** @example 问题类别 */
+            category?: string;
+            /** @example 点位 */
+            site?: string;
+            /** @example 问题地址 */
+            address?: string;
+            /** @example 问题描述 */
+            description?: string;
+            /** @example 经度 */
+            lng?: string;
+            /** @example 纬度 */
+            lat?: string;
+            /** @example 发现时间 */
+            foundAt?: string;
+            /** @example 责任单位 */
+            unit?: string;
+            /** @example 整改时限 */
+            deadline?: string;
+        };
+        ImportFieldDto: {
+            /** @enum {string} */
+            field: "category" | "site" | "address" | "description" | "lng" | "lat" | "foundAt" | "unit" | "deadline";
+            /** @example 问题类别 */
+            label: string;
+            /** @description The mapping must name a column for it (点位 or 地址: one of them) */
+            required: boolean;
+        };
+        ImportMappingProblemDto: {
+            /** @example mapping.category */
+            field: string;
+            /** @example isNotEmpty */
+            code: string;
+            message: string;
+        };
+        ImportCountsDto: {
+            rows: number;
+            /** @description Rows without errors (可导入) */
+            ready: number;
+            /** @description Rows with errors (有错误) */
+            withErrors: number;
+            /** @description Rows flagged as possible duplicates of open tasks (疑似重复) */
+            possibleDuplicates: number;
+        };
+        ImportRefDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            code: string | null;
+        };
+        ImportRowErrorDto: {
+            /** @description The file's column header; null for the row */
+            column: string | null;
+            /** @enum {string|null} */
+            field: "category" | "site" | "address" | "description" | "lng" | "lat" | "foundAt" | "unit" | "deadline" | null;
+            /** @example unknownCategory */
+            code: string;
+            /** @example 没有名称或编码为“楼道杂物”的启用类别 */
+            message: string;
+        };
+        ImportDuplicateDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example ZG-2026-000123 */
+            number: string;
+            description: string;
+            /** @enum {string} */
+            reason: "site" | "address" | "nearby";
+            distanceM: number | null;
+        };
+        ImportRowDto: {
+            /** @description Row number in the sheet, as Excel shows it */
+            row: number;
+            /** @description The cells, one per header, as text (formula cells: their saved result) */
+            cells: (string | null)[];
+            category: components["schemas"]["ImportRefDto"] | null;
+            site: components["schemas"]["ImportRefDto"] | null;
+            address: string | null;
+            lat: number | null;
+            lng: number | null;
+            description: string | null;
+            /** Format: date-time */
+            foundAt: string | null;
+            unit: components["schemas"]["ImportRefDto"] | null;
+            /**
+             * @description file: the list's 责任单位; site: the site's default unit; none: waits for dispatch
+             * @enum {string}
+             */
+            routed: "file" | "site" | "none";
+            /**
+             * Format: date-time
+             * @description As it would be computed now
+             */
+            deadline: string | null;
+            errors: components["schemas"]["ImportRowErrorDto"][];
+            possibleDuplicates: components["schemas"]["ImportDuplicateDto"][];
+        };
+        ImportPreviewDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example hotline */
+            source: string;
+            /** @example 12345 */
+            sourceName: string;
+            /** @enum {string} */
+            status: "draft" | "confirmed" | "discarded";
+            filename: string | null;
+            /** @description The file's header row */
+            headers: string[];
+            mapping: components["schemas"]["ImportMappingDto"];
+            fields: components["schemas"]["ImportFieldDto"][];
+            mappingProblems: components["schemas"]["ImportMappingProblemDto"][];
+            counts: components["schemas"]["ImportCountsDto"];
+            rows: components["schemas"]["ImportRowDto"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            confirmedAt: string | null;
+            /** @description Tasks created, once confirmed */
+            taskCount: number | null;
+        };
+        ImportConfirmationDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "confirmed";
+            /** @example hotline */
+            source: string;
+            /** @description Tasks created (one per row) */
+            taskCount: number;
+            /** Format: date-time */
+            confirmedAt: string;
+        };
         RequirementDto: {
             /** @example 提高站位，强化担当 */
             heading: string;
@@ -3220,6 +3518,11 @@ export interface components {
             beforePhotoIds?: string[];
             /** @description Office only: assign to this unit (id or code) instead of the route */
             unitId?: string;
+            /**
+             * @description 来源, a code from GET /sources (config/sources.json). Default: the first (督导检查); another source is office only
+             * @example leader
+             */
+            source?: string;
             /**
              * Format: date-time
              * @description Office only: override the computed deadline
@@ -5992,6 +6295,43 @@ export interface operations {
             };
         };
     };
+    Sources_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskSourceListDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     Calendar_get: {
         parameters: {
             query?: {
@@ -6062,6 +6402,10 @@ export interface operations {
                 /** @description A UUID, or the row's code (e.g. HJ07) */
                 siteId?: string;
                 inspectionId?: string;
+                /** @description Comma-separated 来源 codes (GET /sources); an unknown code matches nothing */
+                source?: string[];
+                /** @description Created by this import (导入问题清单) */
+                importBatchId?: string;
                 /** @description Open with the unit and past its deadline */
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
@@ -6222,6 +6566,10 @@ export interface operations {
                 /** @description A UUID, or the row's code (e.g. HJ07) */
                 siteId?: string;
                 inspectionId?: string;
+                /** @description Comma-separated 来源 codes (GET /sources); an unknown code matches nothing */
+                source?: string[];
+                /** @description Created by this import (导入问题清单) */
+                importBatchId?: string;
                 /** @description Open with the unit and past its deadline */
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
@@ -6371,6 +6719,10 @@ export interface operations {
                 /** @description A UUID, or the row's code (e.g. HJ07) */
                 siteId?: string;
                 inspectionId?: string;
+                /** @description Comma-separated 来源 codes (GET /sources); an unknown code matches nothing */
+                source?: string[];
+                /** @description Created by this import (导入问题清单) */
+                importBatchId?: string;
                 /** @description Open with the unit and past its deadline */
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
@@ -8478,6 +8830,385 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Open311ErrorDto"][];
                     "text/xml": string;
+                };
+            };
+        };
+    };
+    Imports_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadImportBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreviewDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求体或上传文件过大（PAYLOAD_TOO_LARGE） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 不支持的媒体类型（UNSUPPORTED_MEDIA_TYPE、ATTACHMENT_NOT_AN_IMAGE） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Imports_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreviewDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Imports_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Imports_remap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportMappingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreviewDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Imports_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportConfirmationDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 格式正确，但违反业务规则（如 AFTER_PHOTO_REQUIRED、INVALID_PERIOD） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -10947,6 +11678,10 @@ export interface operations {
                 /** @description A UUID, or the row's code (e.g. HJ07) */
                 siteId?: string;
                 inspectionId?: string;
+                /** @description Comma-separated 来源 codes (GET /sources); an unknown code matches nothing */
+                source?: string[];
+                /** @description Created by this import (导入问题清单) */
+                importBatchId?: string;
                 /** @description Open with the unit and past its deadline */
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
@@ -11027,6 +11762,10 @@ export interface operations {
                 /** @description A UUID, or the row's code (e.g. HJ07) */
                 siteId?: string;
                 inspectionId?: string;
+                /** @description Comma-separated 来源 codes (GET /sources); an unknown code matches nothing */
+                source?: string[];
+                /** @description Created by this import (导入问题清单) */
+                importBatchId?: string;
                 /** @description Open with the unit and past its deadline */
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */

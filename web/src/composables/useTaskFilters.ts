@@ -12,6 +12,7 @@ const STRING_KEYS = [
   'categoryId',
   'siteId',
   'inspectionId',
+  'importBatchId',
   'createdFrom',
   'createdTo',
   'closedFrom',
@@ -39,6 +40,11 @@ export function filtersFromQuery(query: LocationQuery): TaskFilters {
       (STATUS_ORDER as string[]).includes(s),
     );
   if (status.length) f.status = status;
+  const source = ([] as (string | null)[])
+    .concat(query.source ?? [])
+    .flatMap((s) => (s ?? '').split(','))
+    .filter(Boolean);
+  if (source.length) f.source = source;
   for (const k of STRING_KEYS) {
     const v = first(query[k]);
     if (v !== undefined) f[k] = v;
@@ -58,6 +64,7 @@ export function filtersFromQuery(query: LocationQuery): TaskFilters {
 export function queryFromFilters(f: TaskFilters): LocationQueryRaw {
   const q: LocationQueryRaw = {};
   if (f.status?.length) q.status = f.status.join(',');
+  if (f.source?.length) q.source = f.source.join(',');
   for (const k of STRING_KEYS) if (f[k]) q[k] = f[k];
   for (const k of BOOL_KEYS as readonly string[]) {
     const v = (f as Record<string, unknown>)[k];
