@@ -9,6 +9,7 @@ import { InspectionVoiding1764260000000 } from './1764260000000-InspectionVoidin
 import { SiteCodes1764270000000 } from './1764270000000-SiteCodes.js';
 import { PhotoEvidence1764280000000 } from './1764280000000-PhotoEvidence.js';
 import { FieldApi1764290000000 } from './1764290000000-FieldApi.js';
+import { Acknowledgement1764360000000 } from './1764360000000-Acknowledgement.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   SiteCodes1764270000000,
   PhotoEvidence1764280000000,
   FieldApi1764290000000,
+  Acknowledgement1764360000000,
 ];

@@ -46,6 +46,8 @@ export interface AppConfig {
   storage: { root: string; uploadMaxBytes: number };
   /** Photo evidence rules (src/tasks/evidence/evidence-rules.ts). */
   evidence: { maxDistanceM: number };
+  /** 签收 (src/tasks/acknowledgement/): whether units sign for dispatched work, and the limit. */
+  acknowledgement: { required: boolean; limitHours: number };
   jobs: {
     outboxPollMs: number;
     webhookMaxAttempts: number;
@@ -146,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metrics: { token: parsed.METRICS_TOKEN },
     storage: { root: parsed.STORAGE_ROOT, uploadMaxBytes: parsed.UPLOAD_MAX_BYTES },
     evidence: { maxDistanceM: parsed.EVIDENCE_MAX_DISTANCE_M },
+    acknowledgement: { required: parsed.ACK_REQUIRED, limitHours: parsed.ACK_LIMIT_HOURS },
     configDir: parsed.CONFIG_DIR,
     jobs: {
       outboxPollMs: parsed.OUTBOX_POLL_MS,

@@ -265,6 +265,10 @@ export interface TaskNumberCounters {
 }
 
 export interface Tasks {
+  acknowledged_at: Timestamp | null;
+  acknowledged_by_id: string | null;
+  acknowledged_by_kind: "user" | "api_key" | null;
+  acknowledgement_escalated_at: Timestamp | null;
   address: string | null;
   assessed_deadline: Timestamp | null;
   assigned_at: Timestamp | null;
@@ -292,6 +296,7 @@ export interface Tasks {
   rework_count: Generated<number>;
   site_id: string | null;
   status: TaskStatus;
+  unit_assigned_at: Timestamp | null;
   unit_id: string | null;
   updated_at: Generated<Timestamp>;
   verification_policy: VerificationPolicy | null;

@@ -16,6 +16,7 @@ import {
   taskRows,
   type TaskRow,
 } from './data/task-views.repository.js';
+import { AcknowledgementPolicy } from './acknowledgement/acknowledgement-policy.js';
 import { DeadlineService } from './deadline/deadline.service.js';
 import { toTaskPhotoDto } from './evidence/evidence-output.js';
 import type { EvidenceFlag } from './evidence/evidence-rules.js';
@@ -23,7 +24,7 @@ import { taskPhotoEvidence } from './evidence/evidence.repository.js';
 import type { ListTasksQuery, TaskFilterQuery, TaskSort } from './dto/list-tasks.query.js';
 import type { TaskDetailDto, TaskEventDto, TaskSummaryDto } from './dto/task-output.dto.js';
 import { taskNotFound } from './task-errors.js';
-import { applyTaskFilters, scopeToPrincipal } from './task-filter.js';
+import { applyAcknowledgementFilter, applyTaskFilters, scopeToPrincipal } from './task-filter.js';
 import { availableActions, type TaskStatus } from './task-lifecycle.js';
 import { iso, toTaskEventDto, toTaskSummary } from './task-summary.js';
 
@@ -71,14 +72,19 @@ export class TaskReader {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly deadlines: DeadlineService,
     private readonly clock: Clock,
+    private readonly acknowledgement: AcknowledgementPolicy,
   ) {}
 
   filterWhere(principal: Principal, f: TaskFilterQuery, now = this.clock.now()): SqlWhere {
-    return applyTaskFilters(
-      scopeToPrincipal(new SqlWhere(), principal),
-      f,
-      now,
-      this.deadlines.settings.escalation,
+    return applyAcknowledgementFilter(
+      applyTaskFilters(
+        scopeToPrincipal(new SqlWhere(), principal),
+        f,
+        now,
+        this.deadlines.settings.escalation,
+      ),
+      f.acknowledged,
+      this.acknowledgement.required,
     );
   }
 
@@ -155,6 +161,7 @@ export class TaskReader {
           unitId: row.unit_id,
           hasPendingExtension: !!ext,
           hasPendingDispute: !!dispute,
+          acknowledgement: this.acknowledgement.stateOf(row.acknowledged_at),
         },
         principal,
       ),
@@ -176,8 +183,10 @@ export class TaskReader {
   }
 
   private summary(r: TaskRow, now: Date): TaskSummaryDto {
-    return toTaskSummary(r, (assignedAt, deadline) =>
-      this.deadlines.assess(assignedAt, deadline, now),
+    return toTaskSummary(
+      r,
+      (assignedAt, deadline) => this.deadlines.assess(assignedAt, deadline, now),
+      this.acknowledgement.required,
     );
   }
 }

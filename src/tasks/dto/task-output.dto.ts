@@ -82,6 +82,18 @@ export class TaskSummaryDto {
     description: '发现时间: when the problem was found (as reported), not when the server got it',
   })
   foundAt: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      '签收时间: when the unit signed for its current assignment (null: not signed, or 签收 not required)',
+  })
+  acknowledgedAt: string | null;
+  @ApiProperty({
+    description: '待签收: 签收 is required and the unit has not yet signed for this assigned task',
+  })
+  awaitingAcknowledgement: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty() version: number;
