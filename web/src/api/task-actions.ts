@@ -262,7 +262,7 @@ export const ACTION_SPECS: Record<TaskAction, ActionSpec> = {
   },
   acknowledge: {
     fields: [],
-    confirm: '确认本单位已接收此整改任务？签收时间将记入台账和周报。',
+    confirm: '确认本单位已接收此整改任务？签收时间将记入办理记录和周报。',
     call: (t) =>
       api.POST('/api/v1/tasks/{id}/acknowledgement', {
         params: path(t),
