@@ -228,13 +228,22 @@ describe('签收 with ACK_REQUIRED=true', () => {
         `SELECT kind, title, body FROM notifications
           WHERE audience = 'office' AND title LIKE '%超时未签收%'`,
       )) as { kind: string; title: string; body: string }[];
+    // Every unsigned task of this scan, of any unit (the 改派 one above is unit B's), once.
+    const marked = (await t.ds.query(
+      `SELECT u.name, count(*)::int AS n FROM tasks t JOIN units u ON u.id = t.unit_id
+        WHERE t.acknowledgement_escalated_at = $1 GROUP BY u.name ORDER BY n DESC, u.name`,
+      [later],
+    )) as { name: string; n: number }[];
+    const total = marked.reduce((sum, m) => sum + m.n, 0);
+    expect(marked.map((m) => m.name)).toContain('东辛房街道');
     expect(await office()).toEqual([
       {
         kind: 'escalation',
-        title: expect.stringMatching(/^督办：\d+ 个任务超时未签收$/),
-        body: expect.stringMatching(/^本次扫描新增超时未签收任务\d+个：东辛房街道\d+个。$/),
+        title: `督办：${total} 个任务超时未签收`,
+        body: expect.stringContaining(`本次扫描新增超时未签收任务${total}个：`),
       },
     ]);
+    for (const m of marked) expect((await office())[0].body).toContain(`${m.name}${m.n}个`);
     expect((await taskRow(late.id)).acknowledgement_escalated_at?.toISOString()).toBe(
       later.toISOString(),
     );
