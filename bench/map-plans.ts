@@ -11,6 +11,7 @@ import type { MapGridQuery, MapTasksQuery } from '../src/map/dto/map.query.js';
 import { MapReader } from '../src/map/map.reader.js';
 import { DeadlineService } from '../src/tasks/deadline/deadline.service.js';
 import { TaskReader } from '../src/tasks/task-reader.js';
+import { AcknowledgementPolicy } from '../src/tasks/acknowledgement/acknowledgement-policy.js';
 import { createMigratedDatabase, dropDatabase, seed, urlOf, withClient } from './seed.js';
 
 /**
@@ -106,7 +107,13 @@ async function main(): Promise<void> {
   try {
     const clock = new Clock();
     const deadlines = new DeadlineService(config);
-    const map = new MapReader(ds, config, new TaskReader(ds, deadlines, clock), deadlines, clock);
+    const map = new MapReader(
+      ds,
+      config,
+      new TaskReader(ds, deadlines, clock, new AcknowledgementPolicy(config)),
+      deadlines,
+      clock,
+    );
     const [{ n: total }] = (await ds.query(`SELECT count(*)::int AS n FROM tasks`)) as {
       n: number;
     }[];

@@ -53,6 +53,8 @@ export interface AppConfig {
   plans: { unvisitedDays: number };
   /** The console map's tiles (src/map/map-tiles.ts); none: a blank background. */
   map: MapConfig;
+  /** 签收 (src/tasks/acknowledgement/): whether units sign for dispatched work, and the limit. */
+  acknowledgement: { required: boolean; limitHours: number };
   jobs: {
     outboxPollMs: number;
     webhookMaxAttempts: number;
@@ -187,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     recurrence: { windowDays: parsed.RECURRENCE_WINDOW_DAYS },
     plans: { unvisitedDays: parsed.PLAN_UNVISITED_DAYS },
     map: mapConfigOf(parsed),
+    acknowledgement: { required: parsed.ACK_REQUIRED, limitHours: parsed.ACK_LIMIT_HOURS },
     configDir: parsed.CONFIG_DIR,
     channels: {
       publicBaseUrl: parsed.PUBLIC_BASE_URL.replace(/\/+$/, ''),

@@ -238,6 +238,17 @@ export class EnvSchema {
   @Min(1)
   @Max(3650)
   PLAN_UNVISITED_DAYS = 30;
+  /** 签收: a dispatched task must be signed for by its unit (off: today's behaviour). */
+  @Transform(toBool)
+  @IsBoolean()
+  ACK_REQUIRED = false;
+
+  /** 签收时限 in plain hours from the task's coming to its unit; past it the task is escalated. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  ACK_LIMIT_HOURS = 24;
 
   /** Folder with the data-like defaults: categories, calendar, letterhead. */
   @IsString()

@@ -377,6 +377,10 @@ export interface TaskNumberCounters {
 }
 
 export interface Tasks {
+  acknowledged_at: Timestamp | null;
+  acknowledged_by_id: string | null;
+  acknowledged_by_kind: "user" | "api_key" | null;
+  acknowledgement_escalated_at: Timestamp | null;
   address: string | null;
   assessed_deadline: Timestamp | null;
   assigned_at: Timestamp | null;
@@ -407,6 +411,7 @@ export interface Tasks {
   site_id: string | null;
   source: Generated<string>;
   status: TaskStatus;
+  unit_assigned_at: Timestamp | null;
   unit_id: string | null;
   updated_at: Generated<Timestamp>;
   verification_policy: VerificationPolicy | null;

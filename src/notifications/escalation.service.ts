@@ -14,6 +14,7 @@ import {
 import { escalationsRepository as escalations } from './escalations.repository.js';
 import { officeEscalationText, unitEscalationText } from './notification-text.js';
 import { NotificationWriter, webhookTask, type TaskFactsRow } from './notification-writer.js';
+import { UnsignedEscalationService } from './unsigned-escalation.service.js';
 import type { Delivered } from './notifications.service.js';
 import { WebhooksService } from './webhooks.service.js';
 import { escalationMessage, officeEscalationMessage } from './channels/channel-messages.js';
@@ -42,6 +43,7 @@ export class EscalationService {
     private readonly webhooks: WebhooksService,
     private readonly clock: Clock,
     private readonly channels: ChannelsService,
+    private readonly unsigned: UnsignedEscalationService,
   ) {}
 
   async scan(now: Date): Promise<number> {
@@ -58,7 +60,8 @@ export class EscalationService {
       });
       const tasks = new Set(reached.map((r) => r.task_id)).size;
       if (tasks) await writeOutbox(db, OutboxTopic.ESCALATION_SCAN, { scanId });
-      return tasks;
+      // 超时未签收 (where 签收 is required): told at once, in this transaction.
+      return tasks + (await this.unsigned.escalate(em, now, scanId));
     });
   }
 

@@ -30,6 +30,8 @@ const EXPECTED: [RoutedAction, TaskStatus, EventRoute][] = [
   ['mark_duplicate', 'cancelled', { unit: 'duplicate' }],
   ['reopen', 'assigned', { unit: 'reopened' }],
   ['override_deadline', 'assigned', { unit: 'deadline_changed' }],
+  // 签收: the unit's own doing; the office sees it in the list and the digest.
+  ['acknowledge', 'assigned', {}],
 ];
 
 describe('notification routing: one row per lifecycle action', () => {

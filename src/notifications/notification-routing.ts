@@ -60,6 +60,8 @@ export const NOTIFICATION_ROUTES = {
   mark_duplicate: () => ({ unit: 'duplicate' }),
   reopen: () => ({ unit: 'reopened' }),
   override_deadline: () => ({ unit: 'deadline_changed' }),
+  // 签收 is the unit's own doing; the office sees it in the list (acknowledged=false) and digest.
+  acknowledge: () => ({}),
 } as const satisfies RoutingTable;
 
 /** Whether a recorded event's action (a string in `task_events`) is one the table routes. */

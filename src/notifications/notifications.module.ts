@@ -14,6 +14,7 @@ import {
   UnitWebhookController,
 } from './notifications.controller.js';
 import { NotificationWriter } from './notification-writer.js';
+import { UnsignedEscalationService } from './unsigned-escalation.service.js';
 import { NotificationsService } from './notifications.service.js';
 import { UnitWebhookService } from './unit-webhook.service.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -29,6 +30,7 @@ import { WebhooksService } from './webhooks.service.js';
   providers: [
     NotificationsService,
     NotificationWriter,
+    UnsignedEscalationService,
     WebhooksService,
     UnitWebhookService,
     EscalationService,

@@ -5,6 +5,7 @@ import { ApiProblems } from '../common/http/api-problems.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
 import { ApiIfMatchHeader, RequestHeader } from '../common/http/request-header.js';
 import { versionOf } from '../common/http/versioning.js';
+import { AcknowledgementActions } from './actions/acknowledgement.js';
 import { AssignmentActions } from './actions/assignment.js';
 import { ClosureActions } from './actions/closure.js';
 import { DisputeActions } from './actions/dispute.js';
@@ -54,7 +55,24 @@ export class TaskActionsController {
     private readonly extension: ExtensionActions,
     private readonly disputes: DisputeActions,
     private readonly closure: ClosureActions,
+    private readonly acknowledgements: AcknowledgementActions,
   ) {}
+
+  /** 签收 (unit): the unit signs for the task it was given, where 签收 is required. */
+  @TaskAction(
+    'acknowledgement',
+    '签收',
+    '仅责任单位（unit）的用户或 API 密钥，限本单位的任务。签收派给本单位的整改任务（状态仍为整改中）；未启用签收（ACK_REQUIRED）或已签收时答 409 TRANSITION_BLOCKED。提交整改反馈时未签收的任务同时记为签收。',
+    PROBLEMS,
+  )
+  acknowledge(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Body() dto: A.VersionedDto,
+    @RequestHeader('if-match') m?: string,
+  ): Promise<TaskDetailDto> {
+    return this.acknowledgements.acknowledge(p, id, versionOf(dto.version, m));
+  }
 
   /** 派遣 (office): give a pending task to a unit. */
   @TaskAction(

@@ -84,3 +84,19 @@ export function applyTaskFilters(
   }
   return where;
 }
+
+/**
+ * 签收: assigned tasks signed for by their unit, or not yet (待签收). Where 签收 is not required
+ * nobody awaits a signature, so either value matches nothing.
+ */
+export function applyAcknowledgementFilter(
+  where: SqlWhere,
+  acknowledged: boolean | undefined,
+  required: boolean,
+): SqlWhere {
+  if (acknowledged === undefined) return where;
+  if (!required) return where.add('FALSE');
+  return where.add(
+    `t.status = 'assigned' AND t.acknowledged_at IS ${acknowledged ? 'NOT NULL' : 'NULL'}`,
+  );
+}

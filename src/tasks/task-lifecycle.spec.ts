@@ -7,6 +7,7 @@ import {
   canSee,
   decideTransition,
   statusLabel,
+  type AcknowledgementState,
   type LifecycleActor,
   type LifecycleContext,
   type LifecycleTask,
@@ -41,8 +42,12 @@ const LABELS: Record<TaskStatus, string> = {
 };
 
 type GuardName =
-  'no_pending_extension' | 'pending_extension' | 'no_pending_dispute' | 'pending_dispute';
-type Flags = Pick<LifecycleTask, 'hasPendingExtension' | 'hasPendingDispute'>;
+  | 'no_pending_extension'
+  | 'pending_extension'
+  | 'no_pending_dispute'
+  | 'pending_dispute'
+  | 'acknowledgement_awaited';
+type Flags = Pick<LifecycleTask, 'hasPendingExtension' | 'hasPendingDispute' | 'acknowledgement'>;
 
 /** Each guard: the exact (Chinese) message it blocks with, or null when the action may go on. */
 const GUARDS: Record<GuardName, (f: Flags) => string | null> = {
@@ -50,6 +55,13 @@ const GUARDS: Record<GuardName, (f: Flags) => string | null> = {
   pending_extension: (f) => (f.hasPendingExtension ? null : '没有待审批的延期申请'),
   no_pending_dispute: (f) => (f.hasPendingDispute ? '已有待处理的申诉' : null),
   pending_dispute: (f) => (f.hasPendingDispute ? null : '没有待处理的申诉'),
+  // 签收 only where required and not yet signed; absent means not required (the setting is off).
+  acknowledgement_awaited: (f) =>
+    f.acknowledgement === 'awaited'
+      ? null
+      : f.acknowledgement === 'signed'
+        ? '任务已签收'
+        : '无需签收',
 };
 
 interface ExpectedRule {
@@ -127,6 +139,13 @@ const EXPECTED: Record<TaskAction, ExpectedRule> = {
   reopen: { from: ['closed'], to: 'assigned', roles: ADMIN_OR_INSPECTOR },
   // The office may override a running deadline.
   override_deadline: { from: ['assigned'], to: 'assigned', roles: ADMIN },
+  // 签收: the unit signs for its assigned task, where 签收 is required; the status stays.
+  acknowledge: {
+    from: ['assigned'],
+    to: 'assigned',
+    roles: UNIT,
+    guard: 'acknowledgement_awaited',
+  },
 };
 
 const ACTIONS = Object.keys(EXPECTED) as TaskAction[];
@@ -148,6 +167,13 @@ type ActorName = keyof typeof ACTORS;
 /** The task belongs to OWN_UNIT, or to no unit yet (e.g. waiting for dispatch). */
 const TASK_UNITS: readonly (string | null)[] = [OWN_UNIT, null];
 const BOOLS = [false, true] as const;
+/** 签收 of the task: absent (as before the setting existed) or one of the states. */
+const ACKS: Record<string, AcknowledgementState | undefined> = {
+  absent: undefined,
+  not_required: 'not_required',
+  awaited: 'awaited',
+  signed: 'signed',
+};
 const CONTEXTS: Record<string, LifecycleContext | undefined> = {
   'no ctx': undefined,
   '{}': {},
@@ -162,6 +188,7 @@ interface Combo {
   actor: ActorName;
   hasPendingExtension: boolean;
   hasPendingDispute: boolean;
+  ack: string;
   ctx: string;
 }
 
@@ -171,24 +198,28 @@ function* combos(action: TaskAction): Generator<Combo> {
       for (const actor of Object.keys(ACTORS))
         for (const hasPendingExtension of BOOLS)
           for (const hasPendingDispute of BOOLS)
-            for (const ctx of Object.keys(CONTEXTS))
-              yield {
-                action,
-                status,
-                taskUnit,
-                actor,
-                hasPendingExtension,
-                hasPendingDispute,
-                ctx,
-              };
+            for (const ack of Object.keys(ACKS))
+              for (const ctx of Object.keys(CONTEXTS))
+                yield {
+                  action,
+                  status,
+                  taskUnit,
+                  actor,
+                  hasPendingExtension,
+                  hasPendingDispute,
+                  ack,
+                  ctx,
+                };
 }
 
-function taskOf(c: Combo): LifecycleTask {
+function taskOf(c: Omit<Combo, 'ack'> & { ack?: string }): LifecycleTask {
+  const acknowledgement = ACKS[c.ack ?? 'absent'];
   return {
     status: c.status,
     unitId: c.taskUnit,
     hasPendingExtension: c.hasPendingExtension,
     hasPendingDispute: c.hasPendingDispute,
+    ...(acknowledgement ? { acknowledgement } : {}),
   };
 }
 
@@ -212,7 +243,7 @@ function expectedDecision(c: Combo): unknown {
       message: expect.stringContaining(`「${LABELS[c.status]}」`),
     };
   }
-  const blocked = rule.guard ? GUARDS[rule.guard](c) : null;
+  const blocked = rule.guard ? GUARDS[rule.guard](taskOf(c)) : null;
   if (blocked !== null) return { ok: false, reason: 'guard', message: blocked };
   const to =
     rule.to === 'by_submit_context'
@@ -233,10 +264,10 @@ function decide(c: Combo): TransitionDecision {
 // --- tests ---------------------------------------------------------------------------------------
 
 describe('the lifecycle vocabulary', () => {
-  it('has exactly the six statuses and the seventeen actions the expected table covers', () => {
+  it('has exactly the six statuses and the eighteen actions the expected table covers', () => {
     expect([...TASK_STATUSES]).toEqual(STATUSES);
     expect([...TASK_ACTIONS].sort()).toEqual([...ACTIONS].sort());
-    expect(ACTIONS).toHaveLength(17);
+    expect(ACTIONS).toHaveLength(18);
   });
 
   it('counts pending_dispatch, assigned, submitted and on_hold as open', () => {
@@ -274,8 +305,8 @@ describe('decideTransition, every status × actor × task unit × pending flags 
       });
       checked++;
     }
-    // 6 statuses × 2 task units × 5 actors × 2 × 2 flags × 4 contexts
-    expect(checked).toBe(960);
+    // 6 statuses × 2 task units × 5 actors × 2 × 2 flags × 4 签收 states × 4 contexts
+    expect(checked).toBe(3840);
   });
 });
 
@@ -505,21 +536,29 @@ describe('availableActions', () => {
       for (const taskUnit of TASK_UNITS)
         for (const actor of Object.keys(ACTORS))
           for (const hasPendingExtension of BOOLS)
-            for (const hasPendingDispute of BOOLS) {
-              const base = { status, taskUnit, actor, hasPendingExtension, hasPendingDispute };
-              const expected = ACTIONS.filter(
-                (action) =>
-                  (expectedDecision({ ...base, action, ctx: '{}' }) as { ok: boolean }).ok,
-              );
-              const got = availableActions(
-                taskOf({ ...base, action: 'dispatch', ctx: '{}' }),
-                ACTORS[actor],
-              );
-              expect({ base, actions: [...got].sort() }).toEqual({
-                base,
-                actions: [...expected].sort(),
-              });
-            }
+            for (const hasPendingDispute of BOOLS)
+              for (const ack of Object.keys(ACKS)) {
+                const base = {
+                  status,
+                  taskUnit,
+                  actor,
+                  hasPendingExtension,
+                  hasPendingDispute,
+                  ack,
+                };
+                const expected = ACTIONS.filter(
+                  (action) =>
+                    (expectedDecision({ ...base, action, ctx: '{}' }) as { ok: boolean }).ok,
+                );
+                const got = availableActions(
+                  taskOf({ ...base, action: 'dispatch', ctx: '{}' }),
+                  ACTORS[actor],
+                );
+                expect({ base, actions: [...got].sort() }).toEqual({
+                  base,
+                  actions: [...expected].sort(),
+                });
+              }
   });
 
   describe.each(Object.keys(ACTORS))('terminal states, for %s', (actor) => {
@@ -552,5 +591,54 @@ describe('availableActions', () => {
             });
           }
     });
+  });
+});
+
+describe('签收 (acknowledge)', () => {
+  const assigned = (acknowledgement?: AcknowledgementState): LifecycleTask => ({
+    status: 'assigned',
+    unitId: OWN_UNIT,
+    hasPendingExtension: false,
+    hasPendingDispute: false,
+    ...(acknowledgement ? { acknowledgement } : {}),
+  });
+
+  it.each<[string, AcknowledgementState | undefined, TransitionDecision]>([
+    ['awaited: signs, the status stays', 'awaited', { ok: true, from: 'assigned', to: 'assigned' }],
+    ['signed: blocked', 'signed', { ok: false, reason: 'guard', message: '任务已签收' }],
+    ['not required: blocked', 'not_required', { ok: false, reason: 'guard', message: '无需签收' }],
+    [
+      'absent (setting off): blocked',
+      undefined,
+      { ok: false, reason: 'guard', message: '无需签收' },
+    ],
+  ])('%s', (_case, ack, decision) => {
+    expect(decideTransition('acknowledge', assigned(ack), ACTORS['unit-own-unit'])).toStrictEqual(
+      decision,
+    );
+  });
+
+  it('is offered to the own unit only while awaited, next to its other actions', () => {
+    expect(availableActions(assigned('awaited'), ACTORS['unit-own-unit'])).toEqual([
+      'submit',
+      'request_extension',
+      'dispute',
+      'acknowledge',
+    ]);
+    for (const ack of ['not_required', 'signed', undefined] as const) {
+      expect(availableActions(assigned(ack), ACTORS['unit-own-unit'])).not.toContain('acknowledge');
+    }
+    expect(availableActions(assigned('awaited'), ACTORS['admin'])).not.toContain('acknowledge');
+    expect(availableActions(assigned('awaited'), ACTORS['unit-other-unit'])).toEqual([]);
+  });
+
+  it('is not for the office (forbidden) nor another unit (not visible)', () => {
+    expect(decideTransition('acknowledge', assigned('awaited'), ACTORS['admin'])).toMatchObject({
+      ok: false,
+      reason: 'forbidden',
+    });
+    expect(
+      decideTransition('acknowledge', assigned('awaited'), ACTORS['unit-other-unit']),
+    ).toMatchObject({ ok: false, reason: 'not_visible' });
   });
 });

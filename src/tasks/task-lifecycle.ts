@@ -41,6 +41,7 @@ export const TASK_ACTIONS = [
   'mark_duplicate',
   'reopen', // 反弹
   'override_deadline',
+  'acknowledge', // 签收
 ] as const;
 export type TaskAction = (typeof TASK_ACTIONS)[number];
 
@@ -50,7 +51,14 @@ export interface LifecycleTask {
   unitId: string | null;
   hasPendingExtension: boolean;
   hasPendingDispute: boolean;
+  /**
+   * 签收 of the current assignment: not required (the setting is off; absent means that too),
+   * awaited from the unit, or signed.
+   */
+  acknowledgement?: AcknowledgementState;
 }
+
+export type AcknowledgementState = 'not_required' | 'awaited' | 'signed';
 
 export interface LifecycleActor {
   role: Role;
@@ -95,6 +103,13 @@ const noPendingDispute = (t: LifecycleTask): string | null =>
 const pendingDispute = (t: LifecycleTask): string | null =>
   t.hasPendingDispute ? null : '没有待处理的申诉';
 
+const awaitingAcknowledgement = (t: LifecycleTask): string | null =>
+  t.acknowledgement === 'awaited'
+    ? null
+    : t.acknowledgement === 'signed'
+      ? '任务已签收'
+      : '无需签收';
+
 export const TRANSITIONS: Record<TaskAction, TransitionRule> = {
   dispatch: { from: ['pending_dispatch'], to: 'assigned', roles: OFFICE },
   reassign: { from: ['assigned'], to: 'assigned', roles: OFFICE, guard: noPendingExtension },
@@ -123,6 +138,7 @@ export const TRANSITIONS: Record<TaskAction, TransitionRule> = {
   mark_duplicate: { from: OPEN, to: 'cancelled', roles: OFFICE },
   reopen: { from: ['closed'], to: 'assigned', roles: CHECKERS },
   override_deadline: { from: ['assigned'], to: 'assigned', roles: OFFICE },
+  acknowledge: { from: ['assigned'], to: 'assigned', roles: UNIT, guard: awaitingAcknowledgement },
 };
 
 const STATUS_LABEL: Record<TaskStatus, string> = {

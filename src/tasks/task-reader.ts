@@ -17,6 +17,7 @@ import {
   type TaskDetailRow,
   type TaskRow,
 } from './data/task-views.repository.js';
+import { AcknowledgementPolicy } from './acknowledgement/acknowledgement-policy.js';
 import { DeadlineService } from './deadline/deadline.service.js';
 import { toTaskPhotoDto } from './evidence/evidence-output.js';
 import type { EvidenceFlag } from './evidence/evidence-rules.js';
@@ -26,7 +27,7 @@ import type { TaskDetailDto, TaskEventDto, TaskSummaryDto } from './dto/task-out
 import { taskNotFound } from './task-errors.js';
 import { toRecurrenceOf, toRecurrences } from './recurrence/recurrence-output.js';
 import { linkRow } from './recurrence/recurrence-links.js';
-import { applyTaskFilters, scopeToPrincipal } from './task-filter.js';
+import { applyAcknowledgementFilter, applyTaskFilters, scopeToPrincipal } from './task-filter.js';
 import { availableActions, type TaskStatus } from './task-lifecycle.js';
 import { iso, toTaskEventDto, toTaskSummary } from './task-summary.js';
 
@@ -74,14 +75,19 @@ export class TaskReader {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly deadlines: DeadlineService,
     private readonly clock: Clock,
+    private readonly acknowledgement: AcknowledgementPolicy,
   ) {}
 
   filterWhere(principal: Principal, f: TaskFilterQuery, now = this.clock.now()): SqlWhere {
-    return applyTaskFilters(
-      scopeToPrincipal(new SqlWhere(), principal),
-      f,
-      now,
-      this.deadlines.settings.escalation,
+    return applyAcknowledgementFilter(
+      applyTaskFilters(
+        scopeToPrincipal(new SqlWhere(), principal),
+        f,
+        now,
+        this.deadlines.settings.escalation,
+      ),
+      f.acknowledged,
+      this.acknowledgement.required,
     );
   }
 
@@ -164,6 +170,7 @@ export class TaskReader {
           unitId: row.unit_id,
           hasPendingExtension: !!ext,
           hasPendingDispute: !!dispute,
+          acknowledgement: this.acknowledgement.stateOf(row.acknowledged_at),
         },
         principal,
       ),
@@ -185,8 +192,10 @@ export class TaskReader {
   }
 
   private summary(r: TaskRow, now: Date): TaskSummaryDto {
-    return toTaskSummary(r, (assignedAt, deadline) =>
-      this.deadlines.assess(assignedAt, deadline, now),
+    return toTaskSummary(
+      r,
+      (assignedAt, deadline) => this.deadlines.assess(assignedAt, deadline, now),
+      this.acknowledgement.required,
     );
   }
 }

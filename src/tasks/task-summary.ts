@@ -10,6 +10,8 @@ export const iso = (d: Date | null): string | null => (d ? d.toISOString() : nul
 export function toTaskSummary(
   r: TaskRow,
   assess: (assignedAt: Date, deadline: Date) => DeadlineAssessment,
+  /** Whether 签收 is required (the 待签收 flag; AcknowledgementPolicy). */
+  acknowledgementRequired = false,
 ): TaskSummaryDto {
   const timing =
     r.status === 'assigned' && r.assigned_at && r.deadline
@@ -50,6 +52,9 @@ export function toTaskSummary(
     foundAt: r.found_at.toISOString(),
     source: r.source,
     importBatchId: r.import_batch_id,
+    acknowledgedAt: iso(r.acknowledged_at),
+    awaitingAcknowledgement:
+      acknowledgementRequired && r.status === 'assigned' && r.acknowledged_at === null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     version: r.version,

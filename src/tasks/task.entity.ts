@@ -40,6 +40,10 @@ import { TASK_STATUSES, type TaskStatus } from './task-lifecycle.js';
 )
 @Check('ck_tasks_closed', "(status = 'closed') = (closed_at IS NOT NULL)")
 @Check('ck_tasks_not_self_duplicate', 'duplicate_of_id <> id')
+@Check(
+  'ck_tasks_acknowledged_by',
+  "(acknowledged_at IS NULL AND acknowledged_by_kind IS NULL AND acknowledged_by_id IS NULL) OR (acknowledged_at IS NOT NULL AND acknowledged_by_kind IN ('user', 'api_key') AND acknowledged_by_id IS NOT NULL)",
+)
 @Index('ix_tasks_status_deadline', ['status', 'deadline', 'id'])
 @Index('ix_tasks_unit_status_deadline', ['unitId', 'status', 'deadline', 'id'])
 @Index('ix_tasks_deadline', ['deadline', 'id'])
@@ -71,6 +75,8 @@ import { TASK_STATUSES, type TaskStatus } from './task-lifecycle.js';
 // The map's bounding-box index: GiST over point(lng, lat), partial (migration 1764300000000).
 @Index('ix_tasks_position', { synchronize: false })
 @Index('ix_tasks_site_unpositioned', { synchronize: false })
+// 待签收: unit and when the unit got the task (an expression), for the unsigned assigned tasks.
+@Index('ix_tasks_unsigned', { synchronize: false })
 export class RectificationTask {
   @PrimaryGeneratedColumn('uuid') id: string;
   /** Human number, `ZG-2026-000123`: sequential per year, no gaps. */
@@ -136,6 +142,15 @@ export class RectificationTask {
   @Column({ type: 'uuid', nullable: true })
   @ForeignKey(() => ImportBatch, { name: 'tasks_import_batch_id_fkey' })
   importBatchId: string | null;
+  /** 签收: when the current unit signed for the task, and who (a user or the unit's API key). */
+  @Column({ type: 'timestamptz', nullable: true }) acknowledgedAt: Date | null;
+  @Column({ type: 'varchar', length: 8, nullable: true }) acknowledgedByKind:
+    'user' | 'api_key' | null;
+  @Column({ type: 'uuid', nullable: true }) acknowledgedById: string | null;
+  /** When the task came to its current unit (派遣, 改派); null: with it since its creation. */
+  @Column({ type: 'timestamptz', nullable: true }) unitAssignedAt: Date | null;
+  /** The deadline scan escalated it as 超时未签收 (once per assignment). */
+  @Column({ type: 'timestamptz', nullable: true }) acknowledgementEscalatedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   /** Optimistic concurrency: every transition carries the version the client saw. */

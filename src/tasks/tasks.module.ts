@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { UnitsModule } from '../units/units.module.js';
+import { AcknowledgementPolicy } from './acknowledgement/acknowledgement-policy.js';
+import { AcknowledgementActions } from './actions/acknowledgement.js';
 import { AssignmentActions } from './actions/assignment.js';
 import { ClosureActions } from './actions/closure.js';
 import { DisputeActions } from './actions/dispute.js';
@@ -38,6 +40,8 @@ import { TasksService } from './tasks.service.js';
     TaskCountsReader,
     TasksService,
     TransitionRunner,
+    AcknowledgementPolicy,
+    AcknowledgementActions,
     AssignmentActions,
     SubmissionActions,
     ExtensionActions,
@@ -49,6 +53,6 @@ import { TasksService } from './tasks.service.js';
     FieldService,
     RecurrenceService,
   ],
-  exports: [DeadlineService, TaskReader, TasksService],
+  exports: [DeadlineService, TaskReader, TasksService, AcknowledgementPolicy],
 })
 export class TasksModule {}

@@ -49,6 +49,7 @@ export const ACTION: Record<TaskAction, string> = {
   mark_duplicate: '标为重复',
   reopen: '重新打开',
   override_deadline: '调整时限',
+  acknowledge: '签收',
 };
 
 export const EVENT_ACTION: Record<string, string> = {

@@ -1,5 +1,6 @@
 import type { PlanCoverage } from '../../plans/coverage.reader.js';
 
+import type { UnitSigning } from './digest-signing.reader.js';
 /**
  * The weekly digest (综合评价周报) as plain data: what the SQL aggregate counts, what the ratio
  * function derives from it, and the document the API returns and stores.
@@ -97,6 +98,8 @@ export interface UnitDigestRow {
   card: Card | null;
   unrankedReason: UnrankedReason | null;
   figures: DigestFigures;
+  /** 签收率 and median time to sign; present only where 签收 is required (digest-signing.reader.ts). */
+  acknowledgement?: UnitSigning;
 }
 
 export interface CategoryDigestRow {

@@ -5,6 +5,7 @@ import { dbOf, type Db } from '../../database/kysely.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError, invalidField } from '../../common/errors/domain-error.js';
 import { TransactionRunner } from '../../database/transaction.js';
+import { AcknowledgementPolicy } from '../../tasks/acknowledgement/acknowledgement-policy.js';
 import { DeadlineService } from '../../tasks/deadline/deadline.service.js';
 import { DIGEST_CONFIG, type DigestConfig } from '../report-config.js';
 import { ReportErrorCode, digestNotFound } from '../report-errors.js';
@@ -34,6 +35,7 @@ import { weeklyDigestsRepository as weeklyDigests } from './weekly-digests.repos
 import { readCategories, readDigestCounts, readUnits, type UnitRow } from './digest.reader.js';
 import { readRecurrenceCounts } from './digest-recurrence.reader.js';
 import { emptyCoverage, readCoverage } from '../../plans/coverage.reader.js';
+import { NO_SIGNING, readUnitSigning } from './digest-signing.reader.js';
 
 /**
  * Advisory lock class of the weekly digest store; the object id is the week's Monday as days
@@ -124,6 +126,7 @@ export class DigestService {
     private readonly deadlines: DeadlineService,
     private readonly clock: Clock,
     @Inject(DIGEST_CONFIG) private readonly config: DigestConfig,
+    private readonly acknowledgement: AcknowledgementPolicy,
   ) {}
 
   /**
@@ -158,6 +161,8 @@ export class DigestService {
     const units = await readUnits(db);
     const categories = await readCategories(db);
     const coverage = await readCoverage(db, from, to);
+    const { required, limitHours } = this.acknowledgement;
+    const signing = required ? await readUnitSigning(db, { start, end, now, limitHours }) : null;
     const counts = new Map(rows.map((r) => [r.key, r] as const));
     const recurrenceCounts = new Map(recurrenceRows.map((r) => [r.key, r] as const));
     const countsOf = (key: string): DigestCounts => {
@@ -189,7 +194,8 @@ export class DigestService {
     );
     const unitRows: (UnitDigestRow & { catalog: UnitRow })[] = listed.map(({ unit, figures }) => {
       const outcome = ranking.get(unit.id) ?? { rank: null, card: null, unrankedReason: null };
-      return { unitId: unit.id, unitName: unit.name, ...outcome, figures, catalog: unit };
+      const ack = signing ? { acknowledgement: signing.get(unit.id) ?? NO_SIGNING } : {};
+      return { unitId: unit.id, unitName: unit.name, ...outcome, figures, ...ack, catalog: unit };
     });
     unitRows.sort((a, b) => {
       if (a.rank !== b.rank) {

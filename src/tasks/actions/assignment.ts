@@ -6,6 +6,7 @@ import { DeadlineService } from '../deadline/deadline.service.js';
 import type * as A from '../dto/task-actions.dto.js';
 import type { TaskDetailDto } from '../dto/task-output.dto.js';
 import { alreadyWithUnit } from '../task-errors.js';
+import { freshAcknowledgement } from './acknowledgement.js';
 import { futureDeadline, workingDeadline } from './deadline-input.js';
 import type { Effect, StepContext } from './task-step.js';
 import { TransitionRunner } from './transition-runner.js';
@@ -99,7 +100,8 @@ export class AssignmentActions {
     const unit = await this.units.lockActiveForWork(ctx.em, dto.unitId, 'unitId');
     const fresh = await this.freshAssignment(ctx, dto.deadline);
     return {
-      patch: { ...fresh.patch, unit_id: unit.id },
+      // A new assignment to a unit: its 签收 is awaited again (返工, 反弹, 恢复 keep the unit's).
+      patch: { ...fresh.patch, ...freshAcknowledgement(ctx.now), unit_id: unit.id },
       note: dto.note,
       data: { unitFrom: ctx.task.unit_id, unitTo: unit.id, unitName: unit.name, ...fresh.data },
     };

@@ -16,6 +16,8 @@ import type { TaskDetailDto } from '../dto/task-output.dto.js';
 import { SpotCheckSampler } from '../spot-check.sampler.js';
 import { afterPhotoRequired } from '../task-errors.js';
 import { workingDeadline } from './deadline-input.js';
+import { AcknowledgementPolicy } from '../acknowledgement/acknowledgement-policy.js';
+import { signedBy, signingData } from './acknowledgement.js';
 import { onTimeAt } from './task-step.js';
 import { TransitionRunner } from './transition-runner.js';
 
@@ -30,6 +32,7 @@ export class SubmissionActions {
     private readonly attachments: AttachmentsService,
     @Inject(SpotCheckSampler) private readonly sampler: SpotCheckSampler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly acknowledgement: AcknowledgementPolicy,
   ) {}
 
   /**
@@ -67,12 +70,23 @@ export class SubmissionActions {
           this.config.evidence.maxDistanceM,
         );
         const round = await nextSubmissionRound(db, task.id);
+        // Reporting the work signs for it: a unit that never pressed 签收 did take the task.
+        const signs = this.acknowledgement.stateOf(task.acknowledged_at) === 'awaited';
         return {
-          patch: closesOnSubmit
-            ? { closed_at: now, closed_on_time: onTimeAt(task, now), closed_unverified: true }
-            : {},
+          patch: {
+            ...(closesOnSubmit
+              ? { closed_at: now, closed_on_time: onTimeAt(task, now), closed_unverified: true }
+              : {}),
+            ...(signs ? signedBy(p, now) : {}),
+          },
           note: dto.description,
-          data: { round, policy, closedWithoutCheck: closesOnSubmit, evidenceFlags },
+          data: {
+            round,
+            policy,
+            closedWithoutCheck: closesOnSubmit,
+            evidenceFlags,
+            ...(signs ? { acknowledged: signingData(task, now) } : {}),
+          },
           photos: { ids: photoIds, role: 'after' },
           after: (db2, eventId) =>
             insertSubmission(db2, {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Principal } from '../../common/auth/principal.js';
 import { Clock } from '../../common/clock.js';
@@ -17,6 +17,7 @@ import {
   updateTask,
   type LockedTask,
 } from '../data/tasks.repository.js';
+import { AcknowledgementPolicy } from '../acknowledgement/acknowledgement-policy.js';
 import type { TaskDetailDto } from '../dto/task-output.dto.js';
 import {
   actionForbidden,
@@ -44,6 +45,8 @@ export class TransitionRunner {
     private readonly tx: TransactionRunner,
     private readonly reader: TaskReader,
     private readonly clock: Clock,
+    // Absent (unit tests built by hand): 签收 is not required.
+    @Optional() private readonly acknowledgement?: AcknowledgementPolicy,
   ) {}
 
   run(
@@ -92,6 +95,7 @@ export class TransitionRunner {
               unitId: task.unit_id,
               hasPendingExtension: task.has_pending_extension,
               hasPendingDispute: task.has_pending_dispute,
+              acknowledgement: this.acknowledgement?.stateOf(task.acknowledged_at),
             },
             p,
             (await step.context?.(base)) ?? {},

@@ -58,6 +58,7 @@ export function taskRows(db: Db) {
       't.found_at',
       't.source',
       't.import_batch_id',
+      't.acknowledged_at',
       't.created_at',
       't.updated_at',
       't.version',

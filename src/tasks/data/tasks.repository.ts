@@ -21,6 +21,9 @@ export type LockedTask = Pick<
   | 'version'
   | 'lat'
   | 'lng'
+  | 'acknowledged_at'
+  | 'unit_assigned_at'
+  | 'created_at'
 > & { has_pending_extension: boolean; has_pending_dispute: boolean };
 
 /** Columns an action may change. Status, version and updated_at are the runner's. */
@@ -39,6 +42,11 @@ export type TaskPatch = Pick<
   | 'closed_unverified'
   | 'cancelled_at'
   | 'duplicate_of_id'
+  | 'acknowledged_at'
+  | 'acknowledged_by_kind'
+  | 'acknowledged_by_id'
+  | 'unit_assigned_at'
+  | 'acknowledgement_escalated_at'
 >;
 
 /** The counters an action adds one to. */
@@ -68,6 +76,10 @@ export async function lockTask(
       // The position after-photos are judged against (照片存疑, evidence-rules.ts).
       't.lat',
       't.lng',
+      // 签收 (acknowledgement-policy.ts).
+      't.acknowledged_at',
+      't.unit_assigned_at',
+      't.created_at',
       eb
         .exists(
           eb

@@ -82,6 +82,15 @@ export class TaskFilterQuery {
 
   @ApiPropertyOptional({
     description:
+      '签收: assigned tasks their unit has signed for (true) or not yet (false, 待签收); matches nothing when 签收 is not required',
+  })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  acknowledged?: boolean;
+
+  @ApiPropertyOptional({
+    description:
       'In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted ' +
       '(assigned, and the latest submission was checked and failed; on hold counts once resumed)',
   })

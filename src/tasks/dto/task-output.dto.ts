@@ -99,6 +99,18 @@ export class TaskSummaryDto {
     description: 'The import (导入问题清单) that created the task',
   })
   importBatchId: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      '签收时间: when the unit signed for its current assignment (null: not signed, or 签收 not required)',
+  })
+  acknowledgedAt: string | null;
+  @ApiProperty({
+    description: '待签收: 签收 is required and the unit has not yet signed for this assigned task',
+  })
+  awaitingAcknowledgement: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty() version: number;

@@ -628,6 +628,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{id}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 签收
+         * @description 仅责任单位（unit）的用户或 API 密钥，限本单位的任务。签收派给本单位的整改任务（状态仍为整改中）；未启用签收（ACK_REQUIRED）或已签收时答 409 TRANSITION_BLOCKED。提交整改反馈时未签收的任务同时记为签收。须带上调用方看到的任务 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。
+         */
+        post: operations["TaskActions_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{id}/dispatch": {
         parameters: {
             query?: never;
@@ -2909,6 +2929,13 @@ export interface components {
              * @description The import (导入问题清单) that created the task
              */
             importBatchId: string | null;
+            /**
+             * Format: date-time
+             * @description 签收时间: when the unit signed for its current assignment (null: not signed, or 签收 not required)
+             */
+            acknowledgedAt: string | null;
+            /** @description 待签收: 签收 is required and the unit has not yet signed for this assigned task */
+            awaitingAcknowledgement: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -2928,7 +2955,7 @@ export interface components {
             /** @description 反弹: later problems logged as recurrences of this task, oldest first */
             recurrences: components["schemas"]["RecurrenceRefDto"][];
             /** @description What the caller may do now */
-            actions: ("dispatch" | "reassign" | "submit" | "check_pass" | "check_fail" | "request_extension" | "approve_extension" | "refuse_extension" | "dispute" | "uphold_dispute" | "reject_dispute" | "hold" | "resume" | "cancel" | "mark_duplicate" | "reopen" | "override_deadline")[];
+            actions: ("dispatch" | "reassign" | "submit" | "check_pass" | "check_fail" | "request_extension" | "approve_extension" | "refuse_extension" | "dispute" | "uphold_dispute" | "reject_dispute" | "hold" | "resume" | "cancel" | "mark_duplicate" | "reopen" | "override_deadline" | "acknowledge")[];
         };
         TaskSummaryDto: {
             /** Format: uuid */
@@ -2997,6 +3024,13 @@ export interface components {
              * @description The import (导入问题清单) that created the task
              */
             importBatchId: string | null;
+            /**
+             * Format: date-time
+             * @description 签收时间: when the unit signed for its current assignment (null: not signed, or 签收 not required)
+             */
+            acknowledgedAt: string | null;
+            /** @description 待签收: 签收 is required and the unit has not yet signed for this assigned task */
+            awaitingAcknowledgement: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -3049,6 +3083,13 @@ export interface components {
              * @enum {string|null}
              */
             verificationPolicy?: "on_site" | "spot_check" | "self_close" | null;
+        };
+        VersionedDto: {
+            /**
+             * @description The task `version` the client last saw; required unless sent as `If-Match` (neither: 400 VERSION_REQUIRED)
+             * @example 3
+             */
+            version?: number;
         };
         DispatchDto: {
             /**
@@ -3286,6 +3327,13 @@ export interface components {
              * @description The import (导入问题清单) that created the task
              */
             importBatchId: string | null;
+            /**
+             * Format: date-time
+             * @description 签收时间: when the unit signed for its current assignment (null: not signed, or 签收 not required)
+             */
+            acknowledgedAt: string | null;
+            /** @description 待签收: 签收 is required and the unit has not yet signed for this assigned task */
+            awaitingAcknowledgement: boolean;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -4094,6 +4142,22 @@ export interface components {
             /** @description Points the 反弹 deduction took off 综合指标值: min(max, pointsPerRecurrence × recurrences), not below 0; 0 when off (the default) and for categories and totals */
             recurrenceDeduction: number;
         };
+        UnitSigningDto: {
+            /** @description Tasks that came to the unit in the period, not cancelled, signed or past their 签收时限 */
+            assigned: number;
+            /** @description Of those, signed within ACK_LIMIT_HOURS */
+            signedInTime: number;
+            /**
+             * @description 签收率: signedInTime ÷ assigned, 0–1; null when nothing was assigned
+             * @example 0.9
+             */
+            signingRate: number | null;
+            /**
+             * @description Median hours from getting the task to signing it (signed tasks); null: none
+             * @example 2.5
+             */
+            medianHoursToSign: number | null;
+        };
         UnitDigestRowDto: {
             /** Format: uuid */
             unitId: string;
@@ -4112,6 +4176,8 @@ export interface components {
              */
             unrankedReason: "below_min_volume" | "no_index" | null;
             figures: components["schemas"]["DigestFiguresDto"];
+            /** @description 签收率 and median time to sign; absent when 签收 is not required (ACK_REQUIRED) */
+            acknowledgement?: components["schemas"]["UnitSigningDto"];
         };
         CategoryDigestRowDto: {
             /** Format: uuid */
@@ -6410,6 +6476,8 @@ export interface operations {
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
                 hasPendingRequest?: boolean;
+                /** @description 签收: assigned tasks their unit has signed for (true) or not yet (false, 待签收); matches nothing when 签收 is not required */
+                acknowledged?: boolean;
                 /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
                 rework?: boolean;
                 /** @description 反弹 (true) or not (false): logged near a task of its category closed in the recurrence window */
@@ -6574,6 +6642,8 @@ export interface operations {
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
                 hasPendingRequest?: boolean;
+                /** @description 签收: assigned tasks their unit has signed for (true) or not yet (false, 待签收); matches nothing when 签收 is not required */
+                acknowledged?: boolean;
                 /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
                 rework?: boolean;
                 /** @description 反弹 (true) or not (false): logged near a task of its category closed in the recurrence window */
@@ -6727,6 +6797,8 @@ export interface operations {
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
                 hasPendingRequest?: boolean;
+                /** @description 签收: assigned tasks their unit has signed for (true) or not yet (false, 待签收); matches nothing when 签收 is not required */
+                acknowledged?: boolean;
                 /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
                 rework?: boolean;
                 /** @description 反弹 (true) or not (false): logged near a task of its category closed in the recurrence window */
@@ -6963,6 +7035,88 @@ export interface operations {
             };
             /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    TaskActions_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的任务版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionedDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetailDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11686,6 +11840,8 @@ export interface operations {
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
                 hasPendingRequest?: boolean;
+                /** @description 签收: assigned tasks their unit has signed for (true) or not yet (false, 待签收); matches nothing when 签收 is not required */
+                acknowledged?: boolean;
                 /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
                 rework?: boolean;
                 /** @description 反弹 (true) or not (false): logged near a task of its category closed in the recurrence window */
@@ -11770,6 +11926,8 @@ export interface operations {
                 overdue?: boolean;
                 /** @description With (true) or without (false) an extension request or dispute awaiting the office */
                 hasPendingRequest?: boolean;
+                /** @description 签收: assigned tasks their unit has signed for (true) or not yet (false, 待签收); matches nothing when 签收 is not required */
+                acknowledged?: boolean;
                 /** @description In (true) or not in (false) 返工: sent back to the unit by a failed 复查 and not yet resubmitted (assigned, and the latest submission was checked and failed; on hold counts once resumed) */
                 rework?: boolean;
                 /** @description 反弹 (true) or not (false): logged near a task of its category closed in the recurrence window */

@@ -26,6 +26,8 @@ const photos = (p?: string[]) => (p && p.length ? p : undefined);
 export interface ActionSpec {
   fields: ActionField[];
   danger?: boolean;
+  /** What the dialog asks when the action needs nothing filled in. */
+  confirm?: string;
   call: (t: Task, v: Values) => Promise<{ error?: unknown; response: Response }>;
 }
 
@@ -256,6 +258,15 @@ export const ACTION_SPECS: Record<TaskAction, ActionSpec> = {
       api.POST('/api/v1/tasks/{id}/deadline', {
         params: path(t),
         body: { version: t.version, deadline: v.deadline ?? '', reason: v.reason ?? '' },
+      }),
+  },
+  acknowledge: {
+    fields: [],
+    confirm: '确认本单位已接收此整改任务？签收时间将记入办理记录和周报。',
+    call: (t) =>
+      api.POST('/api/v1/tasks/{id}/acknowledgement', {
+        params: path(t),
+        body: { version: t.version },
       }),
   },
 };

@@ -128,6 +128,30 @@ export class DigestFiguresDto {
   recurrenceDeduction: number;
 }
 
+/** 签收 of a unit in the period (only where 签收 is required). */
+export class UnitSigningDto {
+  @ApiProperty({
+    description:
+      'Tasks that came to the unit in the period, not cancelled, signed or past their 签收时限',
+  })
+  assigned: number;
+  @ApiProperty({ description: 'Of those, signed within ACK_LIMIT_HOURS' }) signedInTime: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 0.9,
+    description: '签收率: signedInTime ÷ assigned, 0–1; null when nothing was assigned',
+  })
+  signingRate: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 2.5,
+    description: 'Median hours from getting the task to signing it (signed tasks); null: none',
+  })
+  medianHoursToSign: number | null;
+}
+
 export class UnitDigestRowDto {
   @ApiProperty({ format: 'uuid' }) unitId: string;
   @ApiProperty() unitName: string;
@@ -142,6 +166,11 @@ export class UnitDigestRowDto {
   @ApiProperty({ nullable: true, enum: ['below_min_volume', 'no_index'], example: null })
   unrankedReason: string | null;
   @ApiProperty({ type: DigestFiguresDto }) figures: DigestFiguresDto;
+  @ApiPropertyOptional({
+    type: UnitSigningDto,
+    description: '签收率 and median time to sign; absent when 签收 is not required (ACK_REQUIRED)',
+  })
+  acknowledgement?: UnitSigningDto;
 }
 
 export class CategoryDigestRowDto {
