@@ -1,13 +1,7 @@
 import { expect, inspectorTask, shot, signIn, signOut, sql, test } from './support/fixtures';
 
-/**
- * 签收 in the console. The service under test must run with ACK_REQUIRED=true
- * (`ACK_REQUIRED=true npx playwright test e2e-web/acknowledgement.pw.ts`); with the setting off,
- * as in the default run, there is nothing to sign and the story is skipped.
- */
+/** 签收 in the console (the browser tests' service runs with ACK_REQUIRED=true: global-setup.ts). */
 test.describe('a unit signs for its task (签收)', () => {
-  test.skip(process.env.ACK_REQUIRED !== 'true', 'needs the service with ACK_REQUIRED=true');
-
   test('the office sees it under 待签收; the unit signs on the task detail; the office list empties', async ({
     page,
     env,

@@ -92,6 +92,9 @@ export default async function globalSetup(): Promise<void> {
       ADMIN_PASSWORD: PASSWORD,
       LOG_LEVEL: 'warn',
       LOGIN_RATE_LIMIT: '1000',
+      // 签收 on, as a 数字城管-style office runs it: e2e-web/acknowledgement.pw.ts signs for a task
+      // (the other stories' units submit, which signs too).
+      ACK_REQUIRED: 'true',
       // 企业微信 robots reach the fake receiver of e2e-web/channels.pw.ts.
       CHANNEL_WECOM_BASE_URL: `http://127.0.0.1:${WECOM_FAKE_PORT}`,
     },
