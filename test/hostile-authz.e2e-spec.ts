@@ -77,6 +77,8 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/tasks/{id}/observations':                    '401  ok    ok   403   403 404',
   'POST /api/v1/tasks/{id}/dispatch':                        '401  ok    403  403   403 404',
   'POST /api/v1/tasks/{id}/reassignment':                    '401  ok    403  403   403 404',
+  // 签收 (the matrix's app does not require it: the own unit gets past the roles to 409).
+  'POST /api/v1/tasks/{id}/acknowledgement':                 '401  403   403  ok    ok  404',
   'POST /api/v1/tasks/{id}/submissions':                     '401  403   403  ok    ok  404',
   'POST /api/v1/tasks/{id}/checks':                          '401  ok    ok   403   403 404',
   'POST /api/v1/tasks/{id}/extension-requests':              '401  403   403  ok    ok  404',
@@ -114,6 +116,21 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/inspections/{id}/checklist-walks':           '401  ok    ok   403   403 403',
   'GET /api/v1/inspections/{id}/checklist-walks':            '401  ok    ok   403   403 403',
   'GET /api/v1/sites/{id}/checklist-walks':                  '401  ok    ok   403   403 403',
+  // 一张图: everyone who sees tasks (scoped like the list); grid without a box is a 400.
+  'GET /api/v1/map/tasks':                                   '401  ok    ok   ok    ok  ok',
+  'GET /api/v1/map/grid':                                    '401  ok    ok   ok    ok  ok',
+  'GET /api/v1/map/sites':                                   '401  ok    ok   ok    ok  ok',
+  'GET /api/v1/map/config':                                  '401  ok    ok   ok    ok  ok',
+  // 消息渠道: the office's; no such channel is a 404 for the office.
+  'GET /api/v1/units/{id}/channels':                         '401  ok    403  403   403 403',
+  'POST /api/v1/units/{id}/channels':                        '401  ok    403  403   403 403',
+  'GET /api/v1/office/channels':                             '401  ok    403  403   403 403',
+  'POST /api/v1/office/channels':                            '401  ok    403  403   403 403',
+  'PATCH /api/v1/channels/{id}':                             '401  404   403  403   403 403',
+  'DELETE /api/v1/channels/{id}':                            '401  404   403  403   403 403',
+  'POST /api/v1/channels/{id}/test':                         '401  404   403  403   403 403',
+  'GET /api/v1/channels/{id}/deliveries':                    '401  404   403  403   403 403',
+  'POST /api/v1/channels/{id}/deliveries/{deliveryId}/retry': '401 404   403  403   403 403',
   'POST /api/v1/attachments':                                '401  ok    ok   ok    ok  ok',
   'GET /api/v1/attachments/{id}':                            '401  ok    ok   ok    ok  404',
   'GET /api/v1/attachments/{id}/meta':                       '401  ok    ok   ok    ok  404',
@@ -257,6 +274,7 @@ describe('authorisation matrix', () => {
       duplicate: { ...v, duplicateOfId: ids.otherTask },
       reopen: { ...v, reason: '反弹' },
       deadline: { ...v, deadline: FUTURE, reason: '调整' },
+      acknowledgement: v,
     };
     if (action && bodies[action]) return { method, path, body: bodies[action] };
     if (route === 'PATCH /api/v1/tasks/{id}')

@@ -317,7 +317,9 @@ function buildCases(doc: OpenApiDocument, ids: Ids): Case[] {
         for (const r of schema.required ?? []) {
           const { [r]: _gone, ...rest } = base;
           reject(at(), `missing ${r}`, json(rest));
-          reject(at(), `${r}=null`, json({ ...base, [r]: null }));
+          // A required field that may be null (`url: null` removes a webhook) takes null.
+          if (!(schema.properties?.[r] as { nullable?: boolean } | undefined)?.nullable)
+            reject(at(), `${r}=null`, json({ ...base, [r]: null }));
         }
         for (const [name, ps] of Object.entries(schema.properties ?? {})) {
           for (const v of forbidden(doc, ps))
