@@ -14,8 +14,8 @@ import { Recurrence1764310000000 } from './1764310000000-Recurrence.js';
 import { Checklists1764320000000 } from './1764320000000-Checklists.js';
 import { InspectionPlans1764330000000 } from './1764330000000-InspectionPlans.js';
 import { ImportsAndSources1764350000000 } from './1764350000000-ImportsAndSources.js';
-import { NotificationChannels1764370000000 } from './1764370000000-NotificationChannels.js';
 import { Acknowledgement1764360000000 } from './1764360000000-Acknowledgement.js';
+import { NotificationChannels1764370000000 } from './1764370000000-NotificationChannels.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -35,6 +35,6 @@ export const MIGRATIONS = [
   Checklists1764320000000,
   InspectionPlans1764330000000,
   ImportsAndSources1764350000000,
-  NotificationChannels1764370000000,
   Acknowledgement1764360000000,
+  NotificationChannels1764370000000,
 ];
