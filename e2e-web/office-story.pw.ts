@@ -58,7 +58,7 @@ test.describe('the office', () => {
     await expect(page.getByRole('cell', { name: '新华街道' })).toBeVisible();
     await shot(page, 'settings-units-1366');
 
-    await page.getByRole('tab', { name: '点位' }).click();
+    await page.getByRole('tab', { name: '点位', exact: true }).click();
     await page.getByRole('button', { name: '新建点位' }).click();
     dialog = page.getByRole('dialog', { name: '新建点位' });
     await dialog.getByLabel('点位名称').fill('新华广场');

@@ -8,10 +8,11 @@ test('反弹: a problem back at a closed task’s place is tagged and linked bot
   page,
   env,
 }) => {
-  // A task at site A, closed two days ago (the loop's own story is tested elsewhere).
+  // A task at site A, closed a moment ago (the loop's own story is tested elsewhere): the latest
+  // closure at that place, so the one a problem there now comes back to.
   const first = await inspectorTask(env.siteA.id, '西山社区3号楼楼道堆放纸箱');
   await sql(
-    `UPDATE tasks SET status = 'closed', closed_at = now() - interval '2 days', closed_on_time = true,
+    `UPDATE tasks SET status = 'closed', closed_at = now() - interval '1 second', closed_on_time = true,
             closed_unverified = false WHERE id = $1`,
     [first.id],
   );
