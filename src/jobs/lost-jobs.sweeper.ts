@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Queue } from 'bull';
+import type { Job, Queue } from 'bull';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { dbOf } from '../database/kysely.js';
@@ -83,14 +83,18 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
     // With Redis away there is nothing to compare with; the next pass will.
     if (this.webhooks.client.status !== 'ready' || this.notifications.client.status !== 'ready')
       return { webhooks: 0, channels: 0, outbox: 0 };
+    // The webhooks queue's live jobs, read once (and only when something is pending) for both
+    // kinds of delivery it carries.
+    let jobs: Promise<Job[]> | undefined;
+    const live = (): Promise<Job[]> => (jobs ??= this.webhooks.getJobs([...LIVE_STATES]));
     return {
-      webhooks: await this.sweepWebhooks(),
-      channels: await this.sweepChannels(),
+      webhooks: await this.sweepWebhooks(live),
+      channels: await this.sweepChannels(live),
       outbox: await this.sweepOutbox(),
     };
   }
 
-  private async sweepWebhooks(): Promise<number> {
+  private async sweepWebhooks(liveJobs: () => Promise<Job[]>): Promise<number> {
     const pending = await deliveries.pendingOlderThan(
       dbOf(this.ds.manager),
       this.config.jobs.sweepGraceMs,
@@ -98,7 +102,7 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
     );
     if (!pending.length) return 0;
     const live = new Set(
-      (await this.webhooks.getJobs([...LIVE_STATES])).map(
+      (await liveJobs()).map(
         (job) => (job?.data as Partial<JobPayloads['deliver']> | undefined)?.deliveryId,
       ),
     );
@@ -119,7 +123,7 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** The same for channel messages (`channel-send` jobs, on the webhooks queue). */
-  private async sweepChannels(): Promise<number> {
+  private async sweepChannels(liveJobs: () => Promise<Job[]>): Promise<number> {
     const pending = await channelDeliveries.pendingOlderThan(
       dbOf(this.ds.manager),
       this.config.jobs.sweepGraceMs,
@@ -127,7 +131,7 @@ export class LostJobsSweeper implements OnApplicationBootstrap, OnApplicationShu
     );
     if (!pending.length) return 0;
     const live = new Set(
-      (await this.webhooks.getJobs([...LIVE_STATES]))
+      (await liveJobs())
         .filter((job) => job?.name === 'channel-send')
         .map((job) => (job.data as Partial<JobPayloads['channel-send']>).deliveryId),
     );
