@@ -154,6 +154,16 @@ const MATRIX: Record<string, string> = {
   // Stored first, so that the GET below finds the week.
   'POST /api/v1/reports/digests/{weekStart}':                '401  ok    403  403   403 403',
   'GET /api/v1/reports/digests/{weekStart}':                 '401  ok    ok   403   403 403',
+  // 信息报送: units send and see their own (unit B: 404), the office adopts and returns.
+  'GET /api/v1/info-items/columns':                          '401  ok    403  ok    ok  ok',
+  'GET /api/v1/info-items':                                  '401  ok    403  ok    ok  ok',
+  'POST /api/v1/info-items':                                 '401  403   403  ok    ok  ok',
+  'GET /api/v1/info-items/{id}':                             '401  ok    403  ok    ok  404',
+  'PUT /api/v1/info-items/{id}':                             '401  ok    403  ok    ok  404',
+  'POST /api/v1/info-items/{id}/withdrawal':                 '401  403   403  ok    ok  404',
+  'POST /api/v1/info-items/{id}/resubmission':               '401  403   403  ok    ok  404',
+  'POST /api/v1/info-items/{id}/adoption':                   '401  ok    403  403   403 403',
+  'POST /api/v1/info-items/{id}/return':                     '401  ok    403  403   403 403',
   // Open311 (errors in the spec's own format, see below): reads scoped like GET /tasks.
   'GET /open311/v2/discovery.{format}':                      '401  ok    ok   ok    ok  ok',
   'GET /open311/v2/services.{format}':                       '401  ok    ok   ok    ok  ok',
@@ -217,7 +227,16 @@ describe('authorisation matrix', () => {
        VALUES ($1, 'assigned', '新任务', '新任务', $2, $3) RETURNING id`,
       [w.unitA.id, task.body.id, `authz:${randomUUID()}`],
     )) as { id: string }[];
+    const info = await as(t, w.unitA.token)
+      .post('/info-items', {
+        column: 'civility',
+        title: '理论宣讲进社区',
+        text: '近日，开展理论宣讲进社区活动。',
+        workDate: '2026-11-20',
+      })
+      .expect(201);
     ids = {
+      infoItem: info.body.id,
       task: task.body.id,
       taskNumber: task.body.number,
       otherTask: other.body.id,
@@ -251,6 +270,7 @@ describe('authorisation matrix', () => {
       .replace('/attachments/{id}', `/attachments/${ids.photo}`)
       .replace('/api-keys/{id}', `/api-keys/${ids.spareKey}`)
       .replace('/notifications/{id}', `/notifications/${ids.notification}`)
+      .replace('/info-items/{id}', `/info-items/${ids.infoItem}`)
       .replace('{weekStart}', '2026-11-09')
       .replace('/services/{file}', '/services/HJ07.json')
       .replace('/requests/{file}', `/requests/${ids.taskNumber}.json`)
@@ -277,6 +297,17 @@ describe('authorisation matrix', () => {
       acknowledgement: v,
     };
     if (action && bodies[action]) return { method, path, body: bodies[action] };
+    // 信息报送: valid bodies with a stale version, so an allowed caller gets 409 and nothing changes.
+    const info = /\/info-items\/[0-9a-f-]{36}(\/.+)?$/.exec(path);
+    if (info && method !== 'GET') {
+      const content = { column: 'civility', title: '标题', text: '正文。', workDate: '2026-11-20' };
+      const infoBodies: Record<string, object> = {
+        '': { ...v, ...content },
+        '/resubmission': { ...v, ...content },
+        '/return': { ...v, reason: '请补充人数' },
+      };
+      return { method, path, body: infoBodies[info[1] ?? ''] ?? v };
+    }
     if (route === 'PATCH /api/v1/tasks/{id}')
       return { method, path, body: { ...v, verificationPolicy: 'on_site' } };
     return { method, path, body: method === 'GET' || method === 'DELETE' ? undefined : {} };

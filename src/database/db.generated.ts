@@ -201,6 +201,52 @@ export interface ImportMappings {
   updated_at: Generated<Timestamp>;
 }
 
+export interface InfoItemAttachments {
+  attachment_id: string;
+  item_id: string;
+  position: number;
+}
+
+export interface InfoItemEvents {
+  action: string;
+  actor_id: string | null;
+  actor_kind: "user" | "api_key" | "system";
+  actor_name: string;
+  actor_role: string | null;
+  created_at: Generated<Timestamp>;
+  data: Generated<Json>;
+  from_status: string | null;
+  id: Generated<Int8>;
+  item_id: string;
+  note: string | null;
+  to_status: string;
+}
+
+export interface InfoItems {
+  adopted_at: Timestamp | null;
+  body: string;
+  bulletin_id: string | null;
+  column_code: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  issue_number: number | null;
+  kind: string | null;
+  published_at: Timestamp | null;
+  return_reason: string | null;
+  reviewed_at: Timestamp | null;
+  reviewed_by: string | null;
+  status: Generated<"pending" | "adopted" | "returned" | "published" | "withdrawn">;
+  submitted_at: Generated<Timestamp>;
+  submitted_by_id: string;
+  submitted_by_kind: "user" | "api_key";
+  submitted_by_name: string;
+  title: string;
+  unit_id: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  work_date: Timestamp;
+}
+
 export interface InspectionPlans {
   created_at: Generated<Timestamp>;
   created_by: string;
@@ -501,6 +547,9 @@ export interface DB {
   idempotency_keys: IdempotencyKeys;
   import_batches: ImportBatches;
   import_mappings: ImportMappings;
+  info_item_attachments: InfoItemAttachments;
+  info_item_events: InfoItemEvents;
+  info_items: InfoItems;
   inspection_plan_sites: InspectionPlanSites;
   inspection_plans: InspectionPlans;
   inspection_sites: InspectionSites;

@@ -80,7 +80,11 @@ export interface BulletinConfig extends BulletinLetterhead {
   asyncGenerationDays: number;
 }
 
-export type BulletinSectionKey = 'command_dispatch' | 'comprehensive_rectification';
+export type BulletinSectionKey =
+  | 'command_dispatch'
+  | 'comprehensive_rectification'
+  /** Adopted 信息报送 items of their own, one section per 栏目 (info-sections.ts). */
+  | `info:${string}`;
 
 export interface BulletinParagraph {
   /** Stable per source (inspection id, unit name) so edits can be matched on regeneration. */

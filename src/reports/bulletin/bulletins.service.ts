@@ -9,6 +9,7 @@ import { versionConflict } from '../../common/http/versioning.js';
 import { dbOf, type Db } from '../../database/kysely.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
 import { TransactionRunner } from '../../database/transaction.js';
+import { InfoBulletinService } from '../../info-reports/info-bulletin.service.js';
 import { ReportJobs } from '../../jobs/report-jobs.service.js';
 import { BULLETIN_CONFIG, letterheadOf } from '../report-config.js';
 import {
@@ -99,6 +100,7 @@ export class BulletinsService {
     private readonly clock: Clock,
     @Inject(BULLETIN_CONFIG) private readonly config: BulletinConfig,
     private readonly jobs: ReportJobs,
+    private readonly info: InfoBulletinService,
   ) {}
 
   /**
@@ -230,7 +232,9 @@ export class BulletinsService {
       const db = dbOf(em);
       await this.lockDraft(db, id, version);
       await bulletins.publish(db, id, p.id, this.clock.now());
-      return this.read(db, id);
+      const published = await this.read(db, id);
+      await this.info.markPublished(db, published, p, this.clock.now()); // 信息报送 → 已刊发
+      return published;
     });
   }
 
@@ -299,14 +303,20 @@ export class BulletinsService {
   private async generate(db: Db, start: Date, end: Date): Promise<BulletinSection[]> {
     const inspections = await readInspectionFacts(db, start, end);
     const closed = await readClosedTaskCounts(db, start, end);
-    return [
-      renderCommandDispatch(inspections),
-      renderComprehensiveRectification(closed, { featuredUnits: this.config.featuredUnits }) ?? {
-        key: 'comprehensive_rectification',
-        heading: '简讯',
-        paragraphs: [],
-      },
-    ];
+    // 信息报送: adopted items under their 栏目 (src/reports/bulletin/info-sections.ts).
+    return this.info.compose(
+      db,
+      [
+        renderCommandDispatch(inspections),
+        renderComprehensiveRectification(closed, { featuredUnits: this.config.featuredUnits }) ?? {
+          key: 'comprehensive_rectification',
+          heading: '简讯',
+          paragraphs: [],
+        },
+      ],
+      closed,
+      this.config.featuredUnits,
+    );
   }
 
   private async read(db: Db, id: string): Promise<BulletinDto> {

@@ -114,3 +114,16 @@ export function renderComprehensiveRectification(
   }
   return { key: 'comprehensive_rectification', heading: '简讯', paragraphs: featured };
 }
+
+/**
+ * Per unit, what it rectified in the period as the 综合整治 item lists it ('店外经营问题6起、
+ * 停车秩序问题13起'), for joining a unit's own 综合整治 信息 (info-sections.ts).
+ */
+export function unitFigures(rows: ClosedTaskCount[]): Map<string, string> {
+  return new Map(
+    groupByUnit(rows).map((unit) => [
+      unit.name,
+      [...unit.categories.values()].sort(compareCategories).map(categoryItem).join('、'),
+    ]),
+  );
+}

@@ -100,6 +100,8 @@ export interface UnitDigestRow {
   figures: DigestFigures;
   /** 签收率 and median time to sign; present only where 签收 is required (digest-signing.reader.ts). */
   acknowledgement?: UnitSigning;
+  /** 信息报送: items adopted in the period (info-items.reader.ts); absent in digests stored before. */
+  infoAdopted?: number;
 }
 
 export interface CategoryDigestRow {

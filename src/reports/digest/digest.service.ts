@@ -36,6 +36,7 @@ import { readCategories, readDigestCounts, readUnits, type UnitRow } from './dig
 import { readRecurrenceCounts } from './digest-recurrence.reader.js';
 import { emptyCoverage, readCoverage } from '../../plans/coverage.reader.js';
 import { NO_SIGNING, readUnitSigning } from './digest-signing.reader.js';
+import { readAdoptedInfoItems } from './info-items.reader.js';
 
 /**
  * Advisory lock class of the weekly digest store; the object id is the week's Monday as days
@@ -163,6 +164,7 @@ export class DigestService {
     const coverage = await readCoverage(db, from, to);
     const { required, limitHours } = this.acknowledgement;
     const signing = required ? await readUnitSigning(db, { start, end, now, limitHours }) : null;
+    const infoAdopted = await readAdoptedInfoItems(db, start, end);
     const counts = new Map(rows.map((r) => [r.key, r] as const));
     const recurrenceCounts = new Map(recurrenceRows.map((r) => [r.key, r] as const));
     const countsOf = (key: string): DigestCounts => {
@@ -195,7 +197,16 @@ export class DigestService {
     const unitRows: (UnitDigestRow & { catalog: UnitRow })[] = listed.map(({ unit, figures }) => {
       const outcome = ranking.get(unit.id) ?? { rank: null, card: null, unrankedReason: null };
       const ack = signing ? { acknowledgement: signing.get(unit.id) ?? NO_SIGNING } : {};
-      return { unitId: unit.id, unitName: unit.name, ...outcome, figures, ...ack, catalog: unit };
+      const info = { infoAdopted: infoAdopted.get(unit.id) ?? 0 };
+      return {
+        unitId: unit.id,
+        unitName: unit.name,
+        ...outcome,
+        figures,
+        ...ack,
+        ...info,
+        catalog: unit,
+      };
     });
     unitRows.sort((a, b) => {
       if (a.rank !== b.rank) {

@@ -2056,6 +2056,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/info-items/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 信息报送栏目
+         * @description 栏目（config/info-columns.json）及单列成篇的字数界限 briefMaxChars：采用的信息正文（不计空白）超过该字数时单独成篇，否则编入简讯。
+         */
+        get: operations["InfoItems_columns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/info-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 信息列表
+         * @description 创城办（admin）看全部单位的信息，可按状态、单位、栏目、工作日期筛选；责任单位只看本单位的（unitId 不能扩大范围）。按报送时间倒序，游标分页。
+         */
+        get: operations["InfoItems_list"];
+        put?: never;
+        /**
+         * 报送信息
+         * @description 仅责任单位（unit）的信息员或 API 密钥。栏目、标题、正文、工作日期、照片（先用 POST /attachments 上传，本人上传的才能引用）；状态为待审。
+         */
+        post: operations["InfoItems_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/info-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 信息详情
+         * @description 带状态、退回原因、刊发期号和全部留痕。责任单位只能操作本单位的信息，其他单位的信息答 404。
+         */
+        get: operations["InfoItems_get"];
+        /**
+         * 修改信息
+         * @description 整条替换栏目、标题、正文、工作日期和照片。责任单位在待审、已退回时可改（已退回的改后仍为已退回，重新报送才回到待审）；创城办在待审、已采用（未刊发）时可改。责任单位只能操作本单位的信息，其他单位的信息答 404。须带上看到的 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。
+         */
+        put: operations["InfoItems_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/info-items/{id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 撤回信息
+         * @description 仅责任单位，待审或已退回的信息可撤回（已撤回的不再处理）。责任单位只能操作本单位的信息，其他单位的信息答 404。须带上看到的 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。
+         */
+        post: operations["InfoItems_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/info-items/{id}/resubmission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新报送
+         * @description 仅责任单位，已退回的信息按退回意见修改后重新报送（整条内容），回到待审，退回原因清除。责任单位只能操作本单位的信息，其他单位的信息答 404。须带上看到的 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。
+         */
+        post: operations["InfoItems_resubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/info-items/{id}/adoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 采用信息
+         * @description 仅创城办（admin），待审的信息可采用，可同时修改标题、正文、栏目、工作类型；采用的信息编入下一期快报（按栏目，长的单独成篇，短的编入简讯），快报发布时记为已刊发。须带上看到的 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。
+         */
+        post: operations["InfoItems_adopt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/info-items/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 退回信息
+         * @description 仅创城办（admin），待审或已采用（未刊发）的信息可退回，须写明原因（reason），单位可见；已编入草稿的，重新生成草稿后不再出现。须带上看到的 `version`（请求体或 `If-Match`），版本过期答 409 VERSION_CONFLICT 且不做任何改动；当前状态不允许时答 409 ILLEGAL_TRANSITION。
+         */
+        post: operations["InfoItems_returnItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3951,7 +4099,7 @@ export interface components {
             name: string;
         };
         BulletinParagraphDto: {
-            /** @description Stable per source: the inspection id, or comprehensive_rectification:<unit> */
+            /** @description Stable per source: the inspection id, comprehensive_rectification:<unit>, or info:<item ids joined by +> for 信息报送 items */
             key: string;
             /** @description What prints: the edited text if any, else the generated text */
             text: string;
@@ -3960,10 +4108,10 @@ export interface components {
         };
         BulletinSectionDto: {
             /**
+             * @description command_dispatch (指挥调度), comprehensive_rectification (简讯), or info:<栏目 code> for adopted 信息报送 items printed on their own (e.g. info:civility, 【文明培育】)
              * @example command_dispatch
-             * @enum {string}
              */
-            key: "command_dispatch" | "comprehensive_rectification";
+            key: string;
             /** @example 指挥调度 */
             heading: string;
             paragraphs: components["schemas"]["BulletinParagraphDto"][];
@@ -4178,6 +4326,11 @@ export interface components {
             figures: components["schemas"]["DigestFiguresDto"];
             /** @description 签收率 and median time to sign; absent when 签收 is not required (ACK_REQUIRED) */
             acknowledgement?: components["schemas"]["UnitSigningDto"];
+            /**
+             * @description 信息报送: items the office adopted in the period (absent in older stored digests)
+             * @example 2
+             */
+            infoAdopted?: number;
         };
         CategoryDigestRowDto: {
             /** Format: uuid */
@@ -4679,6 +4832,196 @@ export interface components {
         };
         ChannelDeliveryListDto: {
             items: components["schemas"]["ChannelDeliveryDto"][];
+        };
+        InfoColumnDto: {
+            /** @example civility */
+            code: string;
+            /** @example 文明培育 */
+            name: string;
+            /** @example 文明培育 */
+            briefLabel: string;
+        };
+        InfoColumnsDto: {
+            /** @description Texts longer than this (without whitespace) print on their own */
+            briefMaxChars: number;
+            columns: components["schemas"]["InfoColumnDto"][];
+        };
+        InfoPhotoDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example image/jpeg */
+            mime: string;
+            originalName: string | null;
+        };
+        InfoItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            unitId: string;
+            /** @example 区农业农村局 */
+            unitName: string;
+            /** @example civility */
+            column: string;
+            /** @example 文明培育 */
+            columnName: string;
+            kind: string | null;
+            title: string;
+            text: string;
+            /** @example 2026-11-20 */
+            workDate: string;
+            /**
+             * @description pending 待审, adopted 已采用 (goes into the next 快报), returned 已退回 (see returnReason), published 已刊发 (see issueNumber), withdrawn 已撤回
+             * @enum {string}
+             */
+            status: "pending" | "adopted" | "returned" | "published" | "withdrawn";
+            returnReason: string | null;
+            /** @description Printed as an item of its own (longer than briefMaxChars) rather than in 简讯 */
+            ownItem: boolean;
+            /** @example null */
+            issueNumber: number | null;
+            photos: components["schemas"]["InfoPhotoDto"][];
+            submittedByName: string;
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            adoptedAt: string | null;
+            /** Format: date-time */
+            publishedAt: string | null;
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        InfoItemPageDto: {
+            /** @description Pass as `cursor` for the next page; null on the last */
+            nextCursor: string | null;
+            items: components["schemas"]["InfoItemDto"][];
+        };
+        CreateInfoItemDto: {
+            /**
+             * @description 栏目 code from config/info-columns.json (`GET /info-items/columns`)
+             * @example civility
+             */
+            column: string;
+            /**
+             * @description 工作类型 (optional): in 简讯, short items of one 栏目 and one 工作类型 are folded into one paragraph
+             * @example 宣讲
+             */
+            kind?: string | null;
+            /** @example 区农业农村局开展理论宣讲进农村活动 */
+            title: string;
+            /**
+             * @description Plain text; a line break starts a new paragraph of an item printed on its own
+             * @example 近日，联合区委党校到妙峰山镇斜河涧村开展习近平新时代中国特色社会主义思想进农村宣讲活动。
+             */
+            text: string;
+            /**
+             * @description The day of the work (Asia/Shanghai)
+             * @example 2026-11-20
+             */
+            workDate: string;
+            /** @description Photos uploaded with `POST /attachments` by the caller, in order (at most 9) */
+            photoIds?: string[];
+        };
+        InfoItemEventDto: {
+            /** @example adopt */
+            action: string;
+            /** @enum {string|null} */
+            fromStatus: "pending" | "adopted" | "returned" | "published" | "withdrawn" | null;
+            /** @enum {string} */
+            toStatus: "pending" | "adopted" | "returned" | "published" | "withdrawn";
+            actorName: string;
+            note: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        InfoItemDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            unitId: string;
+            /** @example 区农业农村局 */
+            unitName: string;
+            /** @example civility */
+            column: string;
+            /** @example 文明培育 */
+            columnName: string;
+            kind: string | null;
+            title: string;
+            text: string;
+            /** @example 2026-11-20 */
+            workDate: string;
+            /**
+             * @description pending 待审, adopted 已采用 (goes into the next 快报), returned 已退回 (see returnReason), published 已刊发 (see issueNumber), withdrawn 已撤回
+             * @enum {string}
+             */
+            status: "pending" | "adopted" | "returned" | "published" | "withdrawn";
+            returnReason: string | null;
+            /** @description Printed as an item of its own (longer than briefMaxChars) rather than in 简讯 */
+            ownItem: boolean;
+            /** @example null */
+            issueNumber: number | null;
+            photos: components["schemas"]["InfoPhotoDto"][];
+            submittedByName: string;
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            adoptedAt: string | null;
+            /** Format: date-time */
+            publishedAt: string | null;
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The item’s trail, oldest first */
+            events: components["schemas"]["InfoItemEventDto"][];
+        };
+        UpdateInfoItemDto: {
+            /**
+             * @description 栏目 code from config/info-columns.json (`GET /info-items/columns`)
+             * @example civility
+             */
+            column: string;
+            /**
+             * @description 工作类型 (optional): in 简讯, short items of one 栏目 and one 工作类型 are folded into one paragraph
+             * @example 宣讲
+             */
+            kind?: string | null;
+            /** @example 区农业农村局开展理论宣讲进农村活动 */
+            title: string;
+            /**
+             * @description Plain text; a line break starts a new paragraph of an item printed on its own
+             * @example 近日，联合区委党校到妙峰山镇斜河涧村开展习近平新时代中国特色社会主义思想进农村宣讲活动。
+             */
+            text: string;
+            /**
+             * @description The day of the work (Asia/Shanghai)
+             * @example 2026-11-20
+             */
+            workDate: string;
+            /** @description Photos uploaded with `POST /attachments` by the caller, in order (at most 9) */
+            photoIds?: string[];
+            /** @description The item `version`; required unless sent as `If-Match` */
+            version?: number;
+        };
+        InfoItemVersionDto: {
+            /** @description The item `version`; required unless sent as `If-Match` */
+            version?: number;
+        };
+        AdoptInfoItemDto: {
+            /** @description The item `version`; required unless sent as `If-Match` */
+            version?: number;
+            /** @description The title as the office edits it */
+            title?: string;
+            /** @description The text as the office edits it */
+            text?: string;
+            /** @description Another 栏目 code, when the office moves it */
+            column?: string;
+            kind?: string | null;
+        };
+        ReturnInfoItemDto: {
+            /** @description The item `version`; required unless sent as `If-Match` */
+            version?: number;
+            /** @example 请补充参与人数和活动照片 */
+            reason: string;
         };
     };
     responses: never;
@@ -13112,6 +13455,654 @@ export interface operations {
             };
             /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    InfoItems_columns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfoColumnsDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    InfoItems_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page (`nextCursor`) */
+                cursor?: string;
+                status?: "pending" | "adopted" | "returned" | "published" | "withdrawn";
+                /** @description Office only: one unit */
+                unitId?: string;
+                column?: string;
+                /** @description Work on or after this day */
+                from?: string;
+                /** @description Work on or before this day */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfoItemPageDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    InfoItems_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInfoItemDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfoItemDetailDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    InfoItems_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfoItemDetailDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    InfoItems_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的任务版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateInfoItemDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfoItemDetailDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    InfoItems_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的任务版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InfoItemVersionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfoItemDetailDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    InfoItems_resubmit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的任务版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateInfoItemDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfoItemDetailDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    InfoItems_adopt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的任务版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdoptInfoItemDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfoItemDetailDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    InfoItems_returnItem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的任务版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnInfoItemDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InfoItemDetailDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -82,7 +82,8 @@ export class PersonRefDto {
 
 export class BulletinParagraphDto {
   @ApiProperty({
-    description: 'Stable per source: the inspection id, or comprehensive_rectification:<unit>',
+    description:
+      'Stable per source: the inspection id, comprehensive_rectification:<unit>, or info:<item ids joined by +> for 信息报送 items',
   })
   key: string;
   @ApiProperty({ description: 'What prints: the edited text if any, else the generated text' })
@@ -93,8 +94,10 @@ export class BulletinParagraphDto {
 
 export class BulletinSectionDto {
   @ApiProperty({
-    enum: ['command_dispatch', 'comprehensive_rectification'],
+    type: String,
     example: 'command_dispatch',
+    description:
+      'command_dispatch (指挥调度), comprehensive_rectification (简讯), or info:<栏目 code> for adopted 信息报送 items printed on their own (e.g. info:civility, 【文明培育】)',
   })
   key: BulletinSectionKey;
   @ApiProperty({ example: '指挥调度' }) heading: string;

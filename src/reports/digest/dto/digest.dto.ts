@@ -171,6 +171,12 @@ export class UnitDigestRowDto {
     description: '签收率 and median time to sign; absent when 签收 is not required (ACK_REQUIRED)',
   })
   acknowledgement?: UnitSigningDto;
+  @ApiPropertyOptional({
+    example: 2,
+    description:
+      '信息报送: items the office adopted in the period (absent in older stored digests)',
+  })
+  infoAdopted?: number;
 }
 
 export class CategoryDigestRowDto {
