@@ -135,9 +135,12 @@ describe('信息报送 into the 快报', () => {
       ownItem: false,
     });
     expect(a.body.events).toEqual([
-      expect.objectContaining({ action: 'submit', fromStatus: null, toStatus: 'pending' }),
+      expect.objectContaining({ action: 'submit', statusBefore: null, statusAfter: 'pending' }),
     ]);
     adopted = a.body;
+    // The office sees the photo (and its thumbnail); another unit does not.
+    expect((await admin().get(`/attachments/${photo}?variant=thumb`)).status).toBe(200);
+    expect((await unitB().get(`/attachments/${photo}`)).status).toBe(404);
     const b = await unitA()
       .post('/info-items', {
         column: 'civility',
@@ -355,7 +358,7 @@ describe('信息报送 into the 快报', () => {
       'adopt',
       'publish',
     ]);
-    expect(seen.body.events[2]).toMatchObject({ note: '第672期', toStatus: 'published' });
+    expect(seen.body.events[2]).toMatchObject({ note: '第672期', statusAfter: 'published' });
     // Published is frozen, for the office too.
     const edit = await put(
       `/info-items/${adopted.id}`,

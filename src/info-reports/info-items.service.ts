@@ -295,8 +295,8 @@ export class InfoItemsService {
       ...this.toDto(row),
       events: events.map((e) => ({
         action: e.action,
-        fromStatus: e.from_status as InfoItemStatus | null,
-        toStatus: e.to_status as InfoItemStatus,
+        statusBefore: e.from_status as InfoItemStatus | null,
+        statusAfter: e.to_status as InfoItemStatus,
         actorName: e.actor_name,
         note: e.note,
         at: new Date(e.created_at).toISOString(),

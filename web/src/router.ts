@@ -96,6 +96,16 @@ const routes: RouteRecordRaw[] = [
         meta: { title: '设置', roles: ['admin'] },
       },
       {
+        path: 'info-reports',
+        component: () => import('@/views/InfoReportsView.vue'),
+        meta: { title: '信息报送', roles: ['unit'] },
+      },
+      {
+        path: 'info-inbox',
+        component: () => import('@/views/InfoInboxView.vue'),
+        meta: { title: '信息采编', roles: ['admin'] },
+      },
+      {
         path: 'notifications',
         component: () => import('@/views/NotificationsView.vue'),
         meta: { title: '消息' },

@@ -170,8 +170,8 @@ export class InfoPhotoDto {
 export class InfoItemEventDto {
   @ApiProperty({ example: 'adopt' }) action: string;
   @ApiProperty({ nullable: true, type: String, enum: INFO_ITEM_STATUSES })
-  fromStatus: InfoItemStatus | null;
-  @ApiProperty({ enum: INFO_ITEM_STATUSES }) toStatus: InfoItemStatus;
+  statusBefore: InfoItemStatus | null;
+  @ApiProperty({ enum: INFO_ITEM_STATUSES }) statusAfter: InfoItemStatus;
   @ApiProperty() actorName: string;
   @ApiProperty({ nullable: true, type: String }) note: string | null;
   @ApiProperty({ format: 'date-time' }) at: string;

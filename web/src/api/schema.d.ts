@@ -4926,9 +4926,9 @@ export interface components {
             /** @example adopt */
             action: string;
             /** @enum {string|null} */
-            fromStatus: "pending" | "adopted" | "returned" | "published" | "withdrawn" | null;
+            statusBefore: "pending" | "adopted" | "returned" | "published" | "withdrawn" | null;
             /** @enum {string} */
-            toStatus: "pending" | "adopted" | "returned" | "published" | "withdrawn";
+            statusAfter: "pending" | "adopted" | "returned" | "published" | "withdrawn";
             actorName: string;
             note: string | null;
             /** Format: date-time */
