@@ -1,3 +1,5 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { apiAs, expect, photo, shot, signIn, signOut, sql, test } from './support/fixtures';
 
 interface Row {
@@ -6,6 +8,14 @@ interface Row {
   status: string;
   return_reason: string | null;
   photos: number;
+}
+
+/** Serious and critical accessibility violations on the page as it is. */
+async function axeProblems(page: Page): Promise<string[]> {
+  const axe = await new AxeBuilder({ page }).analyze();
+  return axe.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const rowsOf = (unitId: string) =>
@@ -85,6 +95,7 @@ test.describe.serial('信息报送: a unit sends items, the office adopts one an
     await expect(list.getByText(TITLE)).toBeVisible();
     await expect(list.getByText(RETURN_TITLE)).toBeVisible();
     await shot(page, 'info-inbox-1366');
+    expect(await axeProblems(page)).toEqual([]);
 
     await list.getByText(TITLE).click();
     const drawer = page.getByRole('dialog', { name: env.unitA.name });
@@ -143,6 +154,7 @@ test.describe.serial('信息报送: a unit sends items, the office adopts one an
     await expect(list.getByText('请补充参与人数和照片')).toBeVisible();
     await expect(list.getByText('已采用')).toBeVisible();
     await shot(page, 'info-list-1366');
+    expect(await axeProblems(page)).toEqual([]);
     await list.getByText(RETURN_TITLE).click();
     const drawer = page.getByRole('dialog', { name: RETURN_TITLE });
     await expect(drawer.getByTestId('info-return-reason')).toContainText('请补充参与人数和照片');
