@@ -161,6 +161,7 @@ test.describe.serial('信息报送: a unit sends items, the office adopts one an
     await drawer.getByTestId('info-edit').click();
     await drawer.getByTestId('info-text').fill('近日，组织30余名志愿者清扫楼道20个。');
     await shot(page, 'info-resubmit-1366');
+
     await drawer.getByTestId('info-resubmit').click();
     await expect(drawer.getByText('待审').first()).toBeVisible();
     const rows = await rowsOf(env.unitA.id);
@@ -171,5 +172,19 @@ test.describe.serial('信息报送: a unit sends items, the office adopts one an
       return_reason: null,
       photos: 0,
     });
+
+    // At a phone's width (the item still open, from the URL) the drawer takes the screen, and
+    // the new-item form is a full-screen dialog.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.reload();
+    await shot(page, 'info-list-375');
+    const onPhone = page.getByRole('dialog', { name: RETURN_TITLE });
+    await expect(onPhone.getByText('近日，组织30余名志愿者清扫楼道20个。')).toBeInViewport();
+    await shot(page, 'info-item-375');
+    await onPhone.getByRole('button', { name: /关闭|Close/ }).click();
+    await page.getByTestId('info-new').click();
+    await expect(page.getByTestId('info-submit')).toBeInViewport();
+    await page.waitForTimeout(500); // the dialog's fade, for the screenshot only
+    await shot(page, 'info-new-375');
   });
 });
