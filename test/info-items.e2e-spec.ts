@@ -340,8 +340,17 @@ describe('信息报送 into the 快报', () => {
   });
 
   it('publishing marks the printed items 已刊发 with the issue number; the returned one stays', async () => {
+    // The office edits the item's paragraph (its key is a path segment): still the item's.
+    const edited = await put(
+      `/bulletins/${bulletin.id}/paragraphs/${encodeURIComponent(`info:${adopted.id}`)}`,
+      {
+        version: bulletin.version,
+        text: '**【综合整治】东辛房街道：**近日，开展环境秩序综合整治，整治楼道堆物问题2处。',
+      },
+      w.admin.token,
+    ).expect(200);
     await admin()
-      .post(`/bulletins/${bulletin.id}/publish`, { version: bulletin.version })
+      .post(`/bulletins/${bulletin.id}/publish`, { version: edited.body.version })
       .expect(200);
     const rows = await t.ds.query(
       `SELECT id, status, issue_number, bulletin_id FROM info_items ORDER BY submitted_at`,

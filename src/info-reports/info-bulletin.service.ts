@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/principal.js';
 import type { Db } from '../database/kysely.js';
 import type { BulletinSection, ClosedTaskCount } from '../reports/bulletin/bulletin-model.js';
-import { composeInfoSections, infoItemIdsOf } from '../reports/bulletin/info-sections.js';
+import { composeInfoSections, printedInfoItemIds } from '../reports/bulletin/info-sections.js';
 import { InfoColumns } from './info-columns.js';
 import { infoItemsRepository as items } from './info-items.repository.js';
 
@@ -52,11 +52,16 @@ export class InfoBulletinService {
     p: Principal,
     now: Date,
   ): Promise<void> {
-    const ids = [
-      ...new Set(
-        bulletin.sections.flatMap((s) => s.paragraphs.flatMap((x) => infoItemIdsOf(x.key))),
-      ),
-    ];
+    // The generated text says which items each paragraph prints; the issue as published says
+    // which paragraphs it kept.
+    const row = await db
+      .selectFrom('bulletins')
+      .select('generated')
+      .where('id', '=', bulletin.id)
+      .executeTakeFirst();
+    const generated = (row?.generated ?? []) as unknown as BulletinSection[];
+    const printed = new Set(bulletin.sections.flatMap((s) => s.paragraphs.map((x) => x.key)));
+    const ids = printedInfoItemIds(generated, printed);
     const marked = await items.markPublished(db, ids, bulletin, now);
     for (const itemId of marked) {
       await items.insertEvent(db, {

@@ -91,6 +91,8 @@ export interface BulletinParagraph {
   key: string;
   /** Chinese text; `**…**` marks bold spans, nothing else is markup. */
   text: string;
+  /** The 信息报送 items the paragraph prints (info-sections.ts): publishing marks them 已刊发. */
+  infoItemIds?: string[];
 }
 
 export interface BulletinSection {

@@ -2,7 +2,9 @@ import type { BulletinSection, ClosedTaskCount } from './bulletin-model.js';
 import {
   briefParagraphs,
   composeInfoSections,
-  infoItemIdsOf,
+  ownItemParagraphs,
+  briefKey,
+  printedInfoItemIds,
   joinFigures,
   type AdoptedInfoItem,
   type InfoColumn,
@@ -145,15 +147,39 @@ describe('简讯 folding', () => {
     expect(briefParagraphs(column, items).map((p) => p.text)).toEqual(expected);
   });
 
-  it('keys the paragraph with every item it prints, so publishing marks the folded ones too', () => {
-    const a = item('区农业农村局', 'civility', XUANJIANG);
-    const b = item('永定镇', 'civility', '近日，开展宣讲。');
-    const c = item('区农业农村局', 'civility', '近日，再次宣讲。');
+  it('lists every item it prints, so publishing marks the folded ones too; the key stays short', () => {
+    const a = item('区农业农村局', 'civility', XUANJIANG, {
+      id: '7d1f8c1e-0000-4000-8000-00000000000a',
+    });
+    const b = item('永定镇', 'civility', '近日，开展宣讲。', {
+      id: '7d1f8c1e-0000-4000-8000-00000000000b',
+    });
+    const c = item('区农业农村局', 'civility', '近日，再次宣讲。', {
+      id: '7d1f8c1e-0000-4000-8000-00000000000c',
+    });
     const [p] = briefParagraphs(CIVILITY, [a, b, c]);
-    expect(p.key).toBe(`info:${a.id}+${c.id}+${b.id}`);
-    expect(infoItemIdsOf(p.key)).toEqual([a.id, c.id, b.id]);
-    expect(infoItemIdsOf(`info:${a.id}:3`)).toEqual([a.id]);
-    expect(infoItemIdsOf('comprehensive_rectification:东辛房街道')).toEqual([]);
+    expect(p.infoItemIds).toEqual([a.id, c.id, b.id]);
+    expect(p.key).toMatch(new RegExp(`^info:${a.id}\\+[0-9a-f]{8}$`));
+    // The key follows the set of items, not their order; one more item folded in changes it.
+    expect(briefKey([a.id, b.id, c.id])).toBe(p.key);
+    expect(briefKey([a.id, b.id])).not.toBe(p.key);
+    expect(briefKey([a.id])).toBe(`info:${a.id}`);
+    // Forty units folded together still make a key far below the 200 characters of a path key.
+    const many = Array.from({ length: 40 }, (_, i) =>
+      item(`单位${i}`, 'civility', `近日，开展活动${i}。`),
+    );
+    expect(briefParagraphs(CIVILITY, many)[0].key.length).toBeLessThan(60);
+
+    const sections: BulletinSection[] = [
+      { key: 'info:civility', heading: '文明培育', paragraphs: ownItemParagraphs(a) },
+      { key: 'comprehensive_rectification', heading: '简讯', paragraphs: [p] },
+    ];
+    expect(printedInfoItemIds(sections, new Set([p.key, 'comprehensive_rectification:x']))).toEqual(
+      [a.id, c.id, b.id],
+    );
+    // A paragraph the issue no longer shows does not count.
+    expect(printedInfoItemIds(sections, new Set([`info:${a.id}`]))).toEqual([a.id]);
+    expect(printedInfoItemIds(sections, new Set())).toEqual([]);
   });
 });
 
@@ -262,10 +288,12 @@ describe('placement', () => {
     expect(sections[1].paragraphs).toEqual([
       {
         key: `info:${long.id}`,
+        infoItemIds: [long.id],
         text: '**东辛房街道“三用心”全力做好志愿服务工作** 一是用心建设队伍，志愿服务规范化。建立10余支志愿服务队，总计630余人在册。',
       },
       {
         key: `info:${long.id}:2`,
+        infoItemIds: [long.id],
         text: '二是用心开展活动，志愿服务常态化。今年以来开展各类志愿活动30余次。（东辛房街道）',
       },
     ]);

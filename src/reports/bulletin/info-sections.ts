@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   BulletinParagraph,
   BulletinSection,
@@ -26,9 +27,13 @@ import { renderComprehensiveRectification, unitFigures } from './rectification-b
  *   停车秩序问题13起。') instead of the generated statistics paragraph; such a unit is never folded
  *   away (its figures would be lost), it leads a paragraph of its own. Units with figures and no
  *   item (or only an item of its own) keep the generated paragraph, after the 简讯 items of that 栏目.
- * - **Keys.** A paragraph's key is `info:` and the ids of the items it prints, joined with `+`
- *   (a long item's later paragraphs add `:2`, `:3` …), so publishing can mark exactly the items
- *   the issue printed (`infoItemIdsOf`).
+ * - **Keys and items.** Every paragraph lists the items it prints in `infoItemIds`, so
+ *   publishing marks exactly those (`printedInfoItemIds`). Its key is `info:<item id>` for an
+ *   item of its own (later paragraphs add `:2`, `:3` …) and for a 简讯 paragraph of one item;
+ *   a folded one adds `+` and 8 hex digits of a hash of all its items, so the key stays short
+ *   (keys are path segments, 200 characters at most) and changes when the folded set changes —
+ *   an office edit of the old paragraph then shows as stale instead of silently covering a unit
+ *   it never named.
  */
 
 export interface InfoColumn {
@@ -143,7 +148,11 @@ export function ownItemParagraphs(item: AdoptedInfoItem): BulletinParagraph[] {
   return lines.map((line, i) => {
     let text = i === 0 ? `**${escapeBulletinText(item.title.trim())}** ${line}`.trimEnd() : line;
     if (i === lines.length - 1) text += `（${unit}）`;
-    return { key: `${INFO_KEY_PREFIX}${item.id}${i === 0 ? '' : `:${i + 1}`}`, text };
+    return {
+      key: `${INFO_KEY_PREFIX}${item.id}${i === 0 ? '' : `:${i + 1}`}`,
+      text,
+      infoItemIds: [item.id],
+    };
   });
 }
 
@@ -195,7 +204,7 @@ export function briefParagraphs(
         text += `**${foldedUnits.join('、')}**也开展了${escapeBulletinText(column.foldTail)}。`;
         ids.push(...folded.map((i) => i.id));
       }
-      paragraphs.push({ key: `${INFO_KEY_PREFIX}${ids.join('+')}`, text });
+      paragraphs.push({ key: briefKey(ids), text, infoItemIds: ids });
     });
   }
   return paragraphs;
@@ -268,9 +277,26 @@ export function composeInfoSections(
   return out;
 }
 
-/** The ids of the items a paragraph key stands for; none for other paragraphs. */
-export function infoItemIdsOf(key: string): string[] {
-  if (!key.startsWith(INFO_KEY_PREFIX)) return [];
-  const [ids] = key.slice(INFO_KEY_PREFIX.length).split(':');
-  return ids.split('+').filter((id) => id !== '');
+/** `info:<lead id>`, plus `+<hash of every id>` when items are folded in. */
+export function briefKey(ids: string[]): string {
+  if (ids.length === 1) return `${INFO_KEY_PREFIX}${ids[0]}`;
+  const digest = createHash('sha256')
+    .update([...ids].sort().join(','))
+    .digest('hex')
+    .slice(0, 8);
+  return `${INFO_KEY_PREFIX}${ids[0]}+${digest}`;
+}
+
+/**
+ * The items an issue prints: those of the generated paragraphs whose keys are among `printed`
+ * (the paragraphs the issue shows, edits applied), each once.
+ */
+export function printedInfoItemIds(
+  generated: readonly BulletinSection[],
+  printed: ReadonlySet<string>,
+): string[] {
+  const ids = generated.flatMap((s) =>
+    s.paragraphs.filter((p) => printed.has(p.key)).flatMap((p) => p.infoItemIds ?? []),
+  );
+  return [...new Set(ids)];
 }

@@ -4099,7 +4099,7 @@ export interface components {
             name: string;
         };
         BulletinParagraphDto: {
-            /** @description Stable per source: the inspection id, comprehensive_rectification:<unit>, or info:<item ids joined by +> for 信息报送 items */
+            /** @description Stable per source: the inspection id, comprehensive_rectification:<unit>, or info:<item id>[+<hash of folded items>] for 信息报送 items */
             key: string;
             /** @description What prints: the edited text if any, else the generated text */
             text: string;

@@ -83,7 +83,7 @@ export class PersonRefDto {
 export class BulletinParagraphDto {
   @ApiProperty({
     description:
-      'Stable per source: the inspection id, comprehensive_rectification:<unit>, or info:<item ids joined by +> for 信息报送 items',
+      'Stable per source: the inspection id, comprehensive_rectification:<unit>, or info:<item id>[+<hash of folded items>] for 信息报送 items',
   })
   key: string;
   @ApiProperty({ description: 'What prints: the edited text if any, else the generated text' })
