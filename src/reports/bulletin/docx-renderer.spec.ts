@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-import type { BulletinConfig, BulletinDocument } from './bulletin-model.js';
+import { SaxesParser } from 'saxes';
+
+import type { BulletinConfig, BulletinDocument, BulletinSection } from './bulletin-model.js';
+import { displayWidth, fitSize, TEXT_WIDTH } from './docx-layout.js';
 import { renderDocx, splitBoldSpans } from './docx-renderer.js';
 import type { TextSpan } from './docx-renderer.js';
 import { extractDocxText, readZipEntry } from './docx-text.js';
@@ -13,8 +17,15 @@ const {
   firstIssueNumber: _first,
   leadRanks: _ranks,
   featuredUnits: _featured,
+  asyncGenerationDays: _async,
   ...letterhead
 } = config;
+
+const section = (heading: string, ...texts: string[]): BulletinSection => ({
+  key: 'command_dispatch',
+  heading,
+  paragraphs: texts.map((text, i) => ({ key: `${heading}-${i}`, text })),
+});
 
 const document: BulletinDocument = {
   letterhead,
@@ -43,6 +54,66 @@ const document: BulletinDocument = {
     },
     { key: 'command_dispatch', heading: '空栏目', paragraphs: [] },
   ],
+};
+
+// Issue 671's content, as the office would shape it: two pages.
+const REFERENCE_SECTIONS: BulletinSection[] = [
+  section(
+    '喜报',
+    '日前，中央文明办对2021年全国文明城市年度测评结果进行通报。我区在全国直辖市提名城区中，以总成绩94.15分排名第二，在北京市7个提名城区中排名第一。',
+  ),
+  section(
+    '专题部署',
+    '7日，区委社会工委区民政局召开社区综合治理工作组创城任务部署会，王建华出席，朱峰、朱凯参加。区委社会工委区民政局、区创城办、区公安分局、区住建委、区消防救援支队、区城管委（区城管执法局）及相关镇街负责同志参会。会上，区委社会工委区民政局对社区综合治理工作组工作方案和“一月一主题”各项任务方案进行部署。王建华要求：**一要提高站位，强化担当。**坚持讲政治、创首善、争一流的高标准站位，全力以赴抓好专项治理，要以高度的责任担当、务实的工作精神，落实好区委、区政府部署要求，如期完成各项目标任务。**二要迅速行动，全面推进。**要不等不靠，主动研究问题、创新举措，着力提升专项治理社会满意度，让群众真正看到社区创城后的良好变化。**三要压实责任，抓好落实。**始终坚持把整治责任扛在肩上、抓在手中，绝不能浅尝辄止、畏缩不前。要紧跟全区创城工作步伐，明确目标、分解任务、细化清单，把“一月一主题”组织好落实好。**四要统筹协调，形成合力。**切实加强统筹协调和指挥调度，及时掌握工作进度，全力推动工作落实。各成员单位要切实贯彻落实全区整治方案部署要求，积极主动开展整治行动，加强协调配合，形成整治合力，确保整治实效。（区委社会工委区民政局）',
+  ),
+  section(
+    '文明培育',
+    '**东辛房街道“三用心”全力做好志愿服务工作** 一是用心建设队伍，志愿服务规范化。建立“蓝心送暖”“夕阳美”“爱心暖阳”“清风行”等10余支志愿服务队，总计630余人在册，分别在环境整治、文明劝导、治安维稳、卫生保洁、助老助残、困难帮扶等多领域开展志愿服务。另外，每个社区都成立了创城志愿巡逻队，专门负责对标创城指标自查自改。',
+    '二是用心开展活动，志愿服务常态化。将志愿服务与各项活动紧密结合，打造“周末清洁日”“文明清风行”“党员践承诺”“热心人在行动”“敬老义务理发日”“爱国卫生运动高潮日”等多个常态化志愿服务项目，今年以来开展各类志愿活动30余次，共计1900余人次参加，清扫楼门230余个，清理卫生死角10余处、楼道堆物20余车、小广告210余条，擦拭宣传橱窗300余个，义务理发9次，开展文明交通、垃圾分类、低碳环保等文明宣传8次。',
+    '三是用心扶危助困，志愿服务温情化。通过结队帮扶、包楼照料等机制，各社区共对30余位孤寡老人和20余位残疾、病困群众提供打扫卫生、物品维修、陪伴遛弯、代买物资、送医院就医等服务。（东辛房街道）',
+  ),
+  section(
+    '新时代文明实践',
+    '**斋堂镇多策并举全力推进新时代文明实践工作** 一是多点共建夯实两级阵地。在30个村居新时代文明实践站打造红色教育基地、烈士陵园、冀热察挺进军纪念馆等主题特色教育实践基地，实现新时代文明实践所（站）全覆盖。结合群众需求和特色，推出“村级趣味运动会”“体质促进挑战赛”等文明实践主题活动。二是服务群众打造多样品牌。开展“文明实践课堂”“群众议事 理论走亲”“党史人人讲”“做新时代雷锋精神传人”等新风培育活动600余场次，举办星火工程演出等实践活动10余场次。围绕疫情防控，组建战“疫”志愿服务队30支，积极参与封闭管理、核酸检测、物资配送等志愿服务活动900余场次。三是移风易俗共育时代新风。开展“抵制高价彩礼 弘扬婚嫁新风”主题宣传实践活动30余场次。通过微信公众号，积极开展“讲文明 树新风”线上主题宣传。发挥各村村规民约、红白理事会教育引导和规范约束作用，通过建立村民议事厅、道德红黑榜等方式，广泛开展道德评议、“洁净家园”“乡村十礼”等活动1200余场次。（斋堂镇）',
+  ),
+  section(
+    '简讯',
+    '**【文明培育】区农业农村局：**近日，联合区委党校到妙峰山镇斜河涧村开展习近平新时代中国特色社会主义思想进农村宣讲活动。**区科信局、区残联、城子街道、永定镇、清水镇**也开展了相关文明培育活动。',
+    '**【文明实践】区税务局：**近日，组织机关干部到莲石湖公园开展“永定奋进向未来 科学防疫我先行”志愿服务活动，清理2.5公里路面垃圾杂物。**区残联**也开展了相关活动。',
+    '**【综合整治】东辛房街道：**近日，开展环境秩序综合整治，围绕疫情防控、牌匾规范、“门前三包”等开展专项检查10余次，覆盖商户80余家，整治店外经营问题6起、违规电子显示屏4处、停车秩序问题13起、环境卫生问题10余起。**城子街道、妙峰山镇、永定镇**也开展了相关工作。',
+  ),
+];
+
+const DISPATCH =
+  '王建华9日到永定镇调研指导创城工作，先后到石门营文化公园（石门营广场）、永定镇政府周边和冯村北里社区查看各项指标落实情况，永定镇主要负责同志陪同。王建华要求：各单位要对照测评体系逐项自查，发现问题立行立改，确保整改到位。（本刊）';
+
+/** The 1-, 2- and 3-page issues the layout is checked on (and previewed in LibreOffice). */
+export const SAMPLES: Record<string, BulletinDocument> = {
+  'one-page': {
+    letterhead,
+    issueNumber: 672,
+    date: '2026-11-25',
+    sections: [section('指挥调度', DISPATCH), { ...REFERENCE_SECTIONS[4], paragraphs: REFERENCE_SECTIONS[4].paragraphs.slice(1, 2) }],
+  },
+  'issue-671': { letterhead, issueNumber: 671, date: '2022-04-07', sections: REFERENCE_SECTIONS },
+  'three-page': {
+    letterhead,
+    issueNumber: 673,
+    date: '2026-12-02',
+    sections: [
+      section('指挥调度', DISPATCH, DISPATCH),
+      ...REFERENCE_SECTIONS.slice(0, 2),
+      REFERENCE_SECTIONS[4],
+    ],
+  },
+  ...(process.env.BULLETIN_PREVIEW_FILL
+    ? Object.fromEntries(
+        [4, 5, 6, 7, 8, 9].map((n) => [
+          `fill-${n}`,
+          { letterhead, issueNumber: 700 + n, date: '2026-12-02', sections: [section('指挥调度', ...Array(n).fill(DISPATCH))] },
+        ]),
+      )
+    : {}),
 };
 
 describe('splitBoldSpans', () => {
@@ -78,6 +149,21 @@ describe('splitBoldSpans', () => {
   });
 });
 
+describe('layout helpers', () => {
+  it('measures CJK as one character width and ASCII as half', () => {
+    expect(displayWidth('2026年11月25日')).toBe(7);
+    expect(displayWidth('门头沟区')).toBe(4);
+  });
+
+  it('steps the size down until the text fits the 版心', () => {
+    // 21 characters plus a 7.5-character date and a 2-character gap: 三号 is too wide for 156 mm.
+    const line = '门头沟区创建全国文明城市工作领导小组办公室一一2026年11月25日';
+    expect(fitSize(line, TEXT_WIDTH, [32, 30, 28, 24])).toBe(28);
+    expect(fitSize('短', TEXT_WIDTH, [32, 28])).toBe(32);
+    expect(fitSize('长'.repeat(100), TEXT_WIDTH, [32, 28])).toBe(28);
+  });
+});
+
 describe('renderDocx', () => {
   let buffer: Buffer;
   let text: string;
@@ -109,62 +195,28 @@ describe('renderDocx', () => {
       '电子邮箱：mtgccbxcz@bjmtg.gov.cn      电话：69822006',
     ]);
   });
-
-  it('prints the masthead big, bold and red in the title font', () => {
-    const masthead = /<w:r>(?:(?!<\/w:r>).)*?<w:t[^>]*>门头沟区创建全国文明城市<\/w:t>/s.exec(xml);
-    expect(masthead?.[0]).toMatch(/<w:b\/>/);
-    expect(masthead?.[0]).toMatch(/<w:color w:val="FF0000"\/>/);
-    expect(masthead?.[0]).toMatch(/<w:sz w:val="72"\/>/);
-    expect(masthead?.[0]).toContain('方正小标宋简体');
-  });
-
-  it('draws a red rule under the office line and a rule above the footer', () => {
-    expect(xml).toMatch(/<w:bottom [^>]*w:color="FF0000"/);
-    expect(xml.match(/<w:top [^>]*w:color="000000"/g)).toHaveLength(2);
-  });
-
-  it.each(['一要提高站位，强化担当。', '【综合整治】东辛房街道：', '城子街道、永定镇', '【简讯】'])(
-    'sets %s in a bold run',
-    (bold) => {
-      const run = new RegExp(`<w:r>(?:(?!</w:r>).)*?<w:t[^>]*>${bold}</w:t>`, 's').exec(xml);
-      expect(run?.[0]).toMatch(/<w:b\/>/);
-    },
-  );
-
-  it('sets the body text around bold spans in plain runs', () => {
-    const run = /<w:r>(?:(?!<\/w:r>).)*?<w:t[^>]*>坚持高标准。<\/w:t>/s.exec(xml);
-    expect(run?.[0]).toBeDefined();
-    expect(run?.[0]).not.toMatch(/<w:b\/>/);
-  });
 });
 
-describe('extractDocxText', () => {
-  it('decodes the XML escapes of text with markup characters', async () => {
-    const buffer = await renderDocx({
-      ...document,
-      sections: [
-        {
-          key: 'command_dispatch',
-          heading: 'A & B',
-          paragraphs: [{ key: 'x', text: '“一月一主题” <试点> & **‘口袋公园’**' }],
-        },
-      ],
-    });
-    const lines = (await extractDocxText(buffer)).split('\n');
-    expect(lines).toContain('【A & B】');
-    expect(lines).toContain('“一月一主题” <试点> & ‘口袋公园’');
-  });
-});
+describe('renderDocx on 1-, 2- and 3-page issues', () => {
+  const rendered: Record<string, Buffer> = {};
 
-describe('readZipEntry', () => {
-  it('fails clearly on something that is not a zip', () => {
-    expect(() => readZipEntry(Buffer.from('not a zip at all, just some text'), 'a')).toThrow(
-      /not a zip/,
-    );
+  beforeAll(async () => {
+    for (const [name, doc] of Object.entries(SAMPLES)) rendered[name] = await renderDocx(doc);
+    // BULLETIN_PREVIEW_DIR=/tmp/x writes them out, to convert with soffice and look at.
+    const dir = process.env.BULLETIN_PREVIEW_DIR;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      for (const [name, buf] of Object.entries(rendered)) writeFileSync(join(dir, `${name}.docx`), buf);
+    }
   });
 
-  it('fails clearly on a missing entry', async () => {
-    const buffer = await renderDocx(document);
-    expect(() => readZipEntry(buffer, 'word/missing.xml')).toThrow(/no entry word\/missing\.xml/);
+  it.each(Object.keys(SAMPLES))('writes well-formed XML for %s', (name) => {
+    for (const part of ['word/document.xml', 'word/fontTable.xml', 'word/footer1.xml']) {
+      const parser = new SaxesParser();
+      parser.on('error', (e) => {
+        throw e;
+      });
+      expect(() => parser.write(readZipEntry(rendered[name], part).toString('utf8')).close()).not.toThrow();
+    }
   });
 });
