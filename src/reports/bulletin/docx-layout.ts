@@ -11,7 +11,12 @@ export const mm = (value: number): number => Math.round(value * TWIPS_PER_MM);
 
 export const PAGE = { width: mm(210), height: mm(297) };
 /** 天头 37 mm and 订口 28 mm; the 版心 of 156 × 225 mm leaves 26 mm right and 35 mm at the foot. */
-export const MARGIN = { top: mm(37), left: mm(28), right: mm(210 - 28 - 156), bottom: mm(297 - 37 - 225) };
+export const MARGIN = {
+  top: mm(37),
+  left: mm(28),
+  right: mm(210 - 28 - 156),
+  bottom: mm(297 - 37 - 225),
+};
 export const TEXT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
 
 // Type sizes in half-points, by their Chinese names.
@@ -96,13 +101,55 @@ interface FontEntry {
 // Panose and signature of the GB2312 faces as Word writes them; charset 86 is GB2312, so a PC
 // without the face picks a Simplified Chinese one even where the altName is missing too.
 const FONT_TABLE: FontEntry[] = [
-  { name: FONT.title, altName: '宋体', panose: '02000000000000000000', family: 'auto', pitch: 'variable' },
-  { name: FONT.body, altName: '仿宋', panose: '02010609030101010101', family: 'modern', pitch: 'fixed' },
-  { name: FONT.kai, altName: '楷体', panose: '02010609030101010101', family: 'modern', pitch: 'fixed' },
-  { name: FONT.heading, altName: 'SimHei', panose: '02010609060101010101', family: 'modern', pitch: 'fixed' },
-  { name: FONT.song, altName: 'SimSun', panose: '02010600030101010101', family: 'auto', pitch: 'variable' },
-  { name: '仿宋', altName: 'FangSong', panose: '02010609060101010101', family: 'modern', pitch: 'fixed' },
-  { name: '楷体', altName: 'KaiTi', panose: '02010609060101010101', family: 'modern', pitch: 'fixed' },
+  {
+    name: FONT.title,
+    altName: '宋体',
+    panose: '02000000000000000000',
+    family: 'auto',
+    pitch: 'variable',
+  },
+  {
+    name: FONT.body,
+    altName: '仿宋',
+    panose: '02010609030101010101',
+    family: 'modern',
+    pitch: 'fixed',
+  },
+  {
+    name: FONT.kai,
+    altName: '楷体',
+    panose: '02010609030101010101',
+    family: 'modern',
+    pitch: 'fixed',
+  },
+  {
+    name: FONT.heading,
+    altName: 'SimHei',
+    panose: '02010609060101010101',
+    family: 'modern',
+    pitch: 'fixed',
+  },
+  {
+    name: FONT.song,
+    altName: 'SimSun',
+    panose: '02010600030101010101',
+    family: 'auto',
+    pitch: 'variable',
+  },
+  {
+    name: '仿宋',
+    altName: 'FangSong',
+    panose: '02010609060101010101',
+    family: 'modern',
+    pitch: 'fixed',
+  },
+  {
+    name: '楷体',
+    altName: 'KaiTi',
+    panose: '02010609060101010101',
+    family: 'modern',
+    pitch: 'fixed',
+  },
 ];
 
 /**
@@ -128,6 +175,12 @@ export function fontTableXml(): string {
 }
 
 /** A run's fonts: the same face for every script, so digits and Latin set like the Chinese. */
-export function fontsOf(name: string): { ascii: string; eastAsia: string; hAnsi: string; cs: string; hint: string } {
+export function fontsOf(name: string): {
+  ascii: string;
+  eastAsia: string;
+  hAnsi: string;
+  cs: string;
+  hint: string;
+} {
   return { ascii: name, eastAsia: name, hAnsi: name, cs: name, hint: 'eastAsia' };
 }

@@ -93,7 +93,10 @@ export const SAMPLES: Record<string, BulletinDocument> = {
     letterhead,
     issueNumber: 672,
     date: '2026-11-25',
-    sections: [section('指挥调度', DISPATCH), { ...REFERENCE_SECTIONS[4], paragraphs: REFERENCE_SECTIONS[4].paragraphs.slice(1, 2) }],
+    sections: [
+      section('指挥调度', DISPATCH),
+      { ...REFERENCE_SECTIONS[4], paragraphs: REFERENCE_SECTIONS[4].paragraphs.slice(1, 2) },
+    ],
   },
   'issue-671': { letterhead, issueNumber: 671, date: '2022-04-07', sections: REFERENCE_SECTIONS },
   'three-page': {
@@ -106,14 +109,6 @@ export const SAMPLES: Record<string, BulletinDocument> = {
       REFERENCE_SECTIONS[4],
     ],
   },
-  ...(process.env.BULLETIN_PREVIEW_FILL
-    ? Object.fromEntries(
-        [4, 5, 6, 7, 8, 9].map((n) => [
-          `fill-${n}`,
-          { letterhead, issueNumber: 700 + n, date: '2026-12-02', sections: [section('指挥调度', ...Array(n).fill(DISPATCH))] },
-        ]),
-      )
-    : {}),
 };
 
 describe('splitBoldSpans', () => {
@@ -195,6 +190,249 @@ describe('renderDocx', () => {
       '电子邮箱：mtgccbxcz@bjmtg.gov.cn      电话：69822006',
     ]);
   });
+
+  it.each(['一要提高站位，强化担当。', '【综合整治】东辛房街道：', '城子街道、永定镇'])(
+    'sets %s in a bold run',
+    (bold) => {
+      const run = new RegExp(`<w:r>(?:(?!</w:r>).)*?<w:t[^>]*>${bold}</w:t>`, 's').exec(xml);
+      expect(run?.[0]).toMatch(/<w:b\/>/);
+    },
+  );
+
+  it('sets the body text around bold spans in plain runs', () => {
+    const run = /<w:r>(?:(?!<\/w:r>).)*?<w:t[^>]*>坚持高标准。<\/w:t>/s.exec(xml);
+    expect(run?.[0]).toBeDefined();
+    expect(run?.[0]).not.toMatch(/<w:b\/>/);
+  });
+});
+
+/** The XML of one part of a .docx. */
+const part = (buf: Buffer, name: string): string => readZipEntry(buf, name).toString('utf8');
+
+/** Each `<w:tbl>…</w:tbl>` of a part, in order (the 快报 has no nested tables). */
+const tables = (xml: string): string[] => xml.match(/<w:tbl>[\s\S]*?<\/w:tbl>/g) ?? [];
+
+/** Each `<w:p>…</w:p>` of a part that holds `text`. */
+const paragraphsWith = (xml: string, text: string): string[] =>
+  (xml.match(/<w:p>(?:(?!<\/w:p>)[\s\S])*<\/w:p>/g) ?? []).filter((p) => p.includes(text));
+
+describe('renderDocx layout (GB/T 9704 as a 快报 applies it)', () => {
+  let buffer: Buffer;
+  let xml: string;
+
+  beforeAll(async () => {
+    buffer = await renderDocx(document);
+    xml = part(buffer, 'word/document.xml');
+  });
+
+  it('sets A4 with 天头 37 mm, 订口 28 mm and a 156 × 225 mm 版心', () => {
+    expect(xml).toContain('<w:pgSz w:w="11906" w:h="16838" w:orient="portrait"/>');
+    const margins = /<w:pgMar ([^>]*)\/>/.exec(xml)?.[1] ?? '';
+    const attr = (name: string) => Number(new RegExp(`w:${name}="(\\d+)"`).exec(margins)?.[1]);
+    expect(attr('top')).toBe(2098); // 37 mm
+    expect(attr('left')).toBe(1587); // 28 mm
+    expect((11906 - attr('left') - attr('right')) / (1440 / 25.4)).toBeCloseTo(156, 0);
+    expect((16838 - attr('top') - attr('bottom')) / (1440 / 25.4)).toBeCloseTo(225, 0);
+  });
+
+  it('sets the body in 三号仿宋 on a fixed 28 pt pitch, 28 characters to the line, in Chinese', () => {
+    const defaults = /<w:docDefaults>[\s\S]*<\/w:docDefaults>/.exec(
+      part(buffer, 'word/styles.xml'),
+    )?.[0];
+    expect(defaults).toContain('w:eastAsia="仿宋_GB2312"');
+    expect(defaults).toContain('w:ascii="仿宋_GB2312"');
+    expect(defaults).toContain('<w:sz w:val="32"/>');
+    expect(defaults).toContain('w:eastAsia="zh-CN"');
+    // 28 characters of 16 pt less the spacing fit the 156 mm line (in twips).
+    const spacing = Number(/<w:spacing w:val="(-\d+)"\/>/.exec(defaults ?? '')?.[1]);
+    expect(28 * (320 + spacing)).toBeLessThanOrEqual(TEXT_WIDTH);
+    expect(27 * (320 + spacing) + 320).toBeGreaterThan(TEXT_WIDTH - 320);
+    const [body] = paragraphsWith(xml, '坚持高标准。');
+    expect(body).toContain('<w:spacing w:line="560" w:lineRule="exact"/>');
+    expect(body).toContain('<w:ind w:firstLine="640"/>');
+    expect(body).toContain('<w:widowControl/>');
+  });
+
+  it('prints the 刊名 red in 方正小标宋简体, the 刊名 proper largest, without faux bold', () => {
+    const [masthead] = paragraphsWith(xml, '工作快报');
+    expect(masthead).toContain('w:eastAsia="方正小标宋简体"');
+    expect(masthead.match(/<w:color w:val="FF0000"\/>/g)).toHaveLength(2);
+    expect(masthead).not.toMatch(/<w:b\/>/);
+    const size = (text: string) =>
+      Number(
+        new RegExp(`<w:sz w:val="(\\d+)"/>(?:(?!</w:r>)[\\s\\S])*<w:t[^>]*>${text}</w:t>`).exec(
+          masthead,
+        )?.[1],
+      );
+    expect(size('工作快报')).toBe(84); // 初号
+    expect(size('门头沟区创建全国文明城市')).toBe(52); // 一号
+  });
+
+  it('puts the office left and the date right in one row over a red rule, at a size where both fit', () => {
+    const [issuer] = tables(xml);
+    expect(issuer).toContain('门头沟区创建全国文明城市工作领导小组办公室');
+    expect(issuer).toContain('2026年11月22日');
+    expect(issuer.match(/<w:tc>/g)).toHaveLength(2);
+    expect(issuer).not.toContain('<w:tblpPr');
+    const widths = [...issuer.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
+    expect(widths.reduce((a, b) => a + b)).toBe(TEXT_WIDTH);
+    // 四号: 21 characters of office and 7 of date at 14 pt fit the columns; 三号 would not.
+    const size = Number(/<w:sz w:val="(\d+)"\/>/.exec(issuer)?.[1]);
+    expect(size).toBe(28);
+    expect(21 * size * 10).toBeLessThanOrEqual(widths[0]);
+    expect(7 * size * 10).toBeLessThanOrEqual(widths[1]);
+    expect(issuer).toMatch(/<w:jc w:val="right"\/>(?:(?!<\/w:p>)[\s\S])*2026年11月22日/);
+    expect(issuer.match(/<w:bottom w:val="single" w:color="FF0000"/g)).toHaveLength(2);
+    expect(issuer).toContain('<w:tblLayout w:type="fixed"/>');
+  });
+
+  it('sets 【heading】 in 黑体 and keeps it with the paragraph after it', () => {
+    const [heading] = paragraphsWith(xml, '【指挥调度】');
+    expect(heading).toContain('w:eastAsia="黑体"');
+    expect(heading).toContain('<w:keepNext/>');
+  });
+
+  it('floats the 版记 to the foot of the text area, between a thick, a thin and a thick rule', () => {
+    const all = tables(xml);
+    const block = all[all.length - 1];
+    expect(block).toMatch(/<w:tblpPr [^>]*w:vertAnchor="margin"/);
+    expect(block).toMatch(/<w:tblpPr [^>]*w:tblpYSpec="bottom"/);
+    expect(block).toContain('<w:tblOverlap w:val="never"/>');
+    // Nothing but the empty anchor paragraph after it: it closes the last page.
+    const after = xml.slice(xml.lastIndexOf('</w:tbl>') + '</w:tbl>'.length);
+    expect(after.replace(/<w:sectPr>[\s\S]*<\/w:sectPr>/, '')).not.toContain('<w:t');
+    const rows = block.match(/<w:tr>[\s\S]*?<\/w:tr>/g) ?? [];
+    expect(rows.map((r) => /<w:t[^>]*>([^<]*)<\/w:t>/.exec(r)?.[1])).toEqual([
+      '编校：李国栋      审核：张东辉      核签：李争三',
+      '报：首都文明办、区委、区人大、区政府、区政协领导同志',
+      '发：全区各单位主要领导、创城工作主管领导、信息员',
+      '电子邮箱：mtgccbxcz@bjmtg.gov.cn      电话：69822006',
+    ]);
+    const rules = (row: string) =>
+      [...row.matchAll(/<w:(top|bottom) w:val="single" w:color="000000" w:sz="(\d+)"/g)].map(
+        (m) => `${m[1]}:${m[2]}`,
+      );
+    expect(rows.map(rules)).toEqual([['top:8'], [], [], ['top:6', 'bottom:8']]);
+    // 四号, and 报：/发： wrap under the first name.
+    expect(rows[0]).toContain('<w:sz w:val="28"/>');
+    expect(rows[1]).toContain('<w:ind w:left="560" w:hanging="560"/>');
+  });
+
+  it('numbers the pages — 1 —: odd pages right, even pages left, in 四号宋体', () => {
+    const sect = /<w:sectPr>[\s\S]*<\/w:sectPr>/.exec(xml)?.[0] ?? '';
+    expect(sect).toMatch(/<w:footerReference w:type="default"/);
+    expect(sect).toMatch(/<w:footerReference w:type="even"/);
+    expect(part(buffer, 'word/settings.xml')).toContain('<w:evenAndOddHeaders/>');
+    const footers = ['word/footer1.xml', 'word/footer2.xml'].map((name) => part(buffer, name));
+    for (const footer of footers) {
+      const text = footer
+        .replace(/<w:instrText[^>]*>([^<]*)<\/w:instrText>/g, '{$1}')
+        .replace(/<w:t[^>]*>([^<]*)<\/w:t>/g, '$1')
+        .replace(/<[^>]+>/g, '');
+      expect(text).toBe('— {PAGE} —');
+      expect(footer).toContain('<w:fldChar w:fldCharType="begin"/>');
+      expect(footer).toContain('w:eastAsia="宋体"');
+      expect(footer).toContain('<w:sz w:val="28"/>');
+    }
+    const [odd, even] = footers;
+    expect([odd, even].map((f) => /<w:jc w:val="(\w+)"\/>/.exec(f)?.[1]).sort()).toEqual([
+      'left',
+      'right',
+    ]);
+    const rels = part(buffer, 'word/_rels/document.xml.rels');
+    const target = (type: string) => {
+      const id = new RegExp(`<w:footerReference w:type="${type}" r:id="(\\w+)"`).exec(sect)?.[1];
+      return new RegExp(`Id="${id}"[^>]*Target="([^"]+)"`).exec(rels)?.[1];
+    };
+    expect(part(buffer, `word/${target('default')}`)).toContain('<w:jc w:val="right"/>');
+    expect(part(buffer, `word/${target('even')}`)).toContain('<w:jc w:val="left"/>');
+  });
+
+  it('names each font with a Windows fallback in the font table', () => {
+    const fonts = part(buffer, 'word/fontTable.xml');
+    const altName = (name: string) =>
+      new RegExp(`<w:font w:name="${name}"><w:altName w:val="([^"]+)"/>`).exec(fonts)?.[1];
+    expect(altName('方正小标宋简体')).toBe('宋体');
+    expect(altName('仿宋_GB2312')).toBe('仿宋');
+    expect(altName('楷体_GB2312')).toBe('楷体');
+    expect(altName('黑体')).toBe('SimHei');
+    expect(altName('宋体')).toBe('SimSun');
+    expect(fonts.match(/<w:charset w:val="86"\/>/g)?.length).toBe(fonts.match(/<w:font /g)?.length);
+    // Every font a run names is in the table.
+    const named = new Set(
+      [xml, part(buffer, 'word/styles.xml'), part(buffer, 'word/footer1.xml')].flatMap((x) =>
+        [...x.matchAll(/w:eastAsia="([^"]+)"/g)].map((m) => m[1]).filter((f) => f !== 'zh-CN'),
+      ),
+    );
+    for (const font of named) expect(fonts).toContain(`<w:font w:name="${font}">`);
+    expect(part(buffer, 'word/_rels/document.xml.rels')).toContain('Target="fontTable.xml"');
+    expect(part(buffer, '[Content_Types].xml')).toContain('/word/fontTable.xml');
+  });
+
+  it('leaves out 版记 fields that are empty, and a row whose fields all are', async () => {
+    const buf = await renderDocx({
+      ...document,
+      letterhead: { ...letterhead, reviewer: '', approver: ' ', email: '', phone: '' },
+    });
+    const all = tables(part(buf, 'word/document.xml'));
+    const rows = all[all.length - 1].match(/<w:tr>[\s\S]*?<\/w:tr>/g) ?? [];
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain('>编校：李国栋</w:t>');
+    // The closing thick rule moves onto the last row left.
+    expect(rows[2]).toMatch(/<w:bottom w:val="single" w:color="000000" w:sz="8"/);
+  });
+});
+
+describe('renderDocx with hostile text', () => {
+  const HOSTILE =
+    'A & B <w:t>x</w:t> ]]> \u0001\u0008\u000b\u000c\u001f\uFFFE\uFFFF\uD800 lone\uDC00 ok😀';
+  let buffer: Buffer;
+
+  beforeAll(async () => {
+    buffer = await renderDocx({
+      letterhead: {
+        ...letterhead,
+        title: `门头沟区\u0001 工作快报<script>`,
+        office: `办公室\n\n${HOSTILE}`,
+        editor: HOSTILE,
+        reportTo: '<w:p>报</w:p>',
+      },
+      issueNumber: 9,
+      date: '2026-11-22',
+      sections: [section(`指挥\uFFFF调度 & <b>`, `**${HOSTILE}**${HOSTILE}`)],
+    });
+  });
+
+  it.each([
+    'word/document.xml',
+    'word/styles.xml',
+    'word/fontTable.xml',
+    'word/footer1.xml',
+    'word/footer2.xml',
+    'docProps/core.xml',
+  ])('writes %s as well-formed XML', (name) => {
+    const parser = new SaxesParser();
+    parser.on('error', (e) => {
+      throw e;
+    });
+    expect(() => parser.write(part(buffer, name)).close()).not.toThrow();
+  });
+
+  it('keeps the text, escaped, without the characters XML forbids', async () => {
+    const clean = 'A & B <w:t>x</w:t> ]]>  lone ok😀';
+    const lines = (await extractDocxText(buffer)).split('\n');
+    expect(lines.slice(0, 3)).toEqual(['门头沟区', '工作快报<script>', '第9期']);
+    expect(lines[3]).toBe(`办公室${clean}\t2026年11月22日`);
+    expect(lines).toContain('【指挥调度 & <b>】');
+    expect(lines).toContain(`${clean}${clean}`);
+    expect(lines).toContain(`编校：${clean}      审核：张东辉      核签：李争三`);
+    expect(lines).toContain('报：<w:p>报</w:p>');
+    const xml = part(buffer, 'word/document.xml');
+    expect(xml).toContain('A &amp; B &lt;w:t&gt;x&lt;/w:t&gt;');
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]/);
+    expect(part(buffer, 'docProps/core.xml')).not.toContain('\u0001');
+  });
 });
 
 describe('renderDocx on 1-, 2- and 3-page issues', () => {
@@ -206,7 +444,8 @@ describe('renderDocx on 1-, 2- and 3-page issues', () => {
     const dir = process.env.BULLETIN_PREVIEW_DIR;
     if (dir) {
       mkdirSync(dir, { recursive: true });
-      for (const [name, buf] of Object.entries(rendered)) writeFileSync(join(dir, `${name}.docx`), buf);
+      for (const [name, buf] of Object.entries(rendered))
+        writeFileSync(join(dir, `${name}.docx`), buf);
     }
   });
 
@@ -216,7 +455,9 @@ describe('renderDocx on 1-, 2- and 3-page issues', () => {
       parser.on('error', (e) => {
         throw e;
       });
-      expect(() => parser.write(readZipEntry(rendered[name], part).toString('utf8')).close()).not.toThrow();
+      expect(() =>
+        parser.write(readZipEntry(rendered[name], part).toString('utf8')).close(),
+      ).not.toThrow();
     }
   });
 });

@@ -9,7 +9,6 @@ import {
   Packer,
   PageNumber,
   Paragraph,
-  RelativeHorizontalPosition,
   RelativeVerticalPosition,
   Table,
   TableAnchorType,
@@ -22,7 +21,6 @@ import {
 } from 'docx';
 import type { IBorderOptions, ITableCellBorders } from 'docx';
 
-import { stripXmlForbidden } from '../../common/xml-text.js';
 import type { BulletinDocument } from './bulletin-model.js';
 import { parseBulletinText } from './bulletin-text.js';
 import {
@@ -44,18 +42,11 @@ import {
 } from './docx-layout.js';
 import { footerLines } from './markdown-renderer.js';
 import { formatChineseDate } from './number-style.js';
+import { plainLine } from './render-text.js';
 
 /** The spans of a paragraph's text (see bulletin-text.ts): bold runs come only from its markup. */
 export const splitBoldSpans = parseBulletinText;
 export type { TextSpan } from './bulletin-text.js';
-
-/**
- * Text as a run may hold it: without the characters XML forbids and on one line. docx escapes
- * `&`, `<` and `>` itself; what it does not do is drop the characters no XML parser accepts.
- */
-function plain(text: string | undefined): string {
-  return stripXmlForbidden(text ?? '').replace(/\s*[\r\n\u2028\u2029\u0085]+\s*/g, '');
-}
 
 const NO_BORDER: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: 'auto' };
 const rule = (size: number, color = BLACK): IBorderOptions => ({
@@ -77,7 +68,7 @@ const cellBorders = (top = NO_BORDER, bottom = NO_BORDER): ITableCellBorders => 
  * largest; each line is made as large as still fits the 版心 on one line.
  */
 function masthead(title: string): Paragraph {
-  const lines = plain(title).trim().split(/\s+/).filter(Boolean);
+  const lines = plainLine(title).trim().split(/\s+/).filter(Boolean);
   return new Paragraph({
     alignment: AlignmentType.CENTER,
     spacing: { before: 0, after: 120 },
@@ -103,10 +94,19 @@ function masthead(title: string): Paragraph {
  */
 function issuerLine(office: string, date: string): Table {
   const gap = 2;
-  const size = fitSize(`${office}${'一'.repeat(gap)}${date}`, TEXT_WIDTH, [SIZE.san, 30, SIZE.si, 24]);
+  const size = fitSize(`${office}${'一'.repeat(gap)}${date}`, TEXT_WIDTH, [
+    SIZE.san,
+    30,
+    SIZE.si,
+    24,
+  ]);
   const dateWidth = Math.ceil((displayWidth(date) + 1) * size * 10);
   const redRule = rule(18, RED);
-  const cell = (text: string, alignment: (typeof AlignmentType)[keyof typeof AlignmentType], width: number) =>
+  const cell = (
+    text: string,
+    alignment: (typeof AlignmentType)[keyof typeof AlignmentType],
+    width: number,
+  ) =>
     new TableCell({
       width: { size: width, type: WidthType.DXA },
       borders: cellBorders(NO_BORDER, redRule),
@@ -142,7 +142,7 @@ function sectionHeading(heading: string): Paragraph {
     keepNext: true,
     keepLines: true,
     spacing: { before: LINE_PITCH / 2, line: LINE_PITCH, lineRule: LineRuleType.EXACT },
-    children: [new TextRun({ text: `【${plain(heading)}】`, font: fontsOf(FONT.heading) })],
+    children: [new TextRun({ text: `【${plainLine(heading)}】`, font: fontsOf(FONT.heading) })],
   });
 }
 
@@ -209,7 +209,9 @@ function versionBlock(lines: ReturnType<typeof footerLines>): Table {
               children: [
                 new Paragraph({
                   // 报：/发： continuation lines align under the first name, not under 报.
-                  indent: row.hanging ? { left: row.hanging * oneChar, hanging: row.hanging * oneChar } : undefined,
+                  indent: row.hanging
+                    ? { left: row.hanging * oneChar, hanging: row.hanging * oneChar }
+                    : undefined,
                   spacing: { line: LINE_PITCH, lineRule: LineRuleType.EXACT },
                   children: [new TextRun({ text: row.text, size: SIZE.si })],
                 }),
@@ -249,7 +251,7 @@ function pageNumberFooter(side: 'odd' | 'even'): Footer {
 export async function renderDocx(doc: BulletinDocument): Promise<Buffer> {
   const { letterhead } = doc;
   const footer = footerLines(letterhead);
-  const title = plain(letterhead.title);
+  const title = plainLine(letterhead.title);
   const children: (Paragraph | Table)[] = [
     masthead(title),
     new Paragraph({
@@ -257,11 +259,14 @@ export async function renderDocx(doc: BulletinDocument): Promise<Buffer> {
       spacing: { after: 240, line: LINE_PITCH, lineRule: LineRuleType.EXACT },
       children: [new TextRun({ text: `第${doc.issueNumber}期` })],
     }),
-    issuerLine(plain(letterhead.office), formatChineseDate(doc.date)),
+    issuerLine(plainLine(letterhead.office), formatChineseDate(doc.date)),
   ];
   for (const section of doc.sections) {
     if (section.paragraphs.length === 0) continue;
-    children.push(sectionHeading(section.heading), ...section.paragraphs.map((p) => bodyParagraph(p.text)));
+    children.push(
+      sectionHeading(section.heading),
+      ...section.paragraphs.map((p) => bodyParagraph(p.text)),
+    );
   }
   // A body must end in a paragraph; this one is where the floating 版记 is anchored.
   children.push(
@@ -271,7 +276,7 @@ export async function renderDocx(doc: BulletinDocument): Promise<Buffer> {
 
   const document = new Document({
     title: `${title} 第${doc.issueNumber}期`,
-    creator: plain(letterhead.office),
+    creator: plainLine(letterhead.office),
     evenAndOddHeaderAndFooters: true,
     styles: {
       default: {
