@@ -21,12 +21,22 @@ export const TEXT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
 
 // Type sizes in half-points, by their Chinese names.
 export const SIZE = {
+  /** 初号 */
+  chu: 84,
   /** 小初 */
   xiaochu: 72,
+  /** 一号 */
+  yi: 52,
+  /** 二号 */
+  er: 44,
   /** 三号 */
   san: 32,
+  /** 小三 */
+  xiaosan: 30,
   /** 四号 */
   si: 28,
+  /** 小四 */
+  xiaosi: 24,
 } as const;
 
 /** The fixed line pitch of the body, 28 pt, in twips. */

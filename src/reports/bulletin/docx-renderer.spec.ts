@@ -242,7 +242,7 @@ describe('renderDocx layout (GB/T 9704 as a 快报 applies it)', () => {
     expect(defaults).toContain('w:eastAsia="仿宋_GB2312"');
     expect(defaults).toContain('w:ascii="仿宋_GB2312"');
     expect(defaults).toContain('<w:sz w:val="32"/>');
-    expect(defaults).toContain('w:eastAsia="zh-CN"');
+    expect(defaults).toContain('<w:lang w:val="en-US" w:eastAsia="zh-CN"/>');
     // 28 characters of 16 pt less the spacing fit the 156 mm line (in twips).
     const spacing = Number(/<w:spacing w:val="(-\d+)"\/>/.exec(defaults ?? '')?.[1]);
     expect(28 * (320 + spacing)).toBeLessThanOrEqual(TEXT_WIDTH);

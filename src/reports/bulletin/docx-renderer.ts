@@ -75,7 +75,9 @@ function masthead(title: string): Paragraph {
     children: lines.map((line, i) => {
       const last = i === lines.length - 1;
       // 初号 for the 刊名, 一号 for the lines over it; smaller only when a line would not fit.
-      const sizes = last ? [84, SIZE.xiaochu, 52, 44, SIZE.san] : [52, 44, SIZE.san, SIZE.si];
+      const sizes = last
+        ? [SIZE.chu, SIZE.xiaochu, SIZE.yi, SIZE.er, SIZE.san]
+        : [SIZE.yi, SIZE.er, SIZE.san, SIZE.si];
       return new TextRun({
         text: line,
         break: i === 0 ? undefined : 1,
@@ -96,9 +98,9 @@ function issuerLine(office: string, date: string): Table {
   const gap = 2;
   const size = fitSize(`${office}${'一'.repeat(gap)}${date}`, TEXT_WIDTH, [
     SIZE.san,
-    30,
+    SIZE.xiaosan,
     SIZE.si,
-    24,
+    SIZE.xiaosi,
   ]);
   const dateWidth = Math.ceil((displayWidth(date) + 1) * size * 10);
   const redRule = rule(18, RED);
@@ -285,7 +287,9 @@ export async function renderDocx(doc: BulletinDocument): Promise<Buffer> {
             font: fontsOf(FONT.body),
             size: SIZE.san,
             characterSpacing: BODY_CHARACTER_SPACING,
-            language: { value: 'zh-CN', eastAsia: 'zh-CN' },
+            // Chinese for the CJK text; digits and Latin as Word writes them on a Chinese PC, which
+            // also keeps LibreOffice from breaking a number across lines ('3' / '0余次').
+            language: { value: 'en-US', eastAsia: 'zh-CN' },
           },
         },
       },
