@@ -105,8 +105,8 @@ export class InspectionsService {
             accompanying: fields.accompanying ?? [],
             heldOn: this.pastDay(fields.heldOn),
             location: fields.location.trim(),
-            target: fields.target ?? null,
-            focus: fields.focus ?? null,
+            target: fields.target?.trim() || null,
+            focus: fields.focus?.trim() || null,
             requirements,
             source: fields.source?.trim() || '本刊',
             notes: fields.notes ?? null,
@@ -170,8 +170,8 @@ export class InspectionsService {
       if (dto.accompanying !== undefined) set.accompanying = dto.accompanying;
       if (dto.heldOn !== undefined) set.held_on = this.pastDay(dto.heldOn);
       if (dto.location !== undefined) set.location = dto.location.trim();
-      if (dto.target !== undefined) set.target = dto.target;
-      if (dto.focus !== undefined) set.focus = dto.focus;
+      if (dto.target !== undefined) set.target = dto.target.trim() || null;
+      if (dto.focus !== undefined) set.focus = dto.focus.trim() || null;
       if (requirements !== undefined) set.requirements = JSON.stringify(requirements);
       if (dto.source !== undefined) set.source = dto.source.trim() || '本刊';
       if (dto.notes !== undefined) set.notes = dto.notes;

@@ -46,7 +46,7 @@ export class RequirementDto {
  * single unnumbered 'X要求：各单位要…'); heading or body must be given.
  */
 export class RequirementInputDto {
-  @ApiPropertyOptional({ example: '提高站位，强化担当', default: '' })
+  @ApiPropertyOptional({ example: '提高站位，强化担当' })
   @IsOptional()
   @NormalisedText()
   @IsString()
@@ -61,13 +61,13 @@ export class RequirementInputDto {
 
 /** A person as the 快报 names them: title then name (区委常委、宣传部部长 + 王建华). */
 export class TitledPersonDto {
-  @ApiPropertyOptional({ example: '区委常委、宣传部部长', default: '' })
+  @ApiPropertyOptional({ example: '区委常委、宣传部部长' })
   @IsOptional()
   @NormalisedText()
   @IsString()
   @MaxLength(100)
   title?: string;
-  @ApiPropertyOptional({ example: '王建华', default: '' })
+  @ApiPropertyOptional({ example: '王建华' })
   @IsOptional()
   @NormalisedText()
   @IsString()
@@ -201,7 +201,6 @@ export class CreateInspectionDto {
 
   @ApiPropertyOptional({
     enum: REQUIREMENT_NUMBERINGS,
-    default: 'yao',
     description:
       '要求的编号：yao 一要…二要…；shi 一是…二是…；digits 1. 2.；none 不编号（只能一条）',
   })

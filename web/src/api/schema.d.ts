@@ -3558,16 +3558,10 @@ export interface components {
             confirmedAt: string;
         };
         TitledPersonDto: {
-            /**
-             * @default
-             * @example 区委常委、宣传部部长
-             */
-            title: string;
-            /**
-             * @default
-             * @example 王建华
-             */
-            name: string;
+            /** @example 区委常委、宣传部部长 */
+            title?: string;
+            /** @example 王建华 */
+            name?: string;
         };
         RemarkDto: {
             /** @example 王建华 */
@@ -3593,11 +3587,8 @@ export interface components {
             alias?: string;
         };
         RequirementInputDto: {
-            /**
-             * @default
-             * @example 提高站位，强化担当
-             */
-            heading: string;
+            /** @example 提高站位，强化担当 */
+            heading?: string;
             /** @example 坚持讲政治、创首善、争一流的高标准站位…… */
             body: string;
         };
@@ -3677,10 +3668,9 @@ export interface components {
             requirementsBy?: string;
             /**
              * @description 要求的编号：yao 一要…二要…；shi 一是…二是…；digits 1. 2.；none 不编号（只能一条）
-             * @default yao
              * @enum {string}
              */
-            requirementNumbering: "yao" | "shi" | "digits" | "none";
+            requirementNumbering?: "yao" | "shi" | "digits" | "none";
             /**
              * @description 查看内容：“先后到A、B和C查看…”
              * @example 各项指标落实情况
@@ -3837,10 +3827,9 @@ export interface components {
             requirementsBy?: string;
             /**
              * @description 要求的编号：yao 一要…二要…；shi 一是…二是…；digits 1. 2.；none 不编号（只能一条）
-             * @default yao
              * @enum {string}
              */
-            requirementNumbering: "yao" | "shi" | "digits" | "none";
+            requirementNumbering?: "yao" | "shi" | "digits" | "none";
             /**
              * @description 查看内容：“先后到A、B和C查看…”
              * @example 各项指标落实情况
@@ -3941,10 +3930,9 @@ export interface components {
             requirementsBy?: string;
             /**
              * @description 要求的编号：yao 一要…二要…；shi 一是…二是…；digits 1. 2.；none 不编号（只能一条）
-             * @default yao
              * @enum {string}
              */
-            requirementNumbering: "yao" | "shi" | "digits" | "none";
+            requirementNumbering?: "yao" | "shi" | "digits" | "none";
             /**
              * @description 查看内容：“先后到A、B和C查看…”
              * @example 各项指标落实情况
