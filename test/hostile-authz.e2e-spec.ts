@@ -97,6 +97,7 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/inspections/{id}':                            '401  ok    ok   ok    ok  404',
   'PATCH /api/v1/inspections/{id}':                          '401  ok    ok   403   403 403',
   'POST /api/v1/inspections/{id}/void':                      '401  ok    403  403   403 403',
+  'POST /api/v1/inspections/preview-paragraph':              '401  ok    ok   403   403 403',
   'GET /api/v1/plans':                                       '401  ok    ok   403   403 403',
   'POST /api/v1/plans':                                      '401  ok    403  403   403 403',
   'GET /api/v1/plans/coverage':                              '401  ok    403  403   403 403',

@@ -222,17 +222,26 @@ export interface InspectionPlanSites {
 export interface Inspections {
   accompanying: Generated<string[]>;
   activity: string;
+  convener: string | null;
   created_at: Generated<Timestamp>;
   created_by: string;
+  escorts: Generated<Json>;
   focus: string | null;
   held_on: Timestamp;
   id: Generated<string>;
   kind: string;
   lead_persons: string[];
   lead_rank: Generated<number>;
+  leaders: Generated<Json>;
   location: string;
+  looked_at: string | null;
   notes: string | null;
+  participant_groups: Generated<string[]>;
+  purpose: string | null;
+  remarks: Generated<Json>;
+  requirement_numbering: Generated<string>;
   requirements: Generated<Json>;
+  requirements_by: string | null;
   source: Generated<string>;
   target: string | null;
   updated_at: Generated<Timestamp>;
@@ -242,6 +251,7 @@ export interface Inspections {
 }
 
 export interface InspectionSites {
+  alias: string | null;
   inspection_id: string;
   position: number;
   site_id: string;

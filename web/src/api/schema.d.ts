@@ -1211,9 +1211,29 @@ export interface paths {
         put?: never;
         /**
          * 登记督导检查
-         * @description 创城办（admin）和督导员（inspector）。登记一次督导检查或调度会，可同时登记发现的问题（`tasks`，在同一事务中生成整改任务）；带同一 `Idempotency-Key` 重试时返回第一次的结果。
+         * @description 创城办（admin）和督导员（inspector）。登记一次督导检查、调研或会议（召开单位、出席和陪同领导、参加单位和群体、讲话、要求、查看点位及别名等用于快报），可同时登记发现的问题（`tasks`，在同一事务中生成整改任务）；带同一 `Idempotency-Key` 重试时返回第一次的结果。
          */
         post: operations["Inspections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/preview-paragraph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 预览快报段落
+         * @description 创城办（admin）和督导员（inspector）。按填写中的督导检查、调研或会议（与登记时同样校验，单位和点位按编号或 id 解析）生成快报“指挥调度”中的段落文字，不保存任何数据；发现问题数在生成快报时按任务统计。
+         */
+        post: operations["Inspections_previewParagraph"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3537,9 +3557,38 @@ export interface components {
             /** Format: date-time */
             confirmedAt: string;
         };
-        RequirementDto: {
+        TitledPersonDto: {
+            /** @example 区委常委、宣传部部长 */
+            title?: string;
+            /** @example 王建华 */
+            name?: string;
+        };
+        RemarkDto: {
+            /** @example 王建华 */
+            speaker: string;
+            /**
+             * @example 强调
+             * @enum {string}
+             */
+            verb: "指出" | "强调" | "表示";
+            /** @example 要以更高标准、更实举措推进创城工作 */
+            text: string;
+        };
+        VisitedSiteInputDto: {
+            /**
+             * @description Site id or code
+             * @example SMY-01
+             */
+            siteId: string;
+            /**
+             * @description 别名：写作“石门营文化公园（石门营广场）”
+             * @example 石门营广场
+             */
+            alias?: string;
+        };
+        RequirementInputDto: {
             /** @example 提高站位，强化担当 */
-            heading: string;
+            heading?: string;
             /** @example 坚持讲政治、创首善、争一流的高标准站位…… */
             body: string;
         };
@@ -3579,15 +3628,54 @@ export interface components {
         };
         CreateInspectionDto: {
             /** @enum {string} */
-            kind: "inspection" | "meeting";
+            kind: "inspection" | "meeting" | "survey";
             /** @example 公园广场创城督导检查 */
             activity: string;
             /**
+             * @description Required unless `leaders` name someone; defaults to the leaders' names
              * @example [
              *       "王建华"
              *     ]
              */
-            leadPersons: string[];
+            leadPersons?: string[];
+            /** @description 领导（职务 + 姓名）：会议中“出席会议”，调研、检查中带队 */
+            leaders?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 召开单位：会议由其召开，领导出席
+             * @example 区创城办
+             */
+            convener?: string;
+            /**
+             * @description 会议主旨
+             * @example 传达全市创城工作推进会精神
+             */
+            purpose?: string;
+            /** @description 陪同：被检查、调研单位的负责同志 */
+            escorts?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 参加的群体（不是单位），如“各镇街主要领导”
+             * @example [
+             *       "各镇街主要领导"
+             *     ]
+             */
+            participantGroups?: string[];
+            /** @description 讲话：X指出，…／X强调，…（按顺序） */
+            remarks?: components["schemas"]["RemarkDto"][];
+            /**
+             * @description 提出要求的人：“X要求：”；不填写作“会议要求：”／“要求：”
+             * @example 王建华
+             */
+            requirementsBy?: string;
+            /**
+             * @description 要求的编号：yao 一要…二要…；shi 一是…二是…；digits 1. 2.；none 不编号（只能一条）
+             * @enum {string}
+             */
+            requirementNumbering?: "yao" | "shi" | "digits" | "none";
+            /**
+             * @description 查看内容：“先后到A、B和C查看…”
+             * @example 各项指标落实情况
+             */
+            lookedAt?: string;
             /** @description Seniority for the bulletin order (lower first); default from config */
             leadRank?: number;
             /**
@@ -3612,8 +3700,10 @@ export interface components {
             participatingUnitIds?: string[];
             /** @description Sites visited, in order, by id or code */
             siteIds?: string[];
+            /** @description Sites visited, in order, each with an optional alias; instead of siteIds */
+            visitedSites?: components["schemas"]["VisitedSiteInputDto"][];
             /** @description 要求, in order (一要, 二要 …) */
-            requirements?: components["schemas"]["RequirementDto"][];
+            requirements?: components["schemas"]["RequirementInputDto"][];
             /**
              * @default 本刊
              * @example 本刊
@@ -3622,6 +3712,22 @@ export interface components {
             notes?: string;
             /** @description Problems found, created with the inspection */
             tasks?: components["schemas"]["InspectionTaskDto"][];
+        };
+        RequirementDto: {
+            /** @example 提高站位，强化担当 */
+            heading: string;
+            /** @example 坚持讲政治、创首善、争一流的高标准站位…… */
+            body: string;
+        };
+        VisitedSiteDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            alias: string | null;
+        };
+        TitledPersonOutDto: {
+            title: string;
+            name: string;
         };
         InspectionTaskCountsDto: {
             total: number;
@@ -3639,7 +3745,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "inspection" | "meeting";
+            kind: "inspection" | "meeting" | "survey";
             activity: string;
             leadPersons: string[];
             leadRank: number;
@@ -3654,6 +3760,18 @@ export interface components {
             notes: string | null;
             participatingUnits: components["schemas"]["RefDto"][];
             sitesVisited: components["schemas"]["RefDto"][];
+            /** @description The sites visited with their aliases */
+            visitedSites: components["schemas"]["VisitedSiteDto"][];
+            leaders: components["schemas"]["TitledPersonOutDto"][];
+            convener: string | null;
+            purpose: string | null;
+            escorts: components["schemas"]["TitledPersonOutDto"][];
+            participantGroups: string[];
+            remarks: components["schemas"]["RemarkDto"][];
+            requirementsBy: string | null;
+            /** @enum {string} */
+            requirementNumbering: "yao" | "shi" | "digits" | "none";
+            lookedAt: string | null;
             /** Format: uuid */
             createdBy: string;
             /** @description Tasks it raised (that the caller may see) */
@@ -3667,6 +3785,101 @@ export interface components {
             /** @description 作废: set when the office voided it; left out of the 快报 */
             voided: components["schemas"]["InspectionVoidDto"] | null;
         };
+        PreviewParagraphDto: {
+            /** @enum {string} */
+            kind: "inspection" | "meeting" | "survey";
+            /** @example 公园广场创城督导检查 */
+            activity: string;
+            /**
+             * @description Required unless `leaders` name someone; defaults to the leaders' names
+             * @example [
+             *       "王建华"
+             *     ]
+             */
+            leadPersons?: string[];
+            /** @description 领导（职务 + 姓名）：会议中“出席会议”，调研、检查中带队 */
+            leaders?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 召开单位：会议由其召开，领导出席
+             * @example 区创城办
+             */
+            convener?: string;
+            /**
+             * @description 会议主旨
+             * @example 传达全市创城工作推进会精神
+             */
+            purpose?: string;
+            /** @description 陪同：被检查、调研单位的负责同志 */
+            escorts?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 参加的群体（不是单位），如“各镇街主要领导”
+             * @example [
+             *       "各镇街主要领导"
+             *     ]
+             */
+            participantGroups?: string[];
+            /** @description 讲话：X指出，…／X强调，…（按顺序） */
+            remarks?: components["schemas"]["RemarkDto"][];
+            /**
+             * @description 提出要求的人：“X要求：”；不填写作“会议要求：”／“要求：”
+             * @example 王建华
+             */
+            requirementsBy?: string;
+            /**
+             * @description 要求的编号：yao 一要…二要…；shi 一是…二是…；digits 1. 2.；none 不编号（只能一条）
+             * @enum {string}
+             */
+            requirementNumbering?: "yao" | "shi" | "digits" | "none";
+            /**
+             * @description 查看内容：“先后到A、B和C查看…”
+             * @example 各项指标落实情况
+             */
+            lookedAt?: string;
+            /** @description Seniority for the bulletin order (lower first); default from config */
+            leadRank?: number;
+            /**
+             * @example [
+             *       "朱峰",
+             *       "朱凯"
+             *     ]
+             */
+            accompanying?: string[];
+            /**
+             * @description Day of the visit (Asia/Shanghai)
+             * @example 2026-11-20
+             */
+            heldOn: string;
+            /** @example 永定镇 */
+            location: string;
+            /** @example 公园广场 */
+            target?: string;
+            /** @example 环境卫生、秩序管理 */
+            focus?: string;
+            /** @description Units whose people took part, by id or code */
+            participatingUnitIds?: string[];
+            /** @description Sites visited, in order, by id or code */
+            siteIds?: string[];
+            /** @description Sites visited, in order, each with an optional alias; instead of siteIds */
+            visitedSites?: components["schemas"]["VisitedSiteInputDto"][];
+            /** @description 要求, in order (一要, 二要 …) */
+            requirements?: components["schemas"]["RequirementInputDto"][];
+            /**
+             * @default 本刊
+             * @example 本刊
+             */
+            source: string;
+            notes?: string;
+        };
+        ParagraphSpanDto: {
+            text: string;
+            bold: boolean;
+        };
+        ParagraphPreviewDto: {
+            /** @description The paragraph text; `**…**` marks bold spans */
+            text: string;
+            /** @description The text split into plain and bold spans */
+            spans: components["schemas"]["ParagraphSpanDto"][];
+        };
         InspectionPageDto: {
             items: components["schemas"]["InspectionDto"][];
             nextCursor: string | null;
@@ -3677,15 +3890,54 @@ export interface components {
         };
         UpdateInspectionDto: {
             /** @enum {string} */
-            kind?: "inspection" | "meeting";
+            kind?: "inspection" | "meeting" | "survey";
             /** @example 公园广场创城督导检查 */
             activity?: string;
             /**
+             * @description Required unless `leaders` name someone; defaults to the leaders' names
              * @example [
              *       "王建华"
              *     ]
              */
             leadPersons?: string[];
+            /** @description 领导（职务 + 姓名）：会议中“出席会议”，调研、检查中带队 */
+            leaders?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 召开单位：会议由其召开，领导出席
+             * @example 区创城办
+             */
+            convener?: string;
+            /**
+             * @description 会议主旨
+             * @example 传达全市创城工作推进会精神
+             */
+            purpose?: string;
+            /** @description 陪同：被检查、调研单位的负责同志 */
+            escorts?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 参加的群体（不是单位），如“各镇街主要领导”
+             * @example [
+             *       "各镇街主要领导"
+             *     ]
+             */
+            participantGroups?: string[];
+            /** @description 讲话：X指出，…／X强调，…（按顺序） */
+            remarks?: components["schemas"]["RemarkDto"][];
+            /**
+             * @description 提出要求的人：“X要求：”；不填写作“会议要求：”／“要求：”
+             * @example 王建华
+             */
+            requirementsBy?: string;
+            /**
+             * @description 要求的编号：yao 一要…二要…；shi 一是…二是…；digits 1. 2.；none 不编号（只能一条）
+             * @enum {string}
+             */
+            requirementNumbering?: "yao" | "shi" | "digits" | "none";
+            /**
+             * @description 查看内容：“先后到A、B和C查看…”
+             * @example 各项指标落实情况
+             */
+            lookedAt?: string;
             /** @description Seniority for the bulletin order (lower first); default from config */
             leadRank?: number;
             /**
@@ -3710,8 +3962,10 @@ export interface components {
             participatingUnitIds?: string[];
             /** @description Sites visited, in order, by id or code */
             siteIds?: string[];
+            /** @description Sites visited, in order, each with an optional alias; instead of siteIds */
+            visitedSites?: components["schemas"]["VisitedSiteInputDto"][];
             /** @description 要求, in order (一要, 二要 …) */
-            requirements?: components["schemas"]["RequirementDto"][];
+            requirements?: components["schemas"]["RequirementInputDto"][];
             /**
              * @default 本刊
              * @example 本刊
@@ -9373,7 +9627,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page (`nextCursor`) */
                 cursor?: string;
-                kind?: "inspection" | "meeting";
+                kind?: "inspection" | "meeting" | "survey";
                 from?: string;
                 /** @description Inclusive */
                 to?: string;
@@ -9474,6 +9728,65 @@ export interface operations {
             };
             /** @description 格式正确，但违反业务规则（如 AFTER_PHOTO_REQUIRED、INVALID_PERIOD） */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Inspections_previewParagraph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewParagraphDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParagraphPreviewDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
