@@ -20,7 +20,7 @@ const field = (name: string, code: string, message: string) => ({
 export const sectionNotFound = (key: string, fieldName = 'sectionKey'): DomainError =>
   new DomainError('not_found', BulletinErrorCode.SECTION_NOT_FOUND, `快报中没有栏目 ${key}`, {
     key,
-    ...field(fieldName, 'exists', `no section ${key}`),
+    ...field(fieldName, 'exists', `没有栏目 ${key}`),
   });
 
 export const layoutMismatch = (fieldName: string, message: string): DomainError =>
@@ -44,7 +44,7 @@ export const numberNotAfterPublished = (published: number): DomainError =>
     'conflict',
     BulletinErrorCode.ISSUE_NUMBER_NOT_AFTER_PUBLISHED,
     `issueNumber: 第${published}期已发布，下一期期号须大于 ${published}`,
-    { published, ...field('issueNumber', 'afterPublished', `must be greater than ${published}`) },
+    { published, ...field('issueNumber', 'afterPublished', `须大于已发布的第${published}期`) },
   );
 
 export const numberInUse = (held: number): DomainError =>
@@ -52,5 +52,5 @@ export const numberInUse = (held: number): DomainError =>
     'conflict',
     BulletinErrorCode.ISSUE_NUMBER_IN_USE,
     `issueNumber: 期号 ${held} 及以下已有草稿或撤回记录，下一期期号须大于 ${held}`,
-    { held, ...field('issueNumber', 'afterStored', `must be greater than ${held}`) },
+    { held, ...field('issueNumber', 'afterStored', `须大于 ${held}（已有草稿或撤回记录）`) },
   );
