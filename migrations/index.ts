@@ -17,6 +17,7 @@ import { ImportsAndSources1764350000000 } from './1764350000000-ImportsAndSource
 import { Acknowledgement1764360000000 } from './1764360000000-Acknowledgement.js';
 import { NotificationChannels1764370000000 } from './1764370000000-NotificationChannels.js';
 import { InspectionHouseStyle1764410000000 } from './1764410000000-InspectionHouseStyle.js';
+import { BulletinShaping1764430000000 } from './1764430000000-BulletinShaping.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   Acknowledgement1764360000000,
   NotificationChannels1764370000000,
   InspectionHouseStyle1764410000000,
+  BulletinShaping1764430000000,
 ];

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TasksModule } from '../tasks/tasks.module.js';
+import { BulletinSettingsController } from './bulletin/bulletin-settings.controller.js';
+import { BulletinSettingsService } from './bulletin/bulletin-settings.service.js';
 import { BulletinsController } from './bulletin/bulletins.controller.js';
 import { BulletinsService } from './bulletin/bulletins.service.js';
 import { DigestController } from './digest/digest.controller.js';
@@ -30,7 +32,12 @@ export class ReportsModule {
     return {
       module: ReportsModule,
       imports: [TasksModule],
-      controllers: [BulletinsController, DigestController, UnitDigestController],
+      controllers: [
+        BulletinsController,
+        DigestController,
+        UnitDigestController,
+        BulletinSettingsController,
+      ],
       providers: [
         {
           provide: BULLETIN_CONFIG,
@@ -46,6 +53,7 @@ export class ReportsModule {
         DigestService,
         DigestScheduler,
         BulletinGenerationJob,
+        BulletinSettingsService,
       ],
       exports: [BulletinsService, DigestService],
     };
