@@ -14,7 +14,17 @@ import { bj, mediumWorld, ok, type MediumWorld } from './medium/medium-world.js'
  */
 
 type Row = Record<string, unknown>;
-const header = ['问题类别', '点位', '问题地址', '经度', '纬度', '问题描述', '发现时间', '责任单位', '整改时限'];
+const header = [
+  '问题类别',
+  '点位',
+  '问题地址',
+  '经度',
+  '纬度',
+  '问题描述',
+  '发现时间',
+  '责任单位',
+  '整改时限',
+];
 
 async function xlsx(rows: (string | number | null)[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -62,9 +72,16 @@ describe('导入确认 (batched) writes what one-by-one creation writes', () => 
       }),
     );
     const sub = await ok(
-      m.unitA().post(`/tasks/${bySite.id}/submissions`, { version: bySite.version, description: '已清理' }),
+      m
+        .unitA()
+        .post(`/tasks/${bySite.id}/submissions`, {
+          version: bySite.version,
+          description: '已清理',
+        }),
     );
-    await ok(m.inspector().post(`/tasks/${bySite.id}/checks`, { version: sub.version, result: 'pass' }));
+    await ok(
+      m.inspector().post(`/tasks/${bySite.id}/checks`, { version: sub.version, result: 'pass' }),
+    );
     const byPoint = await ok(
       m.office().post('/tasks', {
         categoryId: m.selfCloseCategory,
@@ -76,7 +93,12 @@ describe('导入确认 (batched) writes what one-by-one creation writes', () => 
       }),
     );
     await ok(
-      m.unitB().post(`/tasks/${byPoint.id}/submissions`, { version: byPoint.version, description: '已拆除' }),
+      m
+        .unitB()
+        .post(`/tasks/${byPoint.id}/submissions`, {
+          version: byPoint.version,
+          description: '已拆除',
+        }),
     );
     closedBySite = bySite.id;
     closedByPoint = byPoint.id;
@@ -90,11 +112,31 @@ describe('导入确认 (batched) writes what one-by-one creation writes', () => 
       // Same site as the closed task: 反弹 by site, routed by the site's default unit.
       [checked.code, '西山社区', null, null, null, '又见乱堆物料', '2026-11-18 08:00', null, null],
       // 8 m from the closed one: 反弹 by distance, routed by the file's unit with its deadline.
-      [selfClose.code, null, '河滩路3号旁', 116.1, 39.90007, '广告牌又立起来了', null, '城子街道', '2026-11-30'],
+      [
+        selfClose.code,
+        null,
+        '河滩路3号旁',
+        116.1,
+        39.90007,
+        '广告牌又立起来了',
+        null,
+        '城子街道',
+        '2026-11-30',
+      ],
       // Far away: no 反弹.
       [selfClose.code, null, '新桥大街1号', 116.2, 39.95, '新桥广告牌', null, '城子街道', null],
       // No unit anywhere: waits for dispatch; a deadline given without a unit is kept as overridden.
-      ['楼道堆物', '永定楼公园', null, null, null, '公园楼道堆物', '2026-11-17', null, '2026-12-01'],
+      [
+        '楼道堆物',
+        '永定楼公园',
+        null,
+        null,
+        null,
+        '公园楼道堆物',
+        '2026-11-17',
+        null,
+        '2026-12-01',
+      ],
       ['GG01', null, '西山路9号', null, null, '电线杆小广告', null, null, null],
     ];
     for (let i = 0; i < 20; i += 1) {
@@ -104,7 +146,9 @@ describe('导入确认 (batched) writes what one-by-one creation writes', () => 
   afterAll(() => m?.close());
 
   /** The tasks of a batch in number order, as comparable values (ids of the batch replaced). */
-  const tasksOf = async (batchId: string): Promise<{ ids: string[]; numbers: number[]; rows: Row[] }> => {
+  const tasksOf = async (
+    batchId: string,
+  ): Promise<{ ids: string[]; numbers: number[]; rows: Row[] }> => {
     const list = (await m.t.ds.query(
       `SELECT * FROM tasks WHERE import_batch_id = $1 ORDER BY number`,
       [batchId],
@@ -131,10 +175,12 @@ describe('导入确认 (batched) writes what one-by-one creation writes', () => 
       [events.map((e) => e.id)],
     )) as { topic: string; payload: { eventId: string; taskId: string } }[];
     expect(outbox.map((o) => o.payload.eventId)).toEqual(events.map((e) => e.id));
-    const ref = (id: unknown) => (ids.includes(id as string) ? `row${ids.indexOf(id as string)}` : id);
+    const ref = (id: unknown) =>
+      ids.includes(id as string) ? `row${ids.indexOf(id as string)}` : id;
     return events.map((e, k) => {
       const data = { ...(e.data as Row) };
-      if (data.importBatchId) data.importBatchId = data.importBatchId === batchId ? 'batch' : 'other';
+      if (data.importBatchId)
+        data.importBatchId = data.importBatchId === batchId ? 'batch' : 'other';
       if (data.recurrenceTaskId) data.recurrenceTaskId = ref(data.recurrenceTaskId);
       return {
         ...e,
@@ -243,11 +289,20 @@ describe('导入确认 (batched) writes what one-by-one creation writes', () => 
       `recur:${closedByPoint}`,
     ]);
     expect(ea.filter((e) => e.action === 'create')).toHaveLength(rows.length - 1);
-    expect(ea[1].data).toEqual({ unitId: m.w.unitA.unitId, recurrenceTaskId: 'row0', distanceM: null });
+    expect(ea[1].data).toEqual({
+      unitId: m.w.unitA.unitId,
+      recurrenceTaskId: 'row0',
+      distanceM: null,
+    });
   });
 
   it('writes nothing when the batch fails: no task, event, outbox row or number', async () => {
-    const batch = await upload(await xlsx([header, ['楼道堆物', '西山社区', null, null, null, '一号楼', null, '城子街道', null]]));
+    const batch = await upload(
+      await xlsx([
+        header,
+        ['楼道堆物', '西山社区', null, null, null, '一号楼', null, '城子街道', null],
+      ]),
+    );
     const count = async () =>
       (await m.t.ds.query(
         `SELECT (SELECT count(*) FROM tasks)::int AS tasks, (SELECT count(*) FROM task_events)::int AS events,
