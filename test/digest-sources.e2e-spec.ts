@@ -224,7 +224,7 @@ describe('digest by 来源, with 来源 weights in 综合指标值', () => {
       })
       .expect(200);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx.body as Buffer);
+    await wb.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);
     const bySource = wb.getWorksheet('按来源')!;
     const values = bySource
       .getSheetValues()

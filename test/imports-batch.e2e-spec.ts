@@ -72,12 +72,10 @@ describe('导入确认 (batched) writes what one-by-one creation writes', () => 
       }),
     );
     const sub = await ok(
-      m
-        .unitA()
-        .post(`/tasks/${bySite.id}/submissions`, {
-          version: bySite.version,
-          description: '已清理',
-        }),
+      m.unitA().post(`/tasks/${bySite.id}/submissions`, {
+        version: bySite.version,
+        description: '已清理',
+      }),
     );
     await ok(
       m.inspector().post(`/tasks/${bySite.id}/checks`, { version: sub.version, result: 'pass' }),
@@ -93,12 +91,10 @@ describe('导入确认 (batched) writes what one-by-one creation writes', () => 
       }),
     );
     await ok(
-      m
-        .unitB()
-        .post(`/tasks/${byPoint.id}/submissions`, {
-          version: byPoint.version,
-          description: '已拆除',
-        }),
+      m.unitB().post(`/tasks/${byPoint.id}/submissions`, {
+        version: byPoint.version,
+        description: '已拆除',
+      }),
     );
     closedBySite = bySite.id;
     closedByPoint = byPoint.id;
