@@ -22,6 +22,7 @@ import {
   openTasksOf,
   rememberedMapping,
   rememberMapping,
+  templateCatalog,
   updateBatchMapping,
   type ImportBatchRow,
 } from './data/imports.repository.js';
@@ -44,6 +45,7 @@ import {
   type ResolvedRow,
 } from './import-rows.js';
 import { readSheet } from './xlsx-rows.js';
+import { buildImportTemplate } from './import-template.js';
 import { BatchTaskWriter } from './batch/batch-task-writer.js';
 
 /** What an import may hold: a district's lists run to hundreds of rows, 5,000 is generous. */
@@ -75,6 +77,15 @@ export class ImportsService {
 
   private get db(): Db {
     return dbOf(this.ds.manager);
+  }
+
+  /** `GET /imports/template.xlsx`: our columns, an example row valid today, the drop-downs. */
+  async template(): Promise<Buffer> {
+    const catalog = await templateCatalog(this.db);
+    return buildImportTemplate(
+      { ...catalog, sources: this.sources.all.map((s) => ({ code: s.code, name: s.name })) },
+      this.clock.now(),
+    );
   }
 
   /** `POST /imports`: parse the file, keep it as a draft batch, answer its preview. */
