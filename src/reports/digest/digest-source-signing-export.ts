@@ -82,13 +82,14 @@ function addTableSheet(
   rows: Cell[][],
   formats: Record<number, string>,
   leadColumns: number,
+  headerLines = 1,
 ): void {
   const sheet = workbook.addWorksheet(
     name,
     printedSheetOptions({ title: heading, frozenColumns: leadColumns }),
   );
   sheet.columns = widths.map((width) => ({ width }));
-  styleHeaderRow(sheet.addRow([...headers]), 1);
+  styleHeaderRow(sheet.addRow([...headers]), headerLines);
   for (const values of rows) {
     const row = sheet.addRow(values.map((v) => (typeof v === 'string' ? xmlSafeCell(v) : v)));
     for (let col = 1; col <= headers.length; col += 1) {
@@ -120,7 +121,8 @@ export function addSourceAndSigningSheets(
     SOURCE_HEADERS,
     [8, 16, 12, 7, 8, 8, 10, 10],
     sourceRows(d),
-    { 4: '0.##', 5: '0', 6: '0', 7: '0', 8: '0' },
+    // General, not 0.##: Excel prints 1 under 0.## as "1.".
+    { 4: 'General', 5: '0', 6: '0', 7: '0', 8: '0' },
     3,
   );
   const signing = signingRows(d);
@@ -129,11 +131,13 @@ export function addSourceAndSigningSheets(
       workbook,
       '签收',
       heading,
-      SIGNING_HEADERS,
+      // The last header is broken where a reader would: in one line it is cut off.
+      SIGNING_HEADERS.map((h) => (h === '签收用时中位数(小时)' ? '签收用时\n中位数(小时)' : h)),
       [16, 10, 10, 10, 14],
       signing,
       { 2: '0', 3: '0', 4: '0.00%', 5: '0.0' },
       1,
+      2,
     );
   }
 }
