@@ -337,7 +337,10 @@ describe('整改台账 export with 签收 (ACK_REQUIRED=true)', () => {
       ];
     });
     expect(cells).toEqual({
-      一号楼楼道堆物: [printed(db.get(byUser.id)?.acknowledged_at), db.get(byUser.id)?.display_name],
+      一号楼楼道堆物: [
+        printed(db.get(byUser.id)?.acknowledged_at),
+        db.get(byUser.id)?.display_name,
+      ],
       二号楼楼道堆物: [printed(db.get(byKey.id)?.acknowledged_at), '街道网格平台'],
       三号楼楼道堆物: [null, null],
     });
