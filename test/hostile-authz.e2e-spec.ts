@@ -49,6 +49,7 @@ const MATRIX: Record<string, string> = {
   'PATCH /api/v1/users/{id}':                                '401  ok    403  403   403 403',
   'GET /api/v1/sources':                                     '401  ok    ok   ok    ok  ok',
   'POST /api/v1/imports':                                    '401  ok    403  403   403 403',
+  'GET /api/v1/imports/template.xlsx':                       '401  ok    403  403   403 403',
   'GET /api/v1/imports/{id}':                                '401  404   403  403   403 403',
   'DELETE /api/v1/imports/{id}':                             '401  404   403  403   403 403',
   'PUT /api/v1/imports/{id}/mapping':                        '401  404   403  403   403 403',

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { CatalogModule } from '../catalog/catalog.module.js';
 import { TasksModule } from '../tasks/tasks.module.js';
 import { BulletinSettingsController } from './bulletin/bulletin-settings.controller.js';
 import { BulletinSettingsService } from './bulletin/bulletin-settings.service.js';
@@ -31,7 +32,7 @@ export class ReportsModule {
   static forRoot(_config: AppConfig): DynamicModule {
     return {
       module: ReportsModule,
-      imports: [TasksModule],
+      imports: [TasksModule, CatalogModule],
       controllers: [
         BulletinsController,
         DigestController,

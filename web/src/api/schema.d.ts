@@ -1112,6 +1112,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载导入模板
+         * @description 仅创城办（admin）。下载问题清单导入模板（问题清单导入模板.xlsx）：表头为导入能自动识别的列（问题类别、点位、地址、问题描述、经度、纬度、发现时间、责任单位、整改时限），第2行为按今天填写的示例；问题类别和责任单位有下拉列表（取自“可选值”表中启用的类别和单位），“填写说明”表说明每列的要求。来源在上传时选择，不在表中。只读，不改变数据。
+         */
+        get: operations["Imports_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -4746,6 +4766,10 @@ export interface components {
             dueClosed: number;
             /** @description Of dueClosed, on time */
             dueClosedOnTime: number;
+            /** @description 来源-weighted: sum of the weights (config/sources.json) of the due tasks (less 挂账) not closed on time by the period end; volume − dueClosedOnTime when every weight is 1. Absent in weeks stored before */
+            dueMissedWeighted?: number;
+            /** @description 来源-weighted: sum of the weights of the due tasks (less 挂账) not closed by the period end; volume − dueClosed when every weight is 1. Absent in weeks stored before */
+            dueUnclosedWeighted?: number;
             /** @description 在办: with the unit at some time in the period */
             inHand: number;
             /** @description 复查 in the period */
@@ -4791,6 +4815,25 @@ export interface components {
              */
             medianHoursToSign: number | null;
         };
+        SourceFiguresDto: {
+            /** @example hotline */
+            source: string;
+            /** @example 12345 */
+            sourceName: string;
+            /**
+             * @description Weight in 综合指标值 (config/sources.json; 1 if unset)
+             * @example 1
+             */
+            weight: number;
+            /** @description 新增: created in the period, not cancelled */
+            raised: number;
+            /** @description 结案: closed in the period */
+            closed: number;
+            /** @description 按期结案: of closed, on time */
+            closedOnTime: number;
+            /** @description 超期未结: open and overdue at the period end (挂账 excluded) */
+            openOverdue: number;
+        };
         UnitDigestRowDto: {
             /** Format: uuid */
             unitId: string;
@@ -4811,6 +4854,8 @@ export interface components {
             figures: components["schemas"]["DigestFiguresDto"];
             /** @description 签收率 and median time to sign; absent when 签收 is not required (ACK_REQUIRED) */
             acknowledgement?: components["schemas"]["UnitSigningDto"];
+            /** @description The unit's figures per 来源 with any figure; absent in weeks stored before */
+            bySource?: components["schemas"]["SourceFiguresDto"][];
         };
         CategoryDigestRowDto: {
             /** Format: uuid */
@@ -4843,6 +4888,8 @@ export interface components {
             totals: components["schemas"]["DigestFiguresDto"];
             /** @description 督导覆盖率 of the plans overlapping the period (as GET /plans/coverage) */
             coverage: components["schemas"]["PlanCoverageDto"];
+            /** @description District-wide per 来源, every configured source in config/sources.json order (新增 includes tasks waiting for dispatch); absent in weeks stored before */
+            sources?: components["schemas"]["SourceFiguresDto"][];
         };
         UnitOwnDigestDto: {
             /** @example 2026-11-16 */
@@ -9679,6 +9726,53 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Open311ErrorDto"][];
                     "text/xml": string;
+                };
+            };
+        };
+    };
+    Imports_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
