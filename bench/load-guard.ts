@@ -13,7 +13,7 @@ export const LOAD_LIMIT = 1.5;
 export function readLoadBefore(
   ignore: boolean,
   log: (line: string) => void,
-): { before: number; finish: () => LoadReading } {
+): { before: number; comparable: boolean; finish: () => LoadReading } {
   const before = loadavg()[0];
   const comparable = before <= LOAD_LIMIT || ignore;
   log(
@@ -29,6 +29,7 @@ export function readLoadBefore(
     );
   return {
     before,
+    comparable,
     finish: () => {
       const after = loadavg()[0];
       log(

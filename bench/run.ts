@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { readLoadBefore } from './load-guard.js';
+import { LOAD_LIMIT, readLoadBefore } from './load-guard.js';
 import { migrateExisting, taskCount } from './reuse.js';
 import { dashboard, ledgerExport } from './scenarios-console.js';
 import { parseArgs } from 'node:util';
@@ -210,7 +210,12 @@ async function main(): Promise<void> {
         log(
           `  ${m.label}: HTTP ${fmt(m.http?.rps, 0)}/s p50 ${fmt(m.http?.p50)} p99 ${fmt(m.http?.p99)} ms cpu ${fmt(m.http?.cpuPercent, 0)}% | raw ${fmt(m.raw?.tps, 0)}/s p50 ${fmt(m.raw?.p50)} p99 ${fmt(m.raw?.p99)} ms`,
         );
-      if (result.ratio) log(`  ratio ${fmt(result.ratio.value, 2)}: ${result.ratio.meaning}`);
+      if (result.ratio)
+        log(
+          guard.comparable
+            ? `  ratio ${fmt(result.ratio.value, 2)}: ${result.ratio.meaning}`
+            : `  ratio not reported: the load was above ${LOAD_LIMIT} at the start (figures not comparable)`,
+        );
       if (result.skipped) log(`  skipped: ${result.skipped}`);
     }
     const server = {
@@ -236,7 +241,13 @@ async function main(): Promise<void> {
       finishedAt: new Date().toISOString(),
       load,
       scenarios: toBenchScenarios(scenarios, connections, server, load),
-      details: { seed: seeded, server, loadBeforeScenarios, scenarios },
+      // The detail keeps each measurement; on a busy machine without its ratio (the guard's rule).
+      details: {
+        seed: seeded,
+        server,
+        loadBeforeScenarios,
+        scenarios: load.comparable ? scenarios : scenarios.map(({ ratio: _, ...rest }) => rest),
+      },
     };
     mkdirSync('bench/results', { recursive: true });
     writeFileSync(`bench/results/${stamp}.json`, `${JSON.stringify(result, null, 2)}\n`);

@@ -233,7 +233,10 @@ export async function listTasks(ctx: BenchContext): Promise<ScenarioResult> {
       microsUtc('t.created_at'),
       51,
     );
-    scripts.push({ name: `list${i}`, sql: `${inline(page.sql, [...page.parameters])};\n` });
+    // pgbench reads `:MI` and `:SS` in the cursor key's to_char format as its own variables;
+    // quoting the colons ("HH24":"MI") makes the same format text pgbench leaves alone.
+    const text = inline(page.sql, [...page.parameters]).replaceAll('HH24:MI:SS', 'HH24":"MI":"SS');
+    scripts.push({ name: `list${i}`, sql: `${text};\n` });
   }
   const measurements: Measurement[] = [];
   for (const connections of [1, ctx.connections]) {
