@@ -11,6 +11,7 @@ import { AcknowledgementPolicy } from '../src/tasks/acknowledgement/acknowledgem
 import { DeadlineService } from '../src/tasks/deadline/deadline.service.js';
 import type { ListTasksQuery } from '../src/tasks/dto/list-tasks.query.js';
 import { TaskCountsReader } from '../src/tasks/task-counts.reader.js';
+import { LedgerReader } from '../src/tasks/ledger/ledger.reader.js';
 import { TaskReader } from '../src/tasks/task-reader.js';
 import { readLoadBefore } from './load-guard.js';
 import { machine, startResult } from './report.js';
@@ -86,6 +87,7 @@ async function main(database: string): Promise<void> {
       new AcknowledgementPolicy(config),
     );
     const counts = new TaskCountsReader(ds, reader, clock);
+    const ledger = new LedgerReader(ds, reader);
     [{ n: counted.tasks }] = (await ds.query(`SELECT count(*)::int AS n FROM tasks`)) as {
       n: number;
     }[];
@@ -163,6 +165,16 @@ async function main(database: string): Promise<void> {
         'GET /tasks?status=submitted&siteId=… (the office)',
         () => reader.list(admin, { limit: 50, status: ['submitted'], siteId: ids.site }),
       ],
+      [
+        // The export reads keyset batches of 1,000 by number: its first, of every task.
+        'GET /tasks/export: the first batch of 1,000 rows',
+        async () => {
+          let n = 0;
+          for await (const _ of ledger.stream(admin, {}, new Date())) {
+            if (++n === 1000) break;
+          }
+        },
+      ],
       ['GET /tasks/counts/dashboard', () => counts.dashboard(admin)],
       ['GET /tasks/counts/weekly?weeks=12', () => counts.weekly(admin, 12)],
     ];
@@ -198,6 +210,7 @@ async function main(database: string): Promise<void> {
         plans.push(`\n=== ${label}\n${q.sql}\n-- ${JSON.stringify(q.params)}\n${text}`);
       }
       const dashboard = label.startsWith('GET /tasks/counts');
+      const batch = label.startsWith('GET /tasks/export');
       scenarios.push({
         id: `plans:${label}`,
         title: `${label}: the reader's wall time vs its statements' execution time`,
@@ -206,21 +219,29 @@ async function main(database: string): Promise<void> {
         raw: Number.isFinite(sqlMs)
           ? { value: sqlMs, unit: 'ms', what: 'its statements’ execution time (EXPLAIN ANALYZE)' }
           : null,
-        goal: dashboard
+        goal: batch
           ? {
-              text: 'dashboard call < 100 ms',
+              text: 'a 1,000-row batch < 100 ms (10,000 rows/s from the database; a budget set here, not an issue goal)',
               on: 'http',
               op: '<',
               target: 100,
               loadSensitive: true,
             }
-          : {
-              text: 'list request < 20 ms (the 1-conn. p99 goal, as a median here)',
-              on: 'http',
-              op: '<',
-              target: 20,
-              loadSensitive: true,
-            },
+          : dashboard
+            ? {
+                text: 'dashboard call < 100 ms',
+                on: 'http',
+                op: '<',
+                target: 100,
+                loadSensitive: true,
+              }
+            : {
+                text: 'list request < 20 ms (the 1-conn. p99 goal, as a median here)',
+                on: 'http',
+                op: '<',
+                target: 20,
+                loadSensitive: true,
+              },
         extra: { maxMs: times[times.length - 1], statements: captured.length },
       });
     }
