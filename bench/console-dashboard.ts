@@ -1,11 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { readLoadBefore } from './load-guard.js';
 import { killStarted, startNode, stop, type Server } from './processes.js';
-import { BENCH_PASSWORD, createMigratedDatabase, dropDatabase, seed, urlOf } from './seed.js';
+import { machine, startResult } from './report.js';
+import { judge, type BenchResult } from './results-schema.js';
+import { taskCount } from './reuse.js';
+import { dashboardCallTimes } from './scenarios-console.js';
+import {
+  BENCH_PASSWORD,
+  createMigratedDatabase,
+  dropDatabase,
+  seed,
+  urlOf,
+  withClient,
+} from './seed.js';
 
 /**
  * `npm run bench:console [-- --tasks N | --database NAME] [--runs R] [--keep]`
@@ -36,6 +48,9 @@ const { values: args } = parseArgs({
     database: { type: 'string' },
     runs: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
+    'ignore-load': { type: 'boolean', default: false },
+    /** Seconds (at most 200 requests) per dashboard API call at one connection. */
+    seconds: { type: 'string', default: '10' },
     chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
   },
 });
@@ -207,37 +222,19 @@ async function measure(base: string): Promise<Record<'warm' | 'cold', Timing[]>>
   return out;
 }
 
-/** What the server itself takes for each of the dashboard's requests, unthrottled (median of 5). */
-async function serverTimes(base: string): Promise<Record<string, number>> {
+async function token(base: string): Promise<string> {
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'bench-admin', password: BENCH_PASSWORD }),
   });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const out: Record<string, number> = {};
-  for (const path of [
-    '/tasks/counts/dashboard',
-    '/tasks/counts/weekly?weeks=12',
-    '/reports/digest',
-    '/notifications?unread=true&limit=20',
-  ]) {
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      const r = await fetch(`${base}/api/v1${path}`, {
-        headers: { authorization: `Bearer ${accessToken}` },
-      });
-      await r.arrayBuffer();
-      if (!r.ok) throw new Error(`${path}: ${r.status}`);
-      times.push(performance.now() - t0);
-    }
-    out[path] = Math.round(median(times));
-  }
-  return out;
+  if (login.status !== 200) throw new Error(`login: ${login.status}`);
+  return ((await login.json()) as { accessToken: string }).accessToken;
 }
 
 async function main(): Promise<void> {
+  const started = new Date();
+  const guard = readLoadBefore(args['ignore-load'], log);
   const ownDb = !args.database;
   const dbName = args.database ?? `bench_console_${stamp.replace('-', '_')}`;
   const storage = mkdtempSync(join(tmpdir(), 'cc-bench-console-'));
@@ -271,7 +268,12 @@ async function main(): Promise<void> {
       },
       '/health/ready',
     );
-    const server = await serverTimes(api.base);
+    const pid = api.child.pid as number;
+    const calls = await dashboardCallTimes(
+      { base: api.base, pid },
+      await token(api.base),
+      Number(args.seconds),
+    );
     const { warm, cold } = await measure(api.base);
     const row = (name: string, ts: Timing[]) =>
       `| ${name} | ${median(ts.map((t) => t.figures))} ms | ${median(ts.map((t) => t.trend))} ms | ${median(ts.map((t) => t.charts))} ms | ${median(ts.map((t) => t.requests))} (API ${median(ts.map((t) => t.apiRequests))}) | ${Math.round(median(ts.map((t) => t.kilobytes)))} KB | ${ts.map((t) => t.figures).join(', ')} |`;
@@ -283,23 +285,85 @@ async function main(): Promise<void> {
       row('warm (files cached)', warm),
       row('cold (empty cache)', cold),
       '',
-      `Server time per request, unthrottled (median of 5): ${Object.entries(server)
-        .map(([p, ms]) => `${p} ${ms} ms`)
-        .join(', ')}; load average ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' / ')}`,
+      `Each API call alone, unthrottled, one connection (p50 / p99 / max): ${calls
+        .map(
+          (c) =>
+            `${c.path} ${c.http.p50.toFixed(1)} / ${c.http.p99.toFixed(1)} / ${c.http.max.toFixed(1)} ms`,
+        )
+        .join(', ')}`,
       '',
     ].join('\n');
+    const load = guard.finish();
+    const postgres = await withClient(url, async (c) => {
+      const { rows } = await c.query<{ v: string }>(`SELECT version() AS v`);
+      return rows[0].v.split(' on ')[0];
+    });
+    const interactive = median(warm.map((t) => t.figures));
+    const result: BenchResult = {
+      ...startResult(
+        'console-dashboard',
+        started,
+        machine(postgres),
+        { database: dbName, reused: !ownDb, tasks: await taskCount(url) },
+        { connections: 1, seconds: Number(args.seconds), runs },
+      ),
+      finishedAt: new Date().toISOString(),
+      load,
+      scenarios: [
+        ...calls.map(({ path, http }) =>
+          judge(
+            {
+              id: `dashboard:${path}`,
+              title: `Dashboard call GET ${path}, 1 conn.`,
+              connections: 1,
+              http: { value: http.p99, unit: 'ms', what: `GET ${path} p99` },
+              raw: null,
+              goal: {
+                text: 'every dashboard call p99 < 100 ms at 1 conn.',
+                on: 'http',
+                op: '<',
+                target: 100,
+                loadSensitive: true,
+              },
+              extra: { httpP50Ms: http.p50, httpMaxMs: http.max, requests: http.ok },
+            },
+            load,
+          ),
+        ),
+        judge(
+          {
+            id: 'dashboard-slow4g-warm',
+            title: '工作台 on Slow 4G, warm visit: figures shown (interactive), median',
+            connections: 1,
+            http: { value: interactive, unit: 'ms', what: 'warm visit interactive, median' },
+            raw: null,
+            goal: {
+              text: 'warm visit interactive ≤ 2 s on Slow 4G',
+              on: 'http',
+              op: '<=',
+              target: 2000,
+              loadSensitive: true,
+            },
+            extra: {
+              coldInteractiveMs: median(cold.map((t) => t.figures)),
+              warmChartsMs: median(warm.map((t) => t.charts)),
+              warmKilobytes: median(warm.map((t) => t.kilobytes)),
+            },
+          },
+          load,
+        ),
+      ],
+      details: { slow4g: SLOW_4G, warm, cold, calls },
+    };
     mkdirSync('bench/results', { recursive: true });
-    writeFileSync(
-      `bench/results/console-${stamp}.json`,
-      `${JSON.stringify({ tasks: ownDb ? tasks : null, database: dbName, slow4g: SLOW_4G, server, warm, cold }, null, 2)}\n`,
-    );
+    writeFileSync(`bench/results/console-${stamp}.json`, `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync('bench/results/console-latest.md', md);
     log('');
     log(md);
-    const verdict = median(warm.map((t) => t.figures)) <= 2000 ? 'met' : 'NOT met';
-    log(`budget (warm visit interactive ≤ 2 s): ${verdict}`);
+    for (const sc of result.scenarios)
+      log(
+        `${sc.id}: ${sc.http?.value.toFixed(1)} ${sc.http?.unit} — ${sc.goal.text}: ${sc.met === null ? 'not judged' : sc.met ? 'met' : 'NOT met'}${sc.why ? ` (${sc.why})` : ''}`,
+      );
   } finally {
     if (api) await stop(api);
     rmSync(storage, { recursive: true, force: true });

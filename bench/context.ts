@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { HttpResult } from './load.js';
 import type { PgbenchResult } from './pgbench.js';
 import type { Server } from './processes.js';
+import type { ExportFigures } from './scenarios-console.js';
 
 /** What every scenario gets: the running servers, credentials, ids and the run's settings. */
 export interface BenchContext {
@@ -39,6 +40,8 @@ export interface ScenarioResult {
   /** HTTP over raw: throughput share (higher is better) or latency multiple (lower is better). */
   ratio?: { value: number; meaning: string };
   skipped?: string;
+  /** The ledger export's figures (downloads, not autocannon loads). */
+  exports?: ExportFigures[];
   notes: string[];
 }
 

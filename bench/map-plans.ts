@@ -12,6 +12,9 @@ import { MapReader } from '../src/map/map.reader.js';
 import { DeadlineService } from '../src/tasks/deadline/deadline.service.js';
 import { TaskReader } from '../src/tasks/task-reader.js';
 import { AcknowledgementPolicy } from '../src/tasks/acknowledgement/acknowledgement-policy.js';
+import { readLoadBefore } from './load-guard.js';
+import { machine, startResult } from './report.js';
+import { judge, type BenchResult, type BenchScenario } from './results-schema.js';
 import { createMigratedDatabase, dropDatabase, seed, urlOf, withClient } from './seed.js';
 
 /**
@@ -21,7 +24,8 @@ import { createMigratedDatabase, dropDatabase, seed, urlOf, withClient } from '.
  * given by --database), gives the tasks positions around their sites (one in 16 keeps none and
  * shows at its site's), then runs the real `MapReader` (the same SQL the API sends) for the
  * console's typical requests, timing each and printing Postgres's EXPLAIN (ANALYZE, BUFFERS) of
- * every statement it sent. The report goes to bench/results/<stamp>-map-plans.txt.
+ * every statement it sent. The report goes to bench/results/<stamp>-map-plans.txt, the figures
+ * (MapReader's median against its statements' execution time) to bench/results/<stamp>-map.json.
  */
 const { values: args } = parseArgs({
   options: {
@@ -29,6 +33,7 @@ const { values: args } = parseArgs({
     database: { type: 'string' },
     runs: { type: 'string', default: '5' },
     keep: { type: 'boolean', default: false },
+    'ignore-load': { type: 'boolean', default: false },
   },
 });
 const ADMIN_URL =
@@ -73,7 +78,14 @@ interface Captured {
   params: unknown[];
 }
 
+/** The map's working budget (not one of issue #15's goals): a console request under 1 s. */
+const MAP_BUDGET_MS = 1000;
+
 async function main(): Promise<void> {
+  const started = new Date();
+  const guard = readLoadBefore(args['ignore-load'], log);
+  const scenarios: Omit<BenchScenario, 'ratio' | 'met' | 'why'>[] = [];
+  const counted = { tasks: 0 };
   const tasks = Number(args.tasks);
   const runs = Number(args.runs);
   const name = args.database ?? `bench_map_${stamp.replace('-', '_')}`;
@@ -117,6 +129,7 @@ async function main(): Promise<void> {
     const [{ n: total }] = (await ds.query(`SELECT count(*)::int AS n FROM tasks`)) as {
       n: number;
     }[];
+    counted.tasks = total;
     const [unit] = (await ds.query(`SELECT id FROM units ORDER BY code LIMIT 1`)) as {
       id: string;
     }[];
@@ -195,13 +208,33 @@ async function main(): Promise<void> {
       capturing = true;
       await run();
       capturing = false;
+      let sqlMs = 0;
       for (const q of captured) {
         const rows = (await ds.query(
           `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${q.sql}`,
           q.params,
         )) as { 'QUERY PLAN': string }[];
-        plans.push(`\n=== ${label}\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+        const text = rows.map((r) => r['QUERY PLAN']).join('\n');
+        sqlMs += Number(/Execution Time: ([\d.]+) ms/.exec(text)?.[1] ?? NaN);
+        plans.push(`\n=== ${label}\n${text}`);
       }
+      scenarios.push({
+        id: `map:${label.split(' (')[0]}`,
+        title: label,
+        connections: 1,
+        http: { value: median, unit: 'ms', what: `MapReader wall time, median of ${runs}` },
+        raw: Number.isFinite(sqlMs)
+          ? { value: sqlMs, unit: 'ms', what: 'its statements’ execution time (EXPLAIN ANALYZE)' }
+          : null,
+        goal: {
+          text: 'map request < 1 s (the map’s budget)',
+          on: 'http',
+          op: '<',
+          target: MAP_BUDGET_MS,
+          loadSensitive: true,
+        },
+        extra: { rows: size },
+      });
     }
     log('\nPlans (EXPLAIN ANALYZE, BUFFERS; the statements MapReader sent):');
     for (const p of plans) log(p);
@@ -210,10 +243,30 @@ async function main(): Promise<void> {
     if (!args.database && !args.keep) await dropDatabase(ADMIN_URL, name);
     else log(`\nkept database ${name}`);
   }
+  const load = guard.finish();
+  const postgres = await withClient(ADMIN_URL, async (c) => {
+    const { rows } = await c.query<{ v: string }>(`SELECT version() AS v`);
+    return rows[0].v.split(' on ')[0];
+  });
+  const result: BenchResult = {
+    ...startResult(
+      'map-plans',
+      started,
+      machine(postgres),
+      { database: name, reused: !!args.database, tasks: counted.tasks },
+      { connections: 1, seconds: 0, runs },
+    ),
+    finishedAt: new Date().toISOString(),
+    load,
+    scenarios: scenarios.map((sc) => judge(sc, load)),
+    details: {},
+  };
   mkdirSync('bench/results', { recursive: true });
   const file = join('bench/results', `${stamp}-map-plans.txt`);
   writeFileSync(file, out.join('\n') + '\n');
-  console.log(`\nwritten ${file}`);
+  const json = join('bench/results', `${stamp}-map.json`);
+  writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nwritten ${file}, ${json}`);
 }
 
 main().catch((e: unknown) => {

@@ -3,24 +3,32 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
+import { LOAD_LIMIT, readLoadBefore } from './load-guard.js';
+import { migrateExisting, taskCount } from './reuse.js';
+import { dashboard, ledgerExport } from './scenarios-console.js';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { officeYear } from '../src/common/time/office-zone.js';
 import { bearer, fmt, type BenchContext, type ScenarioResult } from './context.js';
 import { killStarted, memoryOf, startNode, stop, type Server } from './processes.js';
-import { judgeGoals, machine, markdown, type RunReport } from './report.js';
+import { machine, markdown, startResult, toBenchScenarios } from './report.js';
+import type { BenchResult } from './results-schema.js';
 import { digest, submitCheck } from './scenarios-loop.js';
 import { createTask, frameworkCost, listTasks } from './scenarios.js';
-import { BENCH_PASSWORD, createMigratedDatabase, dropDatabase, seed } from './seed.js';
+import { BENCH_PASSWORD, createMigratedDatabase, dropDatabase, seed, urlOf } from './seed.js';
 
 /**
  * `npm run bench [-- --tasks N --seconds S --connections C --keep --only a,b --log-level L]`
+ * `npm run bench [-- --database NAME]` (reuse a database made by `npm run bench:seed`)
  *
- * Makes a fresh database `bench_<timestamp>`, migrates and seeds it, starts the built service
- * (APP_ROLE=api) and a bare node:http server on loopback ports, runs the scenarios side by side
- * with their raw anchors (pgbench), writes bench/results/<timestamp>.json and latest.md, then
- * stops everything and drops the database (unless --keep). Bounded by a watchdog.
+ * Makes a fresh database `bench_<timestamp>`, migrates and seeds it (or migrates a kept one),
+ * starts the built service (APP_ROLE=api) and a bare node:http server on loopback ports, runs the
+ * scenarios side by side with their raw anchors (pgbench), writes bench/results/<timestamp>.json
+ * (the schema of bench/results-schema.ts) and latest.md, then stops everything and drops the
+ * database (unless --keep or --database). Bounded by a watchdog. The load guard
+ * (bench/load-guard.ts) reads the machine's load first: above 1.5 no ratio is reported and the
+ * timing goals are not judged, unless --ignore-load.
  */
 
 const { values: args } = parseArgs({
@@ -29,6 +37,10 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     keep: { type: 'boolean', default: false },
+    /** Reuse this kept database (e.g. one made by `npm run bench:seed`): not seeded, not dropped. */
+    database: { type: 'string' },
+    /** Judge ratios and timing goals although the load was above the guard's limit. */
+    'ignore-load': { type: 'boolean', default: false },
     only: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     'max-minutes': { type: 'string', default: '40' },
@@ -57,7 +69,8 @@ const ADMIN_URL =
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const started = new Date();
 const stamp = started.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-const dbName = `bench_${stamp.replace('-', '_')}`;
+const dbName = args.database ?? `bench_${stamp.replace('-', '_')}`;
+const reused = !!args.database;
 const redisPrefix = `bench:${stamp}`;
 const log = (line: string): void => console.log(line);
 
@@ -89,16 +102,27 @@ async function main(): Promise<void> {
   const servers: Server[] = [];
   const storage = mkdtempSync(join(tmpdir(), 'cc-bench-storage-'));
   let db: pg.Client | undefined;
+  const guard = readLoadBefore(args['ignore-load'], log);
   try {
-    log(
-      `bench: database ${dbName}, ${tasks.toLocaleString('en')} tasks, ${connections} connections, ${seconds} s per measurement`,
-    );
-    const url = await createMigratedDatabase(ADMIN_URL, dbName);
-    const seedStarted = Date.now();
-    log('seeding:');
-    const counts = await seed(url, tasks, log);
-    const seedSeconds = (Date.now() - seedStarted) / 1000;
-    log(`seeded in ${fmt(seedSeconds)} s`);
+    let url = urlOf(ADMIN_URL, dbName);
+    let seeded: { seconds: number; counts: Record<string, number> } | null = null;
+    if (reused) {
+      log(
+        `bench: reusing database ${dbName}, ${connections} connections, ${seconds} s per measurement`,
+      );
+      await migrateExisting(url);
+    } else {
+      log(
+        `bench: database ${dbName}, ${tasks.toLocaleString('en')} tasks, ${connections} connections, ${seconds} s per measurement`,
+      );
+      url = await createMigratedDatabase(ADMIN_URL, dbName);
+      const seedStarted = Date.now();
+      log('seeding:');
+      const counts = await seed(url, tasks, log);
+      seeded = { seconds: (Date.now() - seedStarted) / 1000, counts };
+      log(`seeded in ${fmt(seeded.seconds)} s`);
+    }
+    const taskRows = await taskCount(url);
 
     const api = await startNode(
       'api',
@@ -170,9 +194,13 @@ async function main(): Promise<void> {
       ['list', () => listTasks(ctx)],
       ['submit-check', () => submitCheck(ctx, outbox)],
       ['digest', () => digest(ctx)],
+      ['dashboard', () => dashboard(ctx)],
+      // Last: the export's peak RSS is the run's too.
+      ['export', () => ledgerExport(ctx)],
     ];
     const scenarios: ScenarioResult[] = [];
     const host = machine(String(ids.postgres).split(' on ')[0]);
+    const loadBeforeScenarios = loadavg()[0];
     for (const [id, run] of plan) {
       if (only && !only.includes(id)) continue;
       log(`scenario ${id} …`);
@@ -182,30 +210,48 @@ async function main(): Promise<void> {
         log(
           `  ${m.label}: HTTP ${fmt(m.http?.rps, 0)}/s p50 ${fmt(m.http?.p50)} p99 ${fmt(m.http?.p99)} ms cpu ${fmt(m.http?.cpuPercent, 0)}% | raw ${fmt(m.raw?.tps, 0)}/s p50 ${fmt(m.raw?.p50)} p99 ${fmt(m.raw?.p99)} ms`,
         );
-      if (result.ratio) log(`  ratio ${fmt(result.ratio.value, 2)}: ${result.ratio.meaning}`);
+      if (result.ratio)
+        log(
+          guard.comparable
+            ? `  ratio ${fmt(result.ratio.value, 2)}: ${result.ratio.meaning}`
+            : `  ratio not reported: the load was above ${LOAD_LIMIT} at the start (figures not comparable)`,
+        );
       if (result.skipped) log(`  skipped: ${result.skipped}`);
     }
-    const peakRssMb = memoryOf(api.child.pid as number).peakMb;
-    const report: RunReport = {
-      startedAt: started.toISOString(),
+    const server = {
+      idleRssMb,
+      peakRssMb: memoryOf(api.child.pid as number).peakMb,
+    };
+    const load = guard.finish();
+    const result: BenchResult = {
+      ...startResult(
+        'run',
+        started,
+        host,
+        { database: dbName, reused, tasks: taskRows },
+        {
+          connections,
+          seconds,
+          logLevel: args['log-level'],
+          poolSize,
+          serverNodeOptions: args['server-node-options'],
+          only: only?.join(',') ?? 'all',
+        },
+      ),
       finishedAt: new Date().toISOString(),
-      machine: { ...host, loadAfter: loadavg()[0] },
-      settings: {
-        tasks,
-        connections,
-        seconds,
-        logLevel: args['log-level'],
-        poolSize,
-        serverNodeOptions: args['server-node-options'],
+      load,
+      scenarios: toBenchScenarios(scenarios, connections, server, load),
+      // The detail keeps each measurement; on a busy machine without its ratio (the guard's rule).
+      details: {
+        seed: seeded,
+        server,
+        loadBeforeScenarios,
+        scenarios: load.comparable ? scenarios : scenarios.map(({ ratio: _, ...rest }) => rest),
       },
-      seed: { seconds: seedSeconds, counts },
-      scenarios,
-      server: { idleRssMb, peakRssMb },
-      goals: judgeGoals(scenarios, peakRssMb, idleRssMb),
     };
     mkdirSync('bench/results', { recursive: true });
-    writeFileSync(`bench/results/${stamp}.json`, `${JSON.stringify(report, null, 2)}\n`);
-    const md = markdown(report);
+    writeFileSync(`bench/results/${stamp}.json`, `${JSON.stringify(result, null, 2)}\n`);
+    const md = markdown(result, scenarios);
     writeFileSync('bench/results/latest.md', md);
     log('');
     log(md);
@@ -215,7 +261,7 @@ async function main(): Promise<void> {
     for (const s of servers) await stop(s);
     await clearRedis().catch((e: unknown) => console.error('redis cleanup:', e));
     rmSync(storage, { recursive: true, force: true });
-    if (args.keep) log(`kept database ${dbName}`);
+    if (args.keep || reused) log(`kept database ${dbName}`);
     else await dropDatabase(ADMIN_URL, dbName);
   }
 }

@@ -108,6 +108,9 @@ export async function submitCheck(ctx: BenchContext, outbox: boolean): Promise<S
   const http = await hammer({ ...load, seconds: ctx.seconds });
 
   const rawPool = await assignedPool(ctx, POOL);
+  // A reused database (--database) may hold the last run's pool.
+  await ctx.db.query(`DROP TABLE IF EXISTS bench_submit_pool`);
+  await ctx.db.query(`DROP SEQUENCE IF EXISTS bench_submit_seq`);
   await ctx.db.query(
     `CREATE TABLE bench_submit_pool (n bigint PRIMARY KEY, task_id uuid NOT NULL)`,
   );

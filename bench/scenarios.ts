@@ -1,10 +1,10 @@
 import type { Principal } from '../src/common/auth/principal.js';
-import { decodeCursor } from '../src/common/http/pagination.js';
+import { decodeCursor, microsUtc } from '../src/common/http/pagination.js';
 import { SqlWhere } from '../src/database/sql-where.js';
 import { DEFAULT_ESCALATION_THRESHOLDS } from '../src/tasks/deadline/traffic-light.js';
 import type { TaskFilterQuery } from '../src/tasks/dto/list-tasks.query.js';
 import { applyTaskFilters, scopeToPrincipal } from '../src/tasks/task-filter.js';
-import { TASK_SELECT } from '../src/tasks/data/task-views.repository.js';
+import { compileTaskPage } from '../src/tasks/data/task-views.repository.js';
 import {
   bearer,
   fmt,
@@ -17,19 +17,28 @@ import { inline, pgbench } from './pgbench.js';
 
 const WARMUP_SECONDS = 2;
 
-/** (4) Framework cost: a bare node:http handler and GET /health of the service, same load. */
+/**
+ * (4) Framework cost: a bare node:http handler, the service's anonymous GET /health and its
+ * trivial authenticated route GET /me (the token checked, the caller read), same load.
+ */
 export async function frameworkCost(ctx: BenchContext): Promise<ScenarioResult> {
   const measurements: Measurement[] = [];
-  for (const server of [ctx.plain, ctx.api]) {
+  const cases: [string, BenchContext['api'], string, Record<string, string> | undefined][] = [
+    ['node:http', ctx.plain, '/health', undefined],
+    ['Nest GET /health', ctx.api, '/health', undefined],
+    ['Nest GET /me (authenticated)', ctx.api, '/api/v1/me', bearer(ctx.tokens.unit)],
+  ];
+  for (const [label, server, path, headers] of cases) {
     const load = {
       base: server.base,
       pid: server.child.pid as number,
       connections: ctx.connections,
-      path: '/health',
+      path,
+      headers,
     };
     await hammer({ ...load, seconds: WARMUP_SECONDS });
     measurements.push({
-      label: server === ctx.api ? 'Nest GET /health' : 'node:http',
+      label,
       connections: ctx.connections,
       http: await hammer({ ...load, seconds: ctx.seconds }),
     });
@@ -37,7 +46,7 @@ export async function frameworkCost(ctx: BenchContext): Promise<ScenarioResult> 
   const [plain, nest] = measurements.map((m) => m.http?.rps ?? NaN);
   return {
     id: 'framework',
-    title: 'Framework cost: GET /health vs a bare node:http handler',
+    title: 'Framework cost: GET /health and GET /me vs a bare node:http handler',
     measurements,
     ratio: { value: nest / plain, meaning: 'Nest+Fastify throughput / node:http throughput' },
     notes: [],
@@ -177,7 +186,7 @@ function listVariants(ctx: BenchContext): ListVariant[] {
 
 /**
  * (2) GET /tasks at full size vs the same SQL in pgbench: the SQL is built by the service's own
- * filter code (TASK_SELECT, scopeToPrincipal, applyTaskFilters) with the same values inlined.
+ * code (compileTaskPage, scopeToPrincipal, applyTaskFilters) with the same values inlined.
  */
 export async function listTasks(ctx: BenchContext): Promise<ScenarioResult> {
   const admin: Principal = {
@@ -218,10 +227,16 @@ export async function listTasks(ctx: BenchContext): Promise<ScenarioResult> {
     if (check.status !== 200)
       throw new Error(`list variant ${v.name}: ${check.status} ${await check.text()}`);
     requests.push({ path, headers });
-    scripts.push({
-      name: `list${i}`,
-      sql: `${inline(`${TASK_SELECT} ${where} ORDER BY t.created_at DESC, t.id DESC LIMIT 51`, where.params)};\n`,
-    });
+    const page = compileTaskPage(
+      where,
+      't.created_at DESC, t.id DESC',
+      microsUtc('t.created_at'),
+      51,
+    );
+    // pgbench reads `:MI` and `:SS` in the cursor key's to_char format as its own variables;
+    // quoting the colons ("HH24":"MI") makes the same format text pgbench leaves alone.
+    const text = inline(page.sql, [...page.parameters]).replaceAll('HH24:MI:SS', 'HH24":"MI":"SS');
+    scripts.push({ name: `list${i}`, sql: `${text};\n` });
   }
   const measurements: Measurement[] = [];
   for (const connections of [1, ctx.connections]) {

@@ -143,6 +143,8 @@ test('综合评价: week, this week, month and custom periods, kept in the URL',
   await expect(page.getByTestId('digest-table').locator('tbody tr')).toHaveCount(
     digest.units.length,
   );
+  await expect(page.getByTestId('digest-sources')).toBeVisible();
+  await shot(page, 'evaluation-week-1366');
 
   await page.locator('.el-radio-button', { hasText: '按月' }).click();
   const month = monday.slice(0, 7);
@@ -150,6 +152,20 @@ test('综合评价: week, this week, month and custom periods, kept in the URL',
   await expect(page.getByTestId('period-label')).toContainText(
     `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`,
   );
+  // 按来源: district-wide, one row per configured source, as the API counts them.
+  const shown = new URL(page.url()).searchParams;
+  const byMonth = await apiAs<{ sources: { sourceName: string; raised: number }[] }>(
+    env.users.admin,
+    'GET',
+    `/reports/digest?from=${shown.get('from')}&to=${shown.get('to')}`,
+  );
+  const sourceRows = page.getByTestId('digest-sources').locator('tbody tr');
+  await expect(sourceRows).toHaveCount(byMonth.sources.length);
+  expect(byMonth.sources.length).toBeGreaterThan(0);
+  for (const [i, s] of byMonth.sources.entries()) {
+    await expect(sourceRows.nth(i).locator('td').nth(0)).toHaveText(s.sourceName);
+    await expect(sourceRows.nth(i).locator('td').nth(1)).toHaveText(String(s.raised));
+  }
   await shot(page, 'evaluation-month-1366');
 
   await page.locator('.el-radio-button', { hasText: '自定义' }).click();

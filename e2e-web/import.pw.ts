@@ -27,6 +27,27 @@ test('导入问题清单: errors at their cells, then all rows created with thei
 
   await signIn(page, env.users.admin);
   await page.goto('/imports');
+  // The template: our columns, the example row below them.
+  const [template] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByText('下载导入模板').click(),
+  ]);
+  expect(template.suggestedFilename()).toBe('问题清单导入模板.xlsx');
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(await template.path());
+  expect(book.worksheets[0].getRow(1).values).toEqual([
+    undefined,
+    '问题类别',
+    '点位',
+    '地址',
+    '问题描述',
+    '经度',
+    '纬度',
+    '发现时间',
+    '责任单位',
+    '整改时限',
+  ]);
+  expect(book.worksheets[0].rowCount).toBe(2);
   await page.getByTestId('import-source').click();
   await page.getByRole('option', { name: '12345' }).click();
   await page

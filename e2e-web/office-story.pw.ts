@@ -211,7 +211,7 @@ test.describe('the office', () => {
     await expect(page.getByTestId('task-table').locator('tbody tr')).toHaveCount(before);
   });
 
-  test('快报: edit a paragraph, publish with confirmation, download a valid .docx', async ({
+  test('快报: set the next number, withdraw a draft, shape one (section, paragraphs, order, 编校), publish, download a valid .docx', async ({
     page,
     env,
   }) => {
@@ -220,9 +220,43 @@ test.describe('the office', () => {
 
     await signIn(page, env.users.admin);
     await page.goto('/bulletins');
+
+    // 快报设置: an office continuing a series sets the next number, with a reason.
+    const [{ next }] = await sql<{ next: number }>(
+      `SELECT coalesce(max(issue_number), 671) + 10 AS next FROM bulletins`,
+    );
+    await page.getByRole('button', { name: '快报设置' }).click();
+    const settings = page.getByRole('dialog', { name: '快报设置' });
+    await settings.getByLabel('下一期期号').fill(String(next));
+    await settings.getByRole('button', { name: '设置期号' }).click();
+    await expect(settings.locator('.el-form-item__error')).toBeVisible(); // no reason yet
+    await settings.getByLabel('设置期号的原因').fill('接续原有期号');
+    await settings.getByRole('button', { name: '设置期号' }).click();
+    await expect(settings.getByRole('cell', { name: '接续原有期号' })).toBeVisible();
+    await shot(page, 'bulletin-settings-1366');
+    await settings.getByRole('button', { name: '关闭', exact: true }).click();
+    expect(await sql(`SELECT next_issue_number FROM bulletin_settings`)).toEqual([
+      { next_issue_number: next },
+    ]);
+
+    // A wrong draft is withdrawn with a reason; being the last, its number goes to the next.
     await page.getByRole('button', { name: '新建快报' }).click();
     await page.getByRole('button', { name: '生成草稿' }).click();
-    await expect(page.getByRole('heading', { name: /工作快报 第\d+期/ })).toBeVisible();
+    await expect(page.getByRole('heading', { name: `工作快报 第${next}期` })).toBeVisible();
+    await page.getByRole('button', { name: '撤回草稿' }).click();
+    await page.getByPlaceholder('撤回原因（必填）').fill('时段有误，重新起草');
+    await page.getByRole('button', { name: '撤回', exact: true }).click();
+    await expect(page).toHaveURL(/\/bulletins$/);
+    expect(await sql(`SELECT id FROM bulletins WHERE issue_number = ${next}`)).toEqual([]);
+    expect(
+      await sql(
+        `SELECT reason FROM bulletin_events WHERE action = 'withdraw' AND issue_number = ${next}`,
+      ),
+    ).toEqual([{ reason: '时段有误，重新起草' }]);
+
+    await page.getByRole('button', { name: '新建快报' }).click();
+    await page.getByRole('button', { name: '生成草稿' }).click();
+    await expect(page.getByRole('heading', { name: `工作快报 第${next}期` })).toBeVisible();
     const para = page.locator('[data-testid^="para-"]').first();
     await expect(para).toBeVisible();
     await para.getByRole('button', { name: '编辑' }).click();
@@ -231,7 +265,46 @@ test.describe('the office', () => {
       .fill('【综合整治】文明街道：近日，集中清理公园杂物。（测试修改）');
     await para.getByRole('button', { name: '保存' }).click();
     await expect(para.getByText('已修改')).toBeVisible();
+
+    // A 喜报 section at the top with a paragraph of the office's.
+    await page.getByRole('button', { name: '＋ 新增栏目' }).click();
+    const sectionDialog = page.getByRole('dialog', { name: '新增栏目' });
+    await sectionDialog.getByRole('button', { name: '喜报', exact: true }).click();
+    await expect(sectionDialog.getByLabel('栏目名称')).toHaveValue('喜报');
+    await sectionDialog.getByRole('radio', { name: '最前面' }).check({ force: true });
+    await sectionDialog.getByRole('button', { name: '添加' }).click();
+    const goodNews = page.getByTestId('section-喜报');
+    await expect(goodNews).toBeVisible();
+    await goodNews.getByRole('button', { name: '＋ 新增段落' }).click();
+    await goodNews.getByLabel('新段落正文（喜报）').fill('我区在全国文明城市年度测评中排名第二。');
+    await goodNews.getByRole('button', { name: '添加' }).click();
+    await expect(goodNews.getByText('新增段落', { exact: true })).toBeVisible();
+    // A second paragraph of the office's in 喜报, moved above the first, then deleted.
+    await goodNews.getByRole('button', { name: '＋ 新增段落' }).click();
+    await goodNews.getByLabel('新段落正文（喜报）').fill('待删除的一段。');
+    await goodNews.getByRole('button', { name: '添加' }).click();
+    const extra = goodNews.locator('[data-testid^="para-"]').filter({ hasText: '待删除的一段' });
+    await extra.getByRole('button', { name: '段落上移' }).click();
+    await expect(goodNews.locator('[data-testid^="para-"]').first()).toContainText('待删除的一段');
+    await extra.getByRole('button', { name: '删除段落' }).click();
+    await page.getByRole('button', { name: '删除', exact: true }).click();
+    await expect(goodNews.locator('[data-testid^="para-"]')).toHaveCount(1);
+
+    // 本期 编校 changes for this issue only.
+    await page.getByRole('button', { name: '刊头和版记' }).click();
+    const lh = page.getByRole('dialog', { name: '本期刊头和版记' });
+    await lh.getByLabel('编校').fill('王五');
+    await lh.getByRole('button', { name: '保存' }).click();
+    await expect(page.getByRole('region', { name: '刊头和版记' })).toContainText('编校：王五');
+    await expect(lh).toBeHidden();
     await shot(page, 'bulletin-draft-1366');
+    const [shaped] = await sql<{
+      shape: { sections: { heading: string; paragraphs: string[] }[] };
+      letterhead: object;
+    }>(`SELECT shape, letterhead FROM bulletins WHERE issue_number = ${next}`);
+    expect(shaped.shape.sections[0]).toMatchObject({ heading: '喜报' });
+    expect(shaped.shape.sections[0].paragraphs).toHaveLength(1);
+    expect(shaped.letterhead).toEqual({ editor: '王五' });
     await page.getByRole('button', { name: '印刷预览' }).click();
     await expect(page.getByLabel('印刷预览')).toContainText('集中清理公园杂物');
     await shot(page, 'bulletin-preview-1366');
@@ -253,5 +326,10 @@ test.describe('the office', () => {
     const zip = await JSZip.loadAsync(readFileSync((await download.path())!));
     const xml = await zip.file('word/document.xml')!.async('string');
     expect(xml).toContain('集中清理公园杂物');
+    // The 喜报 comes first, and the footer carries this issue's 编校.
+    expect(xml.indexOf('全国文明城市年度测评')).toBeGreaterThan(-1);
+    expect(xml.indexOf('全国文明城市年度测评')).toBeLessThan(xml.indexOf('集中清理公园杂物'));
+    expect(xml).not.toContain('待删除的一段');
+    expect(xml).toContain('王五');
   });
 });

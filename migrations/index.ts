@@ -16,7 +16,9 @@ import { InspectionPlans1764330000000 } from './1764330000000-InspectionPlans.js
 import { ImportsAndSources1764350000000 } from './1764350000000-ImportsAndSources.js';
 import { Acknowledgement1764360000000 } from './1764360000000-Acknowledgement.js';
 import { NotificationChannels1764370000000 } from './1764370000000-NotificationChannels.js';
+import { InspectionHouseStyle1764410000000 } from './1764410000000-InspectionHouseStyle.js';
 import { InfoReports1764420000000 } from './1764420000000-InfoReports.js';
+import { BulletinShaping1764430000000 } from './1764430000000-BulletinShaping.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -38,5 +40,7 @@ export const MIGRATIONS = [
   ImportsAndSources1764350000000,
   Acknowledgement1764360000000,
   NotificationChannels1764370000000,
+  InspectionHouseStyle1764410000000,
   InfoReports1764420000000,
+  BulletinShaping1764430000000,
 ];

@@ -282,6 +282,9 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       dueOnHold: 0,
       dueClosed: 5,
       dueClosedOnTime: 4,
+      // Every task is 督导检查 (weight 1): volume − dueClosedOnTime, volume − dueClosed.
+      dueMissedWeighted: 2,
+      dueUnclosedWeighted: 1,
       inHand: 8,
       checks: 5,
       failedChecks: 1,
@@ -312,6 +315,8 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       dueOnHold: 1,
       dueClosed: 4,
       dueClosedOnTime: 2,
+      dueMissedWeighted: 3,
+      dueUnclosedWeighted: 1,
       inHand: 6,
       checks: 0,
       failedChecks: 0,
@@ -395,8 +400,10 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toContain('filename="digest-20261109-20261115.csv"');
     expect(res.text.startsWith('\uFEFF')).toBe(true);
+    // The first block: the figures table (按来源 follows after an empty line).
     const rows = res.text
       .slice(1)
+      .split('\r\n\r\n')[0]
       .trimEnd()
       .split('\r\n')
       .map((line) => line.split(','));

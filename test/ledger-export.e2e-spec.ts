@@ -239,3 +239,110 @@ describe('整改台账 export', () => {
     }
   });
 });
+
+/** 签收时间 and 签收人 in the 台账 where 签收 is required: a user's name, an API key's, none. */
+describe('整改台账 export with 签收 (ACK_REQUIRED=true)', () => {
+  let t: TestApp;
+  let w: LoopWorld;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ACK_REQUIRED: 'true' });
+    w = await buildLoopWorld(t);
+  });
+  afterAll(() => t.close());
+
+  const create = async (description: string) =>
+    (
+      await as(t, w.inspector.token)
+        .post('/tasks', { categoryId: w.categoryId, siteId: w.siteA, description })
+        .expect(201)
+    ).body as { id: string; version: number };
+
+  it('has 签收时间 and 签收人 after 派遣时间: the user, the API key, or empty while unsigned', async () => {
+    const byUser = await create('一号楼楼道堆物');
+    const byKey = await create('二号楼楼道堆物');
+    const unsigned = await create('三号楼楼道堆物');
+    await as(t, w.unitA.token)
+      .post(`/tasks/${byUser.id}/acknowledgement`, { version: byUser.version })
+      .expect(200);
+    const key = await as(t, w.admin.token)
+      .post('/api-keys', { unitId: w.unitA.unitId, name: '街道网格平台' })
+      .expect(201);
+    await t
+      .http()
+      .post(`/api/v1/tasks/${byKey.id}/acknowledgement`)
+      .set('x-api-key', key.body.key as string)
+      .send({ version: byKey.version })
+      .expect(200);
+
+    const stored = (await t.ds.query(
+      `SELECT t.id, t.acknowledged_at, t.acknowledged_by_kind, u.display_name
+         FROM tasks t LEFT JOIN users u ON u.id = t.acknowledged_by_id
+        WHERE t.id = ANY($1)`,
+      [[byUser.id, byKey.id, unsigned.id]],
+    )) as {
+      id: string;
+      acknowledged_at: Date | null;
+      acknowledged_by_kind: string | null;
+      display_name: string | null;
+    }[];
+    const db = new Map(stored.map((r) => [r.id, r]));
+    expect(db.get(byUser.id)?.acknowledged_by_kind).toBe('user');
+    expect(db.get(byKey.id)?.acknowledged_by_kind).toBe('api_key');
+    expect(db.get(unsigned.id)?.acknowledged_at).toBeNull();
+    // The ledger's time format, in Beijing time: what the stored instant prints as.
+    const printed = (d: Date | null | undefined): string =>
+      new Date(d!.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+    const csv = await as(t, w.admin.token).get('/tasks/export?format=csv').expect(200);
+    const [header, ...rows] = parseCsv(csv.text);
+    expect(header.slice(header.indexOf('派遣时间'), header.indexOf('派遣时间') + 4)).toEqual([
+      '派遣时间',
+      '签收时间',
+      '签收人',
+      '整改时限',
+    ]);
+    const at = (description: string, name: string): string =>
+      rows.find((r) => r[header.indexOf('问题描述')] === description)![header.indexOf(name)];
+    expect([at('一号楼楼道堆物', '签收时间'), at('一号楼楼道堆物', '签收人')]).toEqual([
+      printed(db.get(byUser.id)?.acknowledged_at),
+      db.get(byUser.id)?.display_name,
+    ]);
+    expect([at('二号楼楼道堆物', '签收时间'), at('二号楼楼道堆物', '签收人')]).toEqual([
+      printed(db.get(byKey.id)?.acknowledged_at),
+      '街道网格平台',
+    ]);
+    expect([at('三号楼楼道堆物', '签收时间'), at('三号楼楼道堆物', '签收人')]).toEqual(['', '']);
+
+    // The .xlsx: the same cells.
+    const res = await as(t, w.admin.token)
+      .get('/tasks/export?format=xlsx')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(res.body as unknown as ExcelJS.Buffer);
+    const sheet = book.worksheets[0];
+    const xlsxHeader = sheet.getRow(1).values as unknown[];
+    const cells: Record<string, unknown[]> = {};
+    sheet.eachRow((row, n) => {
+      if (n === 1) return;
+      cells[row.getCell(xlsxHeader.indexOf('问题描述')).value as string] = [
+        row.getCell(xlsxHeader.indexOf('签收时间')).value,
+        row.getCell(xlsxHeader.indexOf('签收人')).value,
+      ];
+    });
+    expect(cells).toEqual({
+      一号楼楼道堆物: [
+        printed(db.get(byUser.id)?.acknowledged_at),
+        db.get(byUser.id)?.display_name,
+      ],
+      二号楼楼道堆物: [printed(db.get(byKey.id)?.acknowledged_at), '街道网格平台'],
+      三号楼楼道堆物: [null, null],
+    });
+  });
+});

@@ -34,11 +34,12 @@ describe('security: bulletin text from hostile inspection fields', () => {
       accompanying: [
         '朱峰\n\n---\n\n报：伪造的报送单位\n\n发：伪造的发送单位',
         '[点我](javascript:alert(1))',
+        '| 单位 | 人 |\n|---|---|\n| a | b |',
       ],
       heldOn: '2026-11-10',
       location: '永定镇\u0001\uFFFE\uFFFF',
       target: '公园广场<script>alert(1)</script>',
-      focus: '环境卫生\u000b',
+      focus: '环境卫生\u000b &amp; &#60;\uD800',
       participatingUnitIds: [w.unitA.unitId],
       siteIds: [w.siteA],
       requirements: [{ heading: '提高**站位', body: '1. 列表\n## 标题' }],
@@ -72,11 +73,15 @@ describe('security: bulletin text from hostile inspection fields', () => {
     ]);
     const paragraph = blocks[5];
     expect(paragraph).not.toMatch(/\n/);
-    expect(paragraph).not.toMatch(/(^|[^\\])[<[\]]/);
+    expect(paragraph).not.toMatch(/(^|[^\\])[<[\]|&]/);
+    expect(paragraph).toContain('\\| 单位 \\| 人 \\|\\|---\\|---\\|');
+    expect(paragraph).toContain('\\&amp; \\&#60;');
     expect(paragraph.startsWith('\\#')).toBe(true);
     expect(res.text.match(/^报：/gm)).toHaveLength(1);
     expect(res.text.match(/^发：/gm)).toHaveLength(1);
-    for (const c of ['\u0001', '\u000b', '\uFFFE', '\uFFFF']) expect(res.text).not.toContain(c);
+    for (const c of ['\u0001', '\u000b', '\uFFFE', '\uFFFF', '\uD800']) {
+      expect(res.text).not.toContain(c);
+    }
     // Bold only where the house style puts it: 一要{heading}.
     expect(paragraph.match(/(?<!\\)\*\*/g)).toHaveLength(2);
     expect(paragraph).toContain('**一要提高\\*\\*站位。**');
@@ -100,5 +105,32 @@ describe('security: bulletin text from hostile inspection fields', () => {
       .map((m) => m[1])
       .filter((s) => !s.startsWith('【') && !s.includes('文明城市') && s !== '工作快报');
     expect(boldRuns).toEqual(['一要提高**站位。']);
+  });
+
+  it('renders a .docx whose every XML part parses, with the 版记 floating at the foot and page numbers', async () => {
+    const res = await as(t, w.inspector.token)
+      .get(`/bulletins/${bulletinId}?format=docx`)
+      .buffer(true)
+      .parse(binary);
+    expect(res.status).toBe(200);
+    const buf = res.body as Buffer;
+    for (const name of [
+      'word/document.xml',
+      'word/styles.xml',
+      'word/fontTable.xml',
+      'word/footer1.xml',
+      'word/footer2.xml',
+      'docProps/core.xml',
+    ]) {
+      expect(() => parseXml(readZipEntry(buf, name).toString('utf8'))).not.toThrow();
+    }
+    const xml = readZipEntry(buf, 'word/document.xml').toString('utf8');
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\uFFFE\uFFFF]/);
+    expect(xml).toContain('&amp;amp; &amp;#60;');
+    expect(xml).toMatch(/<w:tblpPr [^>]*w:tblpYSpec="bottom"[^>]*\/>(?:(?!<\/w:tbl>)[\s\S])*报：/);
+    expect(readZipEntry(buf, 'word/footer1.xml').toString('utf8')).toContain('PAGE');
+    const text = await extractDocxText(buf);
+    expect(text).toContain('| 单位 | 人 ||---|---|| a | b |');
   });
 });

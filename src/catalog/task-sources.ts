@@ -9,7 +9,7 @@ import { invalidField } from '../common/errors/domain-error.js';
 export interface TaskSource {
   code: string;
   name: string;
-  /** Meant for the 综合指标值 (1 when not given); read and checked, not yet applied by the digest. */
+  /** Multiplies a due task's deductions in 综合指标值 (1 when not given; src/reports/digest/digest-figures.ts). */
   weight: number;
 }
 

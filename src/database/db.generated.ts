@@ -62,6 +62,18 @@ export interface Attachments {
   uploaded_by_kind: string;
 }
 
+export interface BulletinEvents {
+  action: string;
+  actor_id: string;
+  actor_name: string;
+  bulletin_id: string | null;
+  created_at: Generated<Timestamp>;
+  data: Generated<Json>;
+  id: Generated<Int8>;
+  issue_number: number | null;
+  reason: string | null;
+}
+
 export interface Bulletins {
   created_at: Generated<Timestamp>;
   created_by: string;
@@ -70,13 +82,26 @@ export interface Bulletins {
   id: Generated<string>;
   issue_date: Timestamp;
   issue_number: number;
+  letterhead: Generated<Json>;
   period_end: Timestamp;
   period_start: Timestamp;
   published_at: Timestamp | null;
   published_by: string | null;
+  shape: Json | null;
   status: Generated<string>;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
+  withdrawal_reason: string | null;
+  withdrawn_at: Timestamp | null;
+  withdrawn_by: string | null;
+}
+
+export interface BulletinSettings {
+  id: Generated<boolean>;
+  letterhead: Generated<Json>;
+  next_issue_number: number | null;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
 }
 
 export interface Categories {
@@ -268,17 +293,26 @@ export interface InspectionPlanSites {
 export interface Inspections {
   accompanying: Generated<string[]>;
   activity: string;
+  convener: string | null;
   created_at: Generated<Timestamp>;
   created_by: string;
+  escorts: Generated<Json>;
   focus: string | null;
   held_on: Timestamp;
   id: Generated<string>;
   kind: string;
   lead_persons: string[];
   lead_rank: Generated<number>;
+  leaders: Generated<Json>;
   location: string;
+  looked_at: string | null;
   notes: string | null;
+  participant_groups: Generated<string[]>;
+  purpose: string | null;
+  remarks: Generated<Json>;
+  requirement_numbering: Generated<string>;
   requirements: Generated<Json>;
+  requirements_by: string | null;
   source: Generated<string>;
   target: string | null;
   updated_at: Generated<Timestamp>;
@@ -288,6 +322,7 @@ export interface Inspections {
 }
 
 export interface InspectionSites {
+  alias: string | null;
   inspection_id: string;
   position: number;
   site_id: string;
@@ -536,6 +571,8 @@ export interface WeeklyDigests {
 export interface DB {
   api_keys: ApiKeys;
   attachments: Attachments;
+  bulletin_events: BulletinEvents;
+  bulletin_settings: BulletinSettings;
   bulletins: Bulletins;
   categories: Categories;
   channel_deliveries: ChannelDeliveries;

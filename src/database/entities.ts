@@ -7,6 +7,7 @@ import { ImportBatch } from '../imports/import-batch.entity.js';
 import { Inspection } from '../inspections/inspection.entity.js';
 import { InspectionPlan } from '../plans/inspection-plan.entity.js';
 import { BulletinIssue } from '../reports/bulletin/bulletin.entity.js';
+import { BulletinEvent, BulletinSettings } from '../reports/bulletin/bulletin-settings.entity.js';
 import { WeeklyDigest } from '../reports/digest/weekly-digest.entity.js';
 import { TaskEvent } from '../tasks/task-event.entity.js';
 import { RectificationTask } from '../tasks/task.entity.js';
@@ -29,4 +30,6 @@ export const ENTITIES = [
   BulletinIssue,
   WeeklyDigest,
   InspectionPlan,
+  BulletinSettings,
+  BulletinEvent,
 ];

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -7,15 +18,17 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readSingleFile } from '../attachments/multipart-upload.js';
 import { CurrentPrincipal, Roles, type Principal } from '../common/auth/principal.js';
 import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
 import { ApiProblems } from '../common/http/api-problems.js';
 import { ParseId } from '../common/http/parse-id.pipe.js';
+import { XLSX_TYPE, asDownload } from '../common/http/download.js';
 import {
   ImportConfirmationDto,
   ImportMappingDto,
@@ -45,6 +58,24 @@ const fileTooLarge = (maxBytes: number): DomainError =>
 @Controller('imports')
 export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
+
+  @ApiOperation({
+    summary: '下载导入模板',
+    description:
+      '仅创城办（admin）。下载问题清单导入模板（问题清单导入模板.xlsx）：表头为导入能自动识别的列（问题类别、点位、地址、问题描述、经度、纬度、发现时间、责任单位、整改时限），第2行为按今天填写的示例；问题类别和责任单位有下拉列表（取自“可选值”表中启用的类别和单位），“填写说明”表说明每列的要求。来源在上传时选择，不在表中。只读，不改变数据。',
+  })
+  @Get('template.xlsx')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOkResponse({
+    description: 'The template',
+    content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiProblems(401, 403)
+  async template(@Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    const buffer = await this.imports.template();
+    asDownload(reply, XLSX_TYPE, 'import-template.xlsx', '问题清单导入模板.xlsx');
+    return buffer;
+  }
 
   @ApiOperation({
     summary: '上传问题清单',

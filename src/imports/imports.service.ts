@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { TaskSources } from '../catalog/task-sources.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
@@ -13,7 +13,6 @@ import {
 import { dbOf, type Db } from '../database/kysely.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { DeadlineService } from '../tasks/deadline/deadline.service.js';
-import { TasksService } from '../tasks/tasks.service.js';
 import {
   activeCatalog,
   findBatch,
@@ -23,6 +22,7 @@ import {
   openTasksOf,
   rememberedMapping,
   rememberMapping,
+  templateCatalog,
   updateBatchMapping,
   type ImportBatchRow,
 } from './data/imports.repository.js';
@@ -45,6 +45,8 @@ import {
   type ResolvedRow,
 } from './import-rows.js';
 import { readSheet } from './xlsx-rows.js';
+import { buildImportTemplate } from './import-template.js';
+import { BatchTaskWriter } from './batch/batch-task-writer.js';
 
 /** What an import may hold: a district's lists run to hundreds of rows, 5,000 is generous. */
 export const IMPORT_LIMITS = {
@@ -59,14 +61,15 @@ const REQUIRED: ReadonlySet<string> = new Set(['category', 'description', 'site'
 /**
  * 导入问题清单: an external list (暗访, 第三方测评, 12345 …) uploaded as .xlsx, previewed row by
  * row against the catalogue and routing, and — once the office confirms — created as tasks, all
- * rows in one transaction through the same code path as POST /tasks, or none.
+ * rows in one transaction, set-based, writing what POST /tasks writes for each (BatchTaskWriter),
+ * or none.
  */
 @Injectable()
 export class ImportsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly tx: TransactionRunner,
-    private readonly tasks: TasksService,
+    private readonly batch: BatchTaskWriter,
     private readonly deadlines: DeadlineService,
     private readonly sources: TaskSources,
     private readonly clock: Clock,
@@ -74,6 +77,15 @@ export class ImportsService {
 
   private get db(): Db {
     return dbOf(this.ds.manager);
+  }
+
+  /** `GET /imports/template.xlsx`: our columns, an example row valid today, the drop-downs. */
+  async template(): Promise<Buffer> {
+    const catalog = await templateCatalog(this.db);
+    return buildImportTemplate(
+      { ...catalog, sources: this.sources.all.map((s) => ({ code: s.code, name: s.name })) },
+      this.clock.now(),
+    );
   }
 
   /** `POST /imports`: parse the file, keep it as a draft batch, answer its preview. */
@@ -197,7 +209,8 @@ export class ImportsService {
       const resolved = await this.resolveAll(db, batch);
       const bad = resolved.filter((r) => r.errors.length > 0);
       if (bad.length) throw importHasErrors(cellProblems(bad), bad.length);
-      for (const r of resolved) await this.create(em, principal, batch, r);
+      // Set-based: what createInTransaction writes per row, for all rows (batch-task-writer.ts).
+      await this.batch.createAll(db, principal, resolved, batch.source, batch.id);
       const now = this.clock.now();
       await markBatchConfirmed(db, id, now, resolved.length);
       return {
@@ -208,44 +221,6 @@ export class ImportsService {
         confirmedAt: now.toISOString(),
       };
     });
-  }
-
-  /** One row through POST /tasks' own creation (routing, deadline, number, event, outbox). */
-  private async create(
-    em: EntityManager,
-    principal: Principal,
-    batch: ImportBatchRow,
-    r: ResolvedRow,
-  ): Promise<void> {
-    try {
-      await this.tasks.createInTransaction(
-        em,
-        principal,
-        {
-          categoryId: r.category!.id,
-          siteId: r.site?.id,
-          address: r.address ?? undefined,
-          lat: r.lat ?? undefined,
-          lng: r.lng ?? undefined,
-          description: r.description!,
-          foundAt: r.foundAt?.toISOString(),
-          unitId: r.routed === 'file' ? r.unit!.id : undefined,
-          deadline: r.deadlineGiven?.toISOString(),
-          source: batch.source,
-        },
-        null,
-        `rows.${r.row}.beforePhotoIds`,
-        `rows.${r.row}.foundAt`,
-        batch.id,
-      );
-    } catch (e) {
-      // Between the check above and here only a concurrent change can fail a row (a unit
-      // deactivated meanwhile): say which row, and the transaction rolls every row back.
-      if (e instanceof DomainError) {
-        throw new DomainError(e.kind, e.code, `第${r.row}行：${e.message}`, e.details);
-      }
-      throw e;
-    }
   }
 
   private async resolveAll(db: Db, batch: ImportBatchRow): Promise<ResolvedRow[]> {

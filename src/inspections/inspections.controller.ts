@@ -17,6 +17,8 @@ import {
   InspectionDto,
   InspectionPageDto,
   ListInspectionsQuery,
+  ParagraphPreviewDto,
+  PreviewParagraphDto,
   UpdateInspectionDto,
   VoidInspectionDto,
 } from './dto/inspection.dto.js';
@@ -30,11 +32,11 @@ import { InspectionsService } from './inspections.service.js';
 export class InspectionsController {
   constructor(private readonly inspections: InspectionsService) {}
 
-  /** Log a visit or meeting, optionally with the problems found (created as tasks in the same transaction). */
+  /** Log a visit (督导检查, 调研) or meeting, optionally with the problems found (created as tasks in the same transaction). */
   @ApiOperation({
     summary: '登记督导检查',
     description:
-      '创城办（admin）和督导员（inspector）。登记一次督导检查或调度会，可同时登记发现的问题（`tasks`，在同一事务中生成整改任务）；带同一 `Idempotency-Key` 重试时返回第一次的结果。',
+      '创城办（admin）和督导员（inspector）。登记一次督导检查、调研或会议（召开单位、出席和陪同领导、参加单位和群体、讲话、要求、查看点位及别名等用于快报），可同时登记发现的问题（`tasks`，在同一事务中生成整改任务）；带同一 `Idempotency-Key` 重试时返回第一次的结果。',
   })
   @Roles('admin', 'inspector')
   @Post()
@@ -47,6 +49,21 @@ export class InspectionsController {
     @RequestHeader('idempotency-key') key?: string,
   ): Promise<InspectionDto> {
     return this.inspections.create(p, dto, idempotencyKeyOf(key));
+  }
+
+  /** The 指挥调度 paragraph a form would give, for the console's live preview; nothing is written. */
+  @ApiOperation({
+    summary: '预览快报段落',
+    description:
+      '创城办（admin）和督导员（inspector）。按填写中的督导检查、调研或会议（与登记时同样校验，单位和点位按编号或 id 解析）生成快报“指挥调度”中的段落文字，不保存任何数据；发现问题数在生成快报时按任务统计。',
+  })
+  @Roles('admin', 'inspector')
+  @Post('preview-paragraph')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ParagraphPreviewDto })
+  @ApiProblems(400, 401, 403)
+  previewParagraph(@Body() dto: PreviewParagraphDto): Promise<ParagraphPreviewDto> {
+    return this.inspections.previewParagraph(dto);
   }
 
   @ApiOperation({

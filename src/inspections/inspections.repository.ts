@@ -1,7 +1,13 @@
 import { sql, type ExpressionBuilder, type Selectable, type Updateable } from 'kysely';
 import type { DB, Inspections } from '../database/db.generated.js';
 import type { Db } from '../database/kysely.js';
-import type { InspectionKind, Requirement } from './inspection.entity.js';
+import type {
+  InspectionKind,
+  Remark,
+  Requirement,
+  RequirementNumbering,
+  TitledPerson,
+} from './inspection.entity.js';
 
 /**
  * 督导检查 rows (inspections, their units and sites), typed from the migrated schema. Every
@@ -28,20 +34,48 @@ export type InspectionRow = Pick<
   | 'voided_at'
   | 'voided_by'
   | 'void_reason'
+  | 'convener'
+  | 'purpose'
+  | 'participant_groups'
+  | 'requirements_by'
+  | 'looked_at'
 > & {
   kind: InspectionKind;
   /** The day, YYYY-MM-DD (a `date`, read as text so no time zone shifts it). */
   held_on: string;
   requirements: Requirement[];
+  requirement_numbering: RequirementNumbering;
+  leaders: TitledPerson[];
+  escorts: TitledPerson[];
+  remarks: Remark[];
   units: { id: string; name: string }[];
-  sites: { id: string; name: string }[];
+  sites: VisitedSiteRow[];
   task_ids: string[];
   closed: number;
   open: number;
 };
 
+export interface VisitedSiteRow {
+  id: string;
+  name: string;
+  alias: string | null;
+}
+
+/** The house-style columns (issue 14), as the service has checked them. */
+export interface HouseStyleColumns {
+  convener: string | null;
+  purpose: string | null;
+  leaders: TitledPerson[];
+  escorts: TitledPerson[];
+  participantGroups: string[];
+  remarks: Remark[];
+  requirementsBy: string | null;
+  requirementNumbering: RequirementNumbering;
+  lookedAt: string | null;
+}
+
 /** The new row's columns, as the service has checked and trimmed them. */
-export interface NewInspection {
+export interface NewInspection extends HouseStyleColumns {
   kind: InspectionKind;
   activity: string;
   leadPersons: string[];
@@ -106,6 +140,15 @@ export const inspectionsRepository = {
         source: n.source,
         notes: n.notes,
         created_by: n.createdBy,
+        convener: n.convener,
+        purpose: n.purpose,
+        leaders: JSON.stringify(n.leaders),
+        escorts: JSON.stringify(n.escorts),
+        participant_groups: n.participantGroups,
+        remarks: JSON.stringify(n.remarks),
+        requirements_by: n.requirementsBy,
+        requirement_numbering: n.requirementNumbering,
+        looked_at: n.lookedAt,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -116,10 +159,16 @@ export const inspectionsRepository = {
   lock(
     db: Db,
     id: string,
-  ): Promise<Pick<Row, 'created_by' | 'lead_persons' | 'voided_at'> | undefined> {
+  ): Promise<
+    | (Pick<Row, 'created_by' | 'lead_persons' | 'voided_at' | 'requirements'> & {
+        requirement_numbering: RequirementNumbering;
+      })
+    | undefined
+  > {
     return db
       .selectFrom('inspections')
-      .select(['created_by', 'lead_persons', 'voided_at'])
+      .select(['created_by', 'lead_persons', 'voided_at', 'requirements'])
+      .select(sql<RequirementNumbering>`requirement_numbering`.as('requirement_numbering'))
       .where('id', '=', id)
       .forUpdate()
       .executeTakeFirst();
@@ -158,6 +207,15 @@ export const inspectionsRepository = {
         'i.voided_at',
         'i.voided_by',
         'i.void_reason',
+        'i.convener',
+        'i.purpose',
+        'i.leaders',
+        'i.escorts',
+        'i.participant_groups',
+        'i.remarks',
+        'i.requirements_by',
+        'i.requirement_numbering',
+        'i.looked_at',
         eb
           .selectFrom('inspection_units as iu')
           .innerJoin('units as u', 'u.id', 'iu.unit_id')
@@ -176,8 +234,8 @@ export const inspectionsRepository = {
           .innerJoin('sites as s', 's.id', 'isi.site_id')
           .select((e) =>
             sql<
-              { id: string; name: string }[]
-            >`coalesce(json_agg(json_build_object('id', ${e.ref('s.id')}, 'name', ${e.ref('s.name')}) ORDER BY ${e.ref('isi.position')}), '[]')`.as(
+              VisitedSiteRow[]
+            >`coalesce(json_agg(json_build_object('id', ${e.ref('s.id')}, 'name', ${e.ref('s.name')}, 'alias', ${e.ref('isi.alias')}) ORDER BY ${e.ref('isi.position')}), '[]')`.as(
               'sites',
             ),
           )
@@ -206,7 +264,8 @@ export const inspectionsRepository = {
       .$narrowType<{
         kind: InspectionKind;
         units: { id: string; name: string }[];
-        sites: { id: string; name: string }[];
+        sites: VisitedSiteRow[];
+        requirement_numbering: RequirementNumbering;
         task_ids: string[];
         closed: number;
         open: number;
@@ -248,15 +307,21 @@ export const inspectionsRepository = {
       .orderBy('i.id', 'desc')
       .limit(limit)
       .execute();
-    // Written only from RequirementDto[] (create and update above).
-    return rows.map((r) => ({ ...r, requirements: r.requirements as unknown as Requirement[] }));
+    // The jsonb lists are written only from their validated DTOs (create and update).
+    return rows.map((r) => ({
+      ...r,
+      requirements: r.requirements as unknown as Requirement[],
+      leaders: r.leaders as unknown as TitledPerson[],
+      escorts: r.escorts as unknown as TitledPerson[],
+      remarks: r.remarks as unknown as Remark[],
+    }));
   },
 
   /** Units by id or code among `refs` (ids lower-cased), active ones only. */
-  activeUnitsByRef(db: Db, refs: string[]): Promise<{ id: string; code: string }[]> {
+  activeUnitsByRef(db: Db, refs: string[]): Promise<{ id: string; code: string; name: string }[]> {
     return db
       .selectFrom('units')
-      .select((eb) => [eb.cast<string>('id', 'text').as('id'), 'code'])
+      .select((eb) => [eb.cast<string>('id', 'text').as('id'), 'code', 'name'])
       .where((eb) =>
         eb.or([
           eb(eb.cast<string>('id', 'text'), '=', anyText(refs)),
@@ -268,10 +333,10 @@ export const inspectionsRepository = {
   },
 
   /** Sites by id or code among `refs` (ids lower-cased). */
-  sitesByRef(db: Db, refs: string[]): Promise<{ id: string; code: string | null }[]> {
+  sitesByRef(db: Db, refs: string[]): Promise<{ id: string; code: string | null; name: string }[]> {
     return db
       .selectFrom('sites')
-      .select((eb) => [eb.cast<string>('id', 'text').as('id'), 'code'])
+      .select((eb) => [eb.cast<string>('id', 'text').as('id'), 'code', 'name'])
       .where((eb) =>
         eb.or([
           eb(eb.cast<string>('id', 'text'), '=', anyText(refs)),
@@ -297,17 +362,22 @@ export const inspectionsRepository = {
       .execute();
   },
 
-  /** Replaces the visited sites, in the order given. */
-  async replaceSites(db: Db, inspectionId: string, siteIds: string[]): Promise<void> {
+  /** Replaces the visited sites, in the order given, each with its alias. */
+  async replaceSites(
+    db: Db,
+    inspectionId: string,
+    sites: { siteId: string; alias: string | null }[],
+  ): Promise<void> {
     await db.deleteFrom('inspection_sites').where('inspection_id', '=', inspectionId).execute();
-    if (!siteIds.length) return;
+    if (!sites.length) return;
     await db
       .insertInto('inspection_sites')
       .values(
-        siteIds.map((siteId, i) => ({
+        sites.map(({ siteId, alias }, i) => ({
           inspection_id: inspectionId,
           site_id: siteId,
           position: i + 1,
+          alias,
         })),
       )
       .execute();

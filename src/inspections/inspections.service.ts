@@ -17,14 +17,30 @@ import { readAfterCommit, TransactionRunner } from '../database/transaction.js';
 import { API_PREFIX } from '../common/http/api-prefix.js';
 import { shanghaiDate } from '../reports/shanghai-time.js';
 import { TasksService } from '../tasks/tasks.service.js';
+import { parseBulletinText } from '../reports/bulletin/bulletin-text.js';
+import { renderInspectionParagraph } from '../reports/bulletin/command-dispatch.js';
 import type {
   CreateInspectionDto,
   InspectionDto,
   ListInspectionsQuery,
+  ParagraphPreviewDto,
+  PreviewParagraphDto,
   UpdateInspectionDto,
 } from './dto/inspection.dto.js';
 import {
+  checkNumbering,
+  houseStyleChanges,
+  houseStyleOf,
+  leadPersonsOf,
+  previewFacts,
+  requirementsOf,
+  visitedSitesOf,
+  type VisitedSitesInput,
+} from './house-style.js';
+import type { Requirement } from './inspection.entity.js';
+import {
   inspectionsRepository as inspections,
+  type HouseStyleColumns,
   type InspectionFilter,
   type InspectionRow,
 } from './inspections.repository.js';
@@ -68,6 +84,11 @@ export class InspectionsService {
     idempotencyKey?: string,
   ): Promise<InspectionDto> {
     const { tasks, ...fields } = dto;
+    // Checked before the transaction: a refusal writes nothing.
+    const style = houseStyleOf(fields);
+    const leadPersons = leadPersonsOf(fields.leadPersons, style.leaders);
+    const requirements = requirementsOf(fields.requirements ?? []);
+    const sites = visitedSitesOf(fields);
     const { result } = await this.tx.withTransaction((em) =>
       onceForKey(
         em,
@@ -79,19 +100,20 @@ export class InspectionsService {
           const id = await inspections.insert(db, {
             kind: fields.kind,
             activity: fields.activity.trim(),
-            leadPersons: fields.leadPersons.map((s) => s.trim()),
-            leadRank: this.rankOf(fields.leadPersons, fields.leadRank),
+            leadPersons,
+            leadRank: this.rankOf(leadPersons, fields.leadRank),
             accompanying: fields.accompanying ?? [],
             heldOn: this.pastDay(fields.heldOn),
             location: fields.location.trim(),
-            target: fields.target ?? null,
-            focus: fields.focus ?? null,
-            requirements: fields.requirements ?? [],
+            target: fields.target?.trim() || null,
+            focus: fields.focus?.trim() || null,
+            requirements,
             source: fields.source?.trim() || '本刊',
             notes: fields.notes ?? null,
             createdBy: p.id,
+            ...style,
           });
-          await this.replaceLinks(db, id, fields.participatingUnitIds, fields.siteIds);
+          await this.replaceLinks(db, id, fields.participatingUnitIds, sites);
           for (const [i, task] of (tasks ?? []).entries()) {
             await this.tasks.createInTransaction(
               em,
@@ -125,24 +147,37 @@ export class InspectionsService {
           '督导员只能修改自己录入的督导检查',
         );
       }
-      const set: Updateable<Inspections> = {};
+      const style = houseStyleChanges(dto);
+      const requirements = dto.requirements && requirementsOf(dto.requirements);
+      checkNumbering(
+        style.requirementNumbering ?? current.requirement_numbering,
+        (requirements ?? (current.requirements as unknown as Requirement[])).length,
+      );
+      const sites = visitedSitesOf(dto);
+      const set: Updateable<Inspections> = houseStyleSet(style);
       if (dto.kind !== undefined) set.kind = dto.kind;
       if (dto.activity !== undefined) set.activity = dto.activity.trim();
-      if (dto.leadPersons !== undefined) set.lead_persons = dto.leadPersons.map((s) => s.trim());
-      if (dto.leadRank !== undefined || dto.leadPersons !== undefined) {
-        set.lead_rank = this.rankOf(dto.leadPersons ?? current.lead_persons, dto.leadRank);
+      // The leaders' names stand for the lead persons when only the leaders are given.
+      const named = (style.leaders ?? []).some((l) => l.name || l.title);
+      const leadPersons =
+        dto.leadPersons !== undefined || named
+          ? leadPersonsOf(dto.leadPersons, style.leaders)
+          : undefined;
+      if (leadPersons) set.lead_persons = leadPersons;
+      if (dto.leadRank !== undefined || leadPersons) {
+        set.lead_rank = this.rankOf(leadPersons ?? current.lead_persons, dto.leadRank);
       }
       if (dto.accompanying !== undefined) set.accompanying = dto.accompanying;
       if (dto.heldOn !== undefined) set.held_on = this.pastDay(dto.heldOn);
       if (dto.location !== undefined) set.location = dto.location.trim();
-      if (dto.target !== undefined) set.target = dto.target;
-      if (dto.focus !== undefined) set.focus = dto.focus;
-      if (dto.requirements !== undefined) set.requirements = JSON.stringify(dto.requirements);
+      if (dto.target !== undefined) set.target = dto.target.trim() || null;
+      if (dto.focus !== undefined) set.focus = dto.focus.trim() || null;
+      if (requirements !== undefined) set.requirements = JSON.stringify(requirements);
       if (dto.source !== undefined) set.source = dto.source.trim() || '本刊';
       if (dto.notes !== undefined) set.notes = dto.notes;
       set.updated_at = this.clock.now();
       await inspections.update(db, id, set);
-      await this.replaceLinks(db, id, dto.participatingUnitIds, dto.siteIds);
+      await this.replaceLinks(db, id, dto.participatingUnitIds, sites);
       return this.read(db, p, id);
     });
   }
@@ -167,6 +202,25 @@ export class InspectionsService {
       });
       return this.read(db, p, id);
     });
+  }
+
+  /**
+   * The 指挥调度 paragraph the 快报 would write from this form, with the units' and sites' names
+   * resolved as saving would resolve them (an unknown one is the same 400). Nothing is written;
+   * the problems found are counted from the tasks when the 快报 is drafted.
+   */
+  async previewParagraph(dto: PreviewParagraphDto): Promise<ParagraphPreviewDto> {
+    const db = dbOf(this.ds.manager);
+    const units = await this.resolveUnits(db, dto.participatingUnitIds ?? []);
+    const sites = await this.resolveSites(db, visitedSitesOf(dto));
+    const text = renderInspectionParagraph(
+      previewFacts(
+        dto,
+        units.map((u) => u.name),
+        sites.map((s) => ({ name: s.name, alias: s.alias })),
+      ),
+    );
+    return { text, spans: parseBulletinText(text) };
   }
 
   get(p: Principal, id: string): Promise<InspectionDto> {
@@ -217,34 +271,63 @@ export class InspectionsService {
     db: Db,
     id: string,
     unitIds?: string[],
-    siteIds?: string[],
+    sites?: VisitedSitesInput,
   ): Promise<void> {
     if (unitIds) {
-      // By id or by code (see IsIdOrCode), in the order given.
-      const found = await inspections.activeUnitsByRef(
-        db,
-        unitIds.map((u) => (isUuid(u) ? u.toLowerCase() : u)),
-      );
-      const idOf = (ref: string): string | undefined =>
-        found.find((u) => (isUuid(ref) ? u.id === ref.toLowerCase() : u.code === ref))?.id;
-      const resolved = unitIds.map(idOf);
-      if (resolved.some((id) => id === undefined))
-        throw invalidField('participatingUnitIds', '有单位不存在或已停用', 'unitExists');
-      await inspections.replaceUnits(db, id, [...new Set(resolved as string[])]);
+      const units = await this.resolveUnits(db, unitIds);
+      await inspections.replaceUnits(db, id, [...new Set(units.map((u) => u.id))]);
     }
-    if (siteIds) {
-      // By id or by code, as the units above.
-      const found = await inspections.sitesByRef(
+    if (sites) {
+      const resolved = await this.resolveSites(db, sites);
+      // A site given twice is visited once, with the first alias given for it.
+      const seen = new Set<string>();
+      const unique = resolved.filter((s) => !seen.has(s.id) && seen.add(s.id));
+      await inspections.replaceSites(
         db,
-        siteIds.map((s) => (isUuid(s) ? s.toLowerCase() : s)),
+        id,
+        unique.map((s) => ({ siteId: s.id, alias: s.alias })),
       );
-      const idOf = (ref: string): string | undefined =>
-        found.find((s) => (isUuid(ref) ? s.id === ref.toLowerCase() : s.code === ref))?.id;
-      const resolved = siteIds.map(idOf);
-      if (resolved.some((id) => id === undefined))
-        throw invalidField('siteIds', '有点位不存在', 'siteExists');
-      await inspections.replaceSites(db, id, [...new Set(resolved as string[])]);
     }
+  }
+
+  /** Active units by id or code (see IsIdOrCode), in the order given; an unknown one is a 400. */
+  private async resolveUnits(db: Db, refs: string[]): Promise<{ id: string; name: string }[]> {
+    if (refs.length === 0) return [];
+    const found = await inspections.activeUnitsByRef(
+      db,
+      refs.map((u) => (isUuid(u) ? u.toLowerCase() : u)),
+    );
+    const byRef = (ref: string) =>
+      found.find((u) => (isUuid(ref) ? u.id === ref.toLowerCase() : u.code === ref));
+    const resolved = refs.map(byRef);
+    if (resolved.some((u) => u === undefined))
+      throw invalidField('participatingUnitIds', '有单位不存在或已停用', 'unitExists');
+    return resolved as { id: string; name: string }[];
+  }
+
+  /** Sites by id or code, in the order given, with their aliases; an unknown one is a 400. */
+  private async resolveSites(
+    db: Db,
+    input: VisitedSitesInput | undefined,
+  ): Promise<{ id: string; name: string; alias: string | null }[]> {
+    const sites = input?.sites ?? [];
+    if (sites.length === 0) return [];
+    const found = await inspections.sitesByRef(
+      db,
+      sites.map(({ ref }) => (isUuid(ref) ? ref.toLowerCase() : ref)),
+    );
+    return sites.map(({ ref, alias }, i) => {
+      const site = found.find((s) => (isUuid(ref) ? s.id === ref.toLowerCase() : s.code === ref));
+      if (!site) {
+        // Named as the field the caller used.
+        throw invalidField(
+          input?.field === 'visitedSites' ? `visitedSites.${i}.siteId` : 'siteIds',
+          '有点位不存在',
+          'siteExists',
+        );
+      }
+      return { id: site.id, name: site.name, alias };
+    });
   }
 
   /** The most senior lead's rank from config/bulletin.json, unless given. */
@@ -265,6 +348,21 @@ export class InspectionsService {
   }
 }
 
+/** The house-style columns an update sets, as a row change. */
+function houseStyleSet(c: Partial<HouseStyleColumns>): Updateable<Inspections> {
+  const set: Updateable<Inspections> = {};
+  if (c.convener !== undefined) set.convener = c.convener;
+  if (c.purpose !== undefined) set.purpose = c.purpose;
+  if (c.leaders !== undefined) set.leaders = JSON.stringify(c.leaders);
+  if (c.escorts !== undefined) set.escorts = JSON.stringify(c.escorts);
+  if (c.participantGroups !== undefined) set.participant_groups = c.participantGroups;
+  if (c.remarks !== undefined) set.remarks = JSON.stringify(c.remarks);
+  if (c.requirementsBy !== undefined) set.requirements_by = c.requirementsBy;
+  if (c.requirementNumbering !== undefined) set.requirement_numbering = c.requirementNumbering;
+  if (c.lookedAt !== undefined) set.looked_at = c.lookedAt;
+  return set;
+}
+
 function toDto(r: InspectionRow): InspectionDto {
   return {
     id: r.id,
@@ -281,7 +379,17 @@ function toDto(r: InspectionRow): InspectionDto {
     source: r.source,
     notes: r.notes,
     participatingUnits: r.units,
-    sitesVisited: r.sites,
+    sitesVisited: r.sites.map((s) => ({ id: s.id, name: s.name })),
+    visitedSites: r.sites,
+    leaders: r.leaders,
+    convener: r.convener,
+    purpose: r.purpose,
+    escorts: r.escorts,
+    participantGroups: r.participant_groups,
+    remarks: r.remarks,
+    requirementsBy: r.requirements_by,
+    requirementNumbering: r.requirement_numbering,
+    lookedAt: r.looked_at,
     createdBy: r.created_by,
     taskCounts: { total: r.task_ids.length, closed: r.closed, open: r.open },
     taskIds: r.task_ids,

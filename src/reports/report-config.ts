@@ -33,7 +33,8 @@ function fail(file: string, problems: string[]): void {
   if (problems.length) throw new Error(`config/${file}: ${problems.join('; ')}`);
 }
 
-const LETTERHEAD_KEYS = [
+/** The fields of the masthead and the footer (版记), in the order the console shows them. */
+export const LETTERHEAD_KEYS = [
   'title',
   'office',
   'editor',
@@ -49,6 +50,44 @@ const LETTERHEAD_KEYS = [
 export function letterheadOf(config: BulletinConfig): BulletinLetterhead {
   const entries = LETTERHEAD_KEYS.map((key) => [key, config[key]] as const);
   return Object.fromEntries(entries) as unknown as BulletinLetterhead;
+}
+
+/**
+ * The letterhead an issue prints: the file's defaults, then the office's defaults (set through the
+ * API, no restart), then the issue's own changes. A published issue stores its whole letterhead
+ * when it is published, so a later change of the defaults does not rewrite it.
+ */
+export function mergeLetterhead(
+  config: BulletinConfig,
+  ...layers: Partial<BulletinLetterhead>[]
+): BulletinLetterhead {
+  const merged = letterheadOf(config);
+  for (const layer of layers) {
+    for (const key of LETTERHEAD_KEYS) {
+      const value = layer[key];
+      if (typeof value === 'string' && value.trim() !== '') merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+/**
+ * `layer` changed by `changes`: a string sets a field (dropped when it equals what the field
+ * would be without it, `base`), null restores the default, absent leaves it as it is.
+ */
+export function changeLetterhead(
+  layer: Partial<BulletinLetterhead>,
+  changes: Partial<Record<keyof BulletinLetterhead, string | null>>,
+  base: BulletinLetterhead,
+): Partial<BulletinLetterhead> {
+  const next: Partial<BulletinLetterhead> = { ...layer };
+  for (const key of LETTERHEAD_KEYS) {
+    const value = changes[key];
+    if (value === undefined) continue;
+    if (value === null || value === base[key]) delete next[key];
+    else next[key] = value;
+  }
+  return next;
 }
 
 export function loadBulletinConfig(dir: string): BulletinConfig {

@@ -1,7 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InfoReportsModule } from '../info-reports/info-reports.module.js';
+import { CatalogModule } from '../catalog/catalog.module.js';
 import { TasksModule } from '../tasks/tasks.module.js';
+import { BulletinSettingsController } from './bulletin/bulletin-settings.controller.js';
+import { BulletinSettingsService } from './bulletin/bulletin-settings.service.js';
 import { BulletinsController } from './bulletin/bulletins.controller.js';
 import { BulletinsService } from './bulletin/bulletins.service.js';
 import { DigestController } from './digest/digest.controller.js';
@@ -30,8 +33,13 @@ export class ReportsModule {
   static forRoot(_config: AppConfig): DynamicModule {
     return {
       module: ReportsModule,
-      imports: [TasksModule, InfoReportsModule],
-      controllers: [BulletinsController, DigestController, UnitDigestController],
+      imports: [TasksModule, CatalogModule, InfoReportsModule],
+      controllers: [
+        BulletinsController,
+        DigestController,
+        UnitDigestController,
+        BulletinSettingsController,
+      ],
       providers: [
         {
           provide: BULLETIN_CONFIG,
@@ -47,6 +55,7 @@ export class ReportsModule {
         DigestService,
         DigestScheduler,
         BulletinGenerationJob,
+        BulletinSettingsService,
       ],
       exports: [BulletinsService, DigestService],
     };

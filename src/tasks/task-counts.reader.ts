@@ -128,10 +128,13 @@ export class TaskCountsReader {
     const start = new Date(end.getTime() - weeks * WEEK_MS);
     const series = async (column: 'created_at' | 'closed_at'): Promise<number[]> => {
       const at = sql.ref(`t.${column}`);
+      // date_part, not extract: since PostgreSQL 14 extract answers numeric, and its arithmetic
+      // on every row of the 12 weeks (~70,000 at 1 M tasks) cost more than the scan itself
+      // (140 ms against 55 ms with date_part's double precision; exact to the microsecond here).
       const rows = await dbOf(this.ds.manager)
         .selectFrom('tasks as t')
         .select([
-          sql<number>`floor(extract(epoch FROM ${at} - ${start}::timestamptz) / ${WEEK_MS / 1000})::int`.as(
+          sql<number>`floor(date_part('epoch', ${at} - ${start}::timestamptz) / ${WEEK_MS / 1000})::int`.as(
             'k',
           ),
           sql<number>`count(*)::int`.as('n'),

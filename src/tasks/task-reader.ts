@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sql } from 'kysely';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
@@ -13,7 +12,7 @@ import { pendingRequests } from './data/task-requests.repository.js';
 import {
   countByStatus,
   findTaskRow,
-  taskRows,
+  taskPage,
   type TaskDetailRow,
   type TaskRow,
 } from './data/task-views.repository.js';
@@ -103,12 +102,13 @@ export class TaskReader {
     if (q.cursor) {
       where.add(sort.after, ...sort.fromCursor(decodeCursor(q.cursor, sort.arity)));
     }
-    const rows = await taskRows(dbOf(this.ds.manager))
-      .select(sql<string | number>`${sql.raw(sort.key)}`.as('cursor_key'))
-      .where(conditionOf(where))
-      .orderBy(sql.raw(sort.order))
-      .limit(limit + 1)
-      .execute();
+    const rows = await taskPage(
+      dbOf(this.ds.manager),
+      conditionOf(where),
+      sort.order,
+      sort.key,
+      limit + 1,
+    ).execute();
     const page = toPage(rows, limit, sort.cursorOf);
     return { items: page.items.map((r) => this.summary(r, now)), nextCursor: page.nextCursor };
   }

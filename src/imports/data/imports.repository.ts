@@ -181,3 +181,41 @@ export async function openTasksOf(db: Db, categoryIds: readonly string[]): Promi
     .where(sql<boolean>`status IN ('pending_dispatch', 'assigned', 'submitted', 'on_hold')`)
     .execute();
 }
+
+/**
+ * What the import template lists: the active categories and units in the office's order, and
+ * one active site (with its default unit, if that is active) for the example row.
+ */
+export async function templateCatalog(db: Db): Promise<{
+  categories: { name: string; code: string; groupName: string }[];
+  units: { name: string; code: string }[];
+  exampleSite: { name: string; address: string | null; defaultUnitName: string | null } | null;
+}> {
+  const [categories, units, site] = await Promise.all([
+    db
+      .selectFrom('categories')
+      .select(['name', 'code', 'group_name as groupName'])
+      .where('active', '=', true)
+      .orderBy('sort_order')
+      .orderBy('code')
+      .execute(),
+    db
+      .selectFrom('units')
+      .select(['name', 'code'])
+      .where('active', '=', true)
+      .orderBy('sort_order')
+      .orderBy('code')
+      .execute(),
+    db
+      .selectFrom('sites as s')
+      .leftJoin('units as u', (j) =>
+        j.onRef('u.id', '=', 's.default_unit_id').on('u.active', '=', true),
+      )
+      .select(['s.name', 's.address', 'u.name as defaultUnitName'])
+      .where('s.active', '=', true)
+      .orderBy('s.name')
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  return { categories, units, exampleSite: site ?? null };
+}

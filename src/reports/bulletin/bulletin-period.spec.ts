@@ -1,5 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error.js';
-import { resolveBulletinPeriod, type PeriodInput } from './bulletin-period.js';
+import { resolveBulletinPeriod, resolvePeriodChange, type PeriodInput } from './bulletin-period.js';
 
 // Sunday 2026-11-22 17:00 in Beijing.
 const now = new Date('2026-11-22T09:00:00Z');
@@ -11,10 +11,10 @@ const iso = (p: { start: Date; end: Date }): [string, string] => [
 describe('resolveBulletinPeriod', () => {
   it.each<[string, PeriodInput, string | null, [string, string]]>([
     [
-      'first issue: the 7 Shanghai days ending today, from midnight, to now',
+      'first issue: the 7 Shanghai days ending today, from midnight, to the end of today',
       {},
       null,
-      ['2026-11-15T16:00:00.000Z', '2026-11-22T09:00:00.000Z'],
+      ['2026-11-15T16:00:00.000Z', '2026-11-22T16:00:00.000Z'],
     ],
     [
       'first issue ending at a midnight: the 7 days before it',
@@ -23,10 +23,11 @@ describe('resolveBulletinPeriod', () => {
       ['2026-11-08T16:00:00.000Z', '2026-11-15T16:00:00.000Z'],
     ],
     [
-      "next issue: from the last issue's end to now",
+      // Today's inspections are dated today: an end at "now" (17:00) would leave them out.
+      "next issue: from the last issue's end to the end of today, so today is in it",
       {},
       '2026-11-20T07:00:00.000Z',
-      ['2026-11-20T07:00:00.000Z', '2026-11-22T09:00:00.000Z'],
+      ['2026-11-20T07:00:00.000Z', '2026-11-22T16:00:00.000Z'],
     ],
     [
       'days given are inclusive',
@@ -97,9 +98,9 @@ describe('resolveBulletinPeriod', () => {
       'periodStart',
     ],
     [
-      'the last issue already reaches now',
+      'the last issue already reaches the end of today',
       {},
-      '2026-11-22T09:00:00.000Z',
+      '2026-11-22T16:00:00.000Z',
       422,
       'INVALID_PERIOD',
       undefined,
@@ -126,5 +127,50 @@ describe('resolveBulletinPeriod', () => {
       code,
     });
     expect(domain.details?.errors?.[0]?.field).toBe(field);
+  });
+});
+
+describe('resolvePeriodChange', () => {
+  const current = {
+    start: new Date('2026-11-15T16:00:00.000Z'),
+    end: new Date('2026-11-20T07:00:00.000Z'),
+  };
+
+  it.each<[string, PeriodInput, [string, string]]>([
+    [
+      'both bounds as days',
+      { periodStart: '2026-11-10', periodEnd: '2026-11-22' },
+      ['2026-11-09T16:00:00.000Z', '2026-11-22T16:00:00.000Z'],
+    ],
+    [
+      'only the end: the start stays',
+      { periodEnd: '2026-11-21' },
+      ['2026-11-15T16:00:00.000Z', '2026-11-21T16:00:00.000Z'],
+    ],
+    [
+      'only the start: the end stays',
+      { periodStart: '2026-11-18' },
+      ['2026-11-17T16:00:00.000Z', '2026-11-20T07:00:00.000Z'],
+    ],
+  ])('%s', (_name, input, expected) => {
+    expect(iso(resolvePeriodChange(input, current, now))).toEqual(expected);
+  });
+
+  it.each<[string, PeriodInput, string, string]>([
+    ['an end after today', { periodEnd: '2026-11-23' }, 'periodEnd', 'notFuture'],
+    ['a start after the kept end', { periodStart: '2026-11-21' }, 'periodStart', 'startBeforeEnd'],
+    ['an end before the kept start', { periodEnd: '2026-11-14' }, 'periodEnd', 'startBeforeEnd'],
+    ['a bad day', { periodStart: '2026-13-01' }, 'periodStart', 'isDateOrInstant'],
+    ['over a year', { periodStart: '2025-01-01' }, 'periodStart', 'maxRange'],
+  ])('refuses %s with a 400 naming the field', (_name, input, field, code) => {
+    let error: unknown;
+    try {
+      resolvePeriodChange(input, current, now);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).kind).toBe('invalid');
+    expect((error as DomainError).details?.errors?.[0]).toMatchObject({ field, code });
   });
 });

@@ -1,13 +1,16 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { oneOf } from '../../database/check-expression.js';
 import { User } from '../../users/user.entity.js';
-import type { BulletinSection } from './bulletin-model.js';
+import type { BulletinLetterhead, BulletinSection } from './bulletin-model.js';
+import type { BulletinShape } from './bulletin-shape.js';
 
 /**
  * `generating`: a long period's text is being written by a queued job (no edit or publication
- * until it is a draft); `draft`: editable; `published`: frozen.
+ * until it is a draft); `draft`: editable; `published`: frozen; `withdrawn`: a draft the office
+ * took back while a later issue already existed (its number is not reused; the last draft is
+ * deleted instead, freeing its number).
  */
-export const BULLETIN_STATUSES = ['generating', 'draft', 'published'] as const;
+export const BULLETIN_STATUSES = ['generating', 'draft', 'published', 'withdrawn'] as const;
 export type BulletinStatus = (typeof BULLETIN_STATUSES)[number];
 
 /**
@@ -26,6 +29,13 @@ export type BulletinStatus = (typeof BULLETIN_STATUSES)[number];
   'ck_bulletins_published',
   "(status = 'published') = (published_at IS NOT NULL AND published_by IS NOT NULL)",
 )
+@Check('ck_bulletins_shape', "shape IS NULL OR jsonb_typeof(shape) = 'object'")
+@Check('ck_bulletins_letterhead', "jsonb_typeof(letterhead) = 'object'")
+@Check(
+  'ck_bulletins_withdrawn',
+  "(status = 'withdrawn') = (withdrawn_at IS NOT NULL AND withdrawn_by IS NOT NULL AND withdrawal_reason IS NOT NULL)",
+)
+@Index('ix_bulletins_withdrawn_by', ['withdrawnBy'], { where: 'withdrawn_by IS NOT NULL' })
 @Index('ix_bulletins_created_by', ['createdBy'])
 @Index('ix_bulletins_published_by', ['publishedBy'], { where: 'published_by IS NOT NULL' })
 // (status, issue_number DESC): a descending key TypeORM cannot describe, so it leaves it alone.
@@ -53,4 +63,13 @@ export class BulletinIssue {
   publishedBy: string | null;
   @Column({ type: 'timestamptz', nullable: true }) publishedAt: Date | null;
   @Column({ type: 'int', default: 1 }) version: number;
+  /** The office's order of sections and paragraphs, its own paragraphs and sections; null: as generated. */
+  @Column({ type: 'jsonb', nullable: true }) shape: BulletinShape | null;
+  /** A draft: the office's changes over the defaults. Published: the whole letterhead, frozen. */
+  @Column({ type: 'jsonb', default: {} }) letterhead: Partial<BulletinLetterhead>;
+  @Column({ type: 'uuid', nullable: true })
+  @ForeignKey(() => User, { name: 'bulletins_withdrawn_by_fkey' })
+  withdrawnBy: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) withdrawnAt: Date | null;
+  @Column({ type: 'text', nullable: true }) withdrawalReason: string | null;
 }

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -21,17 +32,30 @@ import { requiredVersion } from '../../common/http/versioning.js';
 import { asDownload, DOCX_TYPE } from '../../common/http/download.js';
 import { BulletinsService } from './bulletins.service.js';
 import {
+  AddParagraphDto,
+  AddSectionDto,
+  ArrangeDto,
   BulletinDto,
   BulletinFormatQuery,
   BulletinPageDto,
+  ChangePeriodDto,
   CreateBulletinDto,
   EditParagraphDto,
+  IssueLetterheadDto,
   ListBulletinsQuery,
   VersionDto,
+  WithdrawalResultDto,
+  WithdrawDto,
 } from './dto/bulletin.dto.js';
 import { HeavyRoute } from '../../throttling/heavy-route.guard.js';
 
 const MAX_KEY_LENGTH = 200;
+
+function checkKey(key: string): void {
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
+    throw invalidField('key', `key must be 1-${MAX_KEY_LENGTH} characters`, 'length');
+  }
+}
 
 /** `If-Match: "3"`: the issue's version the client saw, instead of `version` in the body. */
 const ApiBulletinIfMatch = (): MethodDecorator =>
@@ -157,16 +181,195 @@ export class BulletinsController {
   @ApiOkResponse({ type: BulletinDto })
   @ApiProblems(400, 401, 403, 404, 409)
   edit(
+    @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Param('key') key: string,
     @Body() dto: EditParagraphDto,
     @RequestHeader('if-match') ifMatch?: string,
   ): Promise<BulletinDto> {
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
-      throw invalidField('key', `key must be 1-${MAX_KEY_LENGTH} characters`, 'length');
-    }
+    checkKey(key);
     const version = requiredVersion(dto.version, ifMatch, '快报');
-    return this.bulletins.editParagraph(id, key, dto.text, version);
+    return this.bulletins.editParagraph(p, id, key, dto.text, version);
+  }
+
+  @ApiOperation({
+    summary: '新增快报段落',
+    description:
+      '仅创城办（admin）。在草稿的某一栏目中新增一段（`afterKey` 之后；null 为栏首，不填为栏尾），如【文明培育】的单位信息；重新生成时保留。须带 `version`（请求体或 `If-Match`）。',
+  })
+  @Roles('admin')
+  @Post(':id/paragraphs')
+  @ApiBulletinIfMatch()
+  @ApiCreatedResponse({ type: BulletinDto })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
+  addParagraph(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Body() dto: AddParagraphDto,
+    @RequestHeader('if-match') ifMatch?: string,
+  ): Promise<BulletinDto> {
+    const version = requiredVersion(dto.version, ifMatch, '快报');
+    const { sectionKey, afterKey, text } = dto;
+    return this.bulletins.addParagraph(p, id, { sectionKey, afterKey, text }, version);
+  }
+
+  @ApiOperation({
+    summary: '删除快报段落',
+    description:
+      '仅创城办（admin）。从草稿中删除一段；生成的段落在重新生成时不再出现。须带 `If-Match`（版本号）。',
+  })
+  @Roles('admin')
+  @Delete(':id/paragraphs/:key')
+  @ApiParam({ name: 'key', description: 'Paragraph key, as in `sections[].paragraphs[].key`' })
+  @ApiBulletinIfMatch()
+  @ApiOkResponse({ type: BulletinDto })
+  @ApiProblems(400, 401, 403, 404, 409)
+  deleteParagraph(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Param('key') key: string,
+    @RequestHeader('if-match') ifMatch?: string,
+  ): Promise<BulletinDto> {
+    checkKey(key);
+    const version = requiredVersion(undefined, ifMatch, '快报');
+    return this.bulletins.deleteParagraph(p, id, key, version);
+  }
+
+  @ApiOperation({
+    summary: '新增快报栏目',
+    description:
+      '仅创城办（admin）。在草稿中新增一个栏目（如喜报、专题部署、文明培育、新时代文明实践），放在 `afterKey` 栏目之后（null 为最前，不填为最后），随后新增段落。须带 `version`（请求体或 `If-Match`）。',
+  })
+  @Roles('admin')
+  @Post(':id/sections')
+  @ApiBulletinIfMatch()
+  @ApiCreatedResponse({ type: BulletinDto })
+  @ApiProblems(400, 401, 403, 404, 409)
+  addSection(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Body() dto: AddSectionDto,
+    @RequestHeader('if-match') ifMatch?: string,
+  ): Promise<BulletinDto> {
+    const version = requiredVersion(dto.version, ifMatch, '快报');
+    return this.bulletins.addSection(
+      p,
+      id,
+      { heading: dto.heading, afterKey: dto.afterKey },
+      version,
+    );
+  }
+
+  @ApiOperation({
+    summary: '删除快报栏目',
+    description:
+      '仅创城办（admin）。删除草稿中的一个栏目及其全部段落；生成的栏目在重新生成时不再出现。须带 `If-Match`（版本号）。',
+  })
+  @Roles('admin')
+  @Delete(':id/sections/:key')
+  @ApiParam({ name: 'key', description: 'Section key, as in `sections[].key`' })
+  @ApiBulletinIfMatch()
+  @ApiOkResponse({ type: BulletinDto })
+  @ApiProblems(400, 401, 403, 404, 409)
+  deleteSection(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Param('key') key: string,
+    @RequestHeader('if-match') ifMatch?: string,
+  ): Promise<BulletinDto> {
+    checkKey(key);
+    const version = requiredVersion(undefined, ifMatch, '快报');
+    return this.bulletins.deleteSection(p, id, key, version);
+  }
+
+  @ApiOperation({
+    summary: '调整快报顺序',
+    description:
+      '仅创城办（admin）。按给出的顺序排列草稿的全部栏目和段落（段落可移到别的栏目，栏目可改名）；须包含现有的每个栏目和段落各一次，否则答 422 LAYOUT_MISMATCH 并指出字段。须带 `version`（请求体或 `If-Match`）。',
+  })
+  @Roles('admin')
+  @Put(':id/layout')
+  @ApiBulletinIfMatch()
+  @ApiOkResponse({ type: BulletinDto })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
+  arrange(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Body() dto: ArrangeDto,
+    @RequestHeader('if-match') ifMatch?: string,
+  ): Promise<BulletinDto> {
+    const version = requiredVersion(dto.version, ifMatch, '快报');
+    const order = dto.sections.map((s) => ({
+      key: s.key,
+      heading: s.heading,
+      paragraphs: s.paragraphs,
+    }));
+    return this.bulletins.arrange(p, id, order, version);
+  }
+
+  @ApiOperation({
+    summary: '修改快报时段',
+    description:
+      '仅创城办（admin）。修改草稿的时段（及印发日期）并按新时段重新生成：生成的段落按新数据重写，人工修改、新增的段落和栏目、删除和顺序保留。时段不得与其他快报重叠（409 BULLETIN_PERIOD_OVERLAP）；时段较长时答 202，由后台任务生成。须带 `version`（请求体或 `If-Match`）。',
+  })
+  @Roles('admin')
+  @Put(':id/period')
+  @HeavyRoute()
+  @ApiBulletinIfMatch()
+  @ApiOkResponse({ type: BulletinDto, description: 'The draft, regenerated inline' })
+  @ApiAcceptedResponse(GENERATING)
+  @ApiProblems(400, 401, 403, 404, 409)
+  async changePeriod(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Body() dto: ChangePeriodDto,
+    @Res() reply: FastifyReply,
+    @RequestHeader('if-match') ifMatch?: string,
+  ): Promise<void> {
+    const version = requiredVersion(dto.version, ifMatch, '快报');
+    sendBulletin(reply, await this.bulletins.changePeriod(p, id, dto, version), 200);
+  }
+
+  @ApiOperation({
+    summary: '修改本期刊头和版记',
+    description:
+      '仅创城办（admin）。修改本期草稿的刊名、主办、编校/审核/核签、报/发、联系方式；字段为 null 时恢复默认值，未提供的字段不变。发布时连同刊头版记一并固定。须带 `version`（请求体或 `If-Match`）。',
+  })
+  @Roles('admin')
+  @Put(':id/letterhead')
+  @ApiBulletinIfMatch()
+  @ApiOkResponse({ type: BulletinDto })
+  @ApiProblems(400, 401, 403, 404, 409)
+  editLetterhead(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Body() dto: IssueLetterheadDto,
+    @RequestHeader('if-match') ifMatch?: string,
+  ): Promise<BulletinDto> {
+    const { version: bodyVersion, ...changes } = dto;
+    const version = requiredVersion(bodyVersion, ifMatch, '快报');
+    return this.bulletins.editLetterhead(p, id, changes, version);
+  }
+
+  @ApiOperation({
+    summary: '撤回快报草稿',
+    description:
+      '仅创城办（admin）。撤回一期草稿，须填写原因并记入留痕：若是最后一期，删除草稿并释放期号（下一期沿用）；否则保留为“已撤回”并显示原因，期号不再使用。已发布的快报不能撤回（409 BULLETIN_PUBLISHED）。须带 `version`（请求体或 `If-Match`）。',
+  })
+  @Roles('admin')
+  @Post(':id/withdrawal')
+  @HttpCode(200)
+  @ApiBulletinIfMatch()
+  @ApiOkResponse({ type: WithdrawalResultDto })
+  @ApiProblems(400, 401, 403, 404, 409)
+  withdraw(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseId) id: string,
+    @Body() dto: WithdrawDto,
+    @RequestHeader('if-match') ifMatch?: string,
+  ): Promise<WithdrawalResultDto> {
+    const version = requiredVersion(dto.version, ifMatch, '快报');
+    return this.bulletins.withdraw(p, id, dto.reason, version);
   }
 
   /** Publishes the issue: it is frozen from then on. */
@@ -208,12 +411,13 @@ export class BulletinsController {
   @ApiAcceptedResponse(GENERATING)
   @ApiProblems(400, 401, 403, 404, 409)
   async regenerate(
+    @CurrentPrincipal() p: Principal,
     @Param('id', ParseId) id: string,
     @Body() dto: VersionDto,
     @Res() reply: FastifyReply,
     @RequestHeader('if-match') ifMatch?: string,
   ): Promise<void> {
     const version = requiredVersion(dto.version, ifMatch, '快报');
-    sendBulletin(reply, await this.bulletins.regenerate(id, version), 200);
+    sendBulletin(reply, await this.bulletins.regenerate(p, id, version), 200);
   }
 }

@@ -11,7 +11,7 @@ import { isUniqueViolation } from '../../database/pg-errors.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { InfoBulletinService } from '../../info-reports/info-bulletin.service.js';
 import { ReportJobs } from '../../jobs/report-jobs.service.js';
-import { BULLETIN_CONFIG, letterheadOf } from '../report-config.js';
+import { BULLETIN_CONFIG, changeLetterhead, mergeLetterhead } from '../report-config.js';
 import {
   bulletinGenerating,
   bulletinPeriodOverlap,
@@ -21,10 +21,34 @@ import {
   ReportErrorCode,
 } from '../report-errors.js';
 import { isCalendarDate, shanghaiDate } from '../shanghai-time.js';
-import { applyEdits, generatedTextOf, normaliseEditText, withEdit } from './bulletin-edits.js';
+import { generatedTextOf, normaliseEditText, withEdit } from './bulletin-edits.js';
+import { bulletinWithdrawn } from './bulletin-errors.js';
 import { readClosedTaskCounts, readInspectionFacts } from './bulletin-facts.reader.js';
-import type { BulletinConfig, BulletinDocument, BulletinSection } from './bulletin-model.js';
-import { resolveBulletinPeriod } from './bulletin-period.js';
+import type {
+  BulletinConfig,
+  BulletinDocument,
+  BulletinLetterhead,
+  BulletinSection,
+} from './bulletin-model.js';
+import { resolveBulletinPeriod, resolvePeriodChange } from './bulletin-period.js';
+import { nextIssueNumber } from './bulletin-numbering.js';
+import {
+  addParagraph,
+  addSection,
+  arrange,
+  asSectionKey,
+  isOfficeKey,
+  layoutOf,
+  newOfficeKey,
+  normaliseHeading,
+  removeParagraph,
+  removeSection,
+  sectionOf,
+  setOfficeText,
+  shapeBulletin,
+  type ArrangedSection,
+  type BulletinShape,
+} from './bulletin-shape.js';
 import {
   bulletinsRepository as bulletins,
   type BulletinRow,
@@ -37,8 +61,11 @@ import type {
   BulletinDto,
   BulletinPageDto,
   BulletinSummaryDto,
+  ChangePeriodDto,
   CreateBulletinDto,
+  LetterheadChangeDto,
   ListBulletinsQuery,
+  WithdrawalResultDto,
 } from './dto/bulletin.dto.js';
 import { renderMarkdown } from './markdown-renderer.js';
 import { renderComprehensiveRectification } from './rectification-brief.js';
@@ -69,11 +96,33 @@ function toSummary(r: BulletinSummaryRow): BulletinSummaryDto {
     publishedBy:
       r.published_by === null ? null : { id: r.published_by, name: r.published_by_name ?? '' },
     publishedAt: r.published_at?.toISOString() ?? null,
+    withdrawal:
+      r.status === 'withdrawn' && r.withdrawn_at && r.withdrawn_by
+        ? {
+            by: { id: r.withdrawn_by, name: r.withdrawn_by_name ?? '' },
+            at: r.withdrawn_at.toISOString(),
+            reason: r.withdrawal_reason ?? '',
+          }
+        : null,
   };
 }
 
-function toDto(r: BulletinRow): BulletinDto {
-  return { ...toSummary(r), ...applyEdits(r.generated, r.edited) };
+function toDto(r: BulletinRow, defaults: BulletinLetterhead): BulletinDto {
+  // A published issue stored its whole letterhead when it was published.
+  const letterhead = { ...defaults, ...r.letterhead };
+  return {
+    ...toSummary(r),
+    ...shapeBulletin(r.generated, r.edited, r.shape),
+    letterhead,
+    letterheadOverrides: r.status === 'published' ? [] : Object.keys(r.letterhead).sort(),
+  };
+}
+
+/** The text of a paragraph or heading as the office typed it; 400 naming `field` when empty. */
+function officeText(text: string, field: string): string {
+  const normalised = normaliseEditText(text);
+  if (normalised === '') throw invalidField(field, `${field} must not be empty`, 'isNotEmpty');
+  return normalised;
 }
 
 /**
@@ -132,8 +181,14 @@ export class BulletinsService {
         }
         const queued = this.generatesLater(start, end);
         const generated = queued ? [] : await this.generate(db, start, end);
+        const settings = await bulletins.settings(db);
+        const issueNumber = nextIssueNumber(
+          last?.issue_number ?? null,
+          settings.next_issue_number,
+          this.config.firstIssueNumber,
+        );
         const id = await bulletins.insert(db, {
-          issueNumber: last ? last.issue_number + 1 : this.config.firstIssueNumber,
+          issueNumber,
           issueDate: dto.issueDate ?? shanghaiDate(now),
           start,
           end,
@@ -141,6 +196,10 @@ export class BulletinsService {
           generated,
           createdBy: p.id,
           now,
+        });
+        await this.record(db, p, id, issueNumber, 'create', {
+          periodStart: start.toISOString(),
+          periodEnd: end.toISOString(),
         });
         // As committed: the job may finish before this request answers, and the answer (202
         // and `generating`, or 201 and the draft) must say what this request did.
@@ -184,17 +243,17 @@ export class BulletinsService {
     return this.read(dbOf(this.ds.manager), id);
   }
 
-  /** The issue as the renderers take it: what prints, edits applied. */
+  /** The issue as the renderers take it: what prints, in the office's order, edits applied. */
   async document(id: string): Promise<BulletinDocument> {
     const b = await this.get(id);
     // A new issue has no text yet, a regenerated one only the text being replaced.
     if (b.status === 'generating') throw bulletinGenerating(b.issueNumber);
     return {
-      letterhead: letterheadOf(this.config),
+      letterhead: b.letterhead,
       issueNumber: b.issueNumber,
       date: b.issueDate,
       sections: b.sections.map((s) => ({
-        key: s.key,
+        key: asSectionKey(s.key),
         heading: s.heading,
         paragraphs: s.paragraphs.map((para) => ({ key: para.key, text: para.text })),
       })),
@@ -211,31 +270,214 @@ export class BulletinsService {
     return { issueNumber: doc.issueNumber, buffer: await renderDocx(doc) };
   }
 
-  /** Replaces one generated paragraph; the generated text is kept beside the edit. */
-  editParagraph(id: string, key: string, text: string, version: number): Promise<BulletinDto> {
-    const normalised = normaliseEditText(text);
-    if (normalised === '') throw invalidField('text', 'text must not be empty', 'isNotEmpty');
+  /**
+   * Sets the text of a paragraph: a generated one is replaced (its generated text kept beside
+   * the edit), the office's own is rewritten.
+   */
+  editParagraph(
+    p: Principal,
+    id: string,
+    key: string,
+    text: string,
+    version: number,
+  ): Promise<BulletinDto> {
+    const normalised = officeText(text, 'text');
+    return this.shape(p, id, version, 'edit_paragraph', { key }, (layout, edits, generated) => {
+      if (isOfficeKey(key)) return { layout: setOfficeText(layout, key, normalised), edits };
+      const generatedText = generatedTextOf(generated, key);
+      if (generatedText === undefined || !sectionOf(layout, key)) throw paragraphNotFound(key);
+      return { layout, edits: withEdit(edits, key, normalised, generatedText) };
+    });
+  }
+
+  /** Adds a paragraph of the office's to a section (after `afterKey`; null: first; absent: last). */
+  addParagraph(
+    p: Principal,
+    id: string,
+    body: { sectionKey: string; afterKey?: string | null; text: string },
+    version: number,
+  ): Promise<BulletinDto> {
+    const text = officeText(body.text, 'text');
+    const key = newOfficeKey();
+    return this.shape(
+      p,
+      id,
+      version,
+      'add_paragraph',
+      { key, sectionKey: body.sectionKey },
+      (layout, edits) => ({
+        layout: addParagraph(layout, { ...body, key, text }),
+        edits,
+      }),
+    );
+  }
+
+  /** Deletes a paragraph; a generated one stays deleted when the issue is regenerated. */
+  deleteParagraph(p: Principal, id: string, key: string, version: number): Promise<BulletinDto> {
+    return this.shape(p, id, version, 'delete_paragraph', { key }, (layout, edits) => {
+      const next = { ...edits };
+      delete next[key];
+      return { layout: removeParagraph(layout, key), edits: next };
+    });
+  }
+
+  /** Adds an empty section of the office's (喜报, 专题部署 …) after `afterKey` (null: first; absent: last). */
+  addSection(
+    p: Principal,
+    id: string,
+    body: { heading: string; afterKey?: string | null },
+    version: number,
+  ): Promise<BulletinDto> {
+    const heading = normaliseHeading(officeText(body.heading, 'heading'));
+    if (heading === '') throw invalidField('heading', 'heading must not be empty', 'isNotEmpty');
+    const key = newOfficeKey();
+    return this.shape(p, id, version, 'add_section', { key, heading }, (layout, edits) => ({
+      layout: addSection(layout, { key, heading, afterKey: body.afterKey }),
+      edits,
+    }));
+  }
+
+  /** Deletes a section with its paragraphs. */
+  deleteSection(p: Principal, id: string, key: string, version: number): Promise<BulletinDto> {
+    return this.shape(p, id, version, 'delete_section', { key }, (layout, edits) => {
+      const section = layout.sections.find((s) => s.key === key);
+      const next = { ...edits };
+      for (const k of section?.paragraphs ?? []) delete next[k];
+      return { layout: removeSection(layout, key), edits: next };
+    });
+  }
+
+  /** Puts sections and paragraphs in the order sent (and renames headings sent). */
+  arrange(
+    p: Principal,
+    id: string,
+    order: ArrangedSection[],
+    version: number,
+  ): Promise<BulletinDto> {
+    const cleaned = order.map((s, i) => {
+      if (s.heading === undefined) return s;
+      const heading = normaliseHeading(normaliseEditText(s.heading));
+      if (heading === '') {
+        throw invalidField(`sections.${i}.heading`, 'heading must not be empty', 'isNotEmpty');
+      }
+      return { ...s, heading };
+    });
+    return this.shape(p, id, version, 'arrange', {}, (layout, edits) => ({
+      layout: arrange(layout, cleaned),
+      edits,
+    }));
+  }
+
+  /** Changes the draft's letterhead and footer over the defaults (null: back to the default). */
+  editLetterhead(
+    p: Principal,
+    id: string,
+    changes: LetterheadChangeDto,
+    version: number,
+  ): Promise<BulletinDto> {
     return this.tx.withTransaction(async (em) => {
       const db = dbOf(em);
       const b = await this.lockDraft(db, id, version);
-      const generatedText = generatedTextOf(b.generated, key);
-      if (generatedText === undefined) throw paragraphNotFound(key);
-      const edited = withEdit(b.edited, key, normalised, generatedText);
-      await bulletins.saveEdits(db, id, edited, this.clock.now());
+      const defaults = await this.defaultLetterhead(db);
+      const next = changeLetterhead(b.letterhead, changes, defaults);
+      await bulletins.saveLetterhead(db, id, next, this.clock.now());
+      await this.record(db, p, id, b.issue_number, 'letterhead', { changes });
       return this.read(db, id);
     });
   }
 
-  /** Freezes the issue and records who published it and when. */
+  /** Freezes the issue, with its letterhead as it is now, and records who published it and when. */
   publish(p: Principal, id: string, version: number): Promise<BulletinDto> {
     return this.tx.withTransaction(async (em) => {
       const db = dbOf(em);
-      await this.lockDraft(db, id, version);
-      await bulletins.publish(db, id, p.id, this.clock.now());
+      const b = await this.lockDraft(db, id, version);
+      const letterhead = mergeLetterhead(
+        this.config,
+        (await bulletins.settings(db)).letterhead,
+        b.letterhead,
+      );
+      await bulletins.publish(db, id, p.id, letterhead, this.clock.now());
+      await this.record(db, p, id, b.issue_number, 'publish', {});
       const published = await this.read(db, id);
       await this.info.markPublished(db, published, p, this.clock.now()); // 信息报送 → 已刊发
       return published;
     });
+  }
+
+  /**
+   * Withdraws a draft. The last issue is deleted, so its number goes to the next draft; an
+   * earlier one is kept as `withdrawn` with the reason, and its number is not used again.
+   */
+  withdraw(
+    p: Principal,
+    id: string,
+    reason: string,
+    version: number,
+  ): Promise<WithdrawalResultDto> {
+    const why = officeText(reason, 'reason');
+    return this.tx.withTransaction(async (em) => {
+      const db = dbOf(em);
+      // Under the numbering lock: a draft created meanwhile would otherwise take a number
+      // this withdrawal is about to free, or be the later issue it did not see.
+      await bulletins.lockNumbering(db, BULLETIN_NUMBER_LOCK);
+      const b = await this.lockForChange(db, id, version, { allowGenerating: true });
+      const now = this.clock.now();
+      const freed = !(await bulletins.hasLater(db, b.issue_number));
+      await this.record(db, p, id, b.issue_number, 'withdraw', { numberFreed: freed }, why);
+      if (freed) {
+        await bulletins.delete(db, id);
+        return { issueNumber: b.issue_number, numberFreed: true, bulletin: null };
+      }
+      await bulletins.withdraw(db, id, p.id, why, now);
+      const row = await bulletins.find(db, id);
+      return {
+        issueNumber: b.issue_number,
+        numberFreed: false,
+        bulletin: row ? toSummary(row) : null,
+      };
+    });
+  }
+
+  /**
+   * Changes a draft's period (and masthead date) and writes its text again for it, keeping the
+   * office's shaping and edits (see regenerate).
+   */
+  async changePeriod(
+    p: Principal,
+    id: string,
+    dto: ChangePeriodDto,
+    version: number,
+  ): Promise<BulletinDto> {
+    if (dto.issueDate !== undefined && !isCalendarDate(dto.issueDate)) {
+      throw invalidField('issueDate', 'issueDate must be a real date YYYY-MM-DD', 'isDate');
+    }
+    const { bulletin, queued } = await this.tx.withTransaction(async (em) => {
+      const db = dbOf(em);
+      await bulletins.lockNumbering(db, BULLETIN_NUMBER_LOCK);
+      const b = await this.lockDraft(db, id, version);
+      const now = this.clock.now();
+      const { start, end } = resolvePeriodChange(
+        dto,
+        { start: b.period_start, end: b.period_end },
+        now,
+      );
+      const overlapping = await bulletins.firstOverlapping(db, start, end, id);
+      if (overlapping !== undefined) {
+        throw bulletinPeriodOverlap(
+          overlapping,
+          dto.periodStart !== undefined ? 'periodStart' : 'periodEnd',
+        );
+      }
+      await bulletins.setPeriod(db, id, { start, end, issueDate: dto.issueDate });
+      const later = await this.writeText(db, id, start, end, now);
+      await this.record(db, p, id, b.issue_number, 'change_period', {
+        from: { start: b.period_start.toISOString(), end: b.period_end.toISOString() },
+        to: { start: start.toISOString(), end: end.toISOString() },
+      });
+      return { bulletin: await this.read(db, id), queued: later };
+    });
+    if (!queued || (await this.queueGeneration(id, bulletin.version))) return bulletin;
+    return this.get(id);
   }
 
   /**
@@ -244,18 +486,12 @@ export class BulletinsService {
    * queue again a generation whose job was lost or failed for good; the older job, if it still
    * runs, finds the version moved on and does nothing.
    */
-  async regenerate(id: string, version: number): Promise<BulletinDto> {
+  async regenerate(p: Principal, id: string, version: number): Promise<BulletinDto> {
     const { bulletin, queued } = await this.tx.withTransaction(async (em) => {
       const db = dbOf(em);
       const b = await this.lockForChange(db, id, version, { allowGenerating: true });
-      const now = this.clock.now();
-      const later = this.generatesLater(b.period_start, b.period_end);
-      if (later) {
-        await bulletins.markGenerating(db, id, now);
-      } else {
-        const generated = await this.generate(db, b.period_start, b.period_end);
-        await bulletins.saveGenerated(db, id, generated, now);
-      }
+      const later = await this.writeText(db, id, b.period_start, b.period_end, this.clock.now());
+      await this.record(db, p, id, b.issue_number, 'regenerate', {});
       return { bulletin: await this.read(db, id), queued: later };
     });
     if (!queued || (await this.queueGeneration(id, bulletin.version))) return bulletin;
@@ -280,6 +516,69 @@ export class BulletinsService {
     );
     const done = await bulletins.completeGenerating(db, id, version, generated, this.clock.now());
     return done ? 'generated' : 'skipped';
+  }
+
+  /**
+   * Writes the generated text for [start, end) now, or hands it to a job (true) for a long
+   * period. The office's shaping and edits are columns of their own and stay as they are:
+   * generated paragraphs are rewritten in their places, the office's are kept (bulletin-shape.ts).
+   */
+  private async writeText(db: Db, id: string, start: Date, end: Date, now: Date): Promise<boolean> {
+    const later = this.generatesLater(start, end);
+    if (later) await bulletins.markGenerating(db, id, now);
+    else await bulletins.saveGenerated(db, id, await this.generate(db, start, end), now);
+    return later;
+  }
+
+  /**
+   * One shaping change of a draft under its row lock: `change` gets the layout in force and the
+   * edits and returns them changed; both are saved as one new version, with the event.
+   */
+  private shape(
+    p: Principal,
+    id: string,
+    version: number,
+    action: string,
+    data: Record<string, unknown>,
+    change: (
+      layout: BulletinShape,
+      edits: Record<string, string>,
+      generated: BulletinSection[],
+    ) => { layout: BulletinShape; edits: Record<string, string> },
+  ): Promise<BulletinDto> {
+    return this.tx.withTransaction(async (em) => {
+      const db = dbOf(em);
+      const b = await this.lockDraft(db, id, version);
+      const next = change(layoutOf(b.generated, b.shape), b.edited, b.generated);
+      await bulletins.saveShape(db, id, next.layout, next.edits, this.clock.now());
+      await this.record(db, p, id, b.issue_number, action, data);
+      return this.read(db, id);
+    });
+  }
+
+  private async defaultLetterhead(db: Db): Promise<BulletinLetterhead> {
+    return mergeLetterhead(this.config, (await bulletins.settings(db)).letterhead);
+  }
+
+  private record(
+    db: Db,
+    p: Principal,
+    id: string,
+    issueNumber: number,
+    action: string,
+    data: Record<string, unknown>,
+    reason?: string,
+  ): Promise<void> {
+    return bulletins.recordEvent(db, {
+      bulletinId: id,
+      issueNumber,
+      action,
+      actorId: p.id,
+      actorName: p.displayName,
+      reason,
+      data,
+      now: this.clock.now(),
+    });
   }
 
   /** Whether [start, end) is long enough to generate in a job, and a job can be queued now. */
@@ -322,7 +621,7 @@ export class BulletinsService {
   private async read(db: Db, id: string): Promise<BulletinDto> {
     const row = await bulletins.find(db, id);
     if (!row) throw bulletinNotFound();
-    return toDto(row);
+    return toDto(row, await this.defaultLetterhead(db));
   }
 
   /**
@@ -343,6 +642,7 @@ export class BulletinsService {
     const row = await bulletins.lock(db, id);
     if (!row) throw bulletinNotFound();
     if (row.status === 'published') throw bulletinPublished(row.issue_number);
+    if (row.status === 'withdrawn') throw bulletinWithdrawn(row.issue_number);
     if (row.status === 'generating' && !opts.allowGenerating) {
       throw bulletinGenerating(row.issue_number);
     }

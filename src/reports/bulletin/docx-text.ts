@@ -77,28 +77,44 @@ function decodeXmlText(text: string): string {
   });
 }
 
-// Paragraph boundaries, text runs, and the tabs and line breaks inside runs. `<w:tab/>` with no
-// attributes is a run's tab; `<w:tab w:val=… />` in `<w:tabs>` is a tab stop and is skipped.
+// Paragraph and table-row boundaries, table cells, text runs, and the tabs and line breaks inside
+// runs. `<w:tab/>` with no attributes is a run's tab; `<w:tab w:val=… />` in `<w:tabs>` is a tab
+// stop and is skipped. `<w:tr…>`/`<w:tc…>` need a space or `>` after the name, so their property
+// elements (`<w:trPr>`, `<w:tcPr>`, `<w:tcW …/>`) do not match.
 const WORDML_TOKEN =
-  /<w:p\/>|<w:p(?:\s[^>]*)?>|<\/w:p>|<w:t(?:\s[^>]*)?>([\s\S]*?)<\/w:t>|<w:tab\/>|<w:br(?:\s[^>]*)?\/>/g;
+  /<w:p\/>|<w:p(?:\s[^>]*)?>|<\/w:p>|<w:tr(?:\s[^>]*)?>|<\/w:tr>|<w:tc(?:\s[^>]*)?>|<\/w:tc>|<w:t(?:\s[^>]*)?>([\s\S]*?)<\/w:t>|<w:tab\/>|<w:br(?:\s[^>]*)?\/>/g;
 
 /**
  * The text of a .docx body: `<w:t>` contents with one line per paragraph, `\t` for tabs and `\n`
- * for line breaks inside a paragraph. Formatting is dropped.
+ * for line breaks inside a paragraph. A table row is one line, its cells joined by `\t` (the
+ * masthead's office and date sit in two cells of one row). Empty paragraphs (spacers, the anchor
+ * after a floating table) are left out, and so is all formatting. Nested tables are not read.
  */
 export async function extractDocxText(buf: Buffer): Promise<string> {
   const xml = readZipEntry(buf, 'word/document.xml').toString('utf8');
-  const paragraphs: string[] = [];
+  const lines: string[] = [];
   let current = '';
+  // Inside a table row: the cells done so far, and the paragraphs of the cell being read.
+  let row: string[] | undefined;
+  let cell: string[] = [];
   for (const match of xml.matchAll(WORDML_TOKEN)) {
     const token = match[0];
-    if (token === '<w:p/>') {
-      paragraphs.push('');
-    } else if (token === '</w:p>') {
-      paragraphs.push(current);
+    if (token === '</w:p>') {
+      if (row) cell.push(current);
+      else if (current !== '') lines.push(current);
       current = '';
-    } else if (token.startsWith('<w:p')) {
+    } else if (token === '<w:p/>' || /^<w:p[\s>]/.test(token)) {
       current = '';
+    } else if (token === '</w:tr>') {
+      if (row) lines.push(row.join('\t'));
+      row = undefined;
+    } else if (token.startsWith('<w:tr')) {
+      row = [];
+    } else if (token === '</w:tc>') {
+      row?.push(cell.filter((p) => p !== '').join('\n'));
+      cell = [];
+    } else if (token.startsWith('<w:tc')) {
+      cell = [];
     } else if (token === '<w:tab/>') {
       current += '\t';
     } else if (token.startsWith('<w:br')) {
@@ -107,5 +123,5 @@ export async function extractDocxText(buf: Buffer): Promise<string> {
       current += decodeXmlText(match[1] ?? '');
     }
   }
-  return paragraphs.join('\n');
+  return lines.join('\n');
 }

@@ -111,3 +111,97 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('2026年11月22日\n\n---\n\n编校：');
   });
 });
+
+describe('renderMarkdown with hostile text', () => {
+  // What the office or a unit could type into the letterhead, a heading or a paragraph.
+  const hostile: BulletinDocument = {
+    letterhead: {
+      ...letterheadOf(config),
+      title: '快报\n\n# 伪造的刊名\n<script>alert(1)</script>',
+      office: '[点我](javascript:alert(1))',
+      editor: '**粗体** _斜体_ `代码` ~~删除~~',
+      reviewer: '![图](http://evil.example/x.png)',
+      approver: '李争三\u0001\u000b\uFFFE\uFFFF\uD800',
+      reportTo: '<img src=x onerror=alert(1)> &amp; &#60;',
+      sendTo: '| 单位 | 人 |\n|---|---|\n| a | b |',
+      email: '1. 列表',
+      phone: '    缩进的代码块',
+    },
+    issueNumber: 9,
+    date: '2026-11-22',
+    sections: [
+      {
+        key: 'command_dispatch',
+        heading: '指挥调度】\n\n## 【伪造',
+        paragraphs: [
+          { key: 'a', text: '# 标题\\*\\* [链接](http://x) <b>粗</b> | 表 |' },
+          { key: 'b', text: '> 引用\n---\n=== ' },
+          { key: 'c', text: '- 列表 + 加 \\\\ 反斜杠' },
+        ],
+      },
+    ],
+  };
+  let markdown: string;
+  let blocks: string[];
+
+  beforeAll(() => {
+    markdown = renderMarkdown(hostile);
+    blocks = markdown.trimEnd().split('\n\n');
+  });
+
+  it('keeps the block structure: one title, one section heading, one 版记', () => {
+    // Title, 第N期, office, date, heading, 3 paragraphs, ---, 3 版记 lines, ---, contact.
+    expect(blocks).toHaveLength(14);
+    expect(blocks.every((b) => !b.includes('\n'))).toBe(true);
+    expect(markdown.match(/^#/gm)).toEqual(['#', '#']);
+    expect(blocks[0].startsWith('# ')).toBe(true);
+    expect(blocks[4].startsWith('## 【')).toBe(true);
+    expect(markdown.match(/^---$/gm)).toHaveLength(2);
+    expect(markdown.match(/^报：/gm)).toHaveLength(1);
+    expect(markdown.match(/^发：/gm)).toHaveLength(1);
+  });
+
+  it('escapes every character Markdown could read as a link, image, HTML, emphasis, code or table', () => {
+    for (const block of blocks) {
+      // Each of these, where it appears, is preceded by a backslash.
+      expect(block).not.toMatch(/(^|[^\\])[[\]<>`|_~&]/);
+      expect(block.replace(/^#+ /, '')).not.toMatch(/(^|[^\\])\*/);
+    }
+    expect(markdown).toContain('\\[点我\\](javascript:alert(1))');
+    expect(markdown).toContain('!\\[图\\](http://evil.example/x.png)');
+    expect(markdown).toContain('\\<img src=x onerror=alert(1)\\> \\&amp; \\&#60;');
+    expect(markdown).toContain('发：\\| 单位 \\| 人 \\|\\|---\\|---\\|\\| a \\| b \\|');
+  });
+
+  it('escapes block markers at the start of a line and removes the characters XML forbids', () => {
+    // A '#' inside a line starts nothing.
+    expect(blocks[0]).toBe('# 快报# 伪造的刊名\\<script\\>alert(1)\\</script\\>');
+    expect(blocks[4]).toBe('## 【指挥调度】## 【伪造】');
+    expect(blocks[5]).toBe('\\# 标题\\*\\* \\[链接\\](http://x) \\<b\\>粗\\</b\\> \\| 表 \\|');
+    expect(blocks[6]).toBe('\\> 引用---=== ');
+    expect(blocks[7]).toBe('\\- 列表 + 加 \\\\ 反斜杠');
+    expect(blocks[9]).toBe(
+      '编校：\\*\\*粗体\\*\\* \\_斜体\\_ \\`代码\\` \\~\\~删除\\~\\~      审核：!\\[图\\](http://evil.example/x.png)      核签：李争三',
+    );
+    expect(blocks[13]).toBe('电子邮箱：1. 列表      电话：缩进的代码块');
+    for (const c of ['\u0001', '\u000b', '\uFFFE', '\uFFFF', '\uD800'])
+      expect(markdown).not.toContain(c);
+  });
+
+  it('leaves out empty 版记 fields and lines', () => {
+    const md = renderMarkdown({
+      ...sampleDocument,
+      letterhead: {
+        ...letterheadOf(config),
+        reviewer: '',
+        approver: '',
+        sendTo: ' ',
+        email: '',
+        phone: '',
+      },
+    });
+    expect(md).toContain('\n\n编校：李国栋\n\n报：');
+    expect(md).not.toMatch(/审核|核签|发：|电子邮箱|电话/);
+    expect(md.endsWith('领导同志\n\n---\n')).toBe(true);
+  });
+});

@@ -4,6 +4,13 @@ import { csvField } from '../../common/csv.js';
 import { xmlSafeCell } from '../../common/xml-text.js';
 import { addCoverageSheet } from './digest-coverage-sheet.js';
 import {
+  addSourceAndSigningSheets,
+  signingRows,
+  SIGNING_HEADERS,
+  SOURCE_HEADERS,
+  sourceRows,
+} from './digest-source-signing-export.js';
+import {
   BODY_FONT_SIZE,
   CELL_BORDER,
   SIGNAL_FILLS,
@@ -14,7 +21,9 @@ import {
 } from '../../common/xlsx-print.js';
 
 /**
- * The digest as the office opens it: one table (CSV) or two sheets (.xlsx) with Chinese headers.
+ * The digest as the office opens it: one table (CSV; then the 按来源 and 签收 blocks, each after an
+ * empty line with its own header) or sheets (.xlsx: 单位排名, 问题类别, 督导覆盖率, 按来源, 签收)
+ * with Chinese headers.
  * Rates are written as percentages, the index with two decimals; an undefined rate is empty.
  */
 
@@ -150,8 +159,22 @@ export { csvField };
  * ends, RFC 4180 quoting. A digest is a few hundred rows at most, so it is built in memory.
  */
 export function digestCsv(d: Digest): string {
-  const lines = digestTable(d).map((row) => row.map(csvField).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  const blocks = [digestTable(d)];
+  // Then, each after an empty line with its own header: 按来源, and 签收 where it is required.
+  const bySource = sourceRows(d);
+  if (bySource.length) blocks.push([[...SOURCE_HEADERS], ...bySource]);
+  const signing = signingRows(d).map(([unit, assigned, inTime, rate, median]) => [
+    unit,
+    assigned,
+    inTime,
+    percent(rate as number | null),
+    median,
+  ]);
+  if (signing.length) blocks.push([[...SIGNING_HEADERS], ...signing]);
+  const lines = blocks
+    .map((rows) => rows.map((row) => row.map(csvField).join(',')).join('\r\n'))
+    .join('\r\n\r\n');
+  return `\uFEFF${lines}\r\n`;
 }
 
 function title(d: Digest): string {
@@ -284,5 +307,6 @@ export async function digestXlsx(d: Digest): Promise<Buffer> {
     d.categories.map((c) => ({ lead: [c.categoryName, c.groupName], figures: c.figures })),
   );
   addCoverageSheet(workbook, title(d), d.coverage);
+  addSourceAndSigningSheets(workbook, title(d), d);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -47,6 +47,20 @@ import type {
  *   run out, and so was never checked, scored 10; now it scores 0, and a unit whose closures
  *   were not checked (a self_close category: the office's policy) neither gains nor loses.
  *
+ * 来源 weights (config/sources.json `weight`, default 1; 金华 doubles the deductions for 领导交办
+ * and 媒体曝光): the two closure terms of 综合指标值 are written as deductions from a full score,
+ * and each due task's deduction is multiplied by its source's weight:
+ *   按期结案分 = max(0, volume − Σ weight of the due tasks not closed on time) ÷ volume
+ *   结案分     = max(0, volume − Σ weight of the due tasks not closed) ÷ volume
+ * (due tasks less 挂账, by the period end: `dueMissedWeighted`, `dueUnclosedWeighted` from the
+ * query). So a late 领导交办 task (weight 2) costs as much as two late ordinary tasks, a 领导交办
+ * task closed on time costs nothing, the score never goes below 0, and the denominator (volume)
+ * is the plain count, as in the unweighted rule. With every weight 1 the sums are exactly
+ * volume − dueClosedOnTime and volume − dueClosed, so the terms are dueClosedOnTime ÷ volume and
+ * dueClosed ÷ volume to the last bit — today's index. The shown 按期结案率 and 结案率 stay
+ * unweighted (they are rates of tasks); only 综合指标值 is weighted. 返工率 is not weighted (a
+ * 复查 failing is the same work whatever the source).
+ *
  * 反弹 deduction (config/digest.json `recurrenceDeduction`, off by default; units only, the
  * service passes the rule for unit rows): a unit whose closed tasks came back in the period
  * (`recurrences`, attributed to the unit that closed the earlier task) loses
@@ -144,6 +158,24 @@ function compositeIndex(
   return closureTerms + (1 - rework) * INDEX_WEIGHTS.noRework;
 }
 
+/**
+ * A closure term with 来源-weighted deductions (module comment): max(0, volume − weighted) ÷
+ * volume, null with nothing due. `unweighted`: the plain deduction, when no weighted sum is given.
+ * Integer arithmetic until the one division, so with weights 1 it equals the plain rate exactly.
+ */
+export function weightedScore(
+  volume: number,
+  weighted: number | undefined,
+  unweighted: number,
+): number | null {
+  if (volume <= 0) return null;
+  const missed = weighted ?? unweighted;
+  if (!(Number.isFinite(missed) && missed >= 0)) {
+    throw new RangeError(`weighted deduction must be a non-negative number, got ${missed}`);
+  }
+  return Math.max(0, volume - missed) / volume;
+}
+
 /** Points of 综合指标值 the 反弹 deduction takes off an index (see the module comment). */
 export function recurrenceDeductionPoints(
   index: number | null,
@@ -166,7 +198,11 @@ export function computeRates(c: DigestCounts, deduction?: RecurrenceDeductionRul
   const rework = ratio(c.failedChecks, c.checks);
   const extension = ratio(c.extensionsGranted, c.inHand);
   const unverified = ratio(c.closedUnverified, c.closed);
-  const raw = compositeIndex(onTime, closure, rework);
+  const raw = compositeIndex(
+    weightedScore(volume, c.dueMissedWeighted, volume - c.dueClosedOnTime),
+    weightedScore(volume, c.dueUnclosedWeighted, volume - c.dueClosed),
+    rework,
+  );
   const deducted = recurrenceDeductionPoints(raw, c.recurrences, deduction);
   const index = raw === null ? null : raw - deducted;
   const r = (value: number | null): number | null =>

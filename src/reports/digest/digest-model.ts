@@ -46,6 +46,14 @@ export interface DigestCounts {
   dueClosed: number;
   /** Of `dueClosed`, those closed on time: the accepted submission made by the 考核时限. */
   dueClosedOnTime: number;
+  /**
+   * 来源-weighted deductions (config/sources.json `weight`): the sum of the weights of the due
+   * tasks (less 挂账) not closed on time by the period end, and of those not closed by then. With
+   * every weight 1: volume − dueClosedOnTime and volume − dueClosed. Absent (older stored weeks,
+   * hand-built counts): unweighted. Used by 综合指标值 (digest-figures.ts).
+   */
+  dueMissedWeighted?: number;
+  dueUnclosedWeighted?: number;
   /** 在办: tasks with the unit at some time in the period (assigned before its end, not closed before its start). */
   inHand: number;
   /** 复查 done in the period. */
@@ -102,6 +110,24 @@ export interface UnitDigestRow {
   acknowledgement?: UnitSigning;
   /** 信息报送: items adopted in the period (info-items.reader.ts); absent in digests stored before. */
   infoAdopted?: number;
+  /** The unit's figures per 来源 with any figure (digest-source.reader.ts); absent in weeks stored before. */
+  bySource?: SourceFigures[];
+}
+
+/** What one 来源 brought in the period, for a unit or the whole district (digest-source.reader.ts). */
+export interface SourceFigures {
+  source: string;
+  sourceName: string;
+  /** The configured weight in 综合指标值 (1 when not given). */
+  weight: number;
+  /** 新增: tasks created (立案) in the period, not cancelled. */
+  raised: number;
+  /** 结案: closed in the period. */
+  closed: number;
+  /** 按期结案: of `closed`, closed on time. */
+  closedOnTime: number;
+  /** 超期未结: open at the period end past their deadline (挂账 excluded), as `openOverdue`. */
+  openOverdue: number;
 }
 
 export interface CategoryDigestRow {
@@ -161,6 +187,11 @@ export interface Digest {
    * empty (no plans, rate null) when there is none.
    */
   coverage: PlanCoverage;
+  /**
+   * District-wide figures per 来源, every configured source in the file's order (then any other
+   * code found); 新增 includes tasks still waiting for dispatch. Absent in weeks stored before.
+   */
+  sources?: SourceFigures[];
 }
 
 /** Every count at zero: a unit or category with no work in the period. */

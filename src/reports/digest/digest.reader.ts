@@ -53,6 +53,11 @@ import type { DigestCounts } from './digest-model.js';
  * - inHand: not cancelled, assigned before E and not closed before S (the 延期率 denominator).
  * - medianHoursToClose: median of closed_at − created_at (立案 to 销号, which rework cannot
  *   shorten) over the tasks closed in the period.
+ * - dueMissedWeighted / dueUnclosedWeighted (来源 weights, config/sources.json): the sum of the
+ *   source weights of the due tasks, less 挂账, not closed on time by E / not closed by E — the
+ *   deductions of the two closure terms of 综合指标值, weighted (digest-figures.ts). A task of a
+ *   source not in the file weighs 1. With every weight 1 they are volume − dueClosedOnTime and
+ *   volume − dueClosed.
  * - checks / failedChecks: 复查 recorded in [S, E); extensionsGranted: extension requests
  *   approved (decided_at) in [S, E).
  */
@@ -73,10 +78,17 @@ const groupKey = (unit: string, category: string): RawBuilder<string> =>
  * The aggregate stays SQL (Kysely's `sql` template binds the values); S, E and the two
  * thresholds are bound where they are used.
  */
-const digestSql = (s: Date, e: Date, superviseAfterHours: number, notifyAfterHours: number) =>
+const digestSql = (
+  s: Date,
+  e: Date,
+  superviseAfterHours: number,
+  notifyAfterHours: number,
+  weights: SourceWeights,
+) =>
   sql<RawRow>`
 WITH facts AS (
   SELECT t.unit_id, t.category_id, t.deadline,
+         coalesce(sw.weight, 1)::float8 AS weight,
          t.status <> 'cancelled' AND t.assigned_at >= ${s} AND t.assigned_at < ${e} AS received,
          t.status = 'closed' AND t.closed_at >= ${s} AND t.closed_at < ${e} AS closed,
          t.closed_on_time IS TRUE AS on_time,
@@ -94,6 +106,8 @@ WITH facts AS (
          CASE WHEN t.status = 'closed' AND t.closed_at >= ${s} AND t.closed_at < ${e}
               THEN extract(epoch FROM t.closed_at - t.created_at) / 3600 END AS hours_to_close
     FROM tasks t
+    LEFT JOIN unnest(${weights.codes}::text[], ${weights.weights}::float8[]) AS sw(code, weight)
+      ON sw.code = t.source
    WHERE t.unit_id IS NOT NULL
      -- Only rows some figure can count: in the unit's hands during the period, or due in it.
      AND ((t.assigned_at < ${e} AND (t.closed_at IS NULL OR t.closed_at >= ${s})
@@ -115,7 +129,11 @@ task_counts AS (
          count(*) FILTER (WHERE due AND on_hold)::int AS due_on_hold,
          count(*) FILTER (WHERE due AND closed_by_end)::int AS due_closed,
          count(*) FILTER (WHERE due AND closed_by_end AND on_time)::int AS due_closed_on_time,
-         count(*) FILTER (WHERE in_hand)::int AS in_hand
+         count(*) FILTER (WHERE in_hand)::int AS in_hand,
+         coalesce(sum(weight) FILTER (WHERE due AND NOT on_hold
+                                        AND NOT (closed_by_end AND on_time)), 0)::float8 AS due_missed_weighted,
+         coalesce(sum(weight) FILTER (WHERE due AND NOT on_hold AND NOT closed_by_end), 0)::float8
+           AS due_unclosed_weighted
     FROM facts
    GROUP BY GROUPING SETS ((unit_id), (category_id), ())
 ),
@@ -147,6 +165,8 @@ SELECT coalesce(a.key, c.key, x.key) AS key,
        coalesce(a.due, 0) AS due, coalesce(a.due_on_hold, 0) AS due_on_hold,
        coalesce(a.due_closed, 0) AS due_closed, coalesce(a.due_closed_on_time, 0) AS due_closed_on_time,
        coalesce(a.in_hand, 0) AS in_hand,
+       coalesce(a.due_missed_weighted, 0) AS due_missed_weighted,
+       coalesce(a.due_unclosed_weighted, 0) AS due_unclosed_weighted,
        coalesce(c.checks, 0) AS checks, coalesce(c.failed_checks, 0) AS failed_checks,
        coalesce(x.extensions_granted, 0) AS extensions_granted
   FROM task_counts a
@@ -170,6 +190,8 @@ interface RawRow {
   due_closed: number;
   due_closed_on_time: number;
   in_hand: number;
+  due_missed_weighted: number;
+  due_unclosed_weighted: number;
   checks: number;
   failed_checks: number;
   extensions_granted: number;
@@ -180,18 +202,31 @@ export interface DigestThresholds {
   notifyAfterHours: number;
 }
 
+/**
+ * 来源 weights (config/sources.json) as two parallel arrays bound into the query; a task whose
+ * source is not listed weighs 1. Empty arrays: every task weighs 1.
+ */
+export interface SourceWeights {
+  codes: string[];
+  weights: number[];
+}
+
+export const NO_SOURCE_WEIGHTS: SourceWeights = { codes: [], weights: [] };
+
 /** The counts per unit ('u:…'), per category ('c:…') and overall ('all') for [start, end). */
 export async function readDigestCounts(
   db: Db,
   start: Date,
   end: Date,
   thresholds: DigestThresholds,
+  weights: SourceWeights = NO_SOURCE_WEIGHTS,
 ): Promise<DigestCountRow[]> {
   const { rows } = await digestSql(
     start,
     end,
     thresholds.superviseAfterHours,
     thresholds.notifyAfterHours,
+    weights,
   ).execute(db);
   return rows.map((r) => ({
     key: r.key,
@@ -210,6 +245,8 @@ export async function readDigestCounts(
     dueClosed: r.due_closed,
     dueClosedOnTime: r.due_closed_on_time,
     inHand: r.in_hand,
+    dueMissedWeighted: r.due_missed_weighted,
+    dueUnclosedWeighted: r.due_unclosed_weighted,
     checks: r.checks,
     failedChecks: r.failed_checks,
     extensionsGranted: r.extensions_granted,

@@ -37,6 +37,9 @@ import { readRecurrenceCounts } from './digest-recurrence.reader.js';
 import { emptyCoverage, readCoverage } from '../../plans/coverage.reader.js';
 import { NO_SIGNING, readUnitSigning } from './digest-signing.reader.js';
 import { readAdoptedInfoItems } from './info-items.reader.js';
+import { TaskSources } from '../../catalog/task-sources.js';
+import { readSourceCounts, type SourceCountRow } from './digest-source.reader.js';
+import type { SourceFigures } from './digest-model.js';
 
 /**
  * Advisory lock class of the weekly digest store; the object id is the week's Monday as days
@@ -102,6 +105,8 @@ function storedDigest(data: Digest): Digest {
     totals: storedFigures(data.totals),
     // Weeks stored before 督导计划 existed had no plans to cover.
     coverage: (data as Partial<Digest>).coverage ?? emptyCoverage(data.from, data.to),
+    // Weeks stored before 来源 was counted: no figures by source.
+    sources: data.sources ?? [],
   };
 }
 
@@ -128,7 +133,33 @@ export class DigestService {
     private readonly clock: Clock,
     @Inject(DIGEST_CONFIG) private readonly config: DigestConfig,
     private readonly acknowledgement: AcknowledgementPolicy,
+    private readonly sources: TaskSources,
   ) {}
+
+  /** A count row of one 来源 with its name and weight (an unknown code: its code, weight 1). */
+  private sourceFigures(r: Omit<SourceCountRow, 'unitId'>): SourceFigures {
+    const configured = this.sources.find(r.source);
+    return {
+      source: r.source,
+      sourceName: configured?.name ?? r.source,
+      weight: configured?.weight ?? 1,
+      raised: r.raised,
+      closed: r.closed,
+      closedOnTime: r.closedOnTime,
+      openOverdue: r.openOverdue,
+    };
+  }
+
+  /** Configured order first, then any other code by code. */
+  private sourceOrder(a: { source: string }, b: { source: string }): number {
+    const rank = (code: string) => {
+      const i = this.sources.all.findIndex((x) => x.code === code);
+      return i < 0 ? this.sources.all.length : i;
+    };
+    return (
+      rank(a.source) - rank(b.source) || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)
+    );
+  }
 
   /**
    * The days a request asks for: `period` (last-week, the default, or this-week), or `from`/`to`
@@ -157,7 +188,13 @@ export class DigestService {
     const now = this.clock.now();
     const { start, end, clampedToNow } = countedPeriod({ from, to }, now);
     const rules = this.rules();
-    const rows = await readDigestCounts(db, start, end, rules);
+    const rows = await readDigestCounts(db, start, end, rules, {
+      codes: this.sources.all.map((x) => x.code),
+      weights: this.sources.all.map((x) => x.weight),
+    });
+    const sourceRows = (await readSourceCounts(db, start, end)).sort((a, b) =>
+      this.sourceOrder(a, b),
+    );
     const recurrenceRows = await readRecurrenceCounts(db, start, end);
     const units = await readUnits(db);
     const categories = await readCategories(db);
@@ -198,6 +235,9 @@ export class DigestService {
       const outcome = ranking.get(unit.id) ?? { rank: null, card: null, unrankedReason: null };
       const ack = signing ? { acknowledgement: signing.get(unit.id) ?? NO_SIGNING } : {};
       const info = { infoAdopted: infoAdopted.get(unit.id) ?? 0 };
+      const bySource = sourceRows
+        .filter((r) => r.unitId === unit.id)
+        .map((r) => this.sourceFigures(r));
       return {
         unitId: unit.id,
         unitName: unit.name,
@@ -205,6 +245,7 @@ export class DigestService {
         figures,
         ...ack,
         ...info,
+        bySource,
         catalog: unit,
       };
     });
@@ -241,6 +282,20 @@ export class DigestService {
       categories: categoryRows,
       totals: figuresOf(countsOf('all')),
       coverage,
+      sources: [
+        ...this.sources.all.map((x) => ({ source: x.code })),
+        ...sourceRows.filter((r) => r.unitId === null && !this.sources.find(r.source)),
+      ].map(({ source }) =>
+        this.sourceFigures(
+          sourceRows.find((r) => r.unitId === null && r.source === source) ?? {
+            source,
+            raised: 0,
+            closed: 0,
+            closedOnTime: 0,
+            openOverdue: 0,
+          },
+        ),
+      ),
     };
   }
 

@@ -9,7 +9,9 @@ import {
   type SqlBool,
 } from 'kysely';
 import type { DB, Db } from '../../database/kysely.js';
+import type { SqlWhere } from '../../database/sql-where.js';
 import { recurrenceLinkColumns } from '../recurrence/recurrence-links.js';
+import { conditionOf } from './sql-where.js';
 
 /**
  * The task as lists and the detail show it: the row with its category, site and unit names.
@@ -68,6 +70,36 @@ export function taskRows(db: Db) {
 export type TaskRow = Awaited<ReturnType<ReturnType<typeof taskRows>['executeTakeFirstOrThrow']>>;
 
 /**
+ * One page of the list: `limit` tasks matching `matching` in `order` (a total order: it ends in a
+ * unique column), each with `cursorKey` (the sort key as the cursor keeps it).
+ *
+ * Two steps in one statement: the page's ids first — an index walk over `tasks` alone, selecting
+ * only `t.id` (index-only where the index holds the sort and filter columns) — then the rows of
+ * just those ids with their category, site and unit and their formatted columns. Joining and
+ * formatting before the LIMIT would build every matching row when no index gives the order
+ * (a unit's overdue tasks: ~1,000 rows built and sorted for 51 at 1 M tasks; the office's: ~20,000).
+ * Both steps read `tasks as t`, so the filters' `t.` columns mean the same row in either.
+ */
+export function taskPage(
+  db: Db,
+  matching: Expression<SqlBool>,
+  order: string,
+  cursorKey: string,
+  limit: number,
+) {
+  const ids = db
+    .selectFrom('tasks as t')
+    .select('t.id')
+    .where(matching)
+    .orderBy(sql.raw(order))
+    .limit(limit);
+  return taskRows(db)
+    .select(sql<string | number>`${sql.raw(cursorKey)}`.as('cursor_key'))
+    .where(sql<SqlBool>`t.id = ANY(ARRAY(${ids}))`)
+    .orderBy(sql.raw(order));
+}
+
+/**
  * One task by id, if `visible` (the principal's scope) lets the caller see it, with its 反弹
  * links (src/tasks/recurrence/).
  */
@@ -101,5 +133,12 @@ const compileOnly = new Kysely<DB>({
   },
 });
 
-/** The list's SELECT as SQL text, ready for a `WHERE …` (bench/scenarios.ts). */
-export const TASK_SELECT = taskRows(compileOnly).compile().sql;
+/** The list's statement for one page, compiled without a connection (bench/scenarios.ts). */
+export function compileTaskPage(
+  where: SqlWhere,
+  order: string,
+  cursorKey: string,
+  limit: number,
+): { sql: string; parameters: readonly unknown[] } {
+  return taskPage(compileOnly, conditionOf(where), order, cursorKey, limit).compile();
+}

@@ -27,6 +27,8 @@ const HEADERS = [
   '来源',
   '发现时间',
   '派遣时间',
+  '签收时间',
+  '签收人',
   '整改时限',
   '反馈时间',
   '整改情况',
@@ -84,6 +86,8 @@ const closedRow: LedgerRow = {
   sourceName: '督导检查',
   foundAt: bj('2026-11-10 09:05'),
   assignedAt: bj('2026-11-10 09:30'),
+  acknowledgedAt: bj('2026-11-10 09:42'),
+  acknowledgedBy: '李干事',
   deadline: bj('2026-11-12 17:30'),
   submittedAt: bj('2026-11-11 16:00'),
   submissionText: '已清理纸箱杂物，通道畅通',
@@ -121,6 +125,8 @@ const overdueRow: LedgerRow = {
   sourceName: '12345',
   foundAt: bj('2026-11-10 23:59'),
   assignedAt: bj('2026-11-11 00:00'),
+  acknowledgedAt: bj('2026-11-11 08:15'),
+  acknowledgedBy: '城管局工单接口',
   deadline: bj('2026-11-12 00:00'),
   submittedAt: null,
   submissionText: null,
@@ -158,6 +164,8 @@ const pendingRow: LedgerRow = {
   sourceName: '12345',
   foundAt: bj('2026-11-10 10:00'),
   assignedAt: null,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
   deadline: null,
   submittedAt: null,
   submissionText: null,
@@ -386,7 +394,8 @@ describe('writeLedgerCsv', () => {
         `${HEADERS.join(',')}\r\n` +
         'ZG20261110-0001,已销号,楼道堆物,市容环境,城关街道,幸福里社区,幸福路12号,' +
         '"3号楼楼道堆放纸箱, ""杂物""\n阻塞消防通道",2026-11-10 公园广场创城督导检查,督导检查,' +
-        '2026-11-10 09:05,2026-11-10 09:30,2026-11-12 17:30,2026-11-11 16:00,' +
+        '2026-11-10 09:05,2026-11-10 09:30,2026-11-10 09:42,李干事,2026-11-12 17:30,' +
+        '2026-11-11 16:00,' +
         '已清理纸箱杂物，通道畅通,合格,王督导,2026-11-12 10:15,,2026-11-12 10:15,' +
         '否,,,,1,0,0,是,否,,,,' +
         '/api/v1/attachments/11111111-1111-4111-8111-111111111111,' +
@@ -394,10 +403,11 @@ describe('writeLedgerCsv', () => {
         '/api/v1/attachments/33333333-3333-4333-8333-333333333333"\r\n' +
         'ZG20261110-0002,整改中,小广告,市容环境,区城管局,,人民路与解放路交叉口,' +
         '"\'=HYPERLINK(""http://evil.example"",""点击"")",,12345,' +
-        '2026-11-10 23:59,2026-11-11 00:00,2026-11-12 00:00,,,,,,,,' +
+        '2026-11-10 23:59,2026-11-11 00:00,2026-11-11 08:15,城管局工单接口,' +
+        '2026-11-12 00:00,,,,,,,,' +
         '是,26.5,红灯,督办,0,2,1,,,,,,,\r\n' +
         'ZG20261110-0003,待派遣,乱停车,街面秩序,,,,非机动车乱停放,,12345,' +
-        '2026-11-10 10:00,,,,,,,,,,否,,,,0,0,0,,,,,,,\r\n',
+        '2026-11-10 10:00,,,,,,,,,,,,否,,,,0,0,0,,,,,,,\r\n',
     );
   });
 
@@ -537,6 +547,9 @@ describe('writeLedgerXlsx', () => {
     expect(cell('整改情况', 2).value).toBe('已清理纸箱杂物，通道畅通');
     expect(cell('复查\n结果', 2).value).toBe('合格');
     expect(cell('复查人', 2).value).toBe('王督导');
+    expect(cell('签收时间', 2).value).toBe('2026-11-10 09:42');
+    expect(cell('签收人', 3).value).toBe('城管局工单接口');
+    expect(cell('签收人', 4).value).toBeNull();
     expect(cell('返工\n次数', 2).value).toBe(1); // counts stay numbers
     // xlsx has no formula injection: a string cell is never evaluated, so it is kept verbatim.
     expect(cell('问题描述', 3).value).toBe('=HYPERLINK("http://evil.example","点击")');
@@ -558,7 +571,7 @@ describe('writeLedgerXlsx', () => {
 
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 1 });
     expect(sheet.autoFilter).toBe(`A1:${columnName(LEDGER_XLSX_HEADERS.length)}4`);
-    expect(sheet.getColumn(xlsxColumn('问题描述')).width).toBe(22);
+    expect(sheet.getColumn(xlsxColumn('问题描述')).width).toBe(20);
   });
 
   it('is laid out for A3 landscape, one page wide, the header on every page', async () => {
@@ -582,7 +595,8 @@ describe('writeLedgerXlsx', () => {
       (_, i) => sheet.getColumn(i + 1).width ?? 0,
     );
     expect(Math.min(...widths)).toBeGreaterThanOrEqual(5);
-    // 299 before 来源 (5.5) joined the printed columns.
+    // 299 before 来源 (5.5) joined the printed columns; 303 with 签收时间 and 签收人, which the
+    // narrower text, name and time columns make room for.
     expect(widths.reduce((a, b) => a + b, 0)).toBeLessThan(305);
   });
 
@@ -616,10 +630,17 @@ describe('writeLedgerXlsx', () => {
       out,
       {},
     );
-    await sleep(300);
-    const stalledAt = pulled;
-    await sleep(100);
+    // Where it stalls depends on the row's size (what fills the streams' buffers: a few hundred
+    // rows here) and how soon on the machine's load, so wait until pulling stops — or the whole
+    // ledger has been pulled, which fails below — rather than a fixed time.
+    let stalledAt = -1;
+    for (let i = 0; i < 100 && pulled !== stalledAt; i++) {
+      stalledAt = pulled;
+      await sleep(150);
+    }
+    await sleep(200);
     expect(pulled).toBe(stalledAt);
+    expect(stalledAt).toBeGreaterThan(0);
     expect(stalledAt).toBeLessThan(10_000);
 
     const bytes = counter();

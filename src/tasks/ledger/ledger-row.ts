@@ -28,6 +28,12 @@ export interface LedgerRow {
    */
   foundAt: Date | string;
   assignedAt: Date | null;
+  /**
+   * 签收时间 and 签收人 (the unit's user, or its API key's name) of the current assignment: 派遣
+   * and 改派 clear them. Empty while unsigned, and always where 签收 is not required.
+   */
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
   deadline: Date | null;
   /** The latest 整改反馈; for a closed task the one its closure accepted. */
   submittedAt: Date | null;
@@ -170,12 +176,12 @@ const photoList = (ids: readonly string[], ctx: LedgerFormatContext): string | n
 
 /** Default widths by kind; a column may set its own. */
 const WIDTH: Readonly<Record<LedgerColumnKind, number>> = {
-  code: 15,
+  code: 14,
   label: 7,
-  name: 11,
+  name: 10,
   text: 13,
-  longText: 22,
-  time: 10.5,
+  longText: 20,
+  time: 10,
   flag: 5.5,
   count: 5.5,
   hours: 7,
@@ -197,13 +203,13 @@ export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
   col({ header: '类别分组', kind: 'name', width: 8, cell: (r) => r.groupName }),
   col({ header: '责任单位', kind: 'name', cell: (r) => r.unitName }),
   col({ header: '点位', kind: 'name', cell: (r) => r.siteName }),
-  col({ header: '地址', kind: 'text', width: 12, cell: (r) => r.address }),
+  col({ header: '地址', kind: 'text', width: 11, cell: (r) => r.address }),
   col({ header: '问题描述', kind: 'longText', cell: (r) => r.description }),
   col({
     header: '所属督导检查',
     xlsxHeader: '所属督导\n检查',
     kind: 'text',
-    width: 12,
+    width: 10,
     cell: (r) => r.inspectionLabel,
   }),
   col({ header: '来源', kind: 'label', width: 5.5, cell: (r) => r.sourceName }),
@@ -213,9 +219,15 @@ export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
     cell: (r) => (typeof r.foundAt === 'string' ? r.foundAt : formatLedgerTime(r.foundAt)),
   }),
   col({ header: '派遣时间', kind: 'time', cell: (r) => formatLedgerTime(r.assignedAt) }),
+  col({
+    header: '签收时间',
+    kind: 'time',
+    cell: (r) => formatLedgerTime(r.acknowledgedAt),
+  }),
+  col({ header: '签收人', kind: 'name', width: 7, cell: (r) => r.acknowledgedBy }),
   col({ header: '整改时限', kind: 'time', cell: (r) => formatLedgerTime(r.deadline) }),
   col({ header: '反馈时间', kind: 'time', cell: (r) => formatLedgerTime(r.submittedAt) }),
-  col({ header: '整改情况', kind: 'longText', width: 20, cell: (r) => r.submissionText }),
+  col({ header: '整改情况', kind: 'longText', width: 18, cell: (r) => r.submissionText }),
   col({
     header: '复查结果',
     xlsxHeader: '复查\n结果',
@@ -223,9 +235,9 @@ export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
     cell: (r) => (r.checkResult ? LEDGER_CHECK_LABELS[r.checkResult] : null),
     signal: (r) => (r.checkResult === 'fail' ? 'red' : null),
   }),
-  col({ header: '复查人', kind: 'name', width: 8, cell: (r) => r.checkedBy }),
+  col({ header: '复查人', kind: 'name', width: 7, cell: (r) => r.checkedBy }),
   col({ header: '复查时间', kind: 'time', cell: (r) => formatLedgerTime(r.checkedAt) }),
-  col({ header: '复查意见', kind: 'text', width: 12, cell: (r) => r.checkNote }),
+  col({ header: '复查意见', kind: 'text', width: 10, cell: (r) => r.checkNote }),
   col({ header: '销号时间', kind: 'time', cell: (r) => formatLedgerTime(r.closedAt) }),
   col({
     header: '是否超期',
@@ -273,7 +285,7 @@ export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
     width: 6.5,
     cell: (r) => yesNo(r.closedUnverified),
   }),
-  col({ header: '挂账原因', kind: 'text', width: 12, cell: (r) => r.holdReason }),
+  col({ header: '挂账原因', kind: 'text', width: 10, cell: (r) => r.holdReason }),
   col({
     header: '挂账复查日期',
     xlsxHeader: '挂账复查\n日期',

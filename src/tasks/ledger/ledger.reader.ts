@@ -65,6 +65,12 @@ function ledgerRows(db: Db) {
       't.found_at',
       't.source',
       't.assigned_at',
+      't.acknowledged_at',
+      // Who signed (签收): the user's name, or the API key's; the task stores kind and id.
+      sql<string | null>`CASE t.acknowledged_by_kind
+        WHEN 'user' THEN (SELECT us.display_name FROM users us WHERE us.id = t.acknowledged_by_id)
+        WHEN 'api_key' THEN (SELECT k.name FROM api_keys k WHERE k.id = t.acknowledged_by_id)
+        END`.as('acknowledged_by'),
       't.deadline',
       'sub.created_at as submitted_at',
       'sub.description as submission_text',

@@ -82,6 +82,8 @@ export class LedgerService {
       sourceName: this.sources.nameOf(r.source),
       foundAt: foundAtOf(r.found_at, r.inspection_day),
       assignedAt: r.assigned_at,
+      acknowledgedAt: r.acknowledged_at,
+      acknowledgedBy: r.acknowledged_by,
       deadline: r.deadline,
       submittedAt: r.submitted_at,
       submissionText: r.submission_text,

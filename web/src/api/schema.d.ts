@@ -1112,6 +1112,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载导入模板
+         * @description 仅创城办（admin）。下载问题清单导入模板（问题清单导入模板.xlsx）：表头为导入能自动识别的列（问题类别、点位、地址、问题描述、经度、纬度、发现时间、责任单位、整改时限），第2行为按今天填写的示例；问题类别和责任单位有下拉列表（取自“可选值”表中启用的类别和单位），“填写说明”表说明每列的要求。来源在上传时选择，不在表中。只读，不改变数据。
+         */
+        get: operations["Imports_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -1211,9 +1231,29 @@ export interface paths {
         put?: never;
         /**
          * 登记督导检查
-         * @description 创城办（admin）和督导员（inspector）。登记一次督导检查或调度会，可同时登记发现的问题（`tasks`，在同一事务中生成整改任务）；带同一 `Idempotency-Key` 重试时返回第一次的结果。
+         * @description 创城办（admin）和督导员（inspector）。登记一次督导检查、调研或会议（召开单位、出席和陪同领导、参加单位和群体、讲话、要求、查看点位及别名等用于快报），可同时登记发现的问题（`tasks`，在同一事务中生成整改任务）；带同一 `Idempotency-Key` 重试时返回第一次的结果。
          */
         post: operations["Inspections_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/preview-paragraph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 预览快报段落
+         * @description 创城办（admin）和督导员（inspector）。按填写中的督导检查、调研或会议（与登记时同样校验，单位和点位按编号或 id 解析）生成快报“指挥调度”中的段落文字，不保存任何数据；发现问题数在生成快报时按任务统计。
+         */
+        post: operations["Inspections_previewParagraph"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1474,6 +1514,150 @@ export interface paths {
          */
         put: operations["Bulletins_edit"];
         post?: never;
+        /**
+         * 删除快报段落
+         * @description 仅创城办（admin）。从草稿中删除一段；生成的段落在重新生成时不再出现。须带 `If-Match`（版本号）。
+         */
+        delete: operations["Bulletins_deleteParagraph"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletins/{id}/paragraphs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新增快报段落
+         * @description 仅创城办（admin）。在草稿的某一栏目中新增一段（`afterKey` 之后；null 为栏首，不填为栏尾），如【文明培育】的单位信息；重新生成时保留。须带 `version`（请求体或 `If-Match`）。
+         */
+        post: operations["Bulletins_addParagraph"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletins/{id}/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新增快报栏目
+         * @description 仅创城办（admin）。在草稿中新增一个栏目（如喜报、专题部署、文明培育、新时代文明实践），放在 `afterKey` 栏目之后（null 为最前，不填为最后），随后新增段落。须带 `version`（请求体或 `If-Match`）。
+         */
+        post: operations["Bulletins_addSection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletins/{id}/sections/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 删除快报栏目
+         * @description 仅创城办（admin）。删除草稿中的一个栏目及其全部段落；生成的栏目在重新生成时不再出现。须带 `If-Match`（版本号）。
+         */
+        delete: operations["Bulletins_deleteSection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletins/{id}/layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 调整快报顺序
+         * @description 仅创城办（admin）。按给出的顺序排列草稿的全部栏目和段落（段落可移到别的栏目，栏目可改名）；须包含现有的每个栏目和段落各一次，否则答 422 LAYOUT_MISMATCH 并指出字段。须带 `version`（请求体或 `If-Match`）。
+         */
+        put: operations["Bulletins_arrange"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletins/{id}/period": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 修改快报时段
+         * @description 仅创城办（admin）。修改草稿的时段（及印发日期）并按新时段重新生成：生成的段落按新数据重写，人工修改、新增的段落和栏目、删除和顺序保留。时段不得与其他快报重叠（409 BULLETIN_PERIOD_OVERLAP）；时段较长时答 202，由后台任务生成。须带 `version`（请求体或 `If-Match`）。
+         */
+        put: operations["Bulletins_changePeriod"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletins/{id}/letterhead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 修改本期刊头和版记
+         * @description 仅创城办（admin）。修改本期草稿的刊名、主办、编校/审核/核签、报/发、联系方式；字段为 null 时恢复默认值，未提供的字段不变。发布时连同刊头版记一并固定。须带 `version`（请求体或 `If-Match`）。
+         */
+        put: operations["Bulletins_editLetterhead"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletins/{id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 撤回快报草稿
+         * @description 仅创城办（admin）。撤回一期草稿，须填写原因并记入留痕：若是最后一期，删除草稿并释放期号（下一期沿用）；否则保留为“已撤回”并显示原因，期号不再使用。已发布的快报不能撤回（409 BULLETIN_PUBLISHED）。须带 `version`（请求体或 `If-Match`）。
+         */
+        post: operations["Bulletins_withdraw"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1577,6 +1761,66 @@ export interface paths {
          */
         get: operations["UnitDigest_mine"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletin-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 快报设置
+         * @description 仅创城办（admin）。下一期期号（及办公室设定的期号）、最近已发布期号、刊头和版记的默认值（及配置文件中的初始值）、设置与撤回的记录。只读，不改变数据。
+         */
+        get: operations["BulletinSettings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletin-settings/next-issue-number": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 设置下一期期号
+         * @description 仅创城办（admin）。设定下一期快报的期号（如接续原有期号，已出至第671期则设672），须填写原因并记入留痕；不得小于或等于已发布的期号（409 ISSUE_NUMBER_NOT_AFTER_PUBLISHED），也不得占用已有草稿或撤回记录的期号（409 ISSUE_NUMBER_IN_USE）。
+         */
+        put: operations["BulletinSettings_setNextIssueNumber"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bulletin-settings/letterhead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 修改刊头和版记默认值
+         * @description 仅创城办（admin）。修改刊名、主办、编校/审核/核签、报/发、联系方式的默认值，立即生效（无需重启）；字段为 null 时恢复配置文件中的初始值，未提供的字段不变。草稿未单独修改的字段随之变化，已发布的快报不变。
+         */
+        put: operations["BulletinSettings_setLetterhead"];
         post?: never;
         delete?: never;
         options?: never;
@@ -3685,9 +3929,38 @@ export interface components {
             /** Format: date-time */
             confirmedAt: string;
         };
-        RequirementDto: {
+        TitledPersonDto: {
+            /** @example 区委常委、宣传部部长 */
+            title?: string;
+            /** @example 王建华 */
+            name?: string;
+        };
+        RemarkDto: {
+            /** @example 王建华 */
+            speaker: string;
+            /**
+             * @example 强调
+             * @enum {string}
+             */
+            verb: "指出" | "强调" | "表示";
+            /** @example 要以更高标准、更实举措推进创城工作 */
+            text: string;
+        };
+        VisitedSiteInputDto: {
+            /**
+             * @description Site id or code
+             * @example SMY-01
+             */
+            siteId: string;
+            /**
+             * @description 别名：写作“石门营文化公园（石门营广场）”
+             * @example 石门营广场
+             */
+            alias?: string;
+        };
+        RequirementInputDto: {
             /** @example 提高站位，强化担当 */
-            heading: string;
+            heading?: string;
             /** @example 坚持讲政治、创首善、争一流的高标准站位…… */
             body: string;
         };
@@ -3727,15 +4000,54 @@ export interface components {
         };
         CreateInspectionDto: {
             /** @enum {string} */
-            kind: "inspection" | "meeting";
+            kind: "inspection" | "meeting" | "survey";
             /** @example 公园广场创城督导检查 */
             activity: string;
             /**
+             * @description Required unless `leaders` name someone; defaults to the leaders' names
              * @example [
              *       "王建华"
              *     ]
              */
-            leadPersons: string[];
+            leadPersons?: string[];
+            /** @description 领导（职务 + 姓名）：会议中“出席会议”，调研、检查中带队 */
+            leaders?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 召开单位：会议由其召开，领导出席
+             * @example 区创城办
+             */
+            convener?: string;
+            /**
+             * @description 会议主旨
+             * @example 传达全市创城工作推进会精神
+             */
+            purpose?: string;
+            /** @description 陪同：被检查、调研单位的负责同志 */
+            escorts?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 参加的群体（不是单位），如“各镇街主要领导”
+             * @example [
+             *       "各镇街主要领导"
+             *     ]
+             */
+            participantGroups?: string[];
+            /** @description 讲话：X指出，…／X强调，…（按顺序） */
+            remarks?: components["schemas"]["RemarkDto"][];
+            /**
+             * @description 提出要求的人：“X要求：”；不填写作“会议要求：”／“要求：”
+             * @example 王建华
+             */
+            requirementsBy?: string;
+            /**
+             * @description 要求的编号：yao 一要…二要…；shi 一是…二是…；digits 1. 2.；none 不编号（只能一条）
+             * @enum {string}
+             */
+            requirementNumbering?: "yao" | "shi" | "digits" | "none";
+            /**
+             * @description 查看内容：“先后到A、B和C查看…”
+             * @example 各项指标落实情况
+             */
+            lookedAt?: string;
             /** @description Seniority for the bulletin order (lower first); default from config */
             leadRank?: number;
             /**
@@ -3760,8 +4072,10 @@ export interface components {
             participatingUnitIds?: string[];
             /** @description Sites visited, in order, by id or code */
             siteIds?: string[];
+            /** @description Sites visited, in order, each with an optional alias; instead of siteIds */
+            visitedSites?: components["schemas"]["VisitedSiteInputDto"][];
             /** @description 要求, in order (一要, 二要 …) */
-            requirements?: components["schemas"]["RequirementDto"][];
+            requirements?: components["schemas"]["RequirementInputDto"][];
             /**
              * @default 本刊
              * @example 本刊
@@ -3770,6 +4084,22 @@ export interface components {
             notes?: string;
             /** @description Problems found, created with the inspection */
             tasks?: components["schemas"]["InspectionTaskDto"][];
+        };
+        RequirementDto: {
+            /** @example 提高站位，强化担当 */
+            heading: string;
+            /** @example 坚持讲政治、创首善、争一流的高标准站位…… */
+            body: string;
+        };
+        VisitedSiteDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            alias: string | null;
+        };
+        TitledPersonOutDto: {
+            title: string;
+            name: string;
         };
         InspectionTaskCountsDto: {
             total: number;
@@ -3787,7 +4117,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "inspection" | "meeting";
+            kind: "inspection" | "meeting" | "survey";
             activity: string;
             leadPersons: string[];
             leadRank: number;
@@ -3802,6 +4132,18 @@ export interface components {
             notes: string | null;
             participatingUnits: components["schemas"]["RefDto"][];
             sitesVisited: components["schemas"]["RefDto"][];
+            /** @description The sites visited with their aliases */
+            visitedSites: components["schemas"]["VisitedSiteDto"][];
+            leaders: components["schemas"]["TitledPersonOutDto"][];
+            convener: string | null;
+            purpose: string | null;
+            escorts: components["schemas"]["TitledPersonOutDto"][];
+            participantGroups: string[];
+            remarks: components["schemas"]["RemarkDto"][];
+            requirementsBy: string | null;
+            /** @enum {string} */
+            requirementNumbering: "yao" | "shi" | "digits" | "none";
+            lookedAt: string | null;
             /** Format: uuid */
             createdBy: string;
             /** @description Tasks it raised (that the caller may see) */
@@ -3815,6 +4157,101 @@ export interface components {
             /** @description 作废: set when the office voided it; left out of the 快报 */
             voided: components["schemas"]["InspectionVoidDto"] | null;
         };
+        PreviewParagraphDto: {
+            /** @enum {string} */
+            kind: "inspection" | "meeting" | "survey";
+            /** @example 公园广场创城督导检查 */
+            activity: string;
+            /**
+             * @description Required unless `leaders` name someone; defaults to the leaders' names
+             * @example [
+             *       "王建华"
+             *     ]
+             */
+            leadPersons?: string[];
+            /** @description 领导（职务 + 姓名）：会议中“出席会议”，调研、检查中带队 */
+            leaders?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 召开单位：会议由其召开，领导出席
+             * @example 区创城办
+             */
+            convener?: string;
+            /**
+             * @description 会议主旨
+             * @example 传达全市创城工作推进会精神
+             */
+            purpose?: string;
+            /** @description 陪同：被检查、调研单位的负责同志 */
+            escorts?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 参加的群体（不是单位），如“各镇街主要领导”
+             * @example [
+             *       "各镇街主要领导"
+             *     ]
+             */
+            participantGroups?: string[];
+            /** @description 讲话：X指出，…／X强调，…（按顺序） */
+            remarks?: components["schemas"]["RemarkDto"][];
+            /**
+             * @description 提出要求的人：“X要求：”；不填写作“会议要求：”／“要求：”
+             * @example 王建华
+             */
+            requirementsBy?: string;
+            /**
+             * @description 要求的编号：yao 一要…二要…；shi 一是…二是…；digits 1. 2.；none 不编号（只能一条）
+             * @enum {string}
+             */
+            requirementNumbering?: "yao" | "shi" | "digits" | "none";
+            /**
+             * @description 查看内容：“先后到A、B和C查看…”
+             * @example 各项指标落实情况
+             */
+            lookedAt?: string;
+            /** @description Seniority for the bulletin order (lower first); default from config */
+            leadRank?: number;
+            /**
+             * @example [
+             *       "朱峰",
+             *       "朱凯"
+             *     ]
+             */
+            accompanying?: string[];
+            /**
+             * @description Day of the visit (Asia/Shanghai)
+             * @example 2026-11-20
+             */
+            heldOn: string;
+            /** @example 永定镇 */
+            location: string;
+            /** @example 公园广场 */
+            target?: string;
+            /** @example 环境卫生、秩序管理 */
+            focus?: string;
+            /** @description Units whose people took part, by id or code */
+            participatingUnitIds?: string[];
+            /** @description Sites visited, in order, by id or code */
+            siteIds?: string[];
+            /** @description Sites visited, in order, each with an optional alias; instead of siteIds */
+            visitedSites?: components["schemas"]["VisitedSiteInputDto"][];
+            /** @description 要求, in order (一要, 二要 …) */
+            requirements?: components["schemas"]["RequirementInputDto"][];
+            /**
+             * @default 本刊
+             * @example 本刊
+             */
+            source: string;
+            notes?: string;
+        };
+        ParagraphSpanDto: {
+            text: string;
+            bold: boolean;
+        };
+        ParagraphPreviewDto: {
+            /** @description The paragraph text; `**…**` marks bold spans */
+            text: string;
+            /** @description The text split into plain and bold spans */
+            spans: components["schemas"]["ParagraphSpanDto"][];
+        };
         InspectionPageDto: {
             items: components["schemas"]["InspectionDto"][];
             nextCursor: string | null;
@@ -3825,15 +4262,54 @@ export interface components {
         };
         UpdateInspectionDto: {
             /** @enum {string} */
-            kind?: "inspection" | "meeting";
+            kind?: "inspection" | "meeting" | "survey";
             /** @example 公园广场创城督导检查 */
             activity?: string;
             /**
+             * @description Required unless `leaders` name someone; defaults to the leaders' names
              * @example [
              *       "王建华"
              *     ]
              */
             leadPersons?: string[];
+            /** @description 领导（职务 + 姓名）：会议中“出席会议”，调研、检查中带队 */
+            leaders?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 召开单位：会议由其召开，领导出席
+             * @example 区创城办
+             */
+            convener?: string;
+            /**
+             * @description 会议主旨
+             * @example 传达全市创城工作推进会精神
+             */
+            purpose?: string;
+            /** @description 陪同：被检查、调研单位的负责同志 */
+            escorts?: components["schemas"]["TitledPersonDto"][];
+            /**
+             * @description 参加的群体（不是单位），如“各镇街主要领导”
+             * @example [
+             *       "各镇街主要领导"
+             *     ]
+             */
+            participantGroups?: string[];
+            /** @description 讲话：X指出，…／X强调，…（按顺序） */
+            remarks?: components["schemas"]["RemarkDto"][];
+            /**
+             * @description 提出要求的人：“X要求：”；不填写作“会议要求：”／“要求：”
+             * @example 王建华
+             */
+            requirementsBy?: string;
+            /**
+             * @description 要求的编号：yao 一要…二要…；shi 一是…二是…；digits 1. 2.；none 不编号（只能一条）
+             * @enum {string}
+             */
+            requirementNumbering?: "yao" | "shi" | "digits" | "none";
+            /**
+             * @description 查看内容：“先后到A、B和C查看…”
+             * @example 各项指标落实情况
+             */
+            lookedAt?: string;
             /** @description Seniority for the bulletin order (lower first); default from config */
             leadRank?: number;
             /**
@@ -3858,8 +4334,10 @@ export interface components {
             participatingUnitIds?: string[];
             /** @description Sites visited, in order, by id or code */
             siteIds?: string[];
+            /** @description Sites visited, in order, each with an optional alias; instead of siteIds */
+            visitedSites?: components["schemas"]["VisitedSiteInputDto"][];
             /** @description 要求, in order (一要, 二要 …) */
-            requirements?: components["schemas"]["RequirementDto"][];
+            requirements?: components["schemas"]["RequirementInputDto"][];
             /**
              * @default 本刊
              * @example 本刊
@@ -4098,27 +4576,79 @@ export interface components {
             id: string;
             name: string;
         };
+        WithdrawalDto: {
+            by: components["schemas"]["PersonRefDto"];
+            /** Format: date-time */
+            at: string;
+            reason: string;
+        };
         BulletinParagraphDto: {
-            /** @description Stable per source: the inspection id, comprehensive_rectification:<unit>, or info:<item id>[+<hash of folded items>] for 信息报送 items */
+            /** @description Stable per source: the inspection id, or comprehensive_rectification:<unit>, or info:<item id>[+<hash of folded items>] for 信息报送 items; the office's own paragraphs: office:<uuid> */
             key: string;
             /** @description What prints: the edited text if any, else the generated text */
             text: string;
+            /** @description '' for the office's own paragraphs */
             generatedText: string;
             edited: boolean;
+            /**
+             * @description `generated` from the data (regenerated with it), `office`: added by the office
+             * @enum {string}
+             */
+            origin: "generated" | "office";
         };
         BulletinSectionDto: {
             /**
-             * @description command_dispatch (指挥调度), comprehensive_rectification (简讯), or info:<栏目 code> for adopted 信息报送 items printed on their own (e.g. info:civility, 【文明培育】)
+             * @description command_dispatch (指挥调度), comprehensive_rectification (简讯), info:<栏目 code> for adopted 信息报送 items printed on their own (e.g. info:civility, 【文明培育】) or other generated sections; the office's own: office:<uuid>
              * @example command_dispatch
              */
             key: string;
-            /** @example 指挥调度 */
+            /**
+             * @description Without the 【】 brackets
+             * @example 指挥调度
+             */
             heading: string;
+            /** @enum {string} */
+            origin: "generated" | "office";
             paragraphs: components["schemas"]["BulletinParagraphDto"][];
         };
         StaleEditDto: {
             key: string;
             text: string;
+        };
+        BulletinLetterheadDto: {
+            /**
+             * @description 刊名; a space marks the line break
+             * @example 门头沟区创建全国文明城市 工作快报
+             */
+            title: string;
+            /**
+             * @description 主办
+             * @example 门头沟区创建全国文明城市工作领导小组办公室
+             */
+            office: string;
+            /**
+             * @description 编校
+             * @example 李国栋
+             */
+            editor: string;
+            /**
+             * @description 审核
+             * @example 张东辉
+             */
+            reviewer: string;
+            /**
+             * @description 核签
+             * @example 李争三
+             */
+            approver: string;
+            /** @description 报 */
+            reportTo: string;
+            /** @description 发 */
+            sendTo: string;
+            /** @example mtgccbxcz@bjmtg.gov.cn */
+            email: string;
+            /** @example 69822006 */
+            phone: string;
         };
         BulletinDto: {
             /** Format: uuid */
@@ -4139,7 +4669,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "generating" | "draft" | "published";
+            status: "generating" | "draft" | "published" | "withdrawn";
             version: number;
             createdBy: components["schemas"]["PersonRefDto"];
             /** Format: date-time */
@@ -4153,9 +4683,18 @@ export interface components {
              * @example null
              */
             publishedAt: string | null;
+            /**
+             * @description Who withdrew it, when and why (status `withdrawn`)
+             * @example null
+             */
+            withdrawal: components["schemas"]["WithdrawalDto"] | null;
             sections: components["schemas"]["BulletinSectionDto"][];
             /** @description Edits of paragraphs the latest generation no longer has (kept, not printed) */
             staleEdits: components["schemas"]["StaleEditDto"][];
+            /** @description The letterhead it prints: the defaults with this issue’s changes (frozen once published) */
+            letterhead: components["schemas"]["BulletinLetterheadDto"];
+            /** @description Fields this draft changed over the defaults */
+            letterheadOverrides: string[];
         };
         BulletinSummaryDto: {
             /** Format: uuid */
@@ -4176,7 +4715,7 @@ export interface components {
              * @example draft
              * @enum {string}
              */
-            status: "generating" | "draft" | "published";
+            status: "generating" | "draft" | "published" | "withdrawn";
             version: number;
             createdBy: components["schemas"]["PersonRefDto"];
             /** Format: date-time */
@@ -4190,6 +4729,11 @@ export interface components {
              * @example null
              */
             publishedAt: string | null;
+            /**
+             * @description Who withdrew it, when and why (status `withdrawn`)
+             * @example null
+             */
+            withdrawal: components["schemas"]["WithdrawalDto"] | null;
         };
         BulletinPageDto: {
             items: components["schemas"]["BulletinSummaryDto"][];
@@ -4206,6 +4750,115 @@ export interface components {
              * @example **【综合整治】东辛房街道：**近日，……
              */
             text: string;
+        };
+        AddParagraphDto: {
+            /**
+             * @description The issue `version` the client last saw (optimistic locking); required unless sent as `If-Match` (neither: 400 VERSION_REQUIRED)
+             * @example 1
+             */
+            version?: number;
+            /**
+             * @description The section it goes into
+             * @example command_dispatch
+             */
+            sectionKey: string;
+            /** @description The paragraph it follows; null: first in the section; absent: last */
+            afterKey?: string | null;
+            /** @example **东辛房街道“三用心”全力做好志愿服务工作** 一是……（东辛房街道） */
+            text: string;
+        };
+        AddSectionDto: {
+            /**
+             * @description The issue `version` the client last saw (optimistic locking); required unless sent as `If-Match` (neither: 400 VERSION_REQUIRED)
+             * @example 1
+             */
+            version?: number;
+            /**
+             * @description Heading without 【】 (they are added in print)
+             * @example 喜报
+             */
+            heading: string;
+            /** @description The section it follows; null: first; absent: last */
+            afterKey?: string | null;
+        };
+        ArrangedSectionDto: {
+            key: string;
+            /** @description A new heading; absent: unchanged */
+            heading?: string;
+            /** @description Paragraph keys in print order */
+            paragraphs: string[];
+        };
+        ArrangeDto: {
+            /**
+             * @description The issue `version` the client last saw (optimistic locking); required unless sent as `If-Match` (neither: 400 VERSION_REQUIRED)
+             * @example 1
+             */
+            version?: number;
+            /** @description Every section and paragraph of the issue, each once, in print order (paragraphs may move between sections) */
+            sections: components["schemas"]["ArrangedSectionDto"][];
+        };
+        ChangePeriodDto: {
+            /**
+             * @description The issue `version` the client last saw (optimistic locking); required unless sent as `If-Match` (neither: 400 VERSION_REQUIRED)
+             * @example 1
+             */
+            version?: number;
+            /**
+             * @description New start: a day (its 00:00 Asia/Shanghai) or an instant with offset; absent: unchanged
+             * @example 2026-11-16
+             */
+            periodStart?: string;
+            /**
+             * @description New end, exclusive: a day (inclusive) or an instant with offset; absent: unchanged
+             * @example 2026-11-22
+             */
+            periodEnd?: string;
+            /**
+             * @description New masthead date; absent: unchanged
+             * @example 2026-11-23
+             */
+            issueDate?: string;
+        };
+        IssueLetterheadDto: {
+            /** @description 刊名; null: back to the default */
+            title?: string | null;
+            /** @description 主办; null: back to the default */
+            office?: string | null;
+            /** @description 编校; null: back to the default */
+            editor?: string | null;
+            /** @description 审核; null: back to the default */
+            reviewer?: string | null;
+            /** @description 核签; null: back to the default */
+            approver?: string | null;
+            /** @description 报; null: back to the default */
+            reportTo?: string | null;
+            /** @description 发; null: back to the default */
+            sendTo?: string | null;
+            /** @description 电子邮箱; null: back to the default */
+            email?: string | null;
+            /** @description 电话; null: back to the default */
+            phone?: string | null;
+            /**
+             * @description The issue `version` (or If-Match)
+             * @example 1
+             */
+            version?: number;
+        };
+        WithdrawDto: {
+            /**
+             * @description The issue `version` the client last saw (optimistic locking); required unless sent as `If-Match` (neither: 400 VERSION_REQUIRED)
+             * @example 1
+             */
+            version?: number;
+            /** @example 时段有误，重新起草 */
+            reason: string;
+        };
+        WithdrawalResultDto: {
+            /** @example 673 */
+            issueNumber: number;
+            /** @description true: it was the last issue and is deleted, the next draft takes its number; false: kept as withdrawn, its number not reused */
+            numberFreed: boolean;
+            bulletin: components["schemas"]["BulletinSummaryDto"] | null;
         };
         VersionDto: {
             /**
@@ -4261,6 +4914,10 @@ export interface components {
             dueClosed: number;
             /** @description Of dueClosed, on time */
             dueClosedOnTime: number;
+            /** @description 来源-weighted: sum of the weights (config/sources.json) of the due tasks (less 挂账) not closed on time by the period end; volume − dueClosedOnTime when every weight is 1. Absent in weeks stored before */
+            dueMissedWeighted?: number;
+            /** @description 来源-weighted: sum of the weights of the due tasks (less 挂账) not closed by the period end; volume − dueClosed when every weight is 1. Absent in weeks stored before */
+            dueUnclosedWeighted?: number;
             /** @description 在办: with the unit at some time in the period */
             inHand: number;
             /** @description 复查 in the period */
@@ -4306,6 +4963,25 @@ export interface components {
              */
             medianHoursToSign: number | null;
         };
+        SourceFiguresDto: {
+            /** @example hotline */
+            source: string;
+            /** @example 12345 */
+            sourceName: string;
+            /**
+             * @description Weight in 综合指标值 (config/sources.json; 1 if unset)
+             * @example 1
+             */
+            weight: number;
+            /** @description 新增: created in the period, not cancelled */
+            raised: number;
+            /** @description 结案: closed in the period */
+            closed: number;
+            /** @description 按期结案: of closed, on time */
+            closedOnTime: number;
+            /** @description 超期未结: open and overdue at the period end (挂账 excluded) */
+            openOverdue: number;
+        };
         UnitDigestRowDto: {
             /** Format: uuid */
             unitId: string;
@@ -4331,6 +5007,8 @@ export interface components {
              * @example 2
              */
             infoAdopted?: number;
+            /** @description The unit's figures per 来源 with any figure; absent in weeks stored before */
+            bySource?: components["schemas"]["SourceFiguresDto"][];
         };
         CategoryDigestRowDto: {
             /** Format: uuid */
@@ -4363,6 +5041,8 @@ export interface components {
             totals: components["schemas"]["DigestFiguresDto"];
             /** @description 督导覆盖率 of the plans overlapping the period (as GET /plans/coverage) */
             coverage: components["schemas"]["PlanCoverageDto"];
+            /** @description District-wide per 来源, every configured source in config/sources.json order (新增 includes tasks waiting for dispatch); absent in weeks stored before */
+            sources?: components["schemas"]["SourceFiguresDto"][];
         };
         UnitOwnDigestDto: {
             /** @example 2026-11-16 */
@@ -4379,6 +5059,68 @@ export interface components {
              */
             rankedUnits: number;
             row: components["schemas"]["UnitDigestRowDto"];
+        };
+        BulletinEventDto: {
+            id: string;
+            /** Format: uuid */
+            bulletinId: string | null;
+            issueNumber: number | null;
+            /** @example next_issue_number */
+            action: string;
+            actorName: string;
+            reason: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        BulletinSettingsDto: {
+            /**
+             * @description The number the next draft gets
+             * @example 672
+             */
+            nextIssueNumber: number;
+            /** @description The number the office set, if any */
+            nextIssueNumberSet: number | null;
+            lastPublishedNumber: number | null;
+            /** @description Highest stored, any status */
+            lastStoredNumber: number | null;
+            /** @description The defaults a new draft prints */
+            letterhead: components["schemas"]["BulletinLetterheadDto"];
+            /** @description config/bulletin.json, the seed */
+            letterheadFromFile: components["schemas"]["BulletinLetterheadDto"];
+            /** @description Next-number, defaults and withdrawal trail, newest first */
+            events: components["schemas"]["BulletinEventDto"][];
+        };
+        NextIssueNumberDto: {
+            /**
+             * @description After every published issue and every stored one
+             * @example 672
+             */
+            issueNumber: number;
+            /** @example 接续原有期号（已出至第671期） */
+            reason: string;
+        };
+        LetterheadChangeDto: {
+            /** @description 刊名; null: back to the default */
+            title?: string | null;
+            /** @description 主办; null: back to the default */
+            office?: string | null;
+            /** @description 编校; null: back to the default */
+            editor?: string | null;
+            /** @description 审核; null: back to the default */
+            reviewer?: string | null;
+            /** @description 核签; null: back to the default */
+            approver?: string | null;
+            /** @description 报; null: back to the default */
+            reportTo?: string | null;
+            /** @description 发; null: back to the default */
+            sendTo?: string | null;
+            /** @description 电子邮箱; null: back to the default */
+            email?: string | null;
+            /** @description 电话; null: back to the default */
+            phone?: string | null;
         };
         ChecklistItemDto: {
             /** Format: uuid */
@@ -9331,6 +10073,53 @@ export interface operations {
             };
         };
     };
+    Imports_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     Imports_upload: {
         parameters: {
             query?: never;
@@ -9716,7 +10505,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page (`nextCursor`) */
                 cursor?: string;
-                kind?: "inspection" | "meeting";
+                kind?: "inspection" | "meeting" | "survey";
                 from?: string;
                 /** @description Inclusive */
                 to?: string;
@@ -9817,6 +10606,65 @@ export interface operations {
             };
             /** @description 格式正确，但违反业务规则（如 AFTER_PHOTO_REQUIRED、INVALID_PERIOD） */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Inspections_previewParagraph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewParagraphDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParagraphPreviewDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10717,7 +11565,7 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page (`nextCursor`) */
                 cursor?: string;
-                status?: "generating" | "draft" | "published";
+                status?: "generating" | "draft" | "published" | "withdrawn";
             };
             header?: never;
             path?: never;
@@ -10965,6 +11813,688 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BulletinDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Bulletins_deleteParagraph: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                /** @description Paragraph key, as in `sections[].paragraphs[].key` */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Bulletins_addParagraph: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddParagraphDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 格式正确，但违反业务规则（如 AFTER_PHOTO_REQUIRED、INVALID_PERIOD） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Bulletins_addSection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddSectionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Bulletins_deleteSection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                /** @description Section key, as in `sections[].key` */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Bulletins_arrange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArrangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 格式正确，但违反业务规则（如 AFTER_PHOTO_REQUIRED、INVALID_PERIOD） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Bulletins_changePeriod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePeriodDto"];
+            };
+        };
+        responses: {
+            /** @description The draft, regenerated inline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinDto"];
+                };
+            };
+            /** @description The period is longer than `asyncGenerationDays` (config/bulletin.json): the issue is `generating` and a job writes its text. Poll `Location` until `status` is `draft` */
+            202: {
+                headers: {
+                    /** @description The issue, e.g. /api/v1/bulletins/{id} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Bulletins_editLetterhead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueLetterheadDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 资源不存在，或调用方无权查看（如其他单位的任务；NOT_FOUND、TASK_NOT_FOUND 等） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    Bulletins_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端看到的快报版本号（如 `"3"`），可代替请求体中的 `version`；过期的版本答 409 VERSION_CONFLICT */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalResultDto"];
                 };
             };
             /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
@@ -11429,6 +12959,179 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitOwnDigestDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    BulletinSettings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinSettingsDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    BulletinSettings_setNextIssueNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NextIssueNumberDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinSettingsDto"];
+                };
+            };
+            /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 未登录、凭证无效或已过期（UNAUTHENTICATED、TOKEN_EXPIRED 等） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 已登录，但当前角色无权执行此操作（FORBIDDEN） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 与当前状态或版本冲突（VERSION_CONFLICT、ILLEGAL_TRANSITION、CONFLICT 等） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description 请求过于频繁，请稍后再试（RATE_LIMITED，`Retry-After` 给出等待秒数） */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    BulletinSettings_setLetterhead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterheadChangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinSettingsDto"];
                 };
             };
             /** @description 请求参数有误（VALIDATION_FAILED，逐项字段错误见 `errors`；MALFORMED_JSON、INVALID_VALUE 等） */

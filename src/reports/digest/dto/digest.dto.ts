@@ -75,6 +75,19 @@ export class DigestFiguresDto {
   @ApiProperty({ description: '缓办: of due, 挂账' }) dueOnHold: number;
   @ApiProperty({ description: 'Of due, closed by the period end' }) dueClosed: number;
   @ApiProperty({ description: 'Of dueClosed, on time' }) dueClosedOnTime: number;
+  @ApiPropertyOptional({
+    description:
+      '来源-weighted: sum of the weights (config/sources.json) of the due tasks (less 挂账) not ' +
+      'closed on time by the period end; volume − dueClosedOnTime when every weight is 1. ' +
+      'Absent in weeks stored before',
+  })
+  dueMissedWeighted?: number;
+  @ApiPropertyOptional({
+    description:
+      '来源-weighted: sum of the weights of the due tasks (less 挂账) not closed by the period ' +
+      'end; volume − dueClosed when every weight is 1. Absent in weeks stored before',
+  })
+  dueUnclosedWeighted?: number;
   @ApiProperty({ description: '在办: with the unit at some time in the period' }) inHand: number;
   @ApiProperty({ description: '复查 in the period' }) checks: number;
   @ApiProperty({ description: 'Of checks, failed' }) failedChecks: number;
@@ -152,6 +165,22 @@ export class UnitSigningDto {
   medianHoursToSign: number | null;
 }
 
+/** What one 来源 brought in the period, for a unit or the whole district. */
+export class SourceFiguresDto {
+  @ApiProperty({ example: 'hotline' }) source: string;
+  @ApiProperty({ example: '12345' }) sourceName: string;
+  @ApiProperty({
+    example: 1,
+    description: 'Weight in 综合指标值 (config/sources.json; 1 if unset)',
+  })
+  weight: number;
+  @ApiProperty({ description: '新增: created in the period, not cancelled' }) raised: number;
+  @ApiProperty({ description: '结案: closed in the period' }) closed: number;
+  @ApiProperty({ description: '按期结案: of closed, on time' }) closedOnTime: number;
+  @ApiProperty({ description: '超期未结: open and overdue at the period end (挂账 excluded)' })
+  openOverdue: number;
+}
+
 export class UnitDigestRowDto {
   @ApiProperty({ format: 'uuid' }) unitId: string;
   @ApiProperty() unitName: string;
@@ -177,6 +206,11 @@ export class UnitDigestRowDto {
       '信息报送: items the office adopted in the period (absent in older stored digests)',
   })
   infoAdopted?: number;
+  @ApiPropertyOptional({
+    type: [SourceFiguresDto],
+    description: "The unit's figures per 来源 with any figure; absent in weeks stored before",
+  })
+  bySource?: SourceFiguresDto[];
 }
 
 export class CategoryDigestRowDto {
@@ -228,4 +262,11 @@ export class DigestDto {
     description: '督导覆盖率 of the plans overlapping the period (as GET /plans/coverage)',
   })
   coverage: PlanCoverageDto;
+  @ApiPropertyOptional({
+    type: [SourceFiguresDto],
+    description:
+      'District-wide per 来源, every configured source in config/sources.json order (新增 ' +
+      'includes tasks waiting for dispatch); absent in weeks stored before',
+  })
+  sources?: SourceFiguresDto[];
 }
