@@ -339,7 +339,7 @@ describe('信息报送 into the 快报', () => {
     expect(lines.join('\n')).not.toContain('文明宣讲');
   });
 
-  it('publishing marks the printed items 已刊发 with the issue number; the returned one stays', async () => {
+  it('publishing marks the printed items 已刊发 with the issue number; returned or cut ones stay', async () => {
     // The office edits the item's paragraph (its key is a path segment): still the item's.
     const edited = await put(
       `/bulletins/${bulletin.id}/paragraphs/${encodeURIComponent(`info:${adopted.id}`)}`,
@@ -349,8 +349,18 @@ describe('信息报送 into the 快报', () => {
       },
       w.admin.token,
     ).expect(200);
+    // The office takes the long item's section out of this issue: that item is not printed, so
+    // it stays adopted and goes into the next one.
+    const cut = await t
+      .http()
+      .delete(
+        `/api/v1/bulletins/${bulletin.id}/sections/${encodeURIComponent('info:civilization_practice')}`,
+      )
+      .set('authorization', `Bearer ${w.admin.token}`)
+      .set('if-match', `"${edited.body.version}"`)
+      .expect(200);
     await admin()
-      .post(`/bulletins/${bulletin.id}/publish`, { version: edited.body.version })
+      .post(`/bulletins/${bulletin.id}/publish`, { version: cut.body.version })
       .expect(200);
     const rows = await t.ds.query(
       `SELECT id, status, issue_number, bulletin_id FROM info_items ORDER BY submitted_at`,
@@ -358,7 +368,7 @@ describe('信息报送 into the 快报', () => {
     expect(rows).toEqual([
       { id: adopted.id, status: 'published', issue_number: 672, bulletin_id: bulletin.id },
       { id: returned.id, status: 'returned', issue_number: null, bulletin_id: null },
-      { id: long.id, status: 'published', issue_number: 672, bulletin_id: bulletin.id },
+      { id: long.id, status: 'adopted', issue_number: null, bulletin_id: null },
     ]);
     const seen = await unitA().get(`/info-items/${adopted.id}`).expect(200);
     expect(seen.body).toMatchObject({ status: 'published', issueNumber: 672 });
@@ -381,11 +391,18 @@ describe('信息报送 into the 快报', () => {
       w.admin.token,
     );
     expect([edit.status, edit.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
-    // The next draft does not print them again.
+    // The next draft does not print the published one again; the one left out comes back.
     const next = await admin()
       .post('/bulletins', { periodStart: '2026-11-16', periodEnd: '2026-11-22' })
       .expect(201);
-    expect(JSON.stringify(next.body.sections)).not.toContain('info:');
+    const keys = (next.body.sections as { paragraphs: { key: string }[] }[]).flatMap((x) =>
+      x.paragraphs.map((p) => p.key),
+    );
+    expect(keys.filter((k) => k.startsWith('info:'))).toEqual([
+      `info:${long.id}`,
+      `info:${long.id}:2`,
+      `info:${long.id}:3`,
+    ]);
   });
 
   it('the unit corrects and resubmits the returned item: 待审 again, the reason cleared', async () => {
