@@ -16,6 +16,7 @@ import { InspectionPlans1764330000000 } from './1764330000000-InspectionPlans.js
 import { ImportsAndSources1764350000000 } from './1764350000000-ImportsAndSources.js';
 import { Acknowledgement1764360000000 } from './1764360000000-Acknowledgement.js';
 import { NotificationChannels1764370000000 } from './1764370000000-NotificationChannels.js';
+import { CacheChangeNotify1764450000000 } from './1764450000000-CacheChangeNotify.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   ImportsAndSources1764350000000,
   Acknowledgement1764360000000,
   NotificationChannels1764370000000,
+  CacheChangeNotify1764450000000,
 ];
