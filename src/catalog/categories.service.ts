@@ -94,9 +94,8 @@ export class CategoriesService {
    * transaction holding one could wait on forever when the pool is busy.
    */
   private async cached(em: EntityManager | undefined, fresh = false): Promise<Catalog> {
-    if (fresh) this.forget();
     const now = Date.now();
-    if (this.catalog && this.catalog.until > now) return this.catalog;
+    if (!fresh && this.catalog && this.catalog.until > now) return this.catalog;
     const generation = this.generation;
     const rows = await (em ?? this.categories.manager).getRepository(Category).find();
     const catalog: Catalog = {
