@@ -103,7 +103,7 @@ export class ApiKeysService {
   }
 
   /**
-   * The unit principal behind a raw key, or 401. Kept per process for up to a second and dropped
+   * The unit principal behind a raw key, or 401. Kept per process for under a second and dropped
    * when a key or unit changes (`PrincipalCache`); a kept key still expires at its time.
    */
   async authenticate(raw: string): Promise<Principal> {

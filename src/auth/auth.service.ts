@@ -123,7 +123,7 @@ export class AuthService {
 
   /**
    * The user behind a verified access token, or 401 if it no longer may sign in. Kept per
-   * process for up to a second, and dropped at once when a user or unit changes
+   * process for under a second, and dropped at once when a user or unit changes
    * (`PrincipalCache`): a deactivated user or a changed role applies within a second everywhere.
    */
   async principalOfAccessToken(token: string): Promise<Principal> {

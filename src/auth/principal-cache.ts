@@ -16,9 +16,9 @@ import { ApiKey } from './api-key.entity.js';
 export const AUTH_CHANGED_CHANNEL = 'auth_changed';
 
 /**
- * Who a credential is, kept per process for under a second (`TTL_MS`) (speed, issue 15): the user row (and
- * its unit, or the API key and its unit) was read on every request. A change that can refuse or
- * reshape a caller drops every entry:
+ * Who a credential is, kept per process for under a second (`TTL_MS`; speed, issue 15): the user
+ * row (and its unit, or the API key and its unit) was read, and the JWT verified, on every
+ * request. A change that can refuse or reshape a caller drops every entry:
  *
  * - at once in this process, when it goes through TypeORM (a subscriber sees the write; it drops
  *   again when the transaction commits, in case a request re-read the old row meanwhile);
