@@ -19,6 +19,7 @@ import { NotificationChannels1764370000000 } from './1764370000000-NotificationC
 import { InspectionHouseStyle1764410000000 } from './1764410000000-InspectionHouseStyle.js';
 import { InfoReports1764420000000 } from './1764420000000-InfoReports.js';
 import { BulletinShaping1764430000000 } from './1764430000000-BulletinShaping.js';
+import { CacheChangeNotify1764450000000 } from './1764450000000-CacheChangeNotify.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   InspectionHouseStyle1764410000000,
   InfoReports1764420000000,
   BulletinShaping1764430000000,
+  CacheChangeNotify1764450000000,
 ];

@@ -17,6 +17,7 @@ import { API_PREFIX } from './common/http/api-prefix.js';
 import { registerBodyShapeGuard } from './common/http/body-shape.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { createPino } from './common/logger.js';
+import { registerRequestLog } from './common/request-log.js';
 import type { AppConfig } from './config/app-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -89,12 +90,9 @@ export async function createApp(
         );
     },
     // A client's own request id is kept (so that a phone's retries can be traced); otherwise one is made.
-    // Kept on the raw request too, where the request log (pino-http) finds it.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      req.id = id;
-      return id;
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -109,8 +107,10 @@ export async function createApp(
   app.useLogger(app.get(PinoNestLogger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.server.headersTimeout = config.http.headersTimeoutMs;
-  fastify.addHook('onSend', async (request, reply) => {
+  // Callback hooks, not async ones: no promise per request and hook.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   // While the server drains (SIGTERM), a request on a kept-alive connection gets a problem body,
   // Retry-After, and `Connection: close` (Fastify sets it while closing) so the client reconnects
@@ -139,14 +139,16 @@ export async function createApp(
       );
   });
   const metrics = app.get(MetricsService);
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(
       request.method,
       request.routeOptions.url,
       reply.statusCode,
       reply.elapsedTime,
     );
+    done();
   });
+  registerRequestLog(fastify, log);
   registerBodyShapeGuard(fastify);
   // The API serves JSON and files, no HTML of its own but the docs: a CSP would only break Swagger UI.
   await app.register(helmet, { contentSecurityPolicy: false });

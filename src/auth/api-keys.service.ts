@@ -16,6 +16,7 @@ import type {
   ListApiKeysQuery,
 } from './dto/api-key.dto.js';
 import { API_KEY_PATTERN, newApiKey, sameHash, sha256 } from './secrets.js';
+import { PrincipalCache } from './principal-cache.js';
 import { parseInstant } from '../common/time/iso-time.js';
 
 const toDto = (k: ApiKey): ApiKeyDto => ({
@@ -38,6 +39,7 @@ export class ApiKeysService {
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly units: UnitsService,
     private readonly clock: Clock,
+    private readonly cache: PrincipalCache,
   ) {}
 
   async create(dto: CreateApiKeyDto, createdBy: Principal): Promise<CreatedApiKeyDto> {
@@ -100,8 +102,17 @@ export class ApiKeysService {
     return toDto(key);
   }
 
-  /** The unit principal behind a raw key, or 401. */
+  /**
+   * The unit principal behind a raw key, or 401. Kept per process for under a second and dropped
+   * when a key or unit changes (`PrincipalCache`); a kept key still expires at its time.
+   */
   async authenticate(raw: string): Promise<Principal> {
+    const { principal, expiresAt } = await this.cache.get(`key:${raw}`, () => this.verified(raw));
+    if (expiresAt && expiresAt <= this.clock.now()) throw badKey();
+    return principal;
+  }
+
+  private async verified(raw: string): Promise<{ principal: Principal; expiresAt: Date | null }> {
     const match = API_KEY_PATTERN.exec(raw);
     if (!match) throw badKey();
     const key = await this.keys
@@ -125,11 +136,14 @@ export class ApiKeysService {
       void this.keys.update(key.id, { lastUsedAt: now }).catch(() => undefined);
     }
     return {
-      kind: 'api_key',
-      id: key.id,
-      role: 'unit',
-      unitId: key.unitId,
-      displayName: `${unit.name}（${key.name}）`,
+      principal: {
+        kind: 'api_key',
+        id: key.id,
+        role: 'unit',
+        unitId: key.unitId,
+        displayName: `${unit.name}（${key.name}）`,
+      },
+      expiresAt: key.expiresAt,
     };
   }
 }

@@ -9,6 +9,7 @@ import { User } from '../users/user.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { PrincipalCache } from './principal-cache.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
@@ -29,7 +30,12 @@ import { RefreshToken } from './refresh-token.entity.js';
     }),
   ],
   controllers: [AuthController, ApiKeysController],
-  providers: [AuthService, ApiKeysService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AuthService,
+    ApiKeysService,
+    PrincipalCache,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [AuthService, ApiKeysService],
 })
 export class AuthModule implements OnApplicationBootstrap {

@@ -15,6 +15,7 @@ import { User } from '../users/user.entity.js';
 import { AuthErrorCode } from './auth-errors.js';
 import type { TokenPairDto } from './dto/auth.dto.js';
 import { hashPassword, timingDummyHash, verifyPassword } from './passwords.js';
+import { PrincipalCache } from './principal-cache.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { randomToken, sha256 } from './secrets.js';
 
@@ -29,6 +30,13 @@ const invalidCredentials = (): DomainError =>
   new DomainError('unauthenticated', AuthErrorCode.INVALID_CREDENTIALS, '用户名或密码错误');
 const invalidRefresh = (): DomainError =>
   new DomainError('unauthenticated', AuthErrorCode.INVALID_REFRESH_TOKEN, '登录已失效，请重新登录');
+
+const tokenExpired = (): DomainError =>
+  new DomainError(
+    'unauthenticated',
+    CommonErrorCode.TOKEN_EXPIRED,
+    '登录已过期，请刷新令牌或重新登录',
+  );
 
 const unitInactive = (): DomainError =>
   new DomainError('unauthenticated', AuthErrorCode.UNIT_INACTIVE, '所属单位已停用，无法登录或操作');
@@ -49,6 +57,7 @@ export class AuthService {
     private readonly tx: TransactionRunner,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cache: PrincipalCache,
   ) {}
 
   async login(username: string, password: string): Promise<TokenPairDto> {
@@ -112,26 +121,30 @@ export class AuthService {
       .execute();
   }
 
-  /** The user behind a verified access token, or 401 if it no longer may sign in. */
+  /**
+   * The user behind a verified access token, or 401 if it no longer may sign in. Kept per
+   * process for under a second, and dropped at once when a user or unit changes
+   * (`PrincipalCache`): a deactivated user or a changed role applies within a second everywhere.
+   */
   async principalOfAccessToken(token: string): Promise<Principal> {
-    let claims: AccessClaims;
+    const { principal, exp } = await this.cache.get(`jwt:${token}`, () => this.verified(token));
+    // A kept token expires as jsonwebtoken decides it: at `exp`, to the second.
+    if (Math.floor(Date.now() / 1000) >= exp) throw tokenExpired();
+    return principal;
+  }
+
+  private async verified(token: string): Promise<{ principal: Principal; exp: number }> {
+    let claims: AccessClaims & { exp?: number };
     try {
-      claims = await this.jwt.verifyAsync<AccessClaims>(token);
+      claims = await this.jwt.verifyAsync<AccessClaims & { exp?: number }>(token);
     } catch (e) {
-      if ((e as Error).name === 'TokenExpiredError') {
-        throw new DomainError(
-          'unauthenticated',
-          CommonErrorCode.TOKEN_EXPIRED,
-          '登录已过期，请刷新令牌或重新登录',
-        );
-      }
+      if ((e as Error).name === 'TokenExpiredError') throw tokenExpired();
       throw new DomainError('unauthenticated', CommonErrorCode.UNAUTHENTICATED, '无效的访问令牌');
     }
     // A subject that is no UUID would reach Postgres as a uuid parameter and come back as a 400.
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
       throw new DomainError('unauthenticated', CommonErrorCode.UNAUTHENTICATED, '无效的访问令牌');
     }
-    // Looked up on every request so that a deactivated user or a changed role takes effect at once.
     const user = await this.users.findOneBy({ id: claims.sub });
     if (!user?.active) {
       throw new DomainError(
@@ -141,7 +154,7 @@ export class AuthService {
       );
     }
     if (await this.unitInactive(this.users.manager, user)) throw unitInactive();
-    return principalOfUser(user);
+    return { principal: principalOfUser(user), exp: claims.exp ?? Number.POSITIVE_INFINITY };
   }
 
   async changePassword(userId: string, current: string, next: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { isUuid } from '../common/http/id-or-code.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
+import { ChangeFeed } from '../database/change-feed.js';
 import { rethrowUnique } from '../database/pg-errors.js';
 import { escapeLike } from '../database/sql-where.js';
 import { describeRule, type DeadlineRule } from '../tasks/deadline/deadline.js';
@@ -52,9 +53,73 @@ export const toCategoryDto = (c: Category): CategoryDto => ({
   recurrenceRadiusM: c.recurrenceRadiusM,
 });
 
+/** The channel the `categories` trigger notifies (migration CacheChangeNotify). */
+export const CATEGORIES_CHANGED_CHANNEL = 'categories_changed';
+
+interface Catalog {
+  byId: Map<string, Category>;
+  byCode: Map<string, Category>;
+  until: number;
+}
+
 @Injectable()
 export class CategoriesService {
-  constructor(@InjectRepository(Category) private readonly categories: Repository<Category>) {}
+  /**
+   * How long a process keeps the category table (speed, issue 15: every create and every
+   * transition read its category). Any change drops it at once: this process's own writes here,
+   * and every write anywhere through the `categories_changed` notification (`ChangeFeed`); the
+   * lifetime only bounds a missed message.
+   */
+  static readonly CACHE_TTL_MS = 60_000;
+  private catalog: Catalog | null = null;
+  private generation = 0;
+
+  constructor(
+    @InjectRepository(Category) private readonly categories: Repository<Category>,
+    feed: ChangeFeed,
+  ) {
+    feed.on(CATEGORIES_CHANGED_CHANNEL, () => this.forget());
+  }
+
+  /** Drops the kept categories (a load still running is not kept either). */
+  forget(): void {
+    this.generation += 1;
+    this.catalog = null;
+  }
+
+  /**
+   * The categories as kept by this process (one query for all ~60 rows when not kept). The rows
+   * are shared: callers read them and never change them. `em`: the caller's transaction, which
+   * reads them when they are not kept — never a second connection from the pool, which a
+   * transaction holding one could wait on forever when the pool is busy.
+   */
+  private async cached(em: EntityManager | undefined, fresh = false): Promise<Catalog> {
+    const now = Date.now();
+    if (!fresh && this.catalog && this.catalog.until > now) return this.catalog;
+    const generation = this.generation;
+    const rows = await (em ?? this.categories.manager).getRepository(Category).find();
+    const catalog: Catalog = {
+      byId: new Map(rows.map((c) => [c.id, c])),
+      byCode: new Map(rows.map((c) => [c.code, c])),
+      until: now + CategoriesService.CACHE_TTL_MS,
+    };
+    if (generation === this.generation) this.catalog = catalog;
+    return catalog;
+  }
+
+  /** One category by id or code from the kept table; a miss is read again before it counts. */
+  private async lookup(idOrCode: string, em?: EntityManager): Promise<Category | undefined> {
+    const pick = (c: Catalog): Category | undefined =>
+      isUuid(idOrCode) ? c.byId.get(idOrCode) : c.byCode.get(idOrCode);
+    return pick(await this.cached(em)) ?? pick(await this.cached(em, true));
+  }
+
+  /** The rules of a task's category (any state: a task keeps its category once deactivated). */
+  async rulesOf(id: string, em?: EntityManager): Promise<Category> {
+    const c = await this.lookup(id, em);
+    if (!c) throw new Error(`category ${id} not found`);
+    return c;
+  }
 
   async get(id: string): Promise<CategoryDto> {
     return toCategoryDto(await this.find(id));
@@ -67,11 +132,13 @@ export class CategoriesService {
     return c;
   }
 
-  /** A category referenced by a new record: must exist and be active, else 400 naming `field`. */
+  /**
+   * A category referenced by a new record: must exist and be active, else 400 naming `field`.
+   * From the kept table (the row is shared: read it, never change it); `em`: the caller's
+   * transaction, if in one (see `cached`).
+   */
   async getActive(id: string, field: string, em?: EntityManager): Promise<Category> {
-    const c = await (em ? em.getRepository(Category) : this.categories).findOneBy(
-      isUuid(id) ? { id } : { code: id },
-    );
+    const c = await this.lookup(id, em);
     if (!c?.active) throw invalidField(field, '问题类别不存在或已停用', 'categoryExists');
     return c;
   }
@@ -106,6 +173,8 @@ export class CategoriesService {
       return toCategoryDto(saved);
     } catch (e) {
       rethrowUnique(e, UNIQUE);
+    } finally {
+      this.forget();
     }
   }
 
@@ -123,6 +192,8 @@ export class CategoriesService {
       return toCategoryDto(await this.categories.save(next));
     } catch (e) {
       rethrowUnique(e, UNIQUE);
+    } finally {
+      this.forget();
     }
   }
 }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { ChangeFeed } from './change-feed.js';
 import { TransactionRunner } from './transaction.js';
 
 @Global()
@@ -12,7 +13,7 @@ import { TransactionRunner } from './transaction.js';
       useFactory: (config: AppConfig) => dataSourceOptions(config),
     }),
   ],
-  providers: [TransactionRunner],
-  exports: [TransactionRunner],
+  providers: [TransactionRunner, ChangeFeed],
+  exports: [TransactionRunner, ChangeFeed],
 })
 export class DatabaseModule {}

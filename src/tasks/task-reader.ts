@@ -121,17 +121,30 @@ export class TaskReader {
     return countByStatus(dbOf(this.ds.manager), conditionOf(this.filterWhere(principal, f)));
   }
 
-  /** One task as the caller may see it, outside any transaction. */
-  detail(principal: Principal, id: string): Promise<TaskDetailDto> {
-    return this.detailIn(dbOf(this.ds.manager), principal, id);
+  /** One task as the caller may see it, outside any transaction (`known`: see `detailIn`). */
+  detail(
+    principal: Principal,
+    id: string,
+    known: { nonePending?: boolean } = {},
+  ): Promise<TaskDetailDto> {
+    return this.detailIn(dbOf(this.ds.manager), principal, id, known);
   }
 
-  /** One task as the caller may see it, read inside `db`'s transaction (after a change). */
-  async detailIn(db: Db, principal: Principal, id: string): Promise<TaskDetailDto> {
+  /**
+   * One task as the caller may see it, read inside `db`'s transaction (after a change).
+   * `known.nonePending`: the caller knows the task has no pending 延期 or 申诉 (the transition
+   * runner, from its lock), so they are not read again.
+   */
+  async detailIn(
+    db: Db,
+    principal: Principal,
+    id: string,
+    known: { nonePending?: boolean } = {},
+  ): Promise<TaskDetailDto> {
     const row = await this.findRow(db, principal, id);
     const [photos, pending] = await Promise.all([
       taskPhotoEvidence(db, id),
-      pendingRequests(db, id),
+      known.nonePending ? { extension: null, dispute: null } : pendingRequests(db, id),
     ]);
     // Only a submission still standing is in doubt: awaiting 复查, or the one a closure accepted.
     const flags =

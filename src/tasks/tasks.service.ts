@@ -51,7 +51,7 @@ export class TasksService {
     // The transaction does only the writes: the year's number counter stays locked until commit,
     // so reading the task back inside it would hold every other create waiting. A replayed
     // request gets the task as it is now.
-    const { result } = await this.tx.withTransaction((em) =>
+    const { result, replayed } = await this.tx.withTransaction((em) =>
       onceForKey(
         em,
         `tasks:${principal.kind}:${principal.id}`,
@@ -69,8 +69,9 @@ export class TasksService {
         },
       ),
     );
+    // A task just created has no pending 延期 or 申诉 to look for (a replayed one may have).
     return readAfterCommit(result.id, `/${API_PREFIX}/tasks/${result.id}`, () =>
-      this.reader.detail(principal, result.id),
+      this.reader.detail(principal, result.id, { nonePending: !replayed }),
     );
   }
 

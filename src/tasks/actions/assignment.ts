@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
+import { CategoriesService } from '../../catalog/categories.service.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { UnitsService } from '../../units/units.service.js';
 import { DeadlineService } from '../deadline/deadline.service.js';
@@ -21,6 +22,7 @@ export class AssignmentActions {
     private readonly units: UnitsService,
     private readonly deadlines: DeadlineService,
     private readonly attachments: AttachmentsService,
+    private readonly categories: CategoriesService,
   ) {}
 
   /** 派遣: a pending task goes to a unit, with the category's 时限 or the office's deadline. */
@@ -111,8 +113,15 @@ export class AssignmentActions {
    * The unit's clock starts again now: 派遣, 改派, 恢复 and 反弹 set `assigned_at` and a deadline,
    * the office's when given (kept as overridden), else the category's 时限 in working days.
    */
-  private async freshAssignment({ db, task, now }: StepContext, override: string | undefined) {
-    const deadline = await workingDeadline(db, this.deadlines, task.category_id, now, override);
+  private async freshAssignment({ em, task, now }: StepContext, override: string | undefined) {
+    const deadline = await workingDeadline(
+      this.categories,
+      em,
+      this.deadlines,
+      task.category_id,
+      now,
+      override,
+    );
     return {
       patch: { assigned_at: now, deadline, deadline_overridden: !!override },
       data: { deadline: deadline.toISOString() },

@@ -1,6 +1,6 @@
 import { parseInstantOrNull } from '../../common/time/iso-time.js';
-import type { Db } from '../../database/kysely.js';
-import { categoryRules } from '../data/tasks.repository.js';
+import type { EntityManager } from 'typeorm';
+import type { CategoriesService } from '../../catalog/categories.service.js';
 import type { DeadlineService } from '../deadline/deadline.service.js';
 import { deadlineNotInFuture } from '../task-errors.js';
 
@@ -13,15 +13,16 @@ export function futureDeadline(value: string, now: Date, field: string): Date {
 
 /**
  * The working deadline of a task taken up now: the office's explicit one, else the category's
- * 时限 counted from now.
+ * 时限 counted from now (the category from the process's kept catalog, `CategoriesService`).
  */
 export async function workingDeadline(
-  db: Db,
+  categories: CategoriesService,
+  em: EntityManager,
   deadlines: DeadlineService,
   categoryId: string,
   now: Date,
   given: string | undefined,
 ): Promise<Date> {
   if (given) return futureDeadline(given, now, 'deadline');
-  return deadlines.deadlineFrom(now, (await categoryRules(db, categoryId)).deadline_rule);
+  return deadlines.deadlineFrom(now, (await categories.rulesOf(categoryId, em)).deadlineRule);
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AttachmentsService } from '../../attachments/attachments.service.js';
+import { CategoriesService } from '../../catalog/categories.service.js';
 import type { Principal } from '../../common/auth/principal.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import {
@@ -8,7 +9,7 @@ import {
   latestSubmission,
   nextSubmissionRound,
 } from '../data/task-work.repository.js';
-import { categoryRules, type CategoryRules } from '../data/tasks.repository.js';
+import type { CategoryRules } from '../data/tasks.repository.js';
 import { DeadlineService } from '../deadline/deadline.service.js';
 import { judgeAfterPhotos } from '../evidence/evidence-rules.js';
 import type * as A from '../dto/task-actions.dto.js';
@@ -33,6 +34,7 @@ export class SubmissionActions {
     @Inject(SpotCheckSampler) private readonly sampler: SpotCheckSampler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly acknowledgement: AcknowledgementPolicy,
+    private readonly categories: CategoriesService,
   ) {}
 
   /**
@@ -49,8 +51,14 @@ export class SubmissionActions {
     let closesOnSubmit = false;
     return this.runner.run(p, id, version, {
       action: 'submit',
-      context: async ({ db, task }) => {
-        category = await categoryRules(db, task.category_id);
+      context: async ({ em, task }) => {
+        const c = await this.categories.rulesOf(task.category_id, em);
+        category = {
+          deadline_rule: c.deadlineRule,
+          verification_policy: c.verificationPolicy,
+          spot_check_ratio: c.spotCheckRatio,
+          requires_after_photo: c.requiresAfterPhoto,
+        };
         policy = task.verification_policy ?? category.verification_policy;
         closesOnSubmit =
           policy === 'self_close' ||
@@ -139,7 +147,8 @@ export class SubmissionActions {
           };
         }
         const deadline = await workingDeadline(
-          db,
+          this.categories,
+          em,
           this.deadlines,
           task.category_id,
           now,

@@ -62,7 +62,7 @@ function harness(task: LockedTask | undefined) {
     if (/^select .* from "tasks" as "t"/.test(sql) && sql.includes('for update')) {
       return task ? [task] : [];
     }
-    if (sql.startsWith('insert into "task_events"')) return [{ id: '42' }];
+    if (sql.startsWith('with "e" as (insert into "task_events"')) return [{ id: '42' }];
     return [];
   };
   const em = {
@@ -81,10 +81,15 @@ function harness(task: LockedTask | undefined) {
     reader as unknown as TaskReader,
     clock as Clock,
   );
+  // The writes in order; those of one statement with data-modifying CTEs in their CTE order.
   const writes = () =>
     statements
       .filter((s) => !/^select/i.test(s.sql))
-      .map((s) => s.sql.split(' ').slice(0, 3).join(' '));
+      .flatMap((s) =>
+        s.sql.startsWith('with ')
+          ? [...s.sql.matchAll(/ as \((insert into "\w+"|update "\w+" set)/g)].map((m) => m[1])
+          : [s.sql.split(' ').slice(0, 3).join(' ')],
+      );
   return { runner, statements, writes };
 }
 
@@ -130,7 +135,7 @@ describe('TransitionRunner', () => {
     }
   });
 
-  it('writes the patch with the new status and version, then the event, its outbox row, the rows of the action', async () => {
+  it('writes the event, its outbox row and the patch with the new status and version in one statement, then the rows of the action', async () => {
     const h = harness(lockedTask());
     const after = jest.fn(async () => undefined);
     const out = await h.runner.run(
@@ -141,11 +146,12 @@ describe('TransitionRunner', () => {
     );
     expect(out).toEqual({ read: 'back' });
     expect(h.writes()).toEqual([
-      'update "tasks" set',
       'insert into "task_events"',
       'insert into "outbox"',
+      'update "tasks" set',
     ]);
-    const update = h.statements.find((s) => s.sql.startsWith('update "tasks"')) as Statement;
+    expect(h.statements.filter((s) => !/^select/i.test(s.sql))).toHaveLength(1);
+    const update = h.statements.find((s) => s.sql.includes('update "tasks" set')) as Statement;
     expect(update.sql).toContain('"version" = "version" +');
     expect(update.params).toEqual(expect.arrayContaining(['需工程', 'on_hold', NOW]));
     expect(after).toHaveBeenCalledWith(expect.anything(), '42');
@@ -188,7 +194,7 @@ describe('TransitionRunner', () => {
         3,
         step(action, { patch: { deadline } }),
       );
-      const update = h.statements.find((s) => s.sql.startsWith('update "tasks"')) as Statement;
+      const update = h.statements.find((s) => s.sql.includes('update "tasks" set')) as Statement;
       return update.sql.includes('"assessed_deadline"');
     };
     expect(await columns('override_deadline', 'assigned')).toBe(true);
@@ -207,7 +213,7 @@ describe('TransitionRunner', () => {
         step(effect.patch?.unit_id ? 'reassign' : 'hold', effect),
       );
       const event = h.statements.find((s) =>
-        s.sql.startsWith('insert into "task_events"'),
+        s.sql.includes('insert into "task_events"'),
       ) as Statement;
       const data = event.params.find((x) => typeof x === 'string' && x.startsWith('{')) as string;
       return (JSON.parse(data) as { unitId: string | null }).unitId;

@@ -4,19 +4,14 @@ import type { Principal } from '../../common/auth/principal.js';
 import { Clock } from '../../common/clock.js';
 import { dbOf, type Db } from '../../database/kysely.js';
 import { TransactionRunner } from '../../database/transaction.js';
-import { OutboxTopic, writeOutbox } from '../../jobs/outbox.js';
+import { OutboxTopic } from '../../jobs/outbox.js';
 import {
-  insertTaskEvent,
-  linkTaskPhotos,
+  recordTaskEvent,
+  type TaskChange,
   type TaskEventInput,
 } from '../data/task-events.repository.js';
 import { lapsePendingDispute, lapsePendingExtension } from '../data/task-requests.repository.js';
-import {
-  lockTask,
-  lockTasksInIdOrder,
-  updateTask,
-  type LockedTask,
-} from '../data/tasks.repository.js';
+import { lockTask, lockTasksInIdOrder, type LockedTask } from '../data/tasks.repository.js';
 import { AcknowledgementPolicy } from '../acknowledgement/acknowledgement-policy.js';
 import type { TaskDetailDto } from '../dto/task-output.dto.js';
 import {
@@ -30,6 +25,9 @@ import {
 import { decideTransition } from '../task-lifecycle.js';
 import { TaskReader } from '../task-reader.js';
 import { lapsesPendingRequests, REWORK_ACTIONS, type TaskStep } from './task-step.js';
+
+/** The steps that file a 延期 or 申诉 (left pending for the office). */
+const FILES_REQUEST: readonly TaskStep['action'][] = ['request_extension', 'dispute'];
 
 /**
  * Runs every change of a task (the model: Vendure's `transitionToState` around its order state
@@ -60,8 +58,8 @@ export class TransitionRunner {
       if (step.alsoLock?.length) await lockTasksInIdOrder(db, [id, ...step.alsoLock]);
       const task = await lockTask(db, id, p.role === 'unit' ? p.unitId : null);
       if (!task) throw taskNotFound();
-      await this.apply(db, em, p, task, version, step);
-      return this.reader.detailIn(db, p, task.id);
+      const nonePending = await this.apply(db, em, p, task, version, step);
+      return this.reader.detailIn(db, p, task.id, { nonePending });
     });
   }
 
@@ -69,13 +67,16 @@ export class TransitionRunner {
    * Appends one event of the audit trail with its photos, and the outbox row that tells the
    * workers of it: the one place a task's event leaves for notifications and webhooks.
    */
-  async record(db: Db, e: TaskEventInput): Promise<string> {
-    const eventId = await insertTaskEvent(db, e);
-    await writeOutbox(db, OutboxTopic.TASK_EVENT, { eventId, taskId: e.taskId });
-    if (e.photos) await linkTaskPhotos(db, e.taskId, eventId, e.photos);
-    return eventId;
+  record(db: Db, e: TaskEventInput, change?: TaskChange): Promise<string> {
+    // One statement: the task's change, the event, its outbox row and photos (recordTaskEvent).
+    return recordTaskEvent(db, e, OutboxTopic.TASK_EVENT, change);
   }
 
+  /**
+   * Decides and writes the step. Answers whether the task is known to have no pending 延期 or
+   * 申诉 afterwards (the read-back then need not look): nothing was pending at the lock, or what
+   * was lapsed — unless the step itself files one.
+   */
   private async apply(
     db: Db,
     em: EntityManager,
@@ -83,7 +84,7 @@ export class TransitionRunner {
     task: LockedTask,
     version: number | undefined,
     step: TaskStep,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const base = { task, principal: p, db, em };
     const decision =
       step.action === 'set_verification_policy'
@@ -111,30 +112,36 @@ export class TransitionRunner {
     }
     const now = this.clock.now();
     const effect = await step.effect({ ...base, now });
-    if (!effect) return;
+    const noneAtLock = !task.has_pending_extension && !task.has_pending_dispute;
+    if (!effect) return noneAtLock;
     const patch = { ...effect.patch };
     if (patch.deadline !== undefined && !REWORK_ACTIONS.includes(step.action)) {
       patch.assessed_deadline = patch.deadline;
     }
-    await updateTask(db, task.id, { patch, status: decision.to, increment: effect.increment, now });
     const unitId = patch.unit_id !== undefined ? patch.unit_id : task.unit_id;
-    const eventId = await this.record(db, {
-      taskId: task.id,
-      action: step.action,
-      from: task.status,
-      to: decision.to,
-      actor: p,
-      note: effect.note ?? null,
-      // The unit the event concerns, as it is after the event: notifications go to that unit
-      // even if the task has moved on by the time the worker handles the event.
-      data: { unitId, ...effect.data },
-      photos: effect.photos,
-    });
+    const eventId = await this.record(
+      db,
+      {
+        taskId: task.id,
+        action: step.action,
+        from: task.status,
+        to: decision.to,
+        actor: p,
+        note: effect.note ?? null,
+        // The unit the event concerns, as it is after the event: notifications go to that unit
+        // even if the task has moved on by the time the worker handles the event.
+        data: { unitId, ...effect.data },
+        photos: effect.photos,
+      },
+      { patch, status: decision.to, increment: effect.increment, now },
+    );
     await effect.after?.(db, eventId);
-    if (lapsesPendingRequests(task.status, decision.to, unitId !== task.unit_id)) {
+    const lapses = lapsesPendingRequests(task.status, decision.to, unitId !== task.unit_id);
+    if (lapses) {
       // The lock read whether anything is pending: nothing pending, nothing to write.
       if (task.has_pending_extension) await lapsePendingExtension(db, task.id, eventId, now);
       if (task.has_pending_dispute) await lapsePendingDispute(db, task.id, eventId, now);
     }
+    return !FILES_REQUEST.includes(step.action) && (lapses || noneAtLock);
   }
 }

@@ -117,26 +117,6 @@ export async function lockTasksInIdOrder(db: Db, ids: string[]): Promise<void> {
     .execute();
 }
 
-/** Writes an action's patch, its counter and the new status; the version goes up by one. */
-export async function updateTask(
-  db: Db,
-  id: string,
-  change: { patch: TaskPatch; status: Tasks['status']; increment?: TaskCounter; now: Date },
-): Promise<void> {
-  const { patch, status, increment, now } = change;
-  await db
-    .updateTable('tasks')
-    .set((eb) => ({
-      ...patch,
-      ...(increment ? { [increment]: eb(increment, '+', 1) } : {}),
-      status,
-      version: eb('version', '+', 1),
-      updated_at: now,
-    }))
-    .where('id', '=', id)
-    .execute();
-}
-
 export async function insertTask(db: Db, row: Insertable<Tasks>): Promise<string> {
   const { id } = await db.insertInto('tasks').values(row).returning('id').executeTakeFirstOrThrow();
   return id;
@@ -154,19 +134,11 @@ export function findTaskRef(
     .executeTakeFirst();
 }
 
-/** What the loop needs of a task's category. */
+/** What the loop needs of a task's category (read from `CategoriesService`'s kept catalog). */
 export type CategoryRules = Pick<
   Selectable<Categories>,
   'deadline_rule' | 'verification_policy' | 'spot_check_ratio' | 'requires_after_photo'
 >;
-
-export function categoryRules(db: Db, categoryId: string): Promise<CategoryRules> {
-  return db
-    .selectFrom('categories')
-    .select(['deadline_rule', 'verification_policy', 'spot_check_ratio', 'requires_after_photo'])
-    .where('id', '=', categoryId)
-    .executeTakeFirstOrThrow();
-}
 
 /** Whether an inspection exists and stands (tasks are raised under it). */
 export async function inspectionStands(db: Db, id: string): Promise<boolean> {
