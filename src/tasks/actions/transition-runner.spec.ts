@@ -225,4 +225,22 @@ describe('TransitionRunner', () => {
     });
     expect(h.writes()).toEqual([]);
   });
+
+  it('locks the other tasks of a step with this one, in id order, before the lock that reads it', async () => {
+    const h = harness(lockedTask());
+    await h.runner.run(office, 'task-1', 3, { ...step('cancel'), alsoLock: ['task-0'] });
+    const [both, own] = h.statements;
+    expect(both.sql).toMatch(
+      /^select "id" from "tasks" where "id" in \(\$1, \$2\) order by "id" for update$/,
+    );
+    expect(both.params).toEqual(['task-1', 'task-0']);
+    expect(own.sql).toMatch(/from "tasks" as "t"/);
+  });
+
+  it('takes no lock more for a step without other tasks', async () => {
+    const h = harness(lockedTask());
+    await h.runner.run(office, 'task-1', 3, { ...step('cancel'), alsoLock: [] });
+    expect(h.statements[0].sql).toMatch(/from "tasks" as "t"/);
+    expect(h.statements.filter((s) => s.sql.includes(' in ('))).toEqual([]);
+  });
 });
