@@ -84,6 +84,7 @@ describe('the digest 督导覆盖率 sheet', () => {
     ]);
     expect(sheet.getRow(3).getCell(1).font?.size).toBe(BODY_FONT_SIZE);
     expect(sheet.getRow(3).getCell(1).border?.top).toBeDefined();
+    expect(sheet.getRow(3).getCell(4).alignment?.vertical).toBe('middle');
   });
 
   it('borders and formats the empty rate of a row with nothing planned like the others', async () => {
