@@ -574,6 +574,20 @@ describe('AssignmentActions', () => {
     });
   });
 
+  it('an override of a task without a deadline: none in the history to move from', async () => {
+    const step = await stepOf(
+      actions.overrideDeadline(office, 'task-1', 3, {
+        deadline: '2026-03-20T09:00:00Z',
+        reason: 'x',
+      }),
+    );
+    const effect = await effectOf(step, ctxOf(lockedTask({ deadline: null })));
+    expect(effect.data).toEqual({
+      deadlineFrom: undefined,
+      deadlineTo: '2026-03-20T09:00:00.000Z',
+    });
+  });
+
   it('refuses an override in the past', async () => {
     const step = await stepOf(
       actions.overrideDeadline(office, 'task-1', 3, {
