@@ -354,6 +354,15 @@ describe('ExtensionActions', () => {
     expect(update.params).toEqual(['approved', requested, '同意', '42', NOW, 'r-1']);
   });
 
+  it('approved for a task without a deadline: none in the history to move from', async () => {
+    const step = await stepOf(actions.decide(office, 'task-1', 'r-1', 3, { approve: true }));
+    const effect = await effectOf(step, ctxOf(lockedTask({ deadline: null }), pending));
+    expect(effect.data).toMatchObject({
+      deadlineFrom: undefined,
+      deadlineTo: '2026-03-15T09:00:00.000Z',
+    });
+  });
+
   it("approved with the office's own deadline", async () => {
     const step = await stepOf(
       actions.decide(office, 'task-1', 'r-1', 3, {
