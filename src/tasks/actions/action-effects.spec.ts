@@ -615,18 +615,23 @@ describe('SubmissionActions', () => {
     deadlineFrom: () => CATEGORY_DEADLINE,
   } as unknown as DeadlineService;
   const PHOTO = '0b6f8c1e-2f0a-4c1b-9a53-0d7f3e6b1a22';
+  /** Photos as the attachments service gives them back, by id (default: no capture data). */
+  const photoRows: Record<string, object> = {};
+  const askedFields: string[] = [];
   const attachments = {
-    assertUsable: async (_em: unknown, ids: string[], _p: unknown, field: string) =>
-      ids.map((id) => ({
+    assertUsable: async (_em: unknown, ids: string[], _p: unknown, field: string) => {
+      askedFields.push(field);
+      return ids.map((id) => ({
         id,
-        field,
         exifCapturedAt: null,
         exifLat: null,
         exifLng: null,
         declaredCapturedAt: null,
         declaredLat: null,
         declaredLng: null,
-      })),
+        ...photoRows[id],
+      }));
+    },
   } as unknown as AttachmentsService;
   const config = { evidence: { maxDistanceM: 200 } } as AppConfig;
   const ack = (required: boolean) =>
@@ -818,6 +823,32 @@ describe('SubmissionActions', () => {
     expect(flags.every((f) => f.attachmentId === PHOTO)).toBe(true);
   });
 
+  it('judges each photo by its EXIF, else by what was declared, against the task', async () => {
+    const EXIF = '1b6f8c1e-2f0a-4c1b-9a53-0d7f3e6b1a22';
+    const DECLARED = '2b6f8c1e-2f0a-4c1b-9a53-0d7f3e6b1a22';
+    const before = new Date('2026-03-07T02:00:00.000Z');
+    photoRows[EXIF] = { exifCapturedAt: before, exifLat: 30.01, exifLng: 120 };
+    photoRows[DECLARED] = { declaredCapturedAt: before, declaredLat: 30.01, declaredLng: 120 };
+    askedFields.length = 0;
+    const s = submissionActions();
+    const task = lockedTask({ lat: 30, lng: 120 });
+    const { effect } = await submitted(s, task, [categoryRow(), round], {
+      description: 'x',
+      afterPhotoIds: [EXIF, DECLARED],
+    });
+    expect(askedFields).toEqual(['afterPhotoIds']);
+    const flags = (effect.data as { evidenceFlags: Record<string, unknown>[] }).evidenceFlags;
+    expect(flags.map((f) => [f.attachmentId, f.reason, f.source])).toEqual([
+      [EXIF, 'taken_before_assignment', 'exif'],
+      [EXIF, 'too_far', 'exif'],
+      [DECLARED, 'taken_before_assignment', 'declared'],
+      [DECLARED, 'too_far', 'declared'],
+    ]);
+    // 0.01° of latitude ≈ 1,112 m, beyond the configured 200 m.
+    expect(flags[1]).toMatchObject({ distanceM: 1112, maxDistanceM: 200 });
+    expect(flags[0]).toMatchObject({ assignedAt: '2026-03-08T02:00:00.000Z' });
+  });
+
   it('reporting the work signs for it where 签收 is awaited', async () => {
     const s = submissionActions([], true);
     const task = lockedTask({ unit_assigned_at: new Date('2026-03-09T02:00:00.000Z') });
@@ -895,6 +926,7 @@ describe('SubmissionActions', () => {
         s.actions.check(inspector, 'task-1', 3, { result: 'fail', photoIds: [uuid] }),
       );
       expect(step.action).toBe('check_fail');
+      askedFields.length = 0;
       const task = lockedTask({ status: 'submitted' });
       const effect = await effectOf(step, ctxOf(task, [latest, categoryRow()], inspector));
       expect(effect).toEqual({
@@ -907,6 +939,7 @@ describe('SubmissionActions', () => {
       });
       const [insert] = await afterOf(effect);
       expect(insert.params).toEqual(['task-1', 'sub-2', 'fail', null, '42', NOW]);
+      expect(askedFields).toEqual(['photoIds']);
     });
 
     it("a fail with the checker's deadline, kept as overridden", async () => {
