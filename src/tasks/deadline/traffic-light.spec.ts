@@ -205,3 +205,18 @@ describe('bad input', () => {
     expect(call).toThrow(new RegExp(`${name} is not a valid date`));
   });
 });
+
+describe('rounding of the reminder instant and windows of no length', () => {
+  it('reads 0.8 × 15 ms as 12 ms, not 13 (float noise), and rounds a real fraction up', () => {
+    const from = new Date(0);
+    expect(escalationBoundaries(from, new Date(15), t).reminderAt.getTime()).toBe(12);
+    // 0.8 × 11 ms = 8.8 ms: the reminder is due from 9 ms on.
+    expect(escalationBoundaries(from, new Date(11), t).reminderAt.getTime()).toBe(9);
+  });
+
+  it('counts a window of no length as unused before its end, not as NaN', () => {
+    const a = assessDeadline(assignedAt, assignedAt, new Date(assignedAt.getTime() - H), t);
+    expect(a.fractionUsed).toBe(0);
+    expect(a.overdue).toBe(false);
+  });
+});
