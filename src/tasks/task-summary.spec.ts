@@ -28,7 +28,7 @@ function row(over: Partial<TaskRow> = {}): TaskRow {
     deadline: DEADLINE,
     deadline_overridden: false,
     verification_policy: null,
-    category_policy: 'check',
+    category_policy: 'on_site',
     rework_count: 1,
     reopen_count: 2,
     extension_count: 3,
@@ -86,7 +86,7 @@ describe('toTaskSummary', () => {
       assignedAt: '2026-03-01T01:00:00.000Z',
       deadline: '2026-03-05T09:00:00.000Z',
       deadlineOverridden: false,
-      verificationPolicy: 'check',
+      verificationPolicy: 'on_site',
       reworkCount: 1,
       reopenCount: 2,
       extensionCount: 3,
@@ -193,7 +193,7 @@ describe('toTaskEventDto', () => {
     const r = {
       id: 'ev-1',
       action: 'dispatch',
-      from_status: 'new',
+      from_status: 'pending_dispatch',
       to_status: 'assigned',
       actor_kind: 'user',
       actor_id: 'u-1',
@@ -203,11 +203,11 @@ describe('toTaskEventDto', () => {
       data: { unitId: 'unit-a' },
       attachment_ids: ['a-1'],
       created_at: new Date('2026-03-01T01:00:00.000Z'),
-    } as TaskEventRow;
+    } as unknown as TaskEventRow;
     expect(toTaskEventDto(r)).toEqual({
       id: 'ev-1',
       action: 'dispatch',
-      fromStatus: 'new',
+      fromStatus: 'pending_dispatch',
       toStatus: 'assigned',
       actorKind: 'user',
       actorId: 'u-1',

@@ -195,7 +195,7 @@ describe('SettingsActions', () => {
   it.each([unitA, inspector])('refuses the $role before taking any lock', async (p) => {
     const { runner, calls } = capturingRunner();
     const e = await refusal(() =>
-      new SettingsActions(runner).update(p, 'task-1', 3, { verificationPolicy: 'check' }),
+      new SettingsActions(runner).update(p, 'task-1', 3, { verificationPolicy: 'on_site' }),
     );
     expect(e.code).toBe('FORBIDDEN');
     expect(calls).toEqual([]);
@@ -460,7 +460,7 @@ describe('AssignmentActions', () => {
     },
   } as unknown as AttachmentsService;
   const category: [RegExp, unknown[]][] = [
-    [/from "categories"/, [{ deadline_rule: deadlineRule, verification_policy: 'check' }]],
+    [/from "categories"/, [{ deadline_rule: deadlineRule, verification_policy: 'on_site' }]],
   ];
   const { runner } = capturingRunner();
   const actions = new AssignmentActions(runner, units, deadlines, attachments);
@@ -662,7 +662,7 @@ describe('SubmissionActions', () => {
     [
       {
         deadline_rule: deadlineRule,
-        verification_policy: 'check',
+        verification_policy: 'on_site',
         spot_check_ratio: null,
         requires_after_photo: false,
         ...over,
@@ -700,7 +700,7 @@ describe('SubmissionActions', () => {
     [
       'the task’s own check over a 免复查 category',
       { verification_policy: 'self_close' },
-      { verification_policy: 'check' },
+      { verification_policy: 'on_site' },
       [],
       false,
       [],
@@ -750,7 +750,7 @@ describe('SubmissionActions', () => {
       note: ' 已清理 ',
       data: {
         round: 2,
-        policy: 'check',
+        policy: 'on_site',
         closedWithoutCheck: false,
         evidenceFlags: expect.any(Array),
       },
