@@ -284,4 +284,17 @@ describe('TransitionRunner', () => {
     });
     expect(h.writes()).toEqual([]);
   });
+
+  it('hands the effect the locked task, the principal and the clock’s now', async () => {
+    const h = harness(lockedTask());
+    const seen: unknown[] = [];
+    await h.runner.run(office, 'task-1', 3, {
+      action: 'cancel',
+      effect: async ({ task, principal, now }) => {
+        seen.push(task.id, principal.id, now);
+        return { patch: { cancelled_at: now } };
+      },
+    });
+    expect(seen).toEqual(['task-1', 'u-office', NOW]);
+  });
 });
