@@ -618,9 +618,11 @@ describe('SubmissionActions', () => {
   /** Photos as the attachments service gives them back, by id (default: no capture data). */
   const photoRows: Record<string, object> = {};
   const askedFields: string[] = [];
+  const askedIds: string[][] = [];
   const attachments = {
     assertUsable: async (_em: unknown, ids: string[], _p: unknown, field: string) => {
       askedFields.push(field);
+      askedIds.push(ids);
       return ids.map((id) => ({
         id,
         exifCapturedAt: null,
@@ -902,6 +904,7 @@ describe('SubmissionActions', () => {
         patch: { closed_at: NOW, closed_on_time: onTime, closed_unverified: false },
         data: { result: 'pass', submittedAt: '2026-03-09T08:00:00.000Z' },
       });
+      expect(askedIds.at(-1)).toEqual([]);
       const [insert] = await afterOf(effect);
       expect(insert.sql).toMatch(/^insert into "task_checks"/);
       expect(insert.params).toEqual(['task-1', 'sub-2', 'pass', '合格', '42', NOW]);
