@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { emptyCoverage, type PlanCoverage } from '../../plans/coverage.reader.js';
+import { BODY_FONT_SIZE } from '../../common/xlsx-print.js';
 import { addCoverageSheet, coverageRows } from './digest-coverage-sheet.js';
 
 const coverage: PlanCoverage = {
@@ -58,5 +59,49 @@ describe('the digest 督导覆盖率 sheet', () => {
     const sheet = await sheetOf(emptyCoverage('2026-11-16', '2026-11-22'));
     expect(sheet.getRow(2).getCell(1).value).toBe('本期无督导计划');
     expect(sheet.rowCount).toBe(2);
+  });
+
+  it('styles the rows: 合计 bold, names left, figures centred, counts whole, the rate in %', async () => {
+    const sheet = await sheetOf(coverage);
+    expect(sheet.columns.map((c) => c.width)).toEqual([12, 20, 10, 10, 10]);
+    const style = (row: number, col: number) => {
+      const cell = sheet.getRow(row).getCell(col);
+      return [cell.font?.bold ?? false, cell.alignment?.horizontal, cell.numFmt ?? null];
+    };
+    expect([1, 2, 3, 4, 5].map((col) => style(2, col))).toEqual([
+      [true, 'left', null],
+      [true, 'left', null],
+      [true, 'center', '0'],
+      [true, 'center', '0'],
+      [true, 'center', '0.0%'],
+    ]);
+    expect([1, 2, 3, 4, 5].map((col) => style(3, col))).toEqual([
+      [false, 'left', null],
+      [false, 'left', null],
+      [false, 'center', '0'],
+      [false, 'center', '0'],
+      [false, 'center', '0.0%'],
+    ]);
+    expect(sheet.getRow(3).getCell(1).font?.size).toBe(BODY_FONT_SIZE);
+    expect(sheet.getRow(3).getCell(1).border?.top).toBeDefined();
+    expect(sheet.getRow(3).getCell(4).alignment?.vertical).toBe('middle');
+  });
+
+  it('borders and formats the empty rate of a row with nothing planned like the others', async () => {
+    const sheet = await sheetOf({
+      ...coverage,
+      byInspector: [],
+      bySiteKind: [{ kind: '社区', planned: 0, visited: 0, rate: null }],
+      byUnit: [],
+    });
+    const rate = sheet.getRow(3).getCell(5);
+    expect(rate.value).toBeNull();
+    expect(rate.border?.top).toBeDefined();
+    expect(rate.numFmt).toBe('0.0%');
+  });
+
+  it('writes the note in the body font', async () => {
+    const sheet = await sheetOf(emptyCoverage('2026-11-16', '2026-11-22'));
+    expect(sheet.getRow(2).getCell(1).font?.size).toBe(BODY_FONT_SIZE);
   });
 });

@@ -23,6 +23,17 @@ function fieldOf(q: DigestDaysQuery, now: Date): string | undefined {
   return undefined;
 }
 
+function problemOf(q: DigestDaysQuery, now: Date): unknown {
+  try {
+    resolveDigestDays(q, now);
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    expect(e.message).toBe(`${e.details?.errors?.[0]?.field}: ${e.details?.errors?.[0]?.message}`);
+    return e.details?.errors?.[0];
+  }
+  return undefined;
+}
+
 describe('resolveDigestDays: which days a request asks for', () => {
   it.each<[string, DigestDaysQuery, Date, DigestDays]>([
     ['nothing: the last full week', {}, TUESDAY, { from: '2026-11-23', to: '2026-11-29' }],
@@ -86,22 +97,103 @@ describe('resolveDigestDays: which days a request asks for', () => {
     expect(resolveDigestDays(q, now)).toEqual(expected);
   });
 
-  it.each<[string, DigestDaysQuery, string]>([
-    ['a from in the future', { from: '2026-12-02', to: '2026-12-06' }, 'from'],
-    ['a from alone in the future', { from: '2026-12-02' }, 'from'],
-    ['a to alone whose week has not begun', { to: '2026-12-20' }, 'to'],
-    ['year 9999 as from', { from: '9999-12-25' }, 'from'],
-    ['year 9999 as to', { from: '2026-11-30', to: '9999-12-31' }, 'to'],
-    ['year 9999 as both', { from: '9999-12-25', to: '9999-12-31' }, 'from'],
-    ['year 9999 alone as to', { to: '9999-12-31' }, 'to'],
-    ['year 0202', { from: '0202-11-16' }, 'from'],
-    ['not a day', { from: '2026-02-30' }, 'from'],
-    ['reversed', { from: '2026-11-15', to: '2026-11-09' }, 'to'],
-    ['too long', { from: '2024-01-01', to: '2026-01-01' }, 'to'],
-    ['period and from together', { period: 'this-week', from: '2026-11-30' }, 'period'],
-    ['an unknown period', { period: 'next-week' }, 'period'],
-  ])('refuses %s with a 400 naming %s', (_name, q, field) => {
-    expect(fieldOf(q, TUESDAY)).toBe(field);
+  const DATE = 'a real date YYYY-MM-DD from 2000 to 2099';
+  const FUTURE = (day: string) => `the period must not start in the future (${day} has not begun)`;
+  it.each<[string, DigestDaysQuery, string, string, string]>([
+    [
+      'a from in the future',
+      { from: '2026-12-02', to: '2026-12-06' },
+      'from',
+      'notFuture',
+      FUTURE('2026-12-02'),
+    ],
+    [
+      'a from alone in the future',
+      { from: '2026-12-02' },
+      'from',
+      'notFuture',
+      FUTURE('2026-12-02'),
+    ],
+    [
+      'a to alone whose week has not begun',
+      { to: '2026-12-20' },
+      'to',
+      'notFuture',
+      FUTURE('2026-12-14'),
+    ],
+    ['year 9999 as from', { from: '9999-12-25' }, 'from', 'isDate', `from must be ${DATE}`],
+    [
+      'year 9999 as to',
+      { from: '2026-11-30', to: '9999-12-31' },
+      'to',
+      'isDate',
+      `to must be ${DATE}`,
+    ],
+    [
+      'year 9999 as both',
+      { from: '9999-12-25', to: '9999-12-31' },
+      'from',
+      'isDate',
+      `from must be ${DATE}`,
+    ],
+    ['year 9999 alone as to', { to: '9999-12-31' }, 'to', 'isDate', `to must be ${DATE}`],
+    ['year 0202', { from: '0202-11-16' }, 'from', 'isDate', `from must be ${DATE}`],
+    ['not a day', { from: '2026-02-30' }, 'from', 'isDate', `from must be ${DATE}`],
+    [
+      'reversed',
+      { from: '2026-11-15', to: '2026-11-09' },
+      'to',
+      'afterFrom',
+      'to must not be before from',
+    ],
+    [
+      'too long',
+      { from: '2024-01-01', to: '2026-01-01' },
+      'to',
+      'maxRange',
+      'a digest covers at most 366 days',
+    ],
+    [
+      '367 days',
+      { from: '2025-01-01', to: '2026-01-02' },
+      'to',
+      'maxRange',
+      'a digest covers at most 366 days',
+    ],
+    [
+      'period and from together',
+      { period: 'this-week', from: '2026-11-30' },
+      'period',
+      'exclusive',
+      'give either period or from/to, not both',
+    ],
+    [
+      'period and to together',
+      { period: 'last-week', to: '2026-11-29' },
+      'period',
+      'exclusive',
+      'give either period or from/to, not both',
+    ],
+    [
+      'an unknown period',
+      { period: 'next-week' },
+      'period',
+      'isIn',
+      'period must be one of last-week, this-week',
+    ],
+  ])(
+    'refuses %s with a 400 naming the field, its rule and words',
+    (_name, q, field, code, message) => {
+      expect(fieldOf(q, TUESDAY)).toBe(field);
+      expect(problemOf(q, TUESDAY)).toEqual({ field, code, message });
+    },
+  );
+
+  it('accepts 366 days', () => {
+    expect(resolveDigestDays({ from: '2025-01-01', to: '2026-01-01' }, TUESDAY)).toEqual({
+      from: '2025-01-01',
+      to: '2026-01-01',
+    });
   });
 });
 

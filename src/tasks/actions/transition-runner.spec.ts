@@ -231,4 +231,76 @@ describe('TransitionRunner', () => {
     });
     expect(h.writes()).toEqual([]);
   });
+
+  it('locks the other tasks of a step with this one, in id order, before the lock that reads it', async () => {
+    const h = harness(lockedTask());
+    await h.runner.run(office, 'task-1', 3, { ...step('cancel'), alsoLock: ['task-0'] });
+    const [both, own] = h.statements;
+    expect(both.sql).toMatch(
+      /^select "id" from "tasks" where "id" in \(\$1, \$2\) order by "id" for update$/,
+    );
+    expect(both.params).toEqual(['task-1', 'task-0']);
+    expect(own.sql).toMatch(/from "tasks" as "t"/);
+  });
+
+  it('takes no lock more for a step without other tasks', async () => {
+    const h = harness(lockedTask());
+    await h.runner.run(office, 'task-1', 3, { ...step('cancel'), alsoLock: [] });
+    expect(h.statements[0].sql).toMatch(/from "tasks" as "t"/);
+    expect(h.statements.filter((s) => s.sql.includes(' in ('))).toEqual([]);
+  });
+
+  it('writes the patch itself, the note into the event, the outbox row naming both, and the photos', async () => {
+    const h = harness(lockedTask());
+    const photo = '0b6f8c1e-2f0a-4c1b-9a53-0d7f3e6b1a22';
+    await h.runner.run(
+      office,
+      'task-1',
+      3,
+      step('hold', {
+        patch: { hold_reason: '需工程', hold_review_on: '2026-04-01' },
+        note: '挂账说明',
+        photos: { ids: [photo], role: 'before' },
+      }),
+    );
+    const update = h.statements.find((s) => s.sql.startsWith('update "tasks"')) as Statement;
+    expect(update.sql).toContain('"hold_reason" = $');
+    expect(update.sql).toContain('"hold_review_on" = $');
+    const event = h.statements.find((s) =>
+      s.sql.startsWith('insert into "task_events"'),
+    ) as Statement;
+    expect(event.params).toContain('挂账说明');
+    const outbox = h.statements.find((s) => s.sql.startsWith('insert into "outbox"')) as Statement;
+    expect(JSON.stringify(outbox.params)).toContain('42');
+    expect(JSON.stringify(outbox.params)).toContain('task-1');
+    expect(h.writes()).toContain('insert into "task_attachments"');
+  });
+
+  it('links no photos when the action has none', async () => {
+    const h = harness(lockedTask());
+    await h.runner.run(office, 'task-1', 3, step('hold', { patch: { hold_reason: 'x' } }));
+    expect(h.writes()).not.toContain('insert into "task_attachments"');
+  });
+
+  it('answers 404, not 403, to a unit for a task that is not its own', async () => {
+    const h = harness(lockedTask({ unit_id: 'unit-b' }));
+    expect(await failure(h.runner.run(unitA, 'task-1', 3, step('submit')))).toEqual({
+      kind: 'not_found',
+      code: 'TASK_NOT_FOUND',
+    });
+    expect(h.writes()).toEqual([]);
+  });
+
+  it('hands the effect the locked task, the principal and the clock’s now', async () => {
+    const h = harness(lockedTask());
+    const seen: unknown[] = [];
+    await h.runner.run(office, 'task-1', 3, {
+      action: 'cancel',
+      effect: async ({ task, principal, now }) => {
+        seen.push(task.id, principal.id, now);
+        return { patch: { cancelled_at: now } };
+      },
+    });
+    expect(seen).toEqual(['task-1', 'u-office', NOW]);
+  });
 });

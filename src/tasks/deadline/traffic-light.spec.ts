@@ -205,3 +205,20 @@ describe('bad input', () => {
     expect(call).toThrow(new RegExp(`${name} is not a valid date`));
   });
 });
+
+describe('rounding of the reminder instant and windows of no length', () => {
+  it('reads 0.07 × 100 ms as 7 ms, not 8 (float noise), and rounds a real fraction up', () => {
+    const from = new Date(0);
+    // 0.07 × 100 is 7.000000000000001 in floating point.
+    const seven = { ...t, reminderAtFraction: 0.07 };
+    expect(escalationBoundaries(from, new Date(100), seven).reminderAt.getTime()).toBe(7);
+    // 0.8 × 11 ms = 8.8 ms: the reminder is due from 9 ms on.
+    expect(escalationBoundaries(from, new Date(11), t).reminderAt.getTime()).toBe(9);
+  });
+
+  it('counts a window of no length as unused before its end, not as NaN', () => {
+    const a = assessDeadline(assignedAt, assignedAt, new Date(assignedAt.getTime() - H), t);
+    expect(a.fractionUsed).toBe(0);
+    expect(a.overdue).toBe(false);
+  });
+});
