@@ -1,3 +1,4 @@
+import type { CategoriesService } from '../../catalog/categories.service.js';
 import type { EntityManager } from 'typeorm';
 import type { AttachmentsService } from '../../attachments/attachments.service.js';
 import type { Principal } from '../../common/auth/principal.js';
@@ -81,6 +82,32 @@ function fakeDb(answers: [RegExp, unknown[]][] = []) {
   } as unknown as EntityManager;
   return { db: dbOf(em), em, statements };
 }
+
+/**
+ * The kept catalog as the actions read it: the category row the test stubs for `from
+ * "categories"`, read through the step's own transaction (as CategoriesService does).
+ */
+const categories = {
+  rulesOf: async (id: string, em: EntityManager) => {
+    const qr = (
+      em as unknown as {
+        queryRunner: { query: (sql: string, params: unknown[]) => Promise<unknown> };
+      }
+    ).queryRunner;
+    const { records } = (await qr.query('select * from "categories" where id = $1', [id])) as {
+      records: Record<string, unknown>[];
+    };
+    const row = records[0];
+    if (!row) throw new Error(`category ${id} not found`);
+    return {
+      id,
+      deadlineRule: row.deadline_rule,
+      verificationPolicy: row.verification_policy,
+      spotCheckRatio: row.spot_check_ratio ?? null,
+      requiresAfterPhoto: row.requires_after_photo ?? false,
+    };
+  },
+} as unknown as CategoriesService;
 
 /** A runner that hands back the step, with what it was called with. */
 function capturingRunner() {
@@ -463,7 +490,7 @@ describe('AssignmentActions', () => {
     [/from "categories"/, [{ deadline_rule: deadlineRule, verification_policy: 'on_site' }]],
   ];
   const { runner } = capturingRunner();
-  const actions = new AssignmentActions(runner, units, deadlines, attachments);
+  const actions = new AssignmentActions(runner, units, deadlines, attachments, categories);
   const fresh = {
     acknowledged_at: null,
     acknowledged_by_kind: null,
@@ -655,6 +682,7 @@ describe('SubmissionActions', () => {
       sampler,
       config,
       ack(required),
+      categories,
     );
     return { actions, ratios };
   }

@@ -39,13 +39,20 @@ describe('workingDeadline', () => {
       },
     );
     await expect(
-      workingDeadline(unused as never, unused as never, 'cat-1', NOW, '2026-03-12T08:00:00Z'),
+      workingDeadline(
+        unused as never,
+        unused as never,
+        unused as never,
+        'cat-1',
+        NOW,
+        '2026-03-12T08:00:00Z',
+      ),
     ).resolves.toEqual(new Date('2026-03-12T08:00:00Z'));
   });
 
   it('refuses an explicit deadline in the past on the field `deadline`', async () => {
     await expect(
-      workingDeadline({} as never, {} as never, 'cat-1', NOW, '2026-03-01T08:00:00Z'),
+      workingDeadline({} as never, {} as never, {} as never, 'cat-1', NOW, '2026-03-01T08:00:00Z'),
     ).rejects.toMatchObject({ details: { errors: [{ field: 'deadline' }] } });
   });
 });
