@@ -1,17 +1,45 @@
 import { bearer, fmt, type BenchContext, type ScenarioResult } from './context.js';
 import { percentile, type HttpResult } from './load.js';
 import { cpuSecondsOf, sampleRss } from './processes.js';
+import { lastFullWeek } from '../src/reports/shanghai-time.js';
 
 /**
  * The API calls the console's 工作台 makes when it opens (web/src/views/DashboardView.vue: the
- * figures, the 12-week trend and the digest; the layout's bell: the unread notifications).
+ * figures, the 12-week trend and the last full week's stored digest; the layout's bell: the
+ * unread notifications). `label` is the stable id in the results; `path` the request.
  */
-export const DASHBOARD_CALLS = [
-  '/tasks/counts/dashboard',
-  '/tasks/counts/weekly?weeks=12',
-  '/reports/digest',
-  '/notifications?unread=true&limit=20',
-] as const;
+export function dashboardCalls(now = new Date()): { label: string; path: string }[] {
+  return [
+    { label: '/tasks/counts/dashboard', path: '/tasks/counts/dashboard' },
+    { label: '/tasks/counts/weekly?weeks=12', path: '/tasks/counts/weekly?weeks=12' },
+    {
+      label: '/reports/digests/:weekStart',
+      path: `/reports/digests/${lastFullWeek(now).from}`,
+    },
+    { label: '/notifications?unread=true&limit=20', path: '/notifications?unread=true&limit=20' },
+  ];
+}
+
+/**
+ * Stores the last full week's digest unless it is (the service stores it on Monday 06:00; a
+ * bench database seeded since has not run that schedule): `POST /reports/digests/:weekStart`,
+ * 201 stored now, 200 stored already. The dashboard then reads it rather than computing it.
+ */
+export async function ensureStoredWeek(
+  base: string,
+  token: string,
+  now = new Date(),
+): Promise<{ weekStart: string; status: number }> {
+  const weekStart = lastFullWeek(now).from;
+  const r = await fetch(`${base}/api/v1/reports/digests/${weekStart}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+  });
+  await r.arrayBuffer();
+  if (r.status !== 200 && r.status !== 201)
+    throw new Error(`POST /reports/digests/${weekStart}: ${r.status}`);
+  return { weekStart, status: r.status };
+}
 
 /**
  * GET `path` one request at a time (one connection, as a clerk's browser sends a call) until
@@ -62,7 +90,8 @@ async function oneAtATime(
 
 /**
  * Each dashboard call alone at one connection, after 5 warm-up requests, until `amount`
- * requests or `seconds`: p50 / p99 / max of the 2xx answers.
+ * requests or `seconds`: p50 / p99 / max of the 2xx answers. The last full week is stored first
+ * (as the dashboard finds it from Monday 06:00), so its digest call is the stored read.
  */
 export async function dashboardCallTimes(
   server: { base: string; pid: number },
@@ -72,13 +101,14 @@ export async function dashboardCallTimes(
 ): Promise<{ path: string; http: HttpResult }[]> {
   const out: { path: string; http: HttpResult }[] = [];
   const headers = { authorization: `Bearer ${token}` };
-  for (const path of DASHBOARD_CALLS) {
+  await ensureStoredWeek(server.base, token);
+  for (const { label, path } of dashboardCalls()) {
     const full = `/api/v1${path}`;
     const probe = await fetch(`${server.base}${full}`, { headers });
     if (probe.status !== 200) throw new Error(`GET ${full}: ${probe.status}`);
     await probe.arrayBuffer();
     await oneAtATime(server, full, headers, seconds, 5);
-    out.push({ path, http: await oneAtATime(server, full, headers, seconds, amount) });
+    out.push({ path: label, http: await oneAtATime(server, full, headers, seconds, amount) });
   }
   return out;
 }

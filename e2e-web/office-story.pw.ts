@@ -164,8 +164,27 @@ test.describe('the office', () => {
       (await apiAs<{ items: unknown[] }>(env.users.admin, 'GET', `/tasks?limit=200&${query}`)).items
         .length;
 
+    // Last full week's Monday (Beijing): the week the dashboard's digest cards read. Not stored
+    // yet (a new install): the cards fall back to the digest computed now.
+    const bj = new Date(Date.now() + 8 * 3_600_000);
+    const weekStart = new Date(bj.getTime() - (((bj.getUTCDay() + 6) % 7) + 7) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    await sql(`DELETE FROM weekly_digests WHERE week_start = $1`, [weekStart]);
+    const digestCalls: string[] = [];
+    page.on('response', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/v1/reports/digest'))
+        digestCalls.push(`${u.pathname} ${r.status()}`);
+    });
+
     await signIn(page, env.users.admin);
     await page.goto('/dashboard');
+    await expect(page.getByTestId('digest-source')).toHaveText('实时计算');
+    expect(digestCalls.slice(-2)).toEqual([
+      `/api/v1/reports/digests/${weekStart} 404`,
+      '/api/v1/reports/digest 200',
+    ]);
     const assigned = page.getByTestId('figure-assigned').locator('.figure-value');
     await expect(assigned).not.toHaveText('…');
     const before = Number(await assigned.textContent());
@@ -204,6 +223,28 @@ test.describe('the office', () => {
     await expect(
       page.getByText(`全区按期结案率 ${rate === null ? '—' : `${(rate * 100).toFixed(1)}%`}`),
     ).toBeVisible();
+
+    // Once the week is stored (the Monday 06:00 schedule, or the office's backfill), the cards
+    // read the stored week: one row, no recomputation, and say so.
+    const stored = await apiAs<{
+      from: string;
+      to: string;
+      totals: { onTimeClosureRate: number | null };
+    }>(env.users.admin, 'POST', `/reports/digests/${weekStart}`, {});
+    await sql(
+      `UPDATE weekly_digests SET data = jsonb_set(data, '{totals,onTimeClosureRate}', '0.4321') WHERE week_start = $1`,
+      [weekStart],
+    );
+    digestCalls.length = 0;
+    await page.reload();
+    await expect(page.getByTestId('digest-source')).toHaveText('上周（已存档）');
+    // The figure shown is the stored row's (changed above so that it cannot be the live one).
+    await expect(page.getByText('全区按期结案率 43.2%')).toBeVisible();
+    await expect(page.getByText(`${stored.from} 至 ${stored.to}`).first()).toBeVisible();
+    expect(digestCalls).toEqual([`/api/v1/reports/digests/${weekStart} 200`]);
+    await shot(page, 'dashboard-stored-week-1366');
+    // The altered row is this test's own: later stories find the week as they would have.
+    await sql(`DELETE FROM weekly_digests WHERE week_start = $1`, [weekStart]);
 
     // A figure clicks through to the task list filtered to exactly those tasks.
     await page.getByTestId('figure-assigned').click();

@@ -339,6 +339,111 @@ describe('信息报送 into the 快报', () => {
     expect(lines.join('\n')).not.toContain('文明宣讲');
   });
 
+  it('the office reorders the draft and deletes a paragraph: Markdown and Word print exactly the items, in that order', async () => {
+    type Section = { key: string; paragraphs: { key: string }[] };
+    const sectionsOf = (body: { sections: Section[] }) =>
+      body.sections.map((x) => [x.key, x.paragraphs.map((p) => p.key)]);
+    const draft = (await admin().get(`/bulletins/${bulletin.id}`).expect(200)).body as {
+      version: number;
+      sections: Section[];
+    };
+    const [dispatch, practice, brief] = draft.sections;
+    const eventsBefore = await count(
+      `SELECT count(*) AS n FROM bulletin_events WHERE bulletin_id = $1`,
+      [bulletin.id],
+    );
+    // 简讯 before 新时代文明实践, and the unit's item after the generated 城子街道 paragraph.
+    const moved = await put(
+      `/bulletins/${bulletin.id}/layout`,
+      {
+        version: draft.version,
+        sections: [
+          { key: dispatch.key, paragraphs: dispatch.paragraphs.map((p) => p.key) },
+          {
+            key: brief.key,
+            paragraphs: ['comprehensive_rectification:城子街道', `info:${adopted.id}`],
+          },
+          { key: practice.key, paragraphs: practice.paragraphs.map((p) => p.key) },
+        ],
+      },
+      w.admin.token,
+    ).expect(200);
+    // Then the generated 城子街道 paragraph is deleted: what is left of 简讯 is the item.
+    const deleted = await t
+      .http()
+      .delete(
+        `/api/v1/bulletins/${bulletin.id}/paragraphs/${encodeURIComponent('comprehensive_rectification:城子街道')}`,
+      )
+      .set('authorization', `Bearer ${w.admin.token}`)
+      .set('if-match', `"${moved.body.version}"`)
+      .expect(200);
+    const expected = [
+      [dispatch.key, dispatch.paragraphs.map((p) => p.key)],
+      ['comprehensive_rectification', [`info:${adopted.id}`]],
+      ['info:civilization_practice', [`info:${long.id}`, `info:${long.id}:2`, `info:${long.id}:3`]],
+    ];
+    expect(sectionsOf(deleted.body)).toEqual(expected);
+    // Stored so: read back anew, and one event each in the issue's trail.
+    expect(sectionsOf((await admin().get(`/bulletins/${bulletin.id}`).expect(200)).body)).toEqual(
+      expected,
+    );
+    expect(
+      await count(`SELECT count(*) AS n FROM bulletin_events WHERE bulletin_id = $1`, [
+        bulletin.id,
+      ]),
+    ).toBe(eventsBefore + 2);
+    bulletin = deleted.body;
+
+    const adoptedBlock =
+      '**【综合整治】东辛房街道：**近日，开展环境秩序综合整治\\*\\*加粗\\*\\*# 标题 \\<b\\>粗\\</b\\> \\[链接\\](http://evil.example) 覆盖商户80余家，整治楼道堆物问题2处。';
+    const md = (await admin().get(`/bulletins/${bulletin.id}?format=markdown`).expect(200)).text;
+    const blocks = md.split('\n\n');
+    const at = blocks.indexOf('## 【简讯】');
+    expect(blocks.slice(at, at + 6)).toEqual([
+      '## 【简讯】',
+      adoptedBlock,
+      '## 【新时代文明实践】',
+      '**永定镇多策并举推进新时代文明实践** 一是多点共建夯实阵地。在30个村居新时代文明实践站打造主题特色教育实践基地，实现新时代文明实践所（站）全覆盖。',
+      '二是服务群众打造品牌。开展“文明实践课堂”“党史人人讲”等新风培育活动600余场次，举办星火工程演出等实践活动10余场次。',
+      '三是移风易俗共育新风。开展“抵制高价彩礼 弘扬婚嫁新风”主题宣传实践活动30余场次，广泛开展道德评议、“洁净家园”“乡村十礼”等活动1200余场次，通过微信公众号积极开展“讲文明 树新风”线上主题宣传。（永定镇）',
+    ]);
+    // The deleted paragraph and the returned item are nowhere; each item paragraph prints once.
+    expect(md).not.toContain('城子街道');
+    expect(md).not.toContain('文明宣讲');
+    for (const text of ['覆盖商户80余家', '一是多点共建', '二是服务群众', '三是移风易俗'])
+      expect(md.split(text)).toHaveLength(2);
+
+    const docx = (
+      await admin()
+        .get(`/bulletins/${bulletin.id}?format=docx`)
+        .buffer(true)
+        .parse(binary)
+        .expect(200)
+    ).body as Buffer;
+    const xml = readZipEntry(docx, 'word/document.xml').toString('utf8');
+    // In word/document.xml: the items' paragraphs once each, in the new order, 城子街道 gone.
+    const positions = [
+      '【简讯】',
+      '覆盖商户80余家',
+      '【新时代文明实践】',
+      '一是多点共建夯实阵地',
+      '二是服务群众打造品牌',
+      '三是移风易俗共育新风',
+    ].map((text) => {
+      expect(xml.split(text)).toHaveLength(2);
+      return xml.indexOf(text);
+    });
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(xml).not.toContain('城子街道');
+    const lines = (await extractDocxText(docx)).split('\n');
+    const w1 = lines.indexOf('【简讯】');
+    expect(lines.slice(w1, w1 + 3)).toEqual([
+      '【简讯】',
+      '【综合整治】东辛房街道：近日，开展环境秩序综合整治**加粗**# 标题 <b>粗</b> [链接](http://evil.example) 覆盖商户80余家，整治楼道堆物问题2处。',
+      '【新时代文明实践】',
+    ]);
+  });
+
   it('publishing marks the printed items 已刊发 with the issue number; returned or cut ones stay', async () => {
     // The office edits the item's paragraph (its key is a path segment): still the item's.
     const edited = await put(
@@ -438,5 +543,22 @@ describe('信息报送 into the 快报', () => {
       ]),
     );
     expect(byUnit).toMatchObject({ 东辛房街道: 1, 城子街道: 0, 永定镇: 1 });
+
+    // The CSV prints them as its last column 信息采用; 合计 is the units' sum.
+    const csv = (
+      await admin().get(`/reports/digest?from=${today}&to=${today}&format=csv`).expect(200)
+    ).text
+      .slice(1)
+      .split('\r\n\r\n')[0]
+      .split('\r\n')
+      .map((line) => line.split(','));
+    expect(csv[0].at(-1)).toBe('信息采用');
+    const shown = Object.fromEntries(csv.slice(1).map((r) => [`${r[0]}:${r[1]}`, r.at(-1)]));
+    expect(shown).toMatchObject({
+      '单位:东辛房街道': '1',
+      '单位:城子街道': '0',
+      '单位:永定镇': '1',
+      '合计:全区': String(Object.values(byUnit).reduce((a, b) => a + b, 0)),
+    });
   });
 });

@@ -47,6 +47,7 @@ const digest: Digest = {
       rank: 1,
       card: 'green',
       unrankedReason: null,
+      infoAdopted: 3,
       figures: figures({
         received: 8,
         closed: 6,
@@ -133,6 +134,14 @@ describe('digest export', () => {
       at('未经复查销号占比'),
       at('综合指标值'),
     ]).toEqual([8, 27.5, '66.67%', '83.33%', null, 2, '33.33%', '72.22']);
+  });
+
+  it('ends the table with 信息采用: per unit, summed in 合计, empty for categories', () => {
+    const table = digestTable(digest);
+    expect(table[0].slice(-3)).toEqual(['反弹扣分', '综合指标值', '信息采用']);
+    // u2 comes from a week stored before items were counted: empty, not 0.
+    expect(table.map((row) => row.at(-1))).toEqual(['信息采用', 3, null, 3, null]);
+    expect(table.every((row) => row.length === table[0].length)).toBe(true);
   });
 
   it('writes CSV with a BOM, CRLF and formula cells defused', () => {
@@ -231,5 +240,10 @@ describe('digest export', () => {
     expect(formats('按期结案率')).toEqual(['0.00%', '0.00%', '0.00%']);
     expect(formats('结案用时中位数(小时)')).toEqual(['0.0', '0.0', '0.0']);
     expect(formats('收到任务')).toEqual(['0', '0', '0']);
+    // 信息采用 last, a count: the unit's, empty for a unit without it, the units' sum in 合计.
+    expect(headers.at(-1)).toBe('信息采用');
+    const info = headers.length - 1;
+    expect([2, 3, 4].map((r) => sheet.getRow(r).getCell(info).value)).toEqual([3, null, 3]);
+    expect(formats('信息采用')).toEqual(['0', '0', '0']);
   });
 });

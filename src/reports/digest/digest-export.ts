@@ -115,6 +115,20 @@ export const UNRANKED_LABELS: Readonly<Record<UnrankedReason, string>> = {
 
 const LEAD_HEADERS = ['维度', '名称', '排名', '评牌'] as const;
 
+/**
+ * 信息采用 (信息报送 items the office adopted in the period, info-items.reader.ts): after the
+ * figures, beside the index and not part of it. A unit's count; the 合计 row the units' sum;
+ * empty for a category (items belong to units) and for a unit of a week stored before it was
+ * counted.
+ */
+export const INFO_ADOPTED_HEADER = '信息采用';
+
+/** 信息采用 of the whole district: the units' sum, null when no unit row carries it. */
+export function infoAdoptedTotal(d: Digest): number | null {
+  const known = d.units.filter((u) => u.infoAdopted !== undefined);
+  return known.length ? known.reduce((n, u) => n + (u.infoAdopted ?? 0), 0) : null;
+}
+
 /** 绿牌/黄牌/红牌 for a ranked unit, why not for an unranked one. */
 export function cardLabel(u: UnitDigestRow): string | null {
   if (u.card !== null) return CARD_LABELS[u.card];
@@ -141,13 +155,22 @@ function textCells(f: DigestFigures): DigestCell[] {
  * 合计 row, then one row per category. The 维度 column says which.
  */
 export function digestTable(d: Digest): DigestCell[][] {
-  const rows: DigestCell[][] = [[...LEAD_HEADERS, ...FIGURE_COLUMNS.map((c) => c.header)]];
+  const rows: DigestCell[][] = [
+    [...LEAD_HEADERS, ...FIGURE_COLUMNS.map((c) => c.header), INFO_ADOPTED_HEADER],
+  ];
   for (const u of d.units) {
-    rows.push(['单位', u.unitName, u.rank, cardLabel(u), ...textCells(u.figures)]);
+    rows.push([
+      '单位',
+      u.unitName,
+      u.rank,
+      cardLabel(u),
+      ...textCells(u.figures),
+      u.infoAdopted ?? null,
+    ]);
   }
-  rows.push(['合计', '全区', null, null, ...textCells(d.totals)]);
+  rows.push(['合计', '全区', null, null, ...textCells(d.totals), infoAdoptedTotal(d)]);
   for (const c of d.categories) {
-    rows.push(['问题类别', c.categoryName, null, null, ...textCells(c.figures)]);
+    rows.push(['问题类别', c.categoryName, null, null, ...textCells(c.figures), null]);
   }
   return rows;
 }
@@ -199,12 +222,20 @@ interface LeadColumn {
 interface SheetRow {
   lead: DigestCell[];
   figures: DigestFigures;
+  /** Cells after the figures, one per trailing column of the sheet. */
+  trail?: (number | null)[];
   card?: Card | null;
   total?: boolean;
 }
 
+/** A count column after the figures (单位排名's 信息采用). */
+interface TrailColumn {
+  header: string;
+  printed: string;
+}
+
 /** Width of a figure column: its longest printed header line, at least a 6-digit number. */
-function figureWidth(c: FigureColumn): number {
+function figureWidth(c: { header: string; printed?: string }): number {
   const lines = (c.printed ?? c.header).split('\n');
   return Math.max(
     7,
@@ -229,6 +260,7 @@ function addSheet(
   heading: string,
   lead: LeadColumn[],
   rows: SheetRow[],
+  trail: TrailColumn[] = [],
 ): void {
   const sheet = workbook.addWorksheet(
     name,
@@ -237,10 +269,12 @@ function addSheet(
   sheet.columns = [
     ...lead.map((c) => ({ width: c.width })),
     ...FIGURE_COLUMNS.map((c) => ({ width: figureWidth(c) })),
+    ...trail.map((c) => ({ width: figureWidth(c) })),
   ];
   const header = sheet.addRow([
     ...lead.map((c) => c.header),
     ...FIGURE_COLUMNS.map((c) => c.printed ?? c.header),
+    ...trail.map((c) => c.printed),
   ]);
   styleHeaderRow(header, 3);
   const cardColumn = lead.findIndex((c) => c.header === '评牌') + 1;
@@ -249,6 +283,7 @@ function addSheet(
     const row = sheet.addRow([
       ...r.lead.map(xmlSafeCell),
       ...FIGURE_COLUMNS.map((c) => c.value(r.figures)),
+      ...trail.map((_, i) => r.trail?.[i] ?? null),
     ]);
     let lines = 1;
     lead.forEach((c, i) => {
@@ -259,6 +294,12 @@ function addSheet(
     });
     FIGURE_COLUMNS.forEach((c, i) => {
       row.getCell(lead.length + i + 1).style = bodyStyle(true, FIGURE_NUMBER_FORMATS[c.kind]);
+    });
+    trail.forEach((_, i) => {
+      row.getCell(lead.length + FIGURE_COLUMNS.length + i + 1).style = bodyStyle(
+        true,
+        FIGURE_NUMBER_FORMATS.count,
+      );
     });
     if (cardColumn > 0 && r.card) {
       const cell = row.getCell(cardColumn);
@@ -291,10 +332,12 @@ export async function digestXlsx(d: Digest): Promise<Buffer> {
       ...d.units.map((u) => ({
         lead: [u.unitName, u.rank, cardLabel(u)],
         figures: u.figures,
+        trail: [u.infoAdopted ?? null],
         card: u.card,
       })),
-      { lead: ['合计', null, null], figures: d.totals, total: true },
+      { lead: ['合计', null, null], figures: d.totals, trail: [infoAdoptedTotal(d)], total: true },
     ],
+    [{ header: INFO_ADOPTED_HEADER, printed: '信息\n采用' }],
   );
   addSheet(
     workbook,
