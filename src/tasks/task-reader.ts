@@ -142,10 +142,12 @@ export class TaskReader {
     known: { nonePending?: boolean } = {},
   ): Promise<TaskDetailDto> {
     const row = await this.findRow(db, principal, id);
-    const [photos, pending] = await Promise.all([
-      taskPhotoEvidence(db, id),
-      known.nonePending ? { extension: null, dispute: null } : pendingRequests(db, id),
-    ]);
+    // One after the other: `db` may be a transaction's one connection (pg queues, and warns of,
+    // a query sent while another runs on the same client).
+    const photos = await taskPhotoEvidence(db, id);
+    const pending = known.nonePending
+      ? { extension: null, dispute: null }
+      : await pendingRequests(db, id);
     // Only a submission still standing is in doubt: awaiting 复查, or the one a closure accepted.
     const flags =
       (row.status === 'submitted' || row.status === 'closed') &&

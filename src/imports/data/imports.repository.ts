@@ -134,25 +134,28 @@ export async function activeCatalog(db: Db): Promise<{
   sites: CatalogSite[];
   units: CatalogUnit[];
 }> {
-  const [categories, sites, units] = await Promise.all([
-    db
-      .selectFrom('categories')
-      .select([
-        'id',
-        'code',
-        'name',
-        'deadline_rule as deadlineRule',
-        'duplicate_radius_m as duplicateRadiusM',
-      ])
-      .where('active', '=', true)
-      .execute(),
-    db
-      .selectFrom('sites')
-      .select(['id', 'code', 'name', 'address', 'lat', 'lng', 'default_unit_id as defaultUnitId'])
-      .where('active', '=', true)
-      .execute(),
-    db.selectFrom('units').select(['id', 'code', 'name']).where('active', '=', true).execute(),
-  ]);
+  // In sequence: `db` is the confirmation's transaction, one connection.
+  const categories = await db
+    .selectFrom('categories')
+    .select([
+      'id',
+      'code',
+      'name',
+      'deadline_rule as deadlineRule',
+      'duplicate_radius_m as duplicateRadiusM',
+    ])
+    .where('active', '=', true)
+    .execute();
+  const sites = await db
+    .selectFrom('sites')
+    .select(['id', 'code', 'name', 'address', 'lat', 'lng', 'default_unit_id as defaultUnitId'])
+    .where('active', '=', true)
+    .execute();
+  const units = await db
+    .selectFrom('units')
+    .select(['id', 'code', 'name'])
+    .where('active', '=', true)
+    .execute();
   return {
     categories: categories.map((c) => ({ ...c, deadlineRule: c.deadlineRule as DeadlineRule })),
     sites,
