@@ -130,6 +130,11 @@ describe('WorkingCalendar rules', () => {
 });
 
 describe('validateCalendarYear', () => {
+  it.each([1000, 9999])('accepts the four-digit year %d at either end', (year) => {
+    const raw = { ...sample, year, holidays: [], makeupWorkdays: [] };
+    expect(validateCalendarYear(raw, 'f.json').year).toBe(year);
+  });
+
   it('accepts the sample and keeps only known fields', () => {
     expect(validateCalendarYear(sample, 'f.json')).toEqual(sample);
   });
@@ -156,6 +161,24 @@ describe('validateCalendarYear', () => {
       'empty source',
       yearWith({ source: ' ' }),
       /"source" must name the notice the data comes from/,
+    ],
+    ['year of three digits', yearWith({ year: 999 }), /"year" must be a four-digit year, got 999/],
+    [
+      'year of five digits',
+      yearWith({ year: 10000 }),
+      /"year" must be a four-digit year, got 10000/,
+    ],
+    ['year 2030.5', yearWith({ year: 2030.5 }), /"year" must be a four-digit year, got 2030.5/],
+    ['source not a string', yearWith({ source: 1 }), /"source" must name the notice/],
+    [
+      'holiday name of spaces',
+      yearWith({ holidays: [{ date: '2030-10-01', name: '  ' }] }),
+      /"holidays\[0\]\.name" must be a non-empty string/,
+    ],
+    [
+      'holiday name not a string',
+      yearWith({ holidays: [{ date: '2030-10-01', name: 1 }] }),
+      /"holidays\[0\]\.name" must be a non-empty string/,
     ],
     ['official as string', yearWith({ official: 'true' }), /"official" must be true or false/],
     ['provisional without note', yearWith({ official: false }), /"note" is required/],
