@@ -96,6 +96,12 @@ describe('WorkingCalendar rules', () => {
     expect(() => cal.covers(date)).toThrow(RangeError);
   });
 
+  it('says which value is not a date', () => {
+    expect(() => cal.isWorkday('2030/10/01')).toThrow(
+      'expected a YYYY-MM-DD date, got "2030/10/01"',
+    );
+  });
+
   it('lists loaded and provisional years', () => {
     const both = WorkingCalendar.fromYears([
       {
@@ -124,22 +130,65 @@ describe('WorkingCalendar rules', () => {
 });
 
 describe('validateCalendarYear', () => {
+  it.each([1000, 9999])('accepts the four-digit year %d at either end', (year) => {
+    const raw = { ...sample, year, holidays: [], makeupWorkdays: [] };
+    expect(validateCalendarYear(raw, 'f.json').year).toBe(year);
+  });
+
   it('accepts the sample and keeps only known fields', () => {
     expect(validateCalendarYear(sample, 'f.json')).toEqual(sample);
   });
 
   it.each<[string, unknown, RegExp]>([
     ['not an object', [], /f\.json: must be a JSON object/],
+    ['null', null, /f\.json: must be a JSON object/],
+    ['a string', '2030', /f\.json: must be a JSON object/],
+    [
+      'holiday null',
+      yearWith({ holidays: [null] }),
+      /"holidays\[0\]" must be an object \{ date, name \}/,
+    ],
+    [
+      'holiday an array',
+      yearWith({ holidays: [['2030-10-01', '国庆节']] }),
+      /"holidays\[0\]" must be an object \{ date, name \}/,
+    ],
     ['unknown key', yearWith({ makeupWorkday: [] }), /"makeupWorkday" is not a known field/],
     ['year missing', yearWith({ year: undefined }), /"year" must be a four-digit year/],
     ['year as string', yearWith({ year: '2030' }), /"year" must be a four-digit year/],
     ['year fractional', yearWith({ year: 2030.5 }), /"year"/],
-    ['empty source', yearWith({ source: ' ' }), /"source"/],
+    [
+      'empty source',
+      yearWith({ source: ' ' }),
+      /"source" must name the notice the data comes from/,
+    ],
+    ['year of three digits', yearWith({ year: 999 }), /"year" must be a four-digit year, got 999/],
+    [
+      'year of five digits',
+      yearWith({ year: 10000 }),
+      /"year" must be a four-digit year, got 10000/,
+    ],
+    ['year 2030.5', yearWith({ year: 2030.5 }), /"year" must be a four-digit year, got 2030.5/],
+    ['source not a string', yearWith({ source: 1 }), /"source" must name the notice/],
+    [
+      'holiday name of spaces',
+      yearWith({ holidays: [{ date: '2030-10-01', name: '  ' }] }),
+      /"holidays\[0\]\.name" must be a non-empty string/,
+    ],
+    [
+      'holiday name not a string',
+      yearWith({ holidays: [{ date: '2030-10-01', name: 1 }] }),
+      /"holidays\[0\]\.name" must be a non-empty string/,
+    ],
     ['official as string', yearWith({ official: 'true' }), /"official" must be true or false/],
     ['provisional without note', yearWith({ official: false }), /"note" is required/],
     ['note not a string', yearWith({ note: 1 }), /"note" must be a string/],
     ['holidays not an array', yearWith({ holidays: {} }), /"holidays" must be an array/],
-    ['holiday not an object', yearWith({ holidays: ['2030-10-01'] }), /"holidays\[0\]"/],
+    [
+      'holiday not an object',
+      yearWith({ holidays: ['2030-10-01'] }),
+      /"holidays\[0\]" must be an object \{ date, name \}/,
+    ],
     [
       'holiday date malformed',
       yearWith({ holidays: [{ date: '2030-10-32', name: 'x' }] }),
@@ -215,9 +264,17 @@ describe('loadWorkingCalendar', () => {
     expect(loadWorkingCalendar(dir).isWorkday('2030-10-12')).toBe(true);
   });
 
-  it('names the file that is not JSON', () => {
+  it('names the file that is not JSON, with the parser message and the parser error as cause', () => {
     write('2030.json', '{ "year": 2030,');
-    expect(() => loadWorkingCalendar(dir)).toThrow(/2030\.json: not readable JSON/);
+    let error: unknown;
+    try {
+      loadWorkingCalendar(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).toMatch(/2030\.json: not readable JSON: \S/);
+    expect((error as Error).message).not.toMatch(/undefined$/);
+    expect((error as Error).cause).toBeInstanceOf(SyntaxError);
   });
 
   it('names the file and the field that is wrong', () => {
@@ -245,7 +302,22 @@ describe('loadWorkingCalendar', () => {
 
   it('refuses a missing directory', () => {
     const missing = join(dir, 'nope');
-    expect(() => loadWorkingCalendar(missing)).toThrow(/cannot read directory .*nope/);
+    let error: unknown;
+    try {
+      loadWorkingCalendar(missing);
+    } catch (e) {
+      error = e;
+    }
+    // Under jest's VM modules the fs error comes from another realm (not \`instanceof Error\`
+    // here), so its String() form, "Error: ENOENT…", is what the message carries.
+    expect((error as Error).message).toMatch(/cannot read directory .*nope: (Error: )?ENOENT/);
+    expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe('ENOENT');
+  });
+
+  it('reads config/calendar by default (relative to the working directory)', () => {
+    expect(loadWorkingCalendar().loadedYears()).toEqual(
+      loadWorkingCalendar(CONFIG_DIR).loadedYears(),
+    );
   });
 
   it('does not read subdirectories', () => {

@@ -1,4 +1,10 @@
-import { distanceMetres, judgeAfterPhotos, type PhotoCapture } from './evidence-rules.js';
+import {
+  EVIDENCE_FLAG_LABELS,
+  EVIDENCE_FLAG_REASONS,
+  distanceMetres,
+  judgeAfterPhotos,
+  type PhotoCapture,
+} from './evidence-rules.js';
 
 const ASSIGNED = new Date('2026-12-01T02:00:00Z'); // 10:00 Beijing
 const TASK = { assignedAt: ASSIGNED, lat: 39.9, lng: 116.1 };
@@ -160,5 +166,64 @@ describe('judgeAfterPhotos', () => {
       ['b', 'taken_before_assignment', 'exif'],
       ['c', 'no_capture_data', null],
     ]);
+  });
+});
+
+describe('judgeAfterPhotos: the words of each flag', () => {
+  it('no_capture_data says neither source had a time', () => {
+    expect(judgeAfterPhotos([photo()], TASK, 300)).toEqual([
+      {
+        attachmentId: 'p1',
+        reason: 'no_capture_data',
+        source: null,
+        detail: '照片无拍摄时间（照片EXIF与上传时声明均无）',
+      },
+    ]);
+  });
+
+  it('names 照片EXIF as the source of an EXIF time or position', () => {
+    const p = photo({ capturedAt: at('2026-11-30T01:32:00Z'), ...northOfTask(1200) });
+    expect(judgeAfterPhotos([p], TASK, 300).map((f) => f.detail)).toEqual([
+      '拍摄时间 2026-11-30 09:32（照片EXIF）早于派遣时间 2026-12-01 10:00',
+      '拍摄地点距任务位置约 1200 米（照片EXIF），超过 300 米',
+    ]);
+  });
+
+  it('the reasons and their labels as the office names them', () => {
+    expect(EVIDENCE_FLAG_REASONS).toEqual([
+      'taken_before_assignment',
+      'too_far',
+      'no_capture_data',
+    ]);
+    expect(EVIDENCE_FLAG_LABELS).toEqual({
+      taken_before_assignment: '拍摄早于派遣',
+      too_far: '拍摄地点过远',
+      no_capture_data: '无拍摄信息',
+    });
+  });
+});
+
+describe('judgeAfterPhotos: half a position is no position', () => {
+  const time = { capturedAt: at('2026-12-01T03:00:00Z') };
+  const far = northOfTask(2000);
+
+  it('EXIF with a latitude but no longitude (or the reverse) falls back to the declared position', () => {
+    expect(reasons([photo({ ...time, lat: far.lat }, far)])).toEqual([
+      ['p1', 'too_far', 'declared'],
+    ]);
+    expect(reasons([photo({ ...time, lng: far.lng }, far)])).toEqual([
+      ['p1', 'too_far', 'declared'],
+    ]);
+  });
+
+  it('a declared latitude without longitude (or the reverse) is not judged', () => {
+    expect(reasons([photo(time, { lat: far.lat + 1 })])).toEqual([]);
+    expect(reasons([photo(time, { lng: far.lng + 1 })])).toEqual([]);
+  });
+
+  it('a task with only a latitude or only a longitude is not judged for distance', () => {
+    const p = photo({ ...time, ...northOfTask(9000) });
+    expect(reasons([p], { ...TASK, lng: null })).toEqual([]);
+    expect(reasons([p], { ...TASK, lat: null })).toEqual([]);
   });
 });

@@ -29,3 +29,42 @@ describe('assertLedgerFilter', () => {
     expect((error as DomainError).details?.errors).toEqual([expect.objectContaining({ field })]);
   });
 });
+
+describe("assertLedgerFilter: every time field is checked, with the office's words", () => {
+  const refusal = (f: TaskFilterQuery): DomainError | undefined => {
+    try {
+      assertLedgerFilter(f);
+    } catch (e) {
+      return e as DomainError;
+    }
+    return undefined;
+  };
+
+  it.each([
+    'createdFrom',
+    'createdTo',
+    'closedFrom',
+    'closedTo',
+    'deadlineFrom',
+    'deadlineTo',
+  ] as const)('%s: a value the database cannot read is refused as 不是有效的时间', (field) => {
+    const error = refusal({ [field]: '2026-W46' });
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error?.message).toBe(`${field}: ${field} 不是有效的时间`);
+    expect(error?.details?.errors).toEqual([
+      { field, code: 'isDateString', message: `${field} 不是有效的时间` },
+    ]);
+  });
+
+  it('a NUL in the search text is refused as 含有不允许的字符', () => {
+    expect(refusal({ q: '\u0000' })?.details?.errors).toEqual([
+      { field: 'q', code: 'noNulCharacter', message: 'q 含有不允许的字符' },
+    ]);
+  });
+
+  it('the first bad field is named, in the order of the fields', () => {
+    expect(refusal({ deadlineTo: 'x', createdTo: 'y' })?.details?.errors).toEqual([
+      expect.objectContaining({ field: 'createdTo' }),
+    ]);
+  });
+});

@@ -92,6 +92,12 @@ describe('findRecurrence: one candidate', () => {
     expect(match([closed(candidate)], probe) !== null).toBe(expected);
   });
 
+  it('a closed task without its closure time is no candidate (and does not throw)', () => {
+    expect(match([closed({ closedAt: null })])).toBeNull();
+    const ok = closed({ id: 'ok', position: north(30) });
+    expect(match([closed({ id: 'x', closedAt: null, position: HERE }), ok])?.task.id).toBe('ok');
+  });
+
   it('radius 0 turns recurrence off for the category', () => {
     expect(match([closed({ position: HERE })], {}, { radiusM: 0 })).toBeNull();
   });
@@ -135,6 +141,17 @@ describe('findRecurrence: which closed task is chosen', () => {
     const a = closed({ id: 'a', position: HERE, closedAt: daysBefore(3) });
     const b = closed({ id: 'b', position: HERE, closedAt: daysBefore(3) });
     expect(match([b, a])?.task.id).toBe('a');
+    expect(match([a, b])?.task.id).toBe('a');
+    const c = closed({ id: 'c', position: HERE, closedAt: daysBefore(3) });
+    expect(match([c, b, a])?.task.id).toBe('a');
+    expect(match([b, c, a])?.task.id).toBe('a');
+  });
+
+  it('distances are compared to the metre: within the same metre, the latest closed', () => {
+    const nearerOlder = closed({ id: 'a', position: north(10.1), closedAt: daysBefore(20) });
+    const laterFarther = closed({ id: 'b', position: north(10.3), closedAt: daysBefore(2) });
+    expect(match([nearerOlder, laterFarther])?.task.id).toBe('b');
+    expect(match([laterFarther, nearerOlder])?.task.id).toBe('b');
   });
 
   it('skips the ones that fail a test and takes the next', () => {
