@@ -177,8 +177,9 @@ test.describe.serial('信息报送: a unit sends items, the office adopts one an
     // the new-item form is a full-screen dialog.
     await page.setViewportSize({ width: 375, height: 812 });
     await page.reload();
-    await shot(page, 'info-list-375');
     const onPhone = page.getByRole('dialog', { name: RETURN_TITLE });
+    // The whole drawer on screen: its slide-in has ended (a shot taken earlier catches it halfway).
+    await expect(onPhone).toBeInViewport({ ratio: 1 });
     await expect(onPhone.getByText('近日，组织30余名志愿者清扫楼道20个。')).toBeInViewport();
     await shot(page, 'info-item-375');
     await onPhone.getByRole('button', { name: /关闭|Close/ }).click();

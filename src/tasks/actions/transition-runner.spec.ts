@@ -270,6 +270,10 @@ describe('TransitionRunner', () => {
     expect(write.sql).toContain('insert into "task_events"');
     expect(write.params).toContain('挂账说明');
     expect(write.sql).toContain('insert into "outbox"');
+    // The outbox row names the event this statement inserted, and its task.
+    expect(write.sql).toContain(
+      "jsonb_build_object('eventId', e.id::text, 'taskId', e.task_id::text)",
+    );
     expect(JSON.stringify(write.params)).toContain('task-1');
     expect(h.writes()).toContain('insert into "task_attachments"');
   });
