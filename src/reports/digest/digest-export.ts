@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../common/heavy-modules.js';
 import type { Card, Digest, DigestFigures, UnitDigestRow, UnrankedReason } from './digest-model.js';
 import { csvField } from '../../common/csv.js';
 import { xmlSafeCell } from '../../common/xml-text.js';
@@ -316,7 +317,8 @@ function addSheet(
  * are numbers.
  */
 export async function digestXlsx(d: Digest): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJS();
+  const workbook = new Workbook();
   workbook.creator = '创城督导整改';
   workbook.title = title(d);
   addSheet(

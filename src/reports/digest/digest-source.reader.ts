@@ -3,7 +3,9 @@ import type { Db } from '../../database/kysely.js';
 
 /**
  * 来源 in the digest: per unit and district-wide, what each source brought in [S, E), on the
- * task rows as they are now (like digest.reader.ts, whose definitions these follow):
+ * task rows as they are now (like digest.reader.ts, whose definitions these follow). The
+ * outcome figures (closed, closedOnTime, openOverdue) come from the main aggregate's own scan
+ * (`source_counts` in digest.reader.ts); 新增 from an index range here (readRaisedCounts):
  * - raised (新增): created (立案) in [S, E), not cancelled. District-wide this includes tasks
  *   still waiting for dispatch (no unit), so the units' rows may sum to less.
  * - closed: closed in [S, E); closedOnTime: of those, closed_on_time (the accepted submission by
@@ -21,48 +23,51 @@ export interface SourceCountRow {
   openOverdue: number;
 }
 
-interface RawRow {
-  unit_id: string | null;
-  all_units: number;
-  source: string;
-  raised: number;
-  closed: number;
-  closed_on_time: number;
-  open_overdue: number;
-}
-
-export async function readSourceCounts(db: Db, s: Date, e: Date): Promise<SourceCountRow[]> {
-  const { rows } = await sql<RawRow>`
-    WITH facts AS (
-      SELECT t.unit_id, t.source,
-             t.status <> 'cancelled' AND t.created_at >= ${s} AND t.created_at < ${e} AS raised,
-             t.status = 'closed' AND t.closed_at >= ${s} AND t.closed_at < ${e} AS closed,
-             t.closed_on_time IS TRUE AS on_time,
-             t.status <> 'on_hold' AND t.assigned_at < ${e} AND t.deadline < ${e}
-               AND (t.closed_at IS NULL OR t.closed_at >= ${e})
-               AND (t.cancelled_at IS NULL OR t.cancelled_at >= ${e}) AS open_overdue
-        FROM tasks t
-       WHERE (t.created_at >= ${s} AND t.created_at < ${e})
-          OR (t.closed_at >= ${s} AND t.closed_at < ${e})
-          OR (t.assigned_at < ${e} AND t.deadline < ${e} AND (t.closed_at IS NULL OR t.closed_at >= ${e}))
-    )
-    SELECT unit_id::text AS unit_id, GROUPING(unit_id) AS all_units, source,
-           count(*) FILTER (WHERE raised)::int AS raised,
-           count(*) FILTER (WHERE closed)::int AS closed,
-           count(*) FILTER (WHERE closed AND on_time)::int AS closed_on_time,
-           count(*) FILTER (WHERE open_overdue)::int AS open_overdue
-      FROM facts
-     GROUP BY GROUPING SETS ((unit_id, source), (source))
-     ORDER BY 2, 1, 3`.execute(db);
+/**
+ * 新增 per unit and source and district-wide per source: tasks created (立案) in [S, E), not
+ * cancelled — an index range on created_at. District-wide this includes tasks still waiting
+ * for dispatch (no unit), so the units' rows may sum to less.
+ */
+export async function readRaisedCounts(
+  db: Db,
+  s: Date,
+  e: Date,
+): Promise<{ unitId: string | null; source: string; raised: number }[]> {
+  const { rows } = await sql<{
+    unit_id: string | null;
+    all_units: number;
+    source: string;
+    raised: number;
+  }>`
+    SELECT unit_id::text AS unit_id, GROUPING(unit_id) AS all_units, source, count(*)::int AS raised
+      FROM tasks t
+     WHERE t.created_at >= ${s} AND t.created_at < ${e} AND t.status <> 'cancelled'
+     GROUP BY GROUPING SETS ((unit_id, source), (source))`.execute(db);
   return rows
     .filter((r) => r.all_units === 1 || r.unit_id !== null)
-    .filter((r) => r.raised || r.closed || r.open_overdue)
     .map((r) => ({
       unitId: r.all_units === 1 ? null : r.unit_id,
       source: r.source,
       raised: r.raised,
-      closed: r.closed,
-      closedOnTime: r.closed_on_time,
-      openOverdue: r.open_overdue,
     }));
+}
+
+/**
+ * The 来源 rows of the digest: the outcome rows of the main aggregate (digest.reader.ts) joined
+ * with the 新增 counts, one row per (unit or district, source) with any figure.
+ */
+export function mergeSourceCounts(
+  outcomes: Omit<SourceCountRow, 'raised'>[],
+  raised: { unitId: string | null; source: string; raised: number }[],
+): SourceCountRow[] {
+  const byKey = new Map<string, SourceCountRow>();
+  const keyOf = (r: { unitId: string | null; source: string }) =>
+    `${r.unitId ?? ''}\u0000${r.source}`;
+  for (const r of outcomes) byKey.set(keyOf(r), { ...r, raised: 0 });
+  for (const r of raised) {
+    const row = byKey.get(keyOf(r));
+    if (row) row.raised = r.raised;
+    else byKey.set(keyOf(r), { ...r, closed: 0, closedOnTime: 0, openOverdue: 0 });
+  }
+  return [...byKey.values()].filter((r) => r.raised || r.closed || r.openOverdue);
 }

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../database/kysely.js';
 import type { DigestCounts } from './digest-model.js';
+import type { SourceCountRow } from './digest-source.reader.js';
 
 /**
  * The digest's counts as one SQL aggregate over `tasks` (plus `task_checks` and
@@ -86,8 +87,10 @@ const digestSql = (
   weights: SourceWeights,
 ) =>
   sql<RawRow>`
-WITH facts AS (
-  SELECT t.unit_id, t.category_id, t.deadline,
+WITH facts AS MATERIALIZED (
+  -- No subquery per row here: a correlated subplan is parallel-restricted and would keep this
+  -- scan (the digest's cost) on one core. 照片存疑 is counted in flagged_counts instead.
+  SELECT t.unit_id, t.category_id, t.source, t.deadline,
          -- The source's weight, looked up in the bound arrays (1 when not listed): an
          -- expression, not a join, so the plan stays the one of the counts without weights.
          coalesce((${weights.weights}::float8[])[array_position(${weights.codes}::text[], t.source)],
@@ -96,8 +99,6 @@ WITH facts AS (
          t.status = 'closed' AND t.closed_at >= ${s} AND t.closed_at < ${e} AS closed,
          t.closed_on_time IS TRUE AS on_time,
          t.closed_unverified IS TRUE AS unverified,
-         coalesce((SELECT jsonb_array_length(ts.evidence_flags) > 0 FROM task_submissions ts
-                    WHERE ts.task_id = t.id ORDER BY ts.round DESC LIMIT 1), false) AS flagged,
          t.status <> 'cancelled' AND t.assessed_deadline >= ${s} AND t.assessed_deadline < ${e} AS due,
          t.status = 'on_hold' AS on_hold,
          t.status = 'closed' AND t.closed_at < ${e} AS closed_by_end,
@@ -121,7 +122,6 @@ task_counts AS (
          count(*) FILTER (WHERE closed)::int AS closed,
          count(*) FILTER (WHERE closed AND on_time)::int AS closed_on_time,
          count(*) FILTER (WHERE closed AND unverified)::int AS closed_unverified,
-         count(*) FILTER (WHERE closed AND flagged)::int AS closed_flagged,
          count(*) FILTER (WHERE open_at_end AND deadline < ${e})::int AS open_overdue,
          count(*) FILTER (WHERE open_at_end AND deadline + ${superviseAfterHours}::float8 * interval '1 hour' < ${e})::int AS supervised,
          count(*) FILTER (WHERE open_at_end AND deadline + ${notifyAfterHours}::float8 * interval '1 hour' < ${e})::int AS notified,
@@ -147,6 +147,30 @@ check_counts AS (
    WHERE c.created_at >= ${s} AND c.created_at < ${e} AND t.unit_id IS NOT NULL
    GROUP BY GROUPING SETS ((t.unit_id), (t.category_id), ())
 ),
+-- 照片存疑: of the tasks closed in the period (an index range on closed_at), those whose accepted
+-- submission (the latest round) carries evidence flags.
+flagged_counts AS (
+  SELECT ${groupKey('t.unit_id', 't.category_id')} AS key,
+         count(*)::int AS closed_flagged
+    FROM tasks t
+   WHERE t.status = 'closed' AND t.closed_at >= ${s} AND t.closed_at < ${e} AND t.unit_id IS NOT NULL
+     AND coalesce((SELECT jsonb_array_length(ts.evidence_flags) > 0 FROM task_submissions ts
+                    WHERE ts.task_id = t.id ORDER BY ts.round DESC LIMIT 1), false)
+   GROUP BY GROUPING SETS ((t.unit_id), (t.category_id), ())
+),
+-- 来源 (digest-source.reader.ts): closed, closed on time and 超期未结 per unit and source and per
+-- source, from the same rows. A task without a unit was never assigned (a dispute back to 待派遣
+-- clears unit and assigned_at together; ck_tasks_assigned), so it can be neither closed nor
+-- open at E, and these rows are exact district-wide too.
+source_counts AS (
+  SELECT CASE WHEN GROUPING(unit_id) = 0 THEN 'us:' || unit_id::text ELSE 's:' END || ':' || source AS key,
+         unit_id::text AS unit_id, source,
+         count(*) FILTER (WHERE closed)::int AS closed,
+         count(*) FILTER (WHERE closed AND on_time)::int AS closed_on_time,
+         count(*) FILTER (WHERE open_at_end AND deadline < ${e})::int AS open_overdue
+    FROM facts
+   GROUP BY GROUPING SETS ((unit_id, source), (source))
+),
 extension_counts AS (
   SELECT ${groupKey('t.unit_id', 't.category_id')} AS key,
          count(*)::int AS extensions_granted
@@ -160,7 +184,7 @@ SELECT coalesce(a.key, c.key, x.key) AS key,
        coalesce(a.received, 0) AS received, coalesce(a.closed, 0) AS closed,
        coalesce(a.closed_on_time, 0) AS closed_on_time,
        coalesce(a.closed_unverified, 0) AS closed_unverified,
-       coalesce(a.closed_flagged, 0) AS closed_flagged, coalesce(a.open_overdue, 0) AS open_overdue,
+       coalesce(f.closed_flagged, 0) AS closed_flagged, coalesce(a.open_overdue, 0) AS open_overdue,
        coalesce(a.supervised, 0) AS supervised, coalesce(a.notified, 0) AS notified,
        a.median_hours_to_close,
        coalesce(a.due, 0) AS due, coalesce(a.due_on_hold, 0) AS due_on_hold,
@@ -169,10 +193,20 @@ SELECT coalesce(a.key, c.key, x.key) AS key,
        coalesce(a.due_missed_weighted, 0) AS due_missed_weighted,
        coalesce(a.due_unclosed_weighted, 0) AS due_unclosed_weighted,
        coalesce(c.checks, 0) AS checks, coalesce(c.failed_checks, 0) AS failed_checks,
-       coalesce(x.extensions_granted, 0) AS extensions_granted
+       coalesce(x.extensions_granted, 0) AS extensions_granted,
+       NULL::text AS unit_id, NULL::text AS source
   FROM task_counts a
   FULL JOIN check_counts c ON c.key = a.key
   FULL JOIN extension_counts x ON x.key = coalesce(a.key, c.key)
+  -- A flagged task is a closed one, so its key is always one of task_counts'.
+  LEFT JOIN flagged_counts f ON f.key = a.key
+UNION ALL
+-- The 来源 rows in the same columns (keys 'us:<unit>:<source>' and 's::<source>'); only the three
+-- figures they carry are non-zero.
+SELECT key, 0, closed, closed_on_time, 0, 0, open_overdue, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+       unit_id, source
+  FROM source_counts
+ WHERE closed > 0 OR open_overdue > 0
  ORDER BY 1`;
 
 interface RawRow {
@@ -196,6 +230,19 @@ interface RawRow {
   checks: number;
   failed_checks: number;
   extensions_granted: number;
+  /** Set on the 来源 rows only (source_counts): the unit, null on a district-wide row. */
+  unit_id: string | null;
+  source: string | null;
+}
+
+/** What the 来源 rows of the aggregate carry (the 新增 count comes from readRaisedCounts). */
+export type SourceOutcomeRow = Omit<SourceCountRow, 'raised'>;
+
+export interface DigestAggregate {
+  /** The counts per unit ('u:…'), per category ('c:…') and overall ('all'). */
+  counts: DigestCountRow[];
+  /** Closed, closed on time and 超期未结 per unit and source and district-wide per source. */
+  sources: SourceOutcomeRow[];
 }
 
 export interface DigestThresholds {
@@ -214,14 +261,17 @@ export interface SourceWeights {
 
 export const NO_SOURCE_WEIGHTS: SourceWeights = { codes: [], weights: [] };
 
-/** The counts per unit ('u:…'), per category ('c:…') and overall ('all') for [start, end). */
+/**
+ * The counts per unit ('u:…'), per category ('c:…') and overall ('all') for [start, end), and
+ * the 来源 outcome rows, from one statement.
+ */
 export async function readDigestCounts(
   db: Db,
   start: Date,
   end: Date,
   thresholds: DigestThresholds,
   weights: SourceWeights = NO_SOURCE_WEIGHTS,
-): Promise<DigestCountRow[]> {
+): Promise<DigestAggregate> {
   const { rows } = await digestSql(
     start,
     end,
@@ -229,7 +279,26 @@ export async function readDigestCounts(
     thresholds.notifyAfterHours,
     weights,
   ).execute(db);
-  return rows.map((r) => ({
+  const sources: SourceOutcomeRow[] = [];
+  const counts: DigestCountRow[] = [];
+  for (const r of rows) {
+    if (r.source !== null) {
+      sources.push({
+        unitId: r.unit_id,
+        source: r.source,
+        closed: r.closed,
+        closedOnTime: r.closed_on_time,
+        openOverdue: r.open_overdue,
+      });
+    } else {
+      counts.push(countRow(r));
+    }
+  }
+  return { counts, sources };
+}
+
+function countRow(r: RawRow): DigestCountRow {
+  return {
     key: r.key,
     received: r.received,
     closed: r.closed,
@@ -251,7 +320,7 @@ export async function readDigestCounts(
     checks: r.checks,
     failedChecks: r.failed_checks,
     extensionsGranted: r.extensions_granted,
-  }));
+  };
 }
 
 export interface UnitRow {

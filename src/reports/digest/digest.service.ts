@@ -38,7 +38,11 @@ import { emptyCoverage, readCoverage } from '../../plans/coverage.reader.js';
 import { NO_SIGNING, readUnitSigning } from './digest-signing.reader.js';
 import { readAdoptedInfoItems } from './info-items.reader.js';
 import { TaskSources } from '../../catalog/task-sources.js';
-import { readSourceCounts, type SourceCountRow } from './digest-source.reader.js';
+import {
+  mergeSourceCounts,
+  readRaisedCounts,
+  type SourceCountRow,
+} from './digest-source.reader.js';
 import type { SourceFigures } from './digest-model.js';
 
 /**
@@ -188,13 +192,12 @@ export class DigestService {
     const now = this.clock.now();
     const { start, end, clampedToNow } = countedPeriod({ from, to }, now);
     const rules = this.rules();
-    const rows = await readDigestCounts(db, start, end, rules, {
+    const { counts: rows, sources } = await readDigestCounts(db, start, end, rules, {
       codes: this.sources.all.map((x) => x.code),
       weights: this.sources.all.map((x) => x.weight),
     });
-    const sourceRows = (await readSourceCounts(db, start, end)).sort((a, b) =>
-      this.sourceOrder(a, b),
-    );
+    const raised = await readRaisedCounts(db, start, end);
+    const sourceRows = mergeSourceCounts(sources, raised).sort((a, b) => this.sourceOrder(a, b));
     const recurrenceRows = await readRecurrenceCounts(db, start, end);
     const units = await readUnits(db);
     const categories = await readCategories(db);
