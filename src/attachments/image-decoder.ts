@@ -1,4 +1,5 @@
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import { loadSharp } from '../common/heavy-modules.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { AttachmentErrorCode, notAnImage } from './attachment-errors.js';
 import type { ImageMime } from './image-sniffer.js';
@@ -30,6 +31,7 @@ const tooManyPixels = (width: number, height: number): DomainError =>
  */
 export async function assertDecodableImage(data: Buffer, mime: ImageMime): Promise<void> {
   const options = { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS } as const;
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     // The header alone (no pixel limit here, so that an absurd size is told apart from garbage).

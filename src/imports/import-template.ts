@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../common/heavy-modules.js';
 import { officeClock } from '../common/time/office-zone.js';
 import { BODY_FONT_SIZE, CELL_BORDER, HEADER_FILL } from '../common/xlsx-print.js';
 import { FIELD_TIME_MAX_AGE_DAYS } from '../tasks/field-time.js';
@@ -121,7 +122,8 @@ const validations = (sheet: ExcelJS.Worksheet) =>
 
 /** The template as an .xlsx file. */
 export async function buildImportTemplate(catalog: TemplateCatalog, now: Date): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJS();
+  const book = new Workbook();
   book.creator = '创城督导整改';
   book.title = '问题清单导入模板';
 

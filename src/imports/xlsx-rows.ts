@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../common/heavy-modules.js';
 import { Readable } from 'node:stream';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { ImportErrorCode } from './import-errors.js';
@@ -72,7 +73,8 @@ const notXlsx = (): DomainError =>
 export async function readSheet(data: Buffer, limits: SheetLimits): Promise<ParsedSheet> {
   // An .xlsx is a zip: "PK\x03\x04". Anything else (a .xls, a CSV renamed) is refused up front.
   if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) throw notXlsx();
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([data]), {
+  const { stream } = await loadExcelJS();
+  const reader = new stream.xlsx.WorkbookReader(Readable.from([data]), {
     entries: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../../common/heavy-modules.js';
 import { MAX_IMAGE_PIXELS } from '../image-decoder.js';
 
 /** The derived copies served beside the untouched original (`GET /attachments/:id?variant=`). */
@@ -14,10 +14,10 @@ export const WATERMARKED_MAX_SIDE = 2560;
 /** The CJK font the 水印 is set in (Debian's fonts-wqy-microhei; scripts/ensure-fonts.sh). */
 export const WATERMARK_FONT = 'WenQuanYi Micro Hei';
 
-const input = (data: Buffer) =>
+const input = async (data: Buffer) =>
   // Already proven decodable at upload; .rotate() applies the EXIF orientation, so a phone's
   // portrait photo is not shown on its side once the metadata is dropped from the copy.
-  sharp(data, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
+  (await loadSharp())(data, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
 
 /**
  * A JPEG for lists: longest side THUMB_MAX_SIDE (never enlarged), transparency on white, no
@@ -26,7 +26,9 @@ const input = (data: Buffer) =>
 export async function renderThumbnail(data: Buffer): Promise<Buffer> {
   let out = Buffer.alloc(0);
   for (const quality of [75, 60, 45, 30]) {
-    out = await input(data)
+    out = await (
+      await input(data)
+    )
       .resize(THUMB_MAX_SIDE, THUMB_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
       .jpeg({ quality, mozjpeg: true })
@@ -48,7 +50,9 @@ const escapeXml = (s: string): string =>
  * stays as it was, byte for byte (this is a copy, stored under its own key).
  */
 export async function renderWatermarked(data: Buffer, text: string): Promise<Buffer> {
-  const base = await input(data)
+  const base = await (
+    await input(data)
+  )
     .resize(WATERMARKED_MAX_SIDE, WATERMARKED_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
     .flatten({ background: '#ffffff' })
     .raw()
@@ -64,6 +68,7 @@ export async function renderWatermarked(data: Buffer, text: string): Promise<Buf
     `<rect width="100%" height="100%" fill="#000" fill-opacity="0.45"/>` +
     `<text x="${Math.round(fontSize * 0.6)}" y="${Math.round(band / 2)}" dominant-baseline="central"` +
     ` font-family="${WATERMARK_FONT}" font-size="${fontSize}" fill="#fff">${escapeXml(text)}</text></svg>`;
+  const sharp = await loadSharp();
   return sharp(base.data, { raw: { width, height, channels } })
     .composite([{ input: Buffer.from(svg), gravity: 'south' }])
     .jpeg({ quality: 85, mozjpeg: true })

@@ -56,7 +56,6 @@ import {
   type LockedBulletin,
 } from './bulletins.repository.js';
 import { renderCommandDispatch } from './command-dispatch.js';
-import { renderDocx } from './docx-renderer.js';
 import type {
   BulletinDto,
   BulletinPageDto,
@@ -267,6 +266,8 @@ export class BulletinsService {
 
   async docx(id: string): Promise<{ issueNumber: number; buffer: Buffer }> {
     const doc = await this.document(id);
+    // The Word renderer (and the docx library, ~14 MB resident) loads on the first download.
+    const { renderDocx } = await import('./docx-renderer.js');
     return { issueNumber: doc.issueNumber, buffer: await renderDocx(doc) };
   }
 

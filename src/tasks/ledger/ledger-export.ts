@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../common/heavy-modules.js';
 import { LedgerOutput } from './ledger-output.js';
 import { xmlSafeCell } from '../../common/xml-text.js';
 import {
@@ -191,7 +192,8 @@ export async function writeLedgerXlsx(
   failed.catch(() => undefined); // observed through `failure` and the races below
 
   try {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true });
+    const { stream } = await loadExcelJS();
+    const workbook = new stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true });
     const sheet = openSheet(workbook, opts.title?.trim() || LEDGER_SHEET_NAME);
     let count = 0;
     for await (const row of rows) {
