@@ -1,6 +1,16 @@
 import type { RequestSpec } from 'autocannon';
 import { bearer, type BenchContext, type ScenarioResult } from './context.js';
 import { hammer } from './load.js';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} from 'kysely';
+import type { DB } from '../src/database/kysely.js';
+import { digestSql } from '../src/reports/digest/digest.reader.js';
+import { raisedSql } from '../src/reports/digest/digest-source.reader.js';
 import { pgbench } from './pgbench.js';
 
 /** Tasks to submit and check: far more than a run can use, so the pool never runs dry. */
@@ -152,11 +162,12 @@ export function lastFullWeek(now = new Date()): { from: string; to: string } {
 }
 
 /**
- * The raw anchor of the digest: its main aggregate written out for this bench from the
- * definitions in src/reports/digest/digest.reader.ts — one pass over the tasks a week can count
- * (in a unit's hands during it, or due in it), grouped by unit, by category and overall.
+ * The earlier raw anchor of the digest (kept for comparison with older result files): its main
+ * aggregate as it was when the goal was set, written out for this bench — one pass over the tasks
+ * a week can count, grouped by unit, by category and overall, without the figures added since
+ * (照片存疑, 在办, 督办/通报, the 来源 weights and rows).
  */
-function digestSql(from: string, to: string): string {
+function simplifiedDigestSql(from: string, to: string): string {
   const s = `(date '${from}' - interval '8 hours')::timestamptz`;
   const e = `(date '${to}' + interval '16 hours')::timestamptz`;
   return `SELECT t.unit_id, t.category_id,
@@ -175,27 +186,84 @@ function digestSql(from: string, to: string): string {
 `;
 }
 
+/** Compiles Kysely queries without a connection. */
+const compileOnly = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+/** A bound value as a SQL literal (pgbench runs the statements with their values written in). */
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (v instanceof Date) return `'${v.toISOString()}'::timestamptz`;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return `'${v.replace(/'/g, "''")}'`;
+  if (Array.isArray(v)) return v.length ? `ARRAY[${v.map(literal).join(', ')}]` : `'{}'`;
+  throw new Error(`no literal for ${typeof v}`);
+}
+
+function inlined(q: { sql: string; parameters: readonly unknown[] }): string {
+  return q.sql.replace(/\$(\d+)/g, (_m, n: string) => literal(q.parameters[Number(n) - 1]));
+}
+
+/**
+ * The raw anchor of the digest: the aggregate statements the service sends for the period — the
+ * main aggregate (digest.reader.ts, with the 来源 weights and rows) and the 新增 counts
+ * (digest-source.reader.ts) — compiled from the service's own code, with the period, thresholds
+ * and weights the service answered with (`probe`).
+ */
+function digestAggregateSql(probe: DigestProbe): string {
+  const s = new Date(probe.periodStart);
+  const e = new Date(probe.periodEnd);
+  const main = digestSql(s, e, probe.rules.superviseAfterHours, probe.rules.notifyAfterHours, {
+    codes: probe.sources.map((x) => x.source),
+    weights: probe.sources.map((x) => x.weight),
+  }).compile(compileOnly);
+  const raised = raisedSql(s, e).compile(compileOnly);
+  return `${inlined(main)};\n${inlined(raised)};\n`;
+}
+
+interface DigestProbe {
+  periodStart: string;
+  periodEnd: string;
+  rules: { superviseAfterHours: number; notifyAfterHours: number };
+  sources: { source: string; weight: number }[];
+}
+
 /** (5) The weekly digest over the full data set vs its raw aggregate SQL. */
 export async function digest(ctx: BenchContext): Promise<ScenarioResult> {
-  const title = 'Weekly digest (GET /reports/digest) vs the raw aggregate SQL';
+  const title = 'Weekly digest (GET /reports/digest) vs its aggregate SQL';
   const { from, to } = lastFullWeek();
   const path = `/api/v1/reports/digest?from=${from}&to=${to}`;
   const headers = bearer(ctx.tokens.admin);
   const probe = await fetch(`${ctx.api.base}${path}`, { headers });
-  const sql = { name: 'digest', sql: digestSql(from, to) };
   const seconds = Math.max(5, Math.ceil(ctx.seconds / 2));
-  const raw = await pgbench({ url: ctx.url, scripts: [sql], clients: 1, seconds });
+  const earlier = await pgbench({
+    url: ctx.url,
+    scripts: [{ name: 'digest-simplified', sql: simplifiedDigestSql(from, to) }],
+    clients: 1,
+    seconds,
+  });
   if (probe.status !== 200) {
     return {
       id: 'digest',
       title,
-      measurements: [{ label: 'digest SQL only', connections: 1, raw }],
-      skipped: probe
-        ? `GET ${path} answered ${probe.status}`
-        : 'the service has no GET /api/v1/reports/digest yet',
+      measurements: [{ label: 'the earlier simplified aggregate', connections: 1, raw: earlier }],
+      skipped: `GET ${path} answered ${probe.status}`,
       notes: [],
     };
   }
+  const answer = (await probe.json()) as DigestProbe;
+  const raw = await pgbench({
+    url: ctx.url,
+    scripts: [{ name: 'digest', sql: digestAggregateSql(answer) }],
+    clients: 1,
+    seconds,
+  });
   const http = await hammer({
     base: ctx.api.base,
     pid: ctx.api.child.pid as number,
@@ -208,10 +276,17 @@ export async function digest(ctx: BenchContext): Promise<ScenarioResult> {
   return {
     id: 'digest',
     title,
-    measurements: [{ label: `digest ${from}…${to}`, connections: 1, http, raw }],
+    measurements: [
+      { label: `digest ${from}…${to}`, connections: 1, http, raw },
+      {
+        label: 'the earlier simplified aggregate (the anchor before 20261201)',
+        connections: 1,
+        raw: earlier,
+      },
+    ],
     ratio: { value: http.p50 / raw.p50, meaning: 'HTTP p50 ÷ SQL p50' },
     notes: [
-      `HTTP: 10 requests, one at a time (max is the slowest). SQL: the digest's main aggregate (GROUPING SETS by unit, category, all) written out for this bench; the service also counts checks and extensions, reads units and categories, ranks and serialises.`,
+      `HTTP: 10 requests, one at a time (max is the slowest). SQL: the aggregate statements the service sends (the main aggregate with 照片存疑 and 来源, and the 新增 counts), compiled from its own code with the period, thresholds and weights it answered with, one after the other in pgbench; the service also reads 反弹, coverage, 签收, 信息采用, units and categories, ranks and serialises. The earlier, simplified anchor (the main aggregate without the figures added since): p50 ${earlier.p50.toFixed(1)} ms.`,
     ],
   };
 }

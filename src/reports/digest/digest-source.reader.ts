@@ -33,16 +33,7 @@ export async function readRaisedCounts(
   s: Date,
   e: Date,
 ): Promise<{ unitId: string | null; source: string; raised: number }[]> {
-  const { rows } = await sql<{
-    unit_id: string | null;
-    all_units: number;
-    source: string;
-    raised: number;
-  }>`
-    SELECT unit_id::text AS unit_id, GROUPING(unit_id) AS all_units, source, count(*)::int AS raised
-      FROM tasks t
-     WHERE t.created_at >= ${s} AND t.created_at < ${e} AND t.status <> 'cancelled'
-     GROUP BY GROUPING SETS ((unit_id, source), (source))`.execute(db);
+  const { rows } = await raisedSql(s, e).execute(db);
   return rows
     .filter((r) => r.all_units === 1 || r.unit_id !== null)
     .map((r) => ({
@@ -51,6 +42,14 @@ export async function readRaisedCounts(
       raised: r.raised,
     }));
 }
+
+/** readRaisedCounts' statement (exported for the benchmark's raw anchor). */
+export const raisedSql = (s: Date, e: Date) =>
+  sql<{ unit_id: string | null; all_units: number; source: string; raised: number }>`
+    SELECT unit_id::text AS unit_id, GROUPING(unit_id) AS all_units, source, count(*)::int AS raised
+      FROM tasks t
+     WHERE t.created_at >= ${s} AND t.created_at < ${e} AND t.status <> 'cancelled'
+     GROUP BY GROUPING SETS ((unit_id, source), (source))`;
 
 /**
  * The 来源 rows of the digest: the outcome rows of the main aggregate (digest.reader.ts) joined
