@@ -625,9 +625,19 @@ describe('digest export: .xlsx layout', () => {
   it('lays out 按来源: the district first, lead columns left, numbers centred, 合计 bold', async () => {
     const hostile: Digest = {
       ...withSources,
-      units: [{ ...withSources.units[0], unitName: '东辛房\u0001街道' }, withSources.units[1]],
+      units: [
+        { ...withSources.units[0], unitName: '东辛房\u0001\uFFFE街道' },
+        withSources.units[1],
+      ],
     };
-    const workbook = await readXlsx(await digestXlsx(hostile));
+    const buffer = await digestXlsx(hostile);
+    // The character is gone from the file itself (a reader may drop it too, hiding a leak).
+    const xml = ['xl/worksheets/sheet4.xml', 'xl/sharedStrings.xml'].map((entry) =>
+      readZipEntry(buffer, entry).toString('utf8'),
+    );
+    for (const c of ['\u0001', '\uFFFE']) expect(xml.join('')).not.toContain(c);
+    expect(xml.join('')).toContain('东辛房街道');
+    const workbook = await readXlsx(buffer);
     const sheet = workbook.getWorksheet('按来源');
     if (!sheet) throw new Error('sheet 按来源 missing');
     expect(values(sheet.getRow(1))).toEqual([
