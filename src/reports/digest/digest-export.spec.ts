@@ -538,6 +538,27 @@ describe('digest export: .xlsx layout', () => {
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', xSplit: 3, ySplit: 1 });
   });
 
+  it('formats every figure column by its kind, on both sheets', async () => {
+    const workbook = await readXlsx(await digestXlsx(digest));
+    const count = '0';
+    const expected = [
+      ...Array<string>(6).fill(count),
+      '0.0', // 结案用时中位数(小时)
+      ...Array<string>(13).fill(count),
+      ...Array<string>(5).fill('0.00%'),
+      '0.00', // 反弹扣分
+      '0.00', // 综合指标值
+    ];
+    for (const [name, lead] of [
+      ['单位排名', 3],
+      ['问题类别', 2],
+    ] as const) {
+      const row = workbook.getWorksheet(name)?.getRow(2);
+      const formats = FIGURE_HEADERS.map((_, i) => row?.getCell(lead + i + 1).numFmt);
+      expect([name, formats]).toEqual([name, expected]);
+    }
+  });
+
   it('styles body cells: lead text left, rank and card centred, figures centred with their format', async () => {
     const workbook = await readXlsx(await digestXlsx(digest));
     const sheet = workbook.getWorksheet('单位排名');
