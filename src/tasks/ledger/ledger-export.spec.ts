@@ -1,5 +1,6 @@
 import { Duplex, PassThrough, Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { readZipEntry } from '../../reports/bulletin/docx-text.js';
 import type { EvidenceFlag } from '../evidence/evidence-rules.js';
 import {
   LEDGER_COLUMNS,
@@ -1041,4 +1042,13 @@ describe('the output stream', () => {
     expect(await writeLedgerCsv(fromArray([closedRow]), duplex)).toBe(1);
     expect(duplex.writableFinished).toBe(true);
   }, 5_000);
+});
+
+describe('writeLedgerXlsx: the print area as written', () => {
+  it('names absolute corners, AH being the last printed column', async () => {
+    const { out, done } = collector();
+    await writeLedgerXlsx(fromArray([closedRow]), out);
+    const workbook = readZipEntry(await done, 'xl/workbook.xml').toString('utf8');
+    expect(workbook).toContain('>&apos;整改台账&apos;!$A$1:$AH$2</definedName>');
+  });
 });
