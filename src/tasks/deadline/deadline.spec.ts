@@ -225,7 +225,9 @@ describe('computeDeadline: bad input', () => {
   const start = bj('2026-03-09T10:00:00');
 
   it('rejects an invalid start', () => {
-    expect(() => computeDeadline(new Date('nope'), days(1), calendar, hours)).toThrow(/start/);
+    expect(() => computeDeadline(new Date('nope'), days(1), calendar, hours)).toThrow(
+      new RangeError('computeDeadline: start is not a valid date'),
+    );
   });
 
   it.each<[string, unknown]>([
@@ -233,19 +235,24 @@ describe('computeDeadline: bad input', () => {
     ['fractional hours', { kind: 'work_hours', hours: 1.5 }],
     ['unknown kind', { kind: 'weeks', weeks: 1 }],
   ])('rejects the rule: %s', (_label, rule) => {
-    expect(() => computeDeadline(start, rule as DeadlineRule, calendar, hours)).toThrow(RangeError);
+    expect(() => computeDeadline(start, rule as DeadlineRule, calendar, hours)).toThrow(
+      new RangeError(`computeDeadline: invalid rule ${JSON.stringify(rule)}`),
+    );
   });
 
   it.each<[string, WorkingHours, RegExp]>([
     ['single-digit hour', { morning: ['9:00', '12:00'], afternoon: ['13:30', '17:30'] }, /HH:MM/],
     ['24:00', { morning: ['09:00', '12:00'], afternoon: ['13:30', '24:00'] }, /HH:MM/],
     ['minutes 60', { morning: ['09:60', '12:00'], afternoon: ['13:30', '17:30'] }, /HH:MM/],
+    ['text before', { morning: ['T09:00', '12:00'], afternoon: ['13:30', '17:30'] }, /HH:MM/],
+    ['text after', { morning: ['09:00', '12:00'], afternoon: ['13:30', '17:30h'] }, /HH:MM/],
     [
       'morning reversed',
       { morning: ['12:00', '09:00'], afternoon: ['13:30', '17:30'] },
       /must run/,
     ],
     ['empty morning', { morning: ['09:00', '09:00'], afternoon: ['13:30', '17:30'] }, /must run/],
+    ['empty afternoon', { morning: ['09:00', '12:00'], afternoon: ['13:30', '13:30'] }, /must run/],
     ['overlapping', { morning: ['09:00', '14:00'], afternoon: ['13:30', '17:30'] }, /must run/],
     [
       'afternoon reversed',
@@ -256,6 +263,37 @@ describe('computeDeadline: bad input', () => {
     for (const rule of [days(1), workHours(1), { kind: 'immediate' } as const]) {
       expect(() => computeDeadline(start, rule, calendar, bad)).toThrow(message);
     }
+  });
+
+  it.each<[string, WorkingHours, string]>([
+    [
+      'morning start',
+      { morning: ['9:00', '12:00'], afternoon: ['13:30', '17:30'] },
+      'working hours: morning start must be HH:MM, got "9:00"',
+    ],
+    [
+      'morning end',
+      { morning: ['09:00', '12'], afternoon: ['13:30', '17:30'] },
+      'working hours: morning end must be HH:MM, got "12"',
+    ],
+    [
+      'afternoon start',
+      { morning: ['09:00', '12:00'], afternoon: ['1:30', '17:30'] },
+      'working hours: afternoon start must be HH:MM, got "1:30"',
+    ],
+    [
+      'afternoon end',
+      { morning: ['09:00', '12:00'], afternoon: ['13:30', '17:30 '] },
+      'working hours: afternoon end must be HH:MM, got "17:30 "',
+    ],
+    [
+      'out of order',
+      { morning: ['09:00', '14:00'], afternoon: ['13:30', '17:30'] },
+      'working hours must run morning start < morning end <= afternoon start < afternoon end, ' +
+        'got 09:00–14:00 and 13:30–17:30',
+    ],
+  ])('names the bad field: %s', (_label, bad, message) => {
+    expect(() => computeDeadline(start, days(1), calendar, bad)).toThrow(new RangeError(message));
   });
 
   it('exports sensible default hours', () => {
@@ -308,10 +346,19 @@ describe('parseDeadlineRule', () => {
     '3 小时',
     '工作日',
     '3 workdays',
+    '3个工作日内',
     `${MAX_WORK_DAYS + 1} 工作日`,
     `${MAX_WORK_HOURS + 1} 工作时`,
   ])('rejects %p', (text) => {
     expect(() => parseDeadlineRule(text)).toThrow(/unrecognised deadline rule/);
+  });
+
+  it('says what it expected, with the bounds', () => {
+    expect(() => parseDeadlineRule('3 天')).toThrow(
+      new RangeError(
+        'unrecognised deadline rule "3 天": expected 立行立改, "N 工作日" (1–250) or "N 工作时" (1–2000)',
+      ),
+    );
   });
 
   it.each<DeadlineRule>([
@@ -341,6 +388,7 @@ describe('isDeadlineRule', () => {
     [{ kind: 'work_hours', days: 3 }, false],
     [{ kind: 'immediate', days: 3 }, false],
     [{ kind: 'work_days', days: 3, note: 'x' }, false],
+    [{ kind: 'work_hours', hours: 3, note: 'x' }, false],
     [{ kind: 'WORK_DAYS', days: 3 }, false],
     [{ days: 3 }, false],
     [[], false],

@@ -124,6 +124,12 @@ describe('WorkingCalendar rules', () => {
     expect(empty.isWorkday('2026-09-20')).toBe(false);
   });
 
+  it('names the year whose data is wrong', () => {
+    expect(() => WorkingCalendar.fromYears([{ ...sample, source: '' }])).toThrow(
+      'calendar year 2030: field "source" must name the notice the data comes from',
+    );
+  });
+
   it('refuses the same year twice', () => {
     expect(() => WorkingCalendar.fromYears([sample, sample])).toThrow(/2030 is given twice/);
   });
@@ -137,6 +143,12 @@ describe('validateCalendarYear', () => {
 
   it('accepts the sample and keeps only known fields', () => {
     expect(validateCalendarYear(sample, 'f.json')).toEqual(sample);
+  });
+
+  it('keeps the note of a provisional year, and adds none where there is none', () => {
+    const provisional = { ...sample, official: false, note: '按惯例推算' };
+    expect(validateCalendarYear(provisional, 'f.json')).toEqual(provisional);
+    expect(Object.keys(validateCalendarYear(sample, 'f.json'))).not.toContain('note');
   });
 
   it.each<[string, unknown, RegExp]>([
@@ -182,6 +194,11 @@ describe('validateCalendarYear', () => {
     ],
     ['official as string', yearWith({ official: 'true' }), /"official" must be true or false/],
     ['provisional without note', yearWith({ official: false }), /"note" is required/],
+    [
+      'provisional with a blank note',
+      yearWith({ official: false, note: ' ' }),
+      /"note" is required/,
+    ],
     ['note not a string', yearWith({ note: 1 }), /"note" must be a string/],
     ['holidays not an array', yearWith({ holidays: {} }), /"holidays" must be an array/],
     [
@@ -288,6 +305,18 @@ describe('loadWorkingCalendar', () => {
     expect(() => loadWorkingCalendar(dir)).toThrow(
       /2031\.json: field "year" is 2030 but the file is named for 2031/,
     );
+  });
+
+  it('checks the year only against a name that is exactly YYYY.json', () => {
+    write('backup-2031.json', sample);
+    write('2029.json.json', { ...sample, year: 2032, holidays: [], makeupWorkdays: [] });
+    expect(loadWorkingCalendar(dir).loadedYears()).toEqual([2030, 2032]);
+  });
+
+  it('removes only a leading byte-order mark', () => {
+    const named = { ...sample, holidays: [{ date: '2030-10-01', name: '国庆\uFEFF节' }] };
+    write('2030.json', named);
+    expect(loadWorkingCalendar(dir).dayName('2030-10-01')).toBe('国庆\uFEFF节');
   });
 
   it('refuses the same year in two files', () => {
