@@ -38,6 +38,12 @@ export default {
           '<rootDir>/test/tasks-lifecycle.e2e-spec.ts',
           '<rootDir>/test/digest.e2e-spec.ts',
           '<rootDir>/test/digest-rework.e2e-spec.ts',
+          // The only e2e files that reach three services: recurrence.service.ts (a 反弹 found and
+          // recorded), ledger.service.ts (GET /tasks/ledger and its export), field.service.ts
+          // (nearby, observations). The sequencer loads each only for the mutants it covers.
+          '<rootDir>/test/recurrence.e2e-spec.ts',
+          '<rootDir>/test/ledger-export.e2e-spec.ts',
+          '<rootDir>/test/field-api.e2e-spec.ts',
         ]),
   ],
 };
