@@ -136,4 +136,26 @@ describe('what a 反弹 writes on the new task and on the closed one', () => {
     expect((await taskRow(notBack.id)).recurrence_of_id).toBeNull();
     expect((await events(outside.id)).map((e) => e.action)).toEqual(['create']);
   });
+
+  it('a category with radius 0 has none: not at the same 点位, not at the very same point', async () => {
+    const [cat] = (await m.t.ds.query(
+      `INSERT INTO categories (code, name, group_name, measure_word, deadline_rule, requires_after_photo, recurrence_radius_m)
+       VALUES ('MR0', '乱贴乱画', '街面秩序', '处', '{"kind":"work_days","days":3}', false, 0) RETURNING id`,
+    )) as { id: string }[];
+    const [site] = (await m.t.ds.query(
+      `INSERT INTO sites (name, kind, default_unit_id) VALUES ('半径为零社区', '社区', $1) RETURNING id`,
+      [m.w.unitA.unitId],
+    )) as { id: string }[];
+    const at = nextPlace();
+    for (const place of [{ siteId: site.id }, at()]) {
+      const earlier = await log('2026-11-02 09:00', { ...place, categoryId: cat.id });
+      await closeAt(earlier.id, '2026-11-05 10:00');
+      const later = await log('2026-11-09 09:00', { ...place, categoryId: cat.id });
+      expect({ place, link: (await taskRow(later.id)).recurrence_of_id }).toEqual({
+        place,
+        link: null,
+      });
+      expect((await events(earlier.id)).map((e) => e.action)).toEqual(['create']);
+    }
+  });
 });
