@@ -8,6 +8,8 @@
 // MUTATION_TESTS=unit (npm run test:mutation:unit): the unit specs alone, without the database
 // (no global setup) and without evaluating Nest first: no unit spec loads @nestjs/throttler, and
 // evaluating @nestjs/core in every jest run cost ~0.7 s per mutant.
+import { fileURLToPath } from 'node:url';
+
 const unitOnly = process.env.MUTATION_TESTS === 'unit';
 
 export default {
@@ -18,7 +20,11 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
-  testEnvironment: 'node',
+  // e2e mode: jest's node environment with a bail per mutant (the file says why). An absolute
+  // path: Stryker's jest runner loads the environment itself and does not expand <rootDir>.
+  testEnvironment: unitOnly
+    ? 'node'
+    : fileURLToPath(new URL('./test/support/mutation-environment.cjs', import.meta.url)),
   setupFilesAfterEnv: unitOnly ? [] : ['<rootDir>/test/support/evaluate-nest-first.js'],
   ...(unitOnly
     ? {}
@@ -38,6 +44,12 @@ export default {
           '<rootDir>/test/tasks-lifecycle.e2e-spec.ts',
           '<rootDir>/test/digest.e2e-spec.ts',
           '<rootDir>/test/digest-rework.e2e-spec.ts',
+          // The only e2e files that reach three services: recurrence.service.ts (a 反弹 found and
+          // recorded), ledger.service.ts (GET /tasks/ledger and its export), field.service.ts
+          // (nearby, observations). The sequencer loads each only for the mutants it covers.
+          '<rootDir>/test/recurrence.e2e-spec.ts',
+          '<rootDir>/test/ledger-export.e2e-spec.ts',
+          '<rootDir>/test/field-api.e2e-spec.ts',
         ]),
   ],
 };

@@ -70,7 +70,12 @@ const config = {
   incrementalFile: unitOnly
     ? 'reports/stryker-incremental-unit.json'
     : 'reports/stryker-incremental.json',
-  timeoutMS: 60000,
+  // Stryker's timeout is 2 × the covering tests' net time + timeoutMS, and the net time leaves
+  // out what an e2e file costs before its first test (loading the app, cloning the database,
+  // booting Nest: 10–20 s a file on a loaded machine). With 60 s, a mutant covered by tests in
+  // five e2e files timed out for that cost alone, and Stryker counts a timeout as detected: the
+  // e2e mode waits 10 minutes, so a Timeout there is a real hang.
+  timeoutMS: unitOnly ? 60000 : 600000,
   timeoutFactor: 2,
   appendPlugins: ['./test/support/stryker-mutant-log.mjs'],
   reporters: ['clear-text', 'progress-append-only', 'html', 'json', 'mutant-log'],
