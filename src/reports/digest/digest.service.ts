@@ -38,11 +38,8 @@ import { emptyCoverage, readCoverage } from '../../plans/coverage.reader.js';
 import { NO_SIGNING, readUnitSigning } from './digest-signing.reader.js';
 import { readAdoptedInfoItems } from './info-items.reader.js';
 import { TaskSources } from '../../catalog/task-sources.js';
-import {
-  mergeSourceCounts,
-  readRaisedCounts,
-  type SourceCountRow,
-} from './digest-source.reader.js';
+import { mergeSourceCounts } from './digest-source-merge.js';
+import { readRaisedCounts, type SourceCountRow } from './digest-source.reader.js';
 import type { SourceFigures } from './digest-model.js';
 
 /**

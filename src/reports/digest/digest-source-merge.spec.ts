@@ -1,4 +1,4 @@
-import { mergeSourceCounts } from './digest-source.reader.js';
+import { mergeSourceCounts } from './digest-source-merge.js';
 
 describe('mergeSourceCounts', () => {
   const U = 'unit-1';
