@@ -55,6 +55,27 @@ describe('mergeSourceCounts', () => {
     });
   });
 
+  it('keeps the units apart', () => {
+    const rows = mergeSourceCounts(
+      [
+        { unitId: U, source: 'hotline', closed: 1, closedOnTime: 1, openOverdue: 0 },
+        { unitId: 'unit-2', source: 'hotline', closed: 2, closedOnTime: 0, openOverdue: 1 },
+      ],
+      [{ unitId: 'unit-2', source: 'hotline', raised: 3 }],
+    );
+    expect(rows).toEqual([
+      { unitId: U, source: 'hotline', raised: 0, closed: 1, closedOnTime: 1, openOverdue: 0 },
+      {
+        unitId: 'unit-2',
+        source: 'hotline',
+        raised: 3,
+        closed: 2,
+        closedOnTime: 0,
+        openOverdue: 1,
+      },
+    ]);
+  });
+
   it('drops a row with nothing raised, closed or overdue', () => {
     const rows = mergeSourceCounts(
       [{ unitId: U, source: 'hotline', closed: 0, closedOnTime: 0, openOverdue: 0 }],

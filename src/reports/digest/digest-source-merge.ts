@@ -10,7 +10,7 @@ export function mergeSourceCounts(
 ): SourceCountRow[] {
   const byKey = new Map<string, SourceCountRow>();
   const keyOf = (r: { unitId: string | null; source: string }) =>
-    `${r.unitId ?? ''}\u0000${r.source}`;
+    JSON.stringify([r.unitId, r.source]);
   for (const r of outcomes) byKey.set(keyOf(r), { ...r, raised: 0 });
   for (const r of raised) {
     const row = byKey.get(keyOf(r));
