@@ -1,5 +1,8 @@
+import type Sharp from 'sharp';
 import { loadSharp } from '../../common/heavy-modules.js';
 import { MAX_IMAGE_PIXELS } from '../image-decoder.js';
+
+type SharpFactory = typeof Sharp;
 
 /** The derived copies served beside the untouched original (`GET /attachments/:id?variant=`). */
 export const PHOTO_VARIANTS = ['original', 'thumb', 'watermarked'] as const;
@@ -14,21 +17,20 @@ export const WATERMARKED_MAX_SIDE = 2560;
 /** The CJK font the 水印 is set in (Debian's fonts-wqy-microhei; scripts/ensure-fonts.sh). */
 export const WATERMARK_FONT = 'WenQuanYi Micro Hei';
 
-const input = async (data: Buffer) =>
+const input = (sharp: SharpFactory, data: Buffer) =>
   // Already proven decodable at upload; .rotate() applies the EXIF orientation, so a phone's
   // portrait photo is not shown on its side once the metadata is dropped from the copy.
-  (await loadSharp())(data, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
+  sharp(data, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
 
 /**
  * A JPEG for lists: longest side THUMB_MAX_SIDE (never enlarged), transparency on white, no
  * metadata (no GPS leaks into lists). Quality steps down until it fits THUMB_MAX_BYTES.
  */
 export async function renderThumbnail(data: Buffer): Promise<Buffer> {
+  const sharp = await loadSharp();
   let out = Buffer.alloc(0);
   for (const quality of [75, 60, 45, 30]) {
-    out = await (
-      await input(data)
-    )
+    out = await input(sharp, data)
       .resize(THUMB_MAX_SIDE, THUMB_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
       .jpeg({ quality, mozjpeg: true })
@@ -50,9 +52,8 @@ const escapeXml = (s: string): string =>
  * stays as it was, byte for byte (this is a copy, stored under its own key).
  */
 export async function renderWatermarked(data: Buffer, text: string): Promise<Buffer> {
-  const base = await (
-    await input(data)
-  )
+  const sharp = await loadSharp();
+  const base = await input(sharp, data)
     .resize(WATERMARKED_MAX_SIDE, WATERMARKED_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
     .flatten({ background: '#ffffff' })
     .raw()
@@ -68,7 +69,6 @@ export async function renderWatermarked(data: Buffer, text: string): Promise<Buf
     `<rect width="100%" height="100%" fill="#000" fill-opacity="0.45"/>` +
     `<text x="${Math.round(fontSize * 0.6)}" y="${Math.round(band / 2)}" dominant-baseline="central"` +
     ` font-family="${WATERMARK_FONT}" font-size="${fontSize}" fill="#fff">${escapeXml(text)}</text></svg>`;
-  const sharp = await loadSharp();
   return sharp(base.data, { raw: { width, height, channels } })
     .composite([{ input: Buffer.from(svg), gravity: 'south' }])
     .jpeg({ quality: 85, mozjpeg: true })
