@@ -1,5 +1,6 @@
 import type ExcelJSModule from 'exceljs';
 import type SharpModule from 'sharp';
+import type UnzipperModule from 'unzipper';
 
 /**
  * The heavy libraries, loaded on first use instead of at start-up. Each adds tens of MB of
@@ -15,4 +16,9 @@ export async function loadExcelJS(): Promise<typeof ExcelJSModule> {
 
 export async function loadSharp(): Promise<typeof SharpModule> {
   return (await import('sharp')).default;
+}
+
+/** unzipper comes with exceljs (its streaming reader uses it); the import reads the zip with it. */
+export async function loadUnzipper(): Promise<typeof UnzipperModule> {
+  return (await import('unzipper')).default;
 }

@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import { loadExcelJS } from '../common/heavy-modules.js';
+import { loadExcelJS, loadUnzipper } from '../common/heavy-modules.js';
 import { Readable } from 'node:stream';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { ImportErrorCode } from './import-errors.js';
@@ -66,25 +66,80 @@ const notXlsx = (): DomainError =>
     errors: [{ field: 'file', code: 'notXlsx', message: '不是可读取的 .xlsx 文件' }],
   });
 
+/** What exceljs' streaming WorkbookReader keeps and does inside, beyond its declared types. */
+interface ReaderParts {
+  model?: { sheets?: { rId: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(
+    entry: AsyncIterable<unknown>,
+    sheetNo: string,
+  ): Generator<{ eventType: string; value: ExcelJS.stream.xlsx.WorksheetReader }>;
+}
+
 /**
- * The first worksheet of an .xlsx, read as a stream (exceljs' WorkbookReader): the header is the
- * first non-empty row, empty rows are skipped, and reading stops as soon as a limit is passed.
+ * The workbook's first worksheet (as Excel shows them, from xl/workbook.xml), ready to be read
+ * row by row, or null when it has none.
+ *
+ * exceljs' own streaming reader walks the zip in stored order. Where a worksheet comes before
+ * xl/workbook.xml — in every file exceljs writes, our 导入模板 included — it parks the sheet in a
+ * temporary file and, now and then, reaches it before the workbook was read: "Cannot read
+ * properties of undefined (reading 'sheets')" (exceljs#3064; here 9 reads in 3,000 on a loaded
+ * machine, and a clerk's upload refused as 不是可读取的 .xlsx). We hold the whole upload, so the
+ * zip is opened by its central directory instead and the parts are parsed in the order they
+ * depend on each other — relationships, workbook, shared strings, styles, then the sheet,
+ * streamed from the buffer (as exceljs#3065 proposes) — with exceljs' own parsers and no
+ * temporary files.
  */
-export async function readSheet(data: Buffer, limits: SheetLimits): Promise<ParsedSheet> {
-  // An .xlsx is a zip: "PK\x03\x04". Anything else (a .xls, a CSV renamed) is refused up front.
-  if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) throw notXlsx();
-  const { stream } = await loadExcelJS();
-  const reader = new stream.xlsx.WorkbookReader(Readable.from([data]), {
-    entries: 'emit',
+async function firstWorksheet(data: Buffer): Promise<ExcelJS.stream.xlsx.WorksheetReader | null> {
+  const [{ stream }, unzipper] = await Promise.all([loadExcelJS(), loadUnzipper()]);
+  const zip = await unzipper.Open.buffer(data);
+  const entry = (path: string): Readable | null =>
+    zip.files.find((f) => f.path === path && f.type === 'File')?.stream() ?? null;
+  const reader = new stream.xlsx.WorkbookReader(Readable.from([]), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',
     worksheets: 'emit',
-  });
+  }) as unknown as ReaderParts;
+  const rels = entry('xl/_rels/workbook.xml.rels');
+  const book = entry('xl/workbook.xml');
+  if (!rels || !book) throw notXlsx();
+  await reader._parseRels(rels);
+  await reader._parseWorkbook(book);
+  const strings = entry('xl/sharedStrings.xml');
+  // The cache fills as the generator runs; with 'cache' it yields nothing.
+  if (strings) for await (const _ of reader._parseSharedStrings(strings)) void _;
+  const styles = entry('xl/styles.xml');
+  if (styles) await reader._parseStyles(styles);
+  const first = reader.model?.sheets?.[0];
+  const target = reader.workbookRels?.find((r) => r.Id === first?.rId)?.Target;
+  // A target is relative to xl/ ("worksheets/sheet1.xml") or absolute ("/xl/worksheets/…").
+  const path = target?.startsWith('/') ? target.slice(1) : `xl/${target}`;
+  const sheetNo = /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(path)?.[1];
+  const sheet = sheetNo ? entry(path) : null;
+  if (!sheet || !sheetNo) return null;
+  for (const { eventType, value } of reader._parseWorksheet(sheet, sheetNo)) {
+    if (eventType === 'worksheet') return value;
+  }
+  return null;
+}
+
+/**
+ * The first worksheet of an .xlsx, read as a stream: the header is the first non-empty row,
+ * empty rows are skipped, and reading stops as soon as a limit is passed.
+ */
+export async function readSheet(data: Buffer, limits: SheetLimits): Promise<ParsedSheet> {
+  // An .xlsx is a zip: "PK\x03\x04". Anything else (a .xls, a CSV renamed) is refused up front.
+  if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) throw notXlsx();
   let headers: string[] | null = null;
   const rows: ParsedSheet['rows'] = [];
   try {
-    for await (const sheet of reader) {
+    const sheet = await firstWorksheet(data);
+    if (sheet) {
       for await (const row of sheet) {
         const cells: ImportCell[] = [];
         // row.cellCount is the last used column; cells are 1-based.
@@ -105,7 +160,6 @@ export async function readSheet(data: Buffer, limits: SheetLimits): Promise<Pars
         }
         rows.push({ row: row.number, cells: cells.slice(0, headers.length) });
       }
-      break; // the first worksheet only
     }
   } catch (e) {
     if (e instanceof DomainError) throw e;
