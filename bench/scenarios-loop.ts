@@ -1,14 +1,7 @@
 import type { RequestSpec } from 'autocannon';
 import { bearer, type BenchContext, type ScenarioResult } from './context.js';
 import { hammer } from './load.js';
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-} from 'kysely';
-import type { DB } from '../src/database/kysely.js';
+import { compileOnly } from '../src/database/kysely.js';
 import { digestSql } from '../src/reports/digest/digest.reader.js';
 import { raisedSql } from '../src/reports/digest/digest-source.reader.js';
 import { pgbench } from './pgbench.js';
@@ -185,16 +178,6 @@ function simplifiedDigestSql(from: string, to: string): string {
  GROUP BY GROUPING SETS ((t.unit_id), (t.category_id), ());
 `;
 }
-
-/** Compiles Kysely queries without a connection. */
-const compileOnly = new Kysely<DB>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
 
 /** A bound value as a SQL literal (pgbench runs the statements with their values written in). */
 function literal(v: unknown): string {

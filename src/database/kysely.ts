@@ -1,4 +1,5 @@
 import {
+  DummyDriver,
   Kysely,
   PostgresAdapter,
   PostgresIntrospector,
@@ -42,6 +43,19 @@ export function dbOf(em: EntityManager): Db {
   }
   return db;
 }
+
+/**
+ * Compiles queries without a connection: the SQL text of a statement, for the benchmark's
+ * pgbench scripts (bench/) and for specs that check what a builder writes.
+ */
+export const compileOnly: Db = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (k) => new PostgresIntrospector(k),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
 
 class EntityManagerDriver implements Driver {
   private readonly connection: DatabaseConnection;

@@ -1,22 +1,6 @@
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-} from 'kysely';
-import type { DB } from '../../database/db.generated.js';
+import { compileOnly } from '../../database/kysely.js';
 import { SqlWhere } from '../../database/sql-where.js';
 import { conditionOf } from './sql-where.js';
-
-const compileOnly = new Kysely<DB>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
 
 const compiled = (w: SqlWhere) => conditionOf(w).compile(compileOnly);
 

@@ -1,14 +1,5 @@
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  sql,
-  type Expression,
-  type SqlBool,
-} from 'kysely';
-import type { DB, Db } from '../../database/kysely.js';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { compileOnly, type Db } from '../../database/kysely.js';
 import type { SqlWhere } from '../../database/sql-where.js';
 import { recurrenceLinkColumns } from '../recurrence/recurrence-links.js';
 import { conditionOf } from './sql-where.js';
@@ -122,16 +113,6 @@ export function countByStatus(db: Db, matching: Expression<SqlBool>) {
     .groupBy('t.status')
     .execute();
 }
-
-/** Compiles queries without a connection (for the SQL text the benchmark runs in pgbench). */
-const compileOnly = new Kysely<DB>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
 
 /** The list's statement for one page, compiled without a connection (bench/scenarios.ts). */
 export function compileTaskPage(
