@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
  * when it starts may import them statically, or every process carries them again. Walks the
  * static imports from src/main.ts (type-only imports and `import()` are not followed).
  */
-const HEAVY = ['exceljs', 'sharp', 'docx'];
+const HEAVY = ['exceljs', 'sharp', 'docx', 'unzipper'];
 const SRC = resolve(process.cwd(), 'src');
 
 function staticImports(file: string): string[] {
