@@ -84,6 +84,33 @@ describe('readSheet', () => {
     expect(reads.every((r) => r.rows.length === 2)).toBe(true);
   });
 
+  it('finds the first sheet through the workbook, whatever its part is called', async () => {
+    const data = await workbook([
+      ['说明', [['填写说明'], ['不要读我']]],
+      ['问题清单', rows],
+    ]);
+    const zip = await JSZip.loadAsync(data);
+    // The workbook lists 问题清单 first; its part has another name and an absolute address.
+    const book = await zip.file('xl/workbook.xml')!.async('string');
+    const sheets = /<sheet [^>]*\/>/g;
+    const [a, b] = book.match(sheets)!;
+    zip.file('xl/workbook.xml', book.replace(a, '\u0000').replace(b, a).replace('\u0000', b));
+    const rels = await zip.file('xl/_rels/workbook.xml.rels')!.async('string');
+    zip.file(
+      'xl/_rels/workbook.xml.rels',
+      rels.replace('worksheets/sheet2.xml', '/xl/worksheets/清单.xml'),
+    );
+    zip.file(
+      'xl/worksheets/清单.xml',
+      await zip.file('xl/worksheets/sheet2.xml')!.async('nodebuffer'),
+    );
+    zip.remove('xl/worksheets/sheet2.xml');
+    const moved = await zip.generateAsync({ type: 'nodebuffer' });
+    expect(await readSheet(moved, limits)).toEqual(
+      await readSheet(await workbook([['问题清单', rows]]), limits),
+    );
+  });
+
   it('refuses what is not a workbook, naming the file field', async () => {
     expect(await refusal(Buffer.from('序号,问题类型\n1,楼道堆物'))).toEqual({
       code: 'notXlsx',

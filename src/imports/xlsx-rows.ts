@@ -119,9 +119,10 @@ async function firstWorksheet(data: Buffer): Promise<ExcelJS.stream.xlsx.Workshe
   const target = reader.workbookRels?.find((r) => r.Id === first?.rId)?.Target;
   // A target is relative to xl/ ("worksheets/sheet1.xml") or absolute ("/xl/worksheets/…").
   const path = target?.startsWith('/') ? target.slice(1) : `xl/${target}`;
-  const sheetNo = /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(path)?.[1];
-  const sheet = sheetNo ? entry(path) : null;
-  if (!sheet || !sheetNo) return null;
+  const sheet = target ? entry(path) : null;
+  if (!sheet) return null;
+  // exceljs names the reader from the number in the part's name; any name reads the same.
+  const sheetNo = /(\d+)\.xml$/.exec(path)?.[1] ?? '1';
   for (const { eventType, value } of reader._parseWorksheet(sheet, sheetNo)) {
     if (eventType === 'worksheet') return value;
   }
