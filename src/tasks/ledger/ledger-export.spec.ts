@@ -840,6 +840,29 @@ describe('writeLedgerCsv: chunks', () => {
     );
   });
 
+  it('sends a chunk once it reaches 64K characters, not one row later', async () => {
+    // The BOM, the header and a first row whose 整改情况 is padded so that they make exactly
+    // 65,536 characters, then a second row: the first write is those 65,536 characters.
+    const writes: string[] = [];
+    const sink = new Writable({
+      decodeStrings: false,
+      write(chunk: string, _encoding, callback) {
+        writes.push(chunk);
+        callback();
+      },
+    });
+    const line = (row: LedgerRow) => `${formatLedgerRow(row).map(csvField).join(',')}\r\n`;
+    const header = `\uFEFF${HEADERS.join(',')}\r\n`;
+    const rest = line(pendingRow).length;
+    const first = {
+      ...pendingRow,
+      submissionText: 'x'.repeat(64 * 1024 - header.length - rest),
+    };
+    expect(header.length + line(first).length).toBe(64 * 1024);
+    expect(await writeLedgerCsv(fromArray([first, pendingRow]), sink)).toBe(2);
+    expect(writes.map((w) => w.length)).toEqual([64 * 1024, rest]);
+  });
+
   it('links photos through the given address', async () => {
     const { out, done } = collector();
     await writeLedgerCsv(fromArray([closedRow]), out, { photoUrl: (id) => `https://cc/p/${id}` });
