@@ -517,6 +517,20 @@ describe('writeLedgerCsv', () => {
     expect(sink.writableEnded).toBe(false);
   });
 
+  it('rejects rather than waits when the output reports an error from within write()', async () => {
+    // stream.Writable reports errors on a later tick, but a NodeJS.WritableStream may emit one
+    // while write() runs and return false: no 'drain', 'error' or 'close' follows.
+    const refusing = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    refusing.write = () => {
+      refusing.emit('error', new Error('refused at once'));
+      return false;
+    };
+    await expect(writeLedgerCsv(fromArray([closedRow]), refusing)).rejects.toThrow(
+      'refused at once',
+    );
+    expect(refusing.writableEnded).toBe(false);
+  }, 2_000);
+
   it('rethrows a failing source without ending the output', async () => {
     const { out } = collector();
     async function* rows(): AsyncGenerator<LedgerRow> {
