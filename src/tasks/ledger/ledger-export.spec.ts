@@ -499,6 +499,49 @@ describe('writeLedgerCsv', () => {
     await expect(writeLedgerCsv(generated(100_000), gone)).rejects.toThrow();
   });
 
+  it('leaves the output unended when it fails after the last write was taken', async () => {
+    // The one write of a small ledger fills the 1-byte buffer and waits for 'drain'; right after
+    // 'drain' the output reports an error, as a stream that is not a stream.Writable (http's
+    // OutgoingMessage, a legacy stream) can without entering an errored state. The wait is over,
+    // so only end() can see the failure: ending the output would pass off a failed export as
+    // complete.
+    const sink = new Writable({
+      highWaterMark: 1,
+      write(_chunk: Buffer, _encoding, callback) {
+        setImmediate(callback);
+      },
+    });
+    const writing = writeLedgerCsv(fromArray([closedRow]), sink);
+    sink.once('drain', () => sink.emit('error', new Error('reset after the last write')));
+    await expect(writing).rejects.toThrow('reset after the last write');
+    expect(sink.writableEnded).toBe(false);
+  });
+
+  it("ignores a 'drain' that no write of the export waits for", async () => {
+    // A NodeJS.WritableStream may emit 'drain' for a write it took before the export began.
+    const { out, done } = collector();
+    async function* rows(): AsyncGenerator<LedgerRow> {
+      out.emit('drain');
+      yield closedRow;
+    }
+    expect(await writeLedgerCsv(rows(), out)).toBe(1);
+    expect((await done).toString('utf8')).toContain('ZG20261110-0001,');
+  });
+
+  it('rejects rather than waits when the output reports an error from within write()', async () => {
+    // stream.Writable reports errors on a later tick, but a NodeJS.WritableStream may emit one
+    // while write() runs and return false: no 'drain', 'error' or 'close' follows.
+    const refusing = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    refusing.write = () => {
+      refusing.emit('error', new Error('refused at once'));
+      return false;
+    };
+    await expect(writeLedgerCsv(fromArray([closedRow]), refusing)).rejects.toThrow(
+      'refused at once',
+    );
+    expect(refusing.writableEnded).toBe(false);
+  }, 2_000);
+
   it('rethrows a failing source without ending the output', async () => {
     const { out } = collector();
     async function* rows(): AsyncGenerator<LedgerRow> {
@@ -822,6 +865,29 @@ describe('writeLedgerCsv: chunks', () => {
     );
   });
 
+  it('sends a chunk once it reaches 64K characters, not one row later', async () => {
+    // The BOM, the header and a first row whose 整改情况 is padded so that they make exactly
+    // 65,536 characters, then a second row: the first write is those 65,536 characters.
+    const writes: string[] = [];
+    const sink = new Writable({
+      decodeStrings: false,
+      write(chunk: string, _encoding, callback) {
+        writes.push(chunk);
+        callback();
+      },
+    });
+    const line = (row: LedgerRow) => `${formatLedgerRow(row).map(csvField).join(',')}\r\n`;
+    const header = `\uFEFF${HEADERS.join(',')}\r\n`;
+    const rest = line(pendingRow).length;
+    const first = {
+      ...pendingRow,
+      submissionText: 'x'.repeat(64 * 1024 - header.length - rest),
+    };
+    expect(header.length + line(first).length).toBe(64 * 1024);
+    expect(await writeLedgerCsv(fromArray([first, pendingRow]), sink)).toBe(2);
+    expect(writes.map((w) => w.length)).toEqual([64 * 1024, rest]);
+  });
+
   it('links photos through the given address', async () => {
     const { out, done } = collector();
     await writeLedgerCsv(fromArray([closedRow]), out, { photoUrl: (id) => `https://cc/p/${id}` });
@@ -995,9 +1061,10 @@ describe('the output stream', () => {
   ])('%s: takes its listeners off the output when done', async (_format, write) => {
     const sink = counter();
     await write(sink);
-    // What is left is finished()'s own pair (stream/promises keeps them unless asked to clean up).
-    expect(sink.listenerCount('error')).toBeLessThanOrEqual(1);
-    expect(sink.listenerCount('close')).toBeLessThanOrEqual(1);
+    // finished() is asked to clean up: none of its listeners is left either.
+    expect(sink.listenerCount('error')).toBe(0);
+    expect(sink.listenerCount('close')).toBe(0);
+    expect(sink.listenerCount('finish')).toBe(0);
     expect(sink.listenerCount('drain')).toBe(0);
   });
 

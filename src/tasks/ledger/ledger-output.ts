@@ -29,7 +29,7 @@ export class LedgerOutput {
   async end(): Promise<void> {
     if (this.failure) throw this.failure;
     this.out.end();
-    await finished(this.out, { readable: false });
+    await finished(this.out, { readable: false, cleanup: true });
   }
 
   release(): void {
