@@ -301,6 +301,20 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       repeatLocations: 1,
       recurrenceDeduction: 0,
     });
+    // 签收 is off here (ACK_REQUIRED unset): no acknowledgement figures; none adopted from 信息.
+    expect(unitRow(d, units.A)).toMatchObject({ unitName: '东辛房街道', infoAdopted: 0 });
+    expect(Object.keys(unitRow(d, units.A)).sort()).toEqual(
+      [
+        'bySource',
+        'card',
+        'figures',
+        'infoAdopted',
+        'rank',
+        'unitId',
+        'unitName',
+        'unrankedReason',
+      ].sort(),
+    );
     expect(unitRow(d, units.B).figures).toEqual({
       received: 6,
       closed: 4, // the two Sunday 23:30 closures count; the Monday 00:30 one does not
@@ -489,7 +503,9 @@ describe('the weekly digest (综合评价) over HTTP', () => {
 
       const stored = await get('/reports/digests/2026-11-09');
       expect(stored.generatedAt).toBe('2026-11-16T00:00:00.000Z');
-      expect(stored.units).toEqual((await get(`/reports/digest?${WEEK}`)).units);
+      // Read back whole as it was computed: the same as the live digest at the same instant
+      // (rules, 来源 and coverage included).
+      expect(stored).toEqual(await get(`/reports/digest?${WEEK}`));
 
       // a6 turns out to have been closed on Saturday: the live figures move, the stored do not.
       await t.ds.query(
@@ -527,7 +543,16 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       // This week is not over: it cannot be stored yet.
       const early = await admin().post('/reports/digests/2026-11-16');
       expect(early.status).toBe(422);
-      expect(early.body.code).toBe('WEEK_NOT_OVER');
+      expect(early.body).toMatchObject({
+        code: 'WEEK_NOT_OVER',
+        detail: '2026-11-16 这一周尚未结束，不能存档',
+        weekStart: '2026-11-16',
+      });
+      // The week is over at Monday 00:00 Beijing, not a millisecond before.
+      now.mockReturnValue(new Date('2026-11-22T15:59:59.999Z'));
+      expect((await admin().post('/reports/digests/2026-11-16')).status).toBe(422);
+      now.mockReturnValue(new Date('2026-11-22T16:00:00.000Z'));
+      expect((await admin().post('/reports/digests/2026-11-16')).status).toBe(201);
     } finally {
       now.mockRestore();
     }
@@ -551,6 +576,18 @@ describe('the weekly digest (综合评价) over HTTP', () => {
         field,
       });
     }
+    // Storing is refused the same way: a Tuesday names no week, however long ago it was.
+    const tuesday = await admin().post('/reports/digests/2026-11-10');
+    expect({ status: tuesday.status, errors: tuesday.body.errors }).toEqual({
+      status: 400,
+      errors: [
+        {
+          field: 'weekStart',
+          code: 'isMonday',
+          message: 'weekStart must be a Monday, YYYY-MM-DD, from 2000 to 2099',
+        },
+      ],
+    });
     const missing = await inspector().get('/reports/digests/2026-11-02');
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('DIGEST_NOT_FOUND');
