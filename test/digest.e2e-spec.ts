@@ -490,6 +490,15 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     const now = jest.spyOn(clock, 'now').mockReturnValue(new Date('2026-11-16T00:00:00Z'));
     try {
       await inspector().get('/reports/digests/2026-11-09').expect(404);
+      // A 督导计划 for the week, so that the stored week has coverage to keep.
+      await admin()
+        .post('/plans', {
+          inspectorId: w.inspector.id,
+          periodKind: 'week',
+          periodStart: '2026-11-09',
+          siteIds: [w.siteA],
+        })
+        .expect(201);
       const scheduler = t.app.get(DigestScheduler);
       // Two instances at once: one stores it, the other finds it busy or already stored.
       const runs = await Promise.all([scheduler.storeLastWeek(), scheduler.storeLastWeek()]);
@@ -506,6 +515,7 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       // Read back whole as it was computed: the same as the live digest at the same instant
       // (rules, 来源 and coverage included).
       expect(stored).toEqual(await get(`/reports/digest?${WEEK}`));
+      expect(stored).toMatchObject({ coverage: { plans: 1, overall: { planned: 1 } } });
 
       // a6 turns out to have been closed on Saturday: the live figures move, the stored do not.
       await t.ds.query(
