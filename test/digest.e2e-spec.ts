@@ -603,6 +603,36 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     expect(missing.body.code).toBe('DIGEST_NOT_FOUND');
   });
 
+  it('backfills a week once the lock of another instance storing it is released', async () => {
+    // The week's advisory lock: class 72672, object the Monday as days since 1970-01-01.
+    const week = '2026-10-26';
+    const lock = ['72672', String(Date.UTC(2026, 9, 26) / 86_400_000)];
+    const holder = t.ds.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1::int, $2::int)', lock);
+      const store = admin()
+        .post(`/reports/digests/${week}`)
+        .then((r) => r.status);
+      // The route waits on that lock: its request shows in pg_locks, not granted.
+      let waiting = 0;
+      for (let i = 0; i < 100 && waiting === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const [row] = (await holder.query(
+          `SELECT count(*)::int AS n FROM pg_locks
+            WHERE locktype = 'advisory' AND classid::text = $1 AND objid::text = $2 AND NOT granted`,
+          lock,
+        )) as { n: number }[];
+        waiting = row.n;
+      }
+      expect(waiting).toBe(1);
+      await holder.query('SELECT pg_advisory_unlock($1::int, $2::int)', lock);
+      expect(await store).toBe(201);
+    } finally {
+      await holder.release();
+    }
+  });
+
   it('is for the office and inspectors; only the office stores', async () => {
     expect((await as(t, w.unitA.token).get(`/reports/digest?${WEEK}`)).status).toBe(403);
     expect((await inspector().post('/reports/digests/2026-11-02')).status).toBe(403);
