@@ -44,6 +44,9 @@ export default {
           '<rootDir>/test/tasks-lifecycle.e2e-spec.ts',
           '<rootDir>/test/digest.e2e-spec.ts',
           '<rootDir>/test/digest-rework.e2e-spec.ts',
+          // The digest by 来源 and the 签收 figures (ACK_REQUIRED): the only digest file that
+          // asserts bySource, the district's sources and a unit's acknowledgement.
+          '<rootDir>/test/digest-sources.e2e-spec.ts',
           // The only e2e files that reach three services: recurrence.service.ts (a 反弹 found and
           // recorded), ledger.service.ts (GET /tasks/ledger and its export), field.service.ts
           // (nearby, observations). The sequencer loads each only for the mutants it covers.

@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import { jest } from '@jest/globals';
+import { TaskSources } from '../src/catalog/task-sources.js';
 import { mediumWorld, ok, type MediumWorld, type TaskBody } from './medium/medium-world.js';
 
 /**
@@ -249,5 +251,73 @@ describe('digest by 来源, with 来源 weights in 综合指标值', () => {
     expect(signingValues).toContainEqual(['东辛房街道', 4, 3, 0.75, 6]);
     // B: the 媒体曝光 task was never signed and is past its 24 h: counted, not in time.
     expect(signingValues).toContainEqual(['城子街道', 5, 3, 0.6, 6]);
+  });
+
+  it('lists a 来源 that config/sources.json no longer has after the configured ones, by code', async () => {
+    // One more task for unit A, 第三方测评, logged Friday and due next Wednesday: raised in the
+    // week, neither closed nor overdue at its end, so its row comes from the 新增 count alone and
+    // is merged after A's outcome rows (which the aggregate returns by code).
+    m.setNow('2026-11-13 09:00');
+    await ok(
+      m.office().post('/tasks', {
+        categoryId: m.checkedCategory,
+        unitId: m.w.unitA.unitId,
+        address: '测评地址',
+        description: '第三方测评发现的问题',
+        source: 'assessment',
+      }),
+    );
+    m.setNow('2026-11-16 10:00');
+    // As if 第三方测评, 12345 and 媒体曝光 were taken out of the file after tasks were logged with
+    // them: the digest still counts those tasks, under their code, weight 1, after the listed
+    // sources, by code.
+    const sources = m.t.app.get(TaskSources);
+    const removed = new Set(['media', 'hotline', 'assessment']);
+    const find = sources.find.bind(sources);
+    const all = jest.replaceProperty(
+      sources,
+      'all',
+      sources.all.filter((x) => !removed.has(x.code)),
+    );
+    const spy = jest
+      .spyOn(sources, 'find')
+      .mockImplementation((code) => (removed.has(code) ? undefined : find(code)));
+    try {
+      const res = await m.office().get(WEEK).expect(200);
+      const row = (unitId: string) =>
+        (res.body.units as UnitRow[])
+          .find((u) => u.unitId === unitId)!
+          .bySource.map((s) => [s.source, s.sourceName, s.weight, s.raised]);
+      expect(row(m.w.unitA.unitId)).toEqual([
+        ['inspection', '督导检查', 1, 2],
+        ['leader', '领导交办', 2, 1],
+        ['assessment', 'assessment', 1, 1],
+        ['hotline', 'hotline', 1, 1],
+      ]);
+      expect(row(m.w.unitB.unitId)).toEqual([
+        ['inspection', '督导检查', 1, 3],
+        ['hotline', 'hotline', 1, 1],
+        ['media', 'media', 1, 1],
+      ]);
+      expect(
+        (res.body.sources as SourceFigures[]).map((s) => [s.source, s.sourceName, s.weight]),
+      ).toEqual([
+        ['inspection', '督导检查', 1],
+        ['undercover', '暗访', 1],
+        ['leader', '领导交办', 2],
+        ['self_check', '单位自查', 1],
+        ['assessment', 'assessment', 1],
+        ['hotline', 'hotline', 1],
+        ['media', 'media', 1],
+      ]);
+      expect((res.body.sources as SourceFigures[]).slice(-3)).toMatchObject([
+        { raised: 1, closed: 0, closedOnTime: 0, openOverdue: 0 },
+        { raised: 2, closed: 2, closedOnTime: 2, openOverdue: 0 },
+        { raised: 1, closed: 0, closedOnTime: 0, openOverdue: 1 },
+      ]);
+    } finally {
+      spy.mockRestore();
+      all.restore();
+    }
   });
 });

@@ -301,6 +301,20 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       repeatLocations: 1,
       recurrenceDeduction: 0,
     });
+    // 签收 is off here (ACK_REQUIRED unset): no acknowledgement figures; none adopted from 信息.
+    expect(unitRow(d, units.A)).toMatchObject({ unitName: '东辛房街道', infoAdopted: 0 });
+    expect(Object.keys(unitRow(d, units.A)).sort()).toEqual(
+      [
+        'bySource',
+        'card',
+        'figures',
+        'infoAdopted',
+        'rank',
+        'unitId',
+        'unitName',
+        'unrankedReason',
+      ].sort(),
+    );
     expect(unitRow(d, units.B).figures).toEqual({
       received: 6,
       closed: 4, // the two Sunday 23:30 closures count; the Monday 00:30 one does not
@@ -476,6 +490,15 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     const now = jest.spyOn(clock, 'now').mockReturnValue(new Date('2026-11-16T00:00:00Z'));
     try {
       await inspector().get('/reports/digests/2026-11-09').expect(404);
+      // A 督导计划 for the week, so that the stored week has coverage to keep.
+      await admin()
+        .post('/plans', {
+          inspectorId: w.inspector.id,
+          periodKind: 'week',
+          periodStart: '2026-11-09',
+          siteIds: [w.siteA],
+        })
+        .expect(201);
       const scheduler = t.app.get(DigestScheduler);
       // Two instances at once: one stores it, the other finds it busy or already stored.
       const runs = await Promise.all([scheduler.storeLastWeek(), scheduler.storeLastWeek()]);
@@ -489,7 +512,10 @@ describe('the weekly digest (综合评价) over HTTP', () => {
 
       const stored = await get('/reports/digests/2026-11-09');
       expect(stored.generatedAt).toBe('2026-11-16T00:00:00.000Z');
-      expect(stored.units).toEqual((await get(`/reports/digest?${WEEK}`)).units);
+      // Read back whole as it was computed: the same as the live digest at the same instant
+      // (rules, 来源 and coverage included).
+      expect(stored).toEqual(await get(`/reports/digest?${WEEK}`));
+      expect(stored).toMatchObject({ coverage: { plans: 1, overall: { planned: 1 } } });
 
       // a6 turns out to have been closed on Saturday: the live figures move, the stored do not.
       await t.ds.query(
@@ -527,7 +553,16 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       // This week is not over: it cannot be stored yet.
       const early = await admin().post('/reports/digests/2026-11-16');
       expect(early.status).toBe(422);
-      expect(early.body.code).toBe('WEEK_NOT_OVER');
+      expect(early.body).toMatchObject({
+        code: 'WEEK_NOT_OVER',
+        detail: '2026-11-16 这一周尚未结束，不能存档',
+        weekStart: '2026-11-16',
+      });
+      // The week is over at Monday 00:00 Beijing, not a millisecond before.
+      now.mockReturnValue(new Date('2026-11-22T15:59:59.999Z'));
+      expect((await admin().post('/reports/digests/2026-11-16')).status).toBe(422);
+      now.mockReturnValue(new Date('2026-11-22T16:00:00.000Z'));
+      expect((await admin().post('/reports/digests/2026-11-16')).status).toBe(201);
     } finally {
       now.mockRestore();
     }
@@ -551,9 +586,51 @@ describe('the weekly digest (综合评价) over HTTP', () => {
         field,
       });
     }
+    // Storing is refused the same way: a Tuesday names no week, however long ago it was.
+    const tuesday = await admin().post('/reports/digests/2026-11-10');
+    expect({ status: tuesday.status, errors: tuesday.body.errors }).toEqual({
+      status: 400,
+      errors: [
+        {
+          field: 'weekStart',
+          code: 'isMonday',
+          message: 'weekStart must be a Monday, YYYY-MM-DD, from 2000 to 2099',
+        },
+      ],
+    });
     const missing = await inspector().get('/reports/digests/2026-11-02');
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('DIGEST_NOT_FOUND');
+  });
+
+  it('backfills a week once the lock of another instance storing it is released', async () => {
+    // The week's advisory lock: class 72672, object the Monday as days since 1970-01-01.
+    const week = '2026-10-26';
+    const lock = ['72672', String(Date.UTC(2026, 9, 26) / 86_400_000)];
+    const holder = t.ds.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1::int, $2::int)', lock);
+      const store = admin()
+        .post(`/reports/digests/${week}`)
+        .then((r) => r.status);
+      // The route waits on that lock: its request shows in pg_locks, not granted.
+      let waiting = 0;
+      for (let i = 0; i < 100 && waiting === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const [row] = (await holder.query(
+          `SELECT count(*)::int AS n FROM pg_locks
+            WHERE locktype = 'advisory' AND classid::text = $1 AND objid::text = $2 AND NOT granted`,
+          lock,
+        )) as { n: number }[];
+        waiting = row.n;
+      }
+      expect(waiting).toBe(1);
+      await holder.query('SELECT pg_advisory_unlock($1::int, $2::int)', lock);
+      expect(await store).toBe(201);
+    } finally {
+      await holder.release();
+    }
   });
 
   it('is for the office and inspectors; only the office stores', async () => {

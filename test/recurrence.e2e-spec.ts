@@ -488,6 +488,20 @@ describe('problems that come back (反弹)', () => {
           pointsPerRecurrence: 2,
           max: 10,
         });
+        // The week stored through the office's backfill route reads back with its 反弹 and
+        // deduction (the week is long over on the real clock).
+        await admin().post('/reports/digests/2026-11-02').expect(201);
+        const stored = (await admin().get('/reports/digests/2026-11-02').expect(200)).body as {
+          units: UnitRow[];
+          rules: { recurrenceDeduction: unknown };
+        };
+        expect(unitFigures(stored, w.unitA.unitId)).toMatchObject({
+          recurrences: 2,
+          repeatLocations: 1,
+          recurrenceDeduction: 4,
+          compositeIndex: 96,
+        });
+        expect(stored.rules.recurrenceDeduction).toEqual(d.rules.recurrenceDeduction);
       } finally {
         config.recurrenceDeduction = off;
       }

@@ -145,6 +145,10 @@ describe('综合评价 of a week the service produced', () => {
       ['D', null, null, 'below_min_volume'],
     ]);
 
+    // Listed ranked first, by rank, then the unranked (the reader gives them by name, bytewise:
+    // C街道, D街道, 东辛房街道, 城子街道).
+    expect(rows.map((r) => r.unitId)).toEqual([unitIds.A, unitIds.C, unitIds.B, unitIds.D]);
+
     // And the database holds what the figures were counted from.
     const perUnit = (await m.t.ds.query(
       `SELECT unit_id, count(*) FILTER (WHERE closed_on_time)::int AS on_time,
@@ -162,5 +166,82 @@ describe('综合评价 of a week the service produced', () => {
       [3, 0, 2],
       [2, 0, 0],
     ]);
+  });
+
+  /**
+   * Units written through the units API (POST/PATCH /units) and a task through POST /tasks, in a
+   * later week; independent of the test above (it filters the digest to its own units).
+   */
+  it('lists every active unit and a retired one with figures, in configured order then pinyin', async () => {
+    m.setNow('2026-11-23 09:00');
+    let seq = 0;
+    const unit = async (name: string, sortOrder: number): Promise<string> => {
+      seq += 1;
+      const res = await m.office().post('/units', {
+        code: `RANK${seq}`,
+        name,
+        kind: 'street',
+        sortOrder,
+      });
+      expect({ status: res.status, body: res.body }).toMatchObject({ status: 201 });
+      return res.body.id as string;
+    };
+    const retire = async (id: string) =>
+      expect((await m.office().patch(`/units/${id}`, { active: false })).status).toBe(200);
+
+    const yi = await unit('乙街道', 1);
+    const jia = await unit('甲街道', 5);
+    // Same sort order: by name in pinyin (安 an before 北 bei), though 北 U+5317 < 安 U+5B89.
+    const bei = await unit('北辛街道', 50);
+    const an = await unit('安宁街道', 50);
+    // Names the collator holds equal (豈 U+8C48 and its compatibility twin U+F900; 更 U+66F4 and
+    // U+F901): by id. The database lists them by name, bytewise. One pair is named so that this
+    // order is the reverse of the ids' (the higher id gets U+8C48) and the other so that it is
+    // the same: the id rule has to reorder the first and keep the second.
+    const [lowId, highId] = [await unit('双名一', 60), await unit('双名二', 60)].sort();
+    expect((await m.office().patch(`/units/${highId}`, { name: '\u8c48山街道' })).status).toBe(200);
+    expect((await m.office().patch(`/units/${lowId}`, { name: '\uf900山街道' })).status).toBe(200);
+    const [lowId2, highId2] = [await unit('双名三', 61), await unit('双名四', 61)].sort();
+    expect((await m.office().patch(`/units/${lowId2}`, { name: '\u66f4山街道' })).status).toBe(200);
+    expect((await m.office().patch(`/units/${highId2}`, { name: '\uf901山街道' })).status).toBe(
+      200,
+    );
+    // Retired: one with a task in the week (listed), one without (left out).
+    const retiredWithTask = await unit('旧甲街道', 0);
+    const retiredIdle = await unit('旧乙街道', 0);
+    m.setNow('2026-11-24 09:00');
+    await ok(
+      m.office().post('/tasks', {
+        categoryId: m.checkedCategory,
+        unitId: retiredWithTask,
+        address: '旧甲街道某处',
+        description: '撤并前交办',
+      }),
+    );
+    await retire(retiredWithTask);
+    await retire(retiredIdle);
+
+    m.setNow('2026-11-30 09:00');
+    const res = await m.inspector().get('/reports/digest?from=2026-11-23&to=2026-11-29');
+    expect(res.status).toBe(200);
+    const mine = new Set([
+      ...[yi, jia, bei, an, lowId, highId, lowId2, highId2],
+      ...[retiredWithTask, retiredIdle],
+    ]);
+    const listed = (res.body.units as UnitRow[]).filter((u) => mine.has(u.unitId));
+    expect(listed.map((u) => u.unitId)).toEqual([
+      ...[retiredWithTask, yi, jia, an, bei],
+      ...[lowId, highId, lowId2, highId2],
+    ]);
+    expect(listed[0]).toMatchObject({ rank: null, figures: { received: 1 } });
+    expect(listed[1]).toMatchObject({ rank: null, figures: { received: 0, volume: 0 } });
+    // Categories: only those with figures in the period (the self-close one and the loop
+    // world's two have none), with their group.
+    expect(
+      (res.body.categories as { categoryId: string; groupName: string }[]).map((c) => [
+        c.categoryId,
+        c.groupName,
+      ]),
+    ).toEqual([[m.checkedCategory, '街面秩序']]);
   });
 });
