@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { ExtensionRequests, TaskDisputes } from '../../database/db.generated.js';
 import type { Db } from '../../database/kysely.js';
+import { prepared } from '../../database/prepared.js';
 
 /**
  * A unit's requests on a task: 申请延期 (extension_requests) and 申诉 (task_disputes). Each is
@@ -154,31 +155,7 @@ export interface PendingRequests {
 
 /** What is pending on a task (at most one of each, by the lifecycle's guards), in one query. */
 export async function pendingRequests(db: Db, taskId: string): Promise<PendingRequests> {
-  const rows = await db
-    .selectFrom('extension_requests')
-    .select((eb) => [
-      eb.val<'extension' | 'dispute'>('extension').as('kind'),
-      'id',
-      'reason',
-      eb.cast<Date | null>('requested_deadline', 'timestamptz').as('requested_deadline'),
-      'created_at',
-    ])
-    .where('task_id', '=', taskId)
-    .where('status', '=', 'pending')
-    .unionAll((eb) =>
-      eb
-        .selectFrom('task_disputes')
-        .select((e2) => [
-          e2.val<'extension' | 'dispute'>('dispute').as('kind'),
-          'id',
-          'reason',
-          e2.cast<Date | null>(e2.lit(null), 'timestamptz').as('requested_deadline'),
-          'created_at',
-        ])
-        .where('task_id', '=', taskId)
-        .where('status', '=', 'pending'),
-    )
-    .execute();
+  const rows = await pending(db, { taskId });
   const ext = rows.find((r) => r.kind === 'extension');
   const dispute = rows.find((r) => r.kind === 'dispute');
   return {
@@ -195,3 +172,30 @@ export async function pendingRequests(db: Db, taskId: string): Promise<PendingRe
       : null,
   };
 }
+
+const pending = prepared((db, p: { taskId: string }) =>
+  db
+    .selectFrom('extension_requests')
+    .select((eb) => [
+      eb.val<'extension' | 'dispute'>('extension').as('kind'),
+      'id',
+      'reason',
+      eb.cast<Date | null>('requested_deadline', 'timestamptz').as('requested_deadline'),
+      'created_at',
+    ])
+    .where('task_id', '=', p.taskId)
+    .where('status', '=', 'pending')
+    .unionAll((eb) =>
+      eb
+        .selectFrom('task_disputes')
+        .select((e2) => [
+          e2.val<'extension' | 'dispute'>('dispute').as('kind'),
+          'id',
+          'reason',
+          e2.cast<Date | null>(e2.lit(null), 'timestamptz').as('requested_deadline'),
+          'created_at',
+        ])
+        .where('task_id', '=', p.taskId)
+        .where('status', '=', 'pending'),
+    ),
+);

@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { compileOnly, type Db } from '../../database/kysely.js';
+import { prepared } from '../../database/prepared.js';
 import type { SqlWhere } from '../../database/sql-where.js';
 import { recurrenceLinkColumns } from '../recurrence/recurrence-links.js';
 import { conditionOf } from './sql-where.js';
@@ -91,16 +92,23 @@ export function taskPage(
 }
 
 /**
- * One task by id, if `visible` (the principal's scope) lets the caller see it, with its 反弹
- * links (src/tasks/recurrence/).
+ * One task by id with its 反弹 links (src/tasks/recurrence/), scoped like `lockTask`: a unit's
+ * principal finds only its own unit's task.
  */
-export function findTaskRow(db: Db, id: string, visible: Expression<SqlBool>) {
-  return taskRows(db)
-    .select(recurrenceLinkColumns())
-    .where('t.id', '=', id)
-    .where(visible)
-    .executeTakeFirst();
+export function findTaskRow(db: Db, id: string, onlyUnitId: string | null) {
+  return onlyUnitId === null
+    ? findAnyTaskRow.first(db, { id })
+    : findUnitTaskRow.first(db, { id, unitId: onlyUnitId });
 }
+
+const taskDetailRow = (db: Db, id: string) =>
+  taskRows(db).select(recurrenceLinkColumns()).where('t.id', '=', id);
+
+const findAnyTaskRow = prepared((db, p: { id: string }) => taskDetailRow(db, p.id));
+
+const findUnitTaskRow = prepared((db, p: { id: string; unitId: string }) =>
+  taskDetailRow(db, p.id).where('t.unit_id', '=', p.unitId),
+);
 
 export type TaskDetailRow = NonNullable<Awaited<ReturnType<typeof findTaskRow>>>;
 

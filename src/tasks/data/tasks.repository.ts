@@ -1,6 +1,7 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Categories, Tasks } from '../../database/db.generated.js';
 import type { Db } from '../../database/kysely.js';
+import { prepared } from '../../database/prepared.js';
 
 /**
  * The task rows of the aggregate. Every function takes the transaction's `Db` (see `dbOf`):
@@ -56,12 +57,18 @@ export type TaskCounter = 'rework_count' | 'reopen_count' | 'extension_count';
  * Locks one task row (FOR UPDATE OF the task only), scoped: a unit's principal finds only its
  * own unit's task, so another unit's task is not found rather than forbidden.
  */
-export async function lockTask(
+export function lockTask(
   db: Db,
   id: string,
   onlyUnitId: string | null,
 ): Promise<LockedTask | undefined> {
-  let q = db
+  return onlyUnitId === null
+    ? lockAnyTask.first(db, { id })
+    : lockUnitTask.first(db, { id, unitId: onlyUnitId });
+}
+
+function lockedTaskRow(db: Db, id: string) {
+  return db
     .selectFrom('tasks as t')
     .select((eb) => [
       't.id',
@@ -102,9 +109,13 @@ export async function lockTask(
         .as('has_pending_dispute'),
     ])
     .where('t.id', '=', id);
-  if (onlyUnitId !== null) q = q.where('t.unit_id', '=', onlyUnitId);
-  return q.forUpdate('t').executeTakeFirst();
 }
+
+const lockAnyTask = prepared((db, p: { id: string }) => lockedTaskRow(db, p.id).forUpdate('t'));
+
+const lockUnitTask = prepared((db, p: { id: string; unitId: string }) =>
+  lockedTaskRow(db, p.id).where('t.unit_id', '=', p.unitId).forUpdate('t'),
+);
 
 /** Locks several task rows in id order, so two transactions never wait on each other crosswise. */
 export async function lockTasksInIdOrder(db: Db, ids: string[]): Promise<void> {
@@ -117,10 +128,67 @@ export async function lockTasksInIdOrder(db: Db, ids: string[]): Promise<void> {
     .execute();
 }
 
-export async function insertTask(db: Db, row: Insertable<Tasks>): Promise<string> {
-  const { id } = await db.insertInto('tasks').values(row).returning('id').executeTakeFirstOrThrow();
+/** The columns a new task is written with (the others take their defaults). */
+export type NewTaskRow = Required<
+  Pick<
+    Insertable<Tasks>,
+    | 'number'
+    | 'inspection_id'
+    | 'category_id'
+    | 'site_id'
+    | 'address'
+    | 'lat'
+    | 'lng'
+    | 'description'
+    | 'unit_id'
+    | 'status'
+    | 'assigned_at'
+    | 'deadline'
+    | 'assessed_deadline'
+    | 'deadline_overridden'
+    | 'created_by'
+    | 'found_at'
+    | 'recurrence_of_id'
+    | 'source'
+    | 'import_batch_id'
+    | 'created_at'
+    | 'updated_at'
+  >
+>;
+
+export async function insertTask(db: Db, row: NewTaskRow): Promise<string> {
+  const [{ id }] = await taskInsert(db, row);
   return id;
 }
+
+const taskInsert = prepared((db, p: NewTaskRow) =>
+  db
+    .insertInto('tasks')
+    .values({
+      number: p.number,
+      inspection_id: p.inspection_id,
+      category_id: p.category_id,
+      site_id: p.site_id,
+      address: p.address,
+      lat: p.lat,
+      lng: p.lng,
+      description: p.description,
+      unit_id: p.unit_id,
+      status: p.status,
+      assigned_at: p.assigned_at,
+      deadline: p.deadline,
+      assessed_deadline: p.assessed_deadline,
+      deadline_overridden: p.deadline_overridden,
+      created_by: p.created_by,
+      found_at: p.found_at,
+      recurrence_of_id: p.recurrence_of_id,
+      source: p.source,
+      import_batch_id: p.import_batch_id,
+      created_at: p.created_at,
+      updated_at: p.updated_at,
+    })
+    .returning('id'),
+);
 
 /** Another task as a reference to it (the original of a duplicate). */
 export function findTaskRef(

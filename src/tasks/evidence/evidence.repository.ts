@@ -1,4 +1,5 @@
 import type { Db } from '../../database/kysely.js';
+import { prepared } from '../../database/prepared.js';
 
 /**
  * Every photo of a task with its capture facts and role, in the order they were attached, and on
@@ -7,7 +8,11 @@ import type { Db } from '../../database/kysely.js';
  * so a task with flags always has rows here.
  */
 export function taskPhotoEvidence(db: Db, taskId: string) {
-  return db
+  return photoEvidence(db, { taskId });
+}
+
+const photoEvidence = prepared((db, p: { taskId: string }) =>
+  db
     .selectFrom('task_attachments as ta')
     .innerJoin('attachments as a', 'a.id', 'ta.attachment_id')
     .select((eb) => [
@@ -33,8 +38,7 @@ export function taskPhotoEvidence(db: Db, taskId: string) {
       'a.declared_lng',
       'a.declared_accuracy_m',
     ])
-    .where('ta.task_id', '=', taskId)
+    .where('ta.task_id', '=', p.taskId)
     .orderBy('ta.event_id')
-    .orderBy('ta.attachment_id')
-    .execute();
-}
+    .orderBy('ta.attachment_id'),
+);

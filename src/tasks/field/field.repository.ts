@@ -32,11 +32,28 @@ export function distanceFrom(p: Point): RawBuilder<number | null> {
  * not in this district) the longitude band is left open rather than computed wrong.
  */
 export function boxAround(p: Point, radiusM: number): RawBuilder<SqlBool> {
+  return inBounds(boundsAround(p, radiusM));
+}
+
+/** `t`'s position inside `b`. */
+export function inBounds(b: Bounds): RawBuilder<SqlBool> {
+  return sql<SqlBool>`t.lat BETWEEN ${b.minLat}::float8 AND ${b.maxLat}::float8
+    AND t.lng BETWEEN ${b.minLng}::float8 AND ${b.maxLng}::float8`;
+}
+
+/** The corners of `boxAround`'s box. */
+export function boundsAround(p: Point, radiusM: number): Bounds {
   const dLat = radiusM / M_PER_DEG_LAT;
   const cosLat = Math.cos((p.lat * Math.PI) / 180);
   const dLng = cosLat > 0.01 ? radiusM / (M_PER_DEG_LAT * cosLat) : 360;
-  return sql<SqlBool>`t.lat BETWEEN ${p.lat - dLat}::float8 AND ${p.lat + dLat}::float8
-    AND t.lng BETWEEN ${p.lng - dLng}::float8 AND ${p.lng + dLng}::float8`;
+  return { minLat: p.lat - dLat, maxLat: p.lat + dLat, minLng: p.lng - dLng, maxLng: p.lng + dLng };
+}
+
+export interface Bounds {
+  minLat: number;
+  maxLat: number;
+  minLng: number;
+  maxLng: number;
 }
 
 /** A task row as lists show it, with its distance from `p` and its first before-photo. */

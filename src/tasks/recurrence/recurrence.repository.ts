@@ -1,5 +1,8 @@
-import type { Db } from '../../database/kysely.js';
-import { boxAround } from '../field/field.repository.js';
+import { type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Tasks } from '../../database/db.generated.js';
+import type { DB, Db } from '../../database/kysely.js';
+import { prepared } from '../../database/prepared.js';
+import { boundsAround, inBounds, type Bounds } from '../field/field.repository.js';
 import type { TaskStatus } from '../task-lifecycle.js';
 import type { Position, RecurrenceCandidate } from './recurrence-rule.js';
 
@@ -28,8 +31,33 @@ export async function closedTasksNear(
   },
 ): Promise<RecurrenceCandidateRow[]> {
   if (!q.point && !q.siteId) return [];
-  const { point, siteId } = q;
-  const rows = await db
+  const window = { categoryId: q.categoryId, closedSince: q.closedSince, closedBy: q.closedBy };
+  const box = q.point ? boundsAround(q.point, q.radiusM) : null;
+  const rows =
+    box && q.siteId
+      ? await nearOrAtSite(db, { ...window, ...box, siteId: q.siteId })
+      : box
+        ? await near(db, { ...window, ...box })
+        : await atSite(db, { ...window, siteId: q.siteId as string });
+  return rows.map((r) => ({
+    id: r.id,
+    categoryId: r.category_id,
+    status: r.status as TaskStatus,
+    siteId: r.site_id,
+    position: r.lat !== null && r.lng !== null ? { lat: r.lat, lng: r.lng } : null,
+    closedAt: r.closed_at,
+    unitId: r.unit_id,
+  }));
+}
+
+interface CandidateWindow extends Record<string, unknown> {
+  categoryId: string;
+  closedSince: Date;
+  closedBy: Date;
+}
+
+function candidates(db: Db, p: CandidateWindow, near: (eb: CandidateEb) => Expression<SqlBool>) {
+  return db
     .selectFrom('tasks as t')
     .select([
       't.id',
@@ -41,27 +69,27 @@ export async function closedTasksNear(
       't.closed_at',
       't.unit_id',
     ])
-    .where('t.category_id', '=', q.categoryId)
+    .where('t.category_id', '=', p.categoryId)
     .where('t.status', '=', 'closed')
-    .where('t.closed_at', '>=', q.closedSince)
-    .where('t.closed_at', '<=', q.closedBy)
-    .where((eb) => {
-      const near: ReturnType<typeof eb.and>[] = [];
-      if (point) near.push(eb.and([eb('t.lat', 'is not', null), boxAround(point, q.radiusM)]));
-      if (siteId) near.push(eb.and([eb('t.site_id', '=', siteId)]));
-      return eb.or(near);
-    })
+    .where('t.closed_at', '>=', p.closedSince)
+    .where('t.closed_at', '<=', p.closedBy)
+    .where(near)
     .orderBy('t.closed_at', 'desc')
     .orderBy('t.id')
-    .limit(CANDIDATE_LIMIT)
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    categoryId: r.category_id,
-    status: r.status as TaskStatus,
-    siteId: r.site_id,
-    position: r.lat !== null && r.lng !== null ? { lat: r.lat, lng: r.lng } : null,
-    closedAt: r.closed_at,
-    unitId: r.unit_id,
-  }));
+    .limit(CANDIDATE_LIMIT);
 }
+
+type CandidateEb = ExpressionBuilder<DB & { t: Tasks }, 't'>;
+
+const inBox = (eb: CandidateEb, b: Bounds) => eb.and([eb('t.lat', 'is not', null), inBounds(b)]);
+
+// Three statements, one per what the new problem has: a position, a 点位, or both.
+const near = prepared((db, p: CandidateWindow & Bounds) => candidates(db, p, (eb) => inBox(eb, p)));
+
+const atSite = prepared((db, p: CandidateWindow & { siteId: string }) =>
+  candidates(db, p, (eb) => eb('t.site_id', '=', p.siteId)),
+);
+
+const nearOrAtSite = prepared((db, p: CandidateWindow & Bounds & { siteId: string }) =>
+  candidates(db, p, (eb) => eb.or([inBox(eb, p), eb('t.site_id', '=', p.siteId)])),
+);
