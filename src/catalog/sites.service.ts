@@ -4,7 +4,9 @@ import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
 import { isUuid } from '../common/http/id-or-code.js';
+import { dbOf, type Db } from '../database/kysely.js';
 import { rethrowUnique } from '../database/pg-errors.js';
+import { prepared } from '../database/prepared.js';
 import { escapeLike } from '../database/sql-where.js';
 import { UnitsService } from '../units/units.service.js';
 import { CatalogErrorCode } from './categories.service.js';
@@ -46,11 +48,11 @@ export class SitesService {
    * naming `field`.
    */
   async getActive(id: string, field: string, em?: EntityManager): Promise<Site> {
-    const s = await (em ? em.getRepository(Site) : this.sites).findOneBy(
-      isUuid(id) ? { id } : { code: id },
-    );
+    // A prepared statement (src/database/prepared.ts): every new task reads its site here.
+    const db = dbOf(em ?? this.sites.manager);
+    const s = await (isUuid(id) ? siteById.first(db, { id }) : siteByCode.first(db, { code: id }));
     if (!s?.active) throw invalidField(field, '点位不存在或已停用', 'siteExists');
-    return s;
+    return Object.assign(new Site(), s);
   }
 
   async list(q: ListSitesQuery): Promise<{ items: SiteDto[]; nextCursor: string | null }> {
@@ -88,3 +90,24 @@ export class SitesService {
     }
   }
 }
+
+const siteRow = (db: Db) =>
+  db
+    .selectFrom('sites')
+    .select([
+      'id',
+      'code',
+      'name',
+      'kind',
+      'address',
+      'lat',
+      'lng',
+      'default_unit_id as defaultUnitId',
+      'active',
+      'created_at as createdAt',
+      'updated_at as updatedAt',
+    ]);
+
+const siteById = prepared((db, p: { id: string }) => siteRow(db).where('id', '=', p.id));
+
+const siteByCode = prepared((db, p: { code: string }) => siteRow(db).where('code', '=', p.code));

@@ -4,7 +4,9 @@ import type { EntityManager, Repository } from 'typeorm';
 import { DomainError, invalidField } from '../common/errors/domain-error.js';
 import { isUuid } from '../common/http/id-or-code.js';
 import { decodeCursor, toPage } from '../common/http/pagination.js';
+import { dbOf } from '../database/kysely.js';
 import { rethrowUnique } from '../database/pg-errors.js';
+import { prepared } from '../database/prepared.js';
 import { escapeLike } from '../database/sql-where.js';
 import type { CreateUnitDto, ListUnitsQuery, UnitDto, UpdateUnitDto } from './dto/unit.dto.js';
 import { Unit } from './unit.entity.js';
@@ -52,17 +54,24 @@ export class UnitsService {
    * foreign key of the task's unit_id takes anyway: it conflicts with FOR UPDATE but not with
    * other edits of the unit (its webhook, its name), nor with concurrent creates.
    */
-  async lockIfActive(em: EntityManager, idOrCode: string): Promise<Unit | null> {
-    const unit = await em.getRepository(Unit).findOne({
-      select: { id: true, name: true, active: true },
-      where: isUuid(idOrCode) ? { id: idOrCode } : { code: idOrCode },
-      lock: { mode: 'for_key_share' },
-    });
+  async lockIfActive(
+    em: EntityManager,
+    idOrCode: string,
+  ): Promise<Pick<Unit, 'id' | 'name' | 'active'> | null> {
+    // A prepared statement (src/database/prepared.ts): every new task and assignment locks here.
+    const db = dbOf(em);
+    const unit = await (isUuid(idOrCode)
+      ? lockUnitById.first(db, { id: idOrCode })
+      : lockUnitByCode.first(db, { code: idOrCode }));
     return unit?.active ? unit : null;
   }
 
   /** A unit work is assigned to: exists and is active (locked, see `lockIfActive`), else 422 naming `field`. */
-  async lockActiveForWork(em: EntityManager, id: string, field: string): Promise<Unit> {
+  async lockActiveForWork(
+    em: EntityManager,
+    id: string,
+    field: string,
+  ): Promise<Pick<Unit, 'id' | 'name' | 'active'>> {
     const unit = await this.lockIfActive(em, id);
     if (!unit) {
       throw new DomainError(
@@ -120,3 +129,11 @@ export class UnitsService {
     }
   }
 }
+
+const lockUnitById = prepared((db, p: { id: string }) =>
+  db.selectFrom('units').select(['id', 'name', 'active']).where('id', '=', p.id).forKeyShare(),
+);
+
+const lockUnitByCode = prepared((db, p: { code: string }) =>
+  db.selectFrom('units').select(['id', 'name', 'active']).where('code', '=', p.code).forKeyShare(),
+);
