@@ -34,6 +34,7 @@ describe('statements per task action', () => {
   let w: LoopWorld;
   const seen = new Map<string, number>();
   let counting: string[] | null = null;
+  let named = 0;
   let restore: () => void;
 
   beforeAll(async () => {
@@ -46,7 +47,14 @@ describe('statements per task action', () => {
     // Counts what the action's own transaction runs, BEGIN to COMMIT: the one that writes a task
     // event. The workers' transactions running meanwhile (notifications, outbox relay) are left out.
     const open = new WeakMap<QueryRunner, string[]>();
-    proto.query = function (this: QueryRunner, sql: string, ...rest: unknown[]) {
+    proto.query = function (
+      this: QueryRunner,
+      query: string | { text: string },
+      ...rest: unknown[]
+    ) {
+      // A prepared statement (src/database/prepared.ts) comes as pg's `{ name, text }` config.
+      const sql = typeof query === 'string' ? query : query.text;
+      if (counting && typeof query !== 'string') named += 1;
       if (counting) {
         if (/^START TRANSACTION/i.test(sql)) open.set(this, []);
         const tx = open.get(this);
@@ -58,7 +66,7 @@ describe('statements per task action', () => {
           if (tx.some((q) => q.startsWith('[event] '))) counting.push(...tx);
         }
       }
-      return (original as (...a: unknown[]) => Promise<unknown>).call(this, sql, ...rest);
+      return (original as (...a: unknown[]) => Promise<unknown>).call(this, query, ...rest);
     } as QueryRunner['query'];
     restore = () => {
       proto.query = original;
@@ -209,5 +217,7 @@ describe('statements per task action', () => {
     expect(over).toEqual([]);
     // The counter itself must see them: an action counted as 0 statements is a broken counter.
     expect([...seen].filter(([, n]) => n === 0)).toEqual([]);
+    // The lock, the event write and the read-back go as named (prepared) statements.
+    expect(named).toBeGreaterThanOrEqual(3 * seen.size);
   });
 });

@@ -103,8 +103,20 @@ class EntityManagerConnection implements DatabaseConnection {
   }
 }
 
+/**
+ * A compiled query that names its server-side prepared statement (`prepared.ts`): pg parses it
+ * once per connection under `name`, and later runs skip PostgreSQL's parse and plan. TypeORM's
+ * query runner hands its first argument to pg's `client.query` as it is, so a `{ name, text }`
+ * config goes through the runner — its transaction, its errors (QueryFailedError), its hooks.
+ */
+export interface NamedQuery extends CompiledQuery {
+  readonly name: string;
+}
+
 async function run<R>(runner: QueryRunner, query: CompiledQuery): Promise<QueryResult<R>> {
-  const result = await runner.query(query.sql, [...query.parameters], true);
+  const name = (query as Partial<NamedQuery>).name;
+  const text = name ? ({ name, text: query.sql } as unknown as string) : query.sql;
+  const result = await runner.query(text, [...query.parameters], true);
   return {
     rows: result.records as R[],
     numAffectedRows: result.affected == null ? undefined : BigInt(result.affected),

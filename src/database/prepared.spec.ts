@@ -8,7 +8,7 @@ import {
   type DatabaseConnection,
   type Driver,
 } from 'kysely';
-import type { DB, Db } from './kysely.js';
+import type { DB, Db, NamedQuery } from './kysely.js';
 import { prepared } from './prepared.js';
 
 /** A Kysely whose connection records what it is sent and answers `rows`. */
@@ -86,6 +86,16 @@ describe('prepared statements', () => {
       ['T-3', 'submitted', 3, 5],
     ]);
     expect(new Set(sent.map((q) => q.sql)).size).toBe(1);
+    // One server-side statement, named after its text: the same name on every call.
+    const names = sent.map((q) => (q as NamedQuery).name);
+    expect(names[0]).toMatch(/^cc_[0-9a-f]{40}$/);
+    expect(new Set(names).size).toBe(1);
+    const other = prepared((db, p: { number: string }) =>
+      db.selectFrom('tasks').select('id').where('number', '=', p.number),
+    );
+    await other(db, { number: 'T-4' });
+    expect((sent[3] as NamedQuery).name).toMatch(/^cc_[0-9a-f]{40}$/);
+    expect((sent[3] as NamedQuery).name).not.toBe(names[0]);
   });
 
   it('binds a parameter used twice in both places, and arrays and dates as they are', async () => {

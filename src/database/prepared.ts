@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { CompiledQuery, type Compilable } from 'kysely';
-import { compileOnly, type Db } from './kysely.js';
+import { compileOnly, type Db, type NamedQuery } from './kysely.js';
 
 /**
  * Statements built and compiled once per process (speed, issue 15: building and compiling Kysely
@@ -8,8 +9,9 @@ import { compileOnly, type Db } from './kysely.js';
  * `prepared(build)` calls `build` once, on first use, with a stand-in for every parameter: the
  * builder binds `p.id` as it would bind a string, Kysely compiles the statement, and the stand-ins
  * come out of the compiler as bound values in their positions. Each later call sends the same SQL
- * text with the caller's values in those positions. Types are the builder's own: a renamed
- * column still breaks the compile.
+ * text with the caller's values in those positions, as a named server-side prepared statement
+ * (`NamedQuery`): each pool connection has PostgreSQL parse it once, and the later runs skip
+ * the parse and the plan. Types are the builder's own: a renamed column still breaks the compile.
  *
  * The builder must make the same statement for any values: it may only bind a parameter (as a
  * value of `where`, `values`, `set`, `sql\`${p.x}\`` …), never look at it. Looking at one is
@@ -20,11 +22,15 @@ import { compileOnly, type Db } from './kysely.js';
 export function prepared<P extends Record<string, unknown>, O>(
   build: (db: Db, p: P) => Compilable<O>,
 ): PreparedStatement<P, O> {
-  let compiled: { sql: string; slots: readonly unknown[] } | undefined;
+  let compiled: Compiled | undefined;
   const statement = async (db: Db, params: P): Promise<O[]> => {
     compiled ??= compile(build);
     const parameters = compiled.slots.map((s) => (s instanceof Slot ? params[s.name] : s));
-    const { rows } = await db.executeQuery<O>(CompiledQuery.raw(compiled.sql, parameters));
+    const query: NamedQuery = {
+      ...CompiledQuery.raw(compiled.sql, parameters),
+      name: compiled.name,
+    };
+    const { rows } = await db.executeQuery<O>(query);
     return rows;
   };
   return Object.assign(statement, {
@@ -55,9 +61,16 @@ class Slot {
   }
 }
 
+interface Compiled {
+  sql: string;
+  /** The server-side statement's name: the same text always has the same name. */
+  name: string;
+  slots: readonly unknown[];
+}
+
 function compile<P extends Record<string, unknown>>(
   build: (db: Db, p: P) => Compilable<unknown>,
-): { sql: string; slots: readonly unknown[] } {
+): Compiled {
   const read = new Set<string>();
   const stand = new Proxy({} as P, {
     get(_target, name) {
@@ -72,5 +85,5 @@ function compile<P extends Record<string, unknown>>(
   if (unbound.length) {
     throw new Error(`prepared statement: parameter(s) ${unbound.join(', ')} read but not bound`);
   }
-  return { sql, slots: parameters };
+  return { sql, name: `cc_${createHash('sha1').update(sql).digest('hex')}`, slots: parameters };
 }
