@@ -99,6 +99,8 @@ async function firstWorksheet(data: Buffer): Promise<ExcelJS.stream.xlsx.Workshe
   const zip = await unzipper.Open.buffer(data);
   const entry = (path: string): Readable | null =>
     zip.files.find((f) => f.path === path && f.type === 'File')?.stream() ?? null;
+  // The reader's own input is never read: the parts below are handed to its parsers one by one
+  // from the zip's central directory, so it gets an empty stream.
   const reader = new stream.xlsx.WorkbookReader(Readable.from([]), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
