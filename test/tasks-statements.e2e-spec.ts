@@ -60,7 +60,11 @@ describe('statements per task action', () => {
         const tx = open.get(this);
         // A statement may write the event inside a CTE (`with "e" as (insert into "task_events" …`).
         const event = /^(with "e" as \()?insert into "?task_events"?/i.test(sql) ? '[event] ' : '';
-        tx?.push(event + sql.replace(/\s+/g, ' ').trim().slice(0, 100));
+        tx?.push(
+          event +
+            (typeof query === 'string' ? '' : '[named] ') +
+            sql.replace(/\s+/g, ' ').trim().slice(0, 100),
+        );
         if (tx && /^(COMMIT|ROLLBACK)/i.test(sql)) {
           open.delete(this);
           if (tx.some((q) => q.startsWith('[event] '))) counting.push(...tx);

@@ -2,11 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { sql, type SqlBool } from 'kysely';
 import type { EntityManager, Repository } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { invalidField } from '../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { hashRequest, onceForKey } from '../database/idempotency.js';
+import { dbOf, type Db } from '../database/kysely.js';
+import { prepared } from '../database/prepared.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { attachmentNotFound, notAnImage, uploadTooLarge } from './attachment-errors.js';
 import { Attachment } from './attachment.entity.js';
@@ -151,17 +154,12 @@ export class AttachmentsService {
     if (new Set(wanted).size !== wanted.length) {
       throw invalidField(field, '附件 id 不能重复', 'arrayUnique');
     }
-    const qb = em
-      .getRepository(Attachment)
-      .createQueryBuilder('a')
-      .where('a.id IN (:...ids)', { ids: wanted });
-    if (!seesEverything(principal)) {
-      qb.andWhere('a.uploadedByKind = :kind AND a.uploadedById = :by', {
-        kind: principal.kind,
-        by: principal.id,
-      });
-    }
-    const byId = new Map((await qb.getMany()).map((a) => [a.id, a]));
+    // Prepared statements (src/database/prepared.ts): every submission and create with photos.
+    const db = dbOf(em);
+    const rows = seesEverything(principal)
+      ? await citableByAnyone(db, { ids: wanted })
+      : await citableByUploader(db, { ids: wanted, kind: principal.kind, by: principal.id });
+    const byId = new Map(rows.map((a) => [a.id, Object.assign(new Attachment(), a)]));
     const unusable = wanted.find((id) => !byId.has(id));
     if (unusable !== undefined) {
       throw invalidField(field, `附件 ${unusable} 不存在或不是本人上传的`, 'attachmentUsable');
@@ -201,3 +199,36 @@ export class AttachmentsService {
     return stream instanceof Readable ? stream : new Readable().wrap(stream);
   }
 }
+
+/** Attachments as the entity names their columns, among `ids`. */
+const attachmentsAmong = (db: Db, ids: string[]) =>
+  db
+    .selectFrom('attachments as a')
+    .select([
+      'a.id',
+      'a.sha256',
+      'a.mime',
+      'a.size_bytes as sizeBytes',
+      'a.storage_key as storageKey',
+      'a.original_name as originalName',
+      'a.uploaded_by_kind as uploadedByKind',
+      'a.uploaded_by_id as uploadedById',
+      'a.unit_id as unitId',
+      'a.created_at as createdAt',
+      'a.exif_captured_at as exifCapturedAt',
+      'a.exif_lat as exifLat',
+      'a.exif_lng as exifLng',
+      'a.declared_captured_at as declaredCapturedAt',
+      'a.declared_lat as declaredLat',
+      'a.declared_lng as declaredLng',
+      'a.declared_accuracy_m as declaredAccuracyM',
+    ])
+    .where(sql<SqlBool>`a.id = ANY(${ids}::uuid[])`);
+
+const citableByAnyone = prepared((db, p: { ids: string[] }) => attachmentsAmong(db, p.ids));
+
+const citableByUploader = prepared((db, p: { ids: string[]; kind: string; by: string }) =>
+  attachmentsAmong(db, p.ids)
+    .where('a.uploaded_by_kind', '=', p.kind)
+    .where('a.uploaded_by_id', '=', p.by),
+);
