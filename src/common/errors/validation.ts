@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { CommonErrorCode, DomainError, type FieldProblem } from './domain-error.js';
+import { memoizeValidationMetadata } from './validation-metadata.js';
 
 /** At most this many field errors are listed in a problem body; `errorCount` gives the total. */
 export const MAX_LISTED_ERRORS = 50;
@@ -36,6 +37,7 @@ class AppValidationPipe extends ValidationPipe {
 
 /** The global pipe: strips nothing silently — unknown fields are an error, as are bad types. */
 export function createValidationPipe(): ValidationPipe {
+  memoizeValidationMetadata();
   return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
