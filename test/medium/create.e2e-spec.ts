@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { TaskReader } from '../../src/tasks/task-reader.js';
 import { bj, mediumWorld, ok, type MediumWorld } from './medium-world.js';
 
 /**
@@ -253,6 +255,35 @@ describe('what creating a task writes', () => {
       `SELECT count(*)::int AS count FROM tasks WHERE description IN ('重试的创建', '同键')`,
     )) as { count: number }[];
     expect(count).toBe(2);
+  });
+
+  it('a read-back that fails after COMMIT: 503 naming the stored task, which exists once', async () => {
+    m.setNow('2026-11-09 09:00');
+    const spy = jest
+      .spyOn(m.t.app.get(TaskReader), 'detail')
+      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const res = await m.inspector().post('/tasks', {
+      categoryId: m.checkedCategory,
+      siteId: m.w.siteA,
+      description: '保存后读取失败',
+    });
+    spy.mockRestore();
+    const rows = (await m.t.ds.query(
+      `SELECT id FROM tasks WHERE description = '保存后读取失败'`,
+    )) as {
+      id: string;
+    }[];
+    expect(rows).toHaveLength(1);
+    const [{ id }] = rows;
+    expect({ status: res.status, body: res.body }).toMatchObject({
+      status: 503,
+      body: {
+        code: 'COMMITTED_READ_FAILED',
+        id,
+        location: `/api/v1/tasks/${id}`,
+      },
+    });
+    expect((await createEvent(id)).to_status).toBe('assigned');
   });
 
   it('an unknown before-photo is a 400 naming beforePhotoIds', async () => {
