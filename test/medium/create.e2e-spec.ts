@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { TaskReader } from '../../src/tasks/task-reader.js';
 import { bj, mediumWorld, ok, type MediumWorld } from './medium-world.js';
 
 /**
@@ -12,6 +14,10 @@ describe('what creating a task writes', () => {
   let siteOfRetiredUnit: string;
   /** A site with a position and an address, routed to unit B. */
   let siteB: string;
+  /** A deactivated unit, a deactivated site and a deactivated category. */
+  let retiredUnit: string;
+  let retiredSite: string;
+  let retiredCategory: string;
 
   interface TaskRow {
     status: string;
@@ -59,6 +65,16 @@ describe('what creating a task writes', () => {
       [retired.id],
     )) as { id: string }[];
     siteOfRetiredUnit = a.id;
+    retiredUnit = retired.id;
+    const [rs] = (await m.t.ds.query(
+      `INSERT INTO sites (name, kind, address, active) VALUES ('拆除社区', '社区', '拆除路1号', false) RETURNING id`,
+    )) as { id: string }[];
+    retiredSite = rs.id;
+    const [rc] = (await m.t.ds.query(
+      `INSERT INTO categories (code, name, group_name, measure_word, deadline_rule, active)
+       VALUES ('MCRET', '已停用类别', '街面秩序', '处', '{"kind":"work_days","days":3}', false) RETURNING id`,
+    )) as { id: string }[];
+    retiredCategory = rc.id;
     const [b] = (await m.t.ds.query(
       `INSERT INTO sites (name, kind, address, lat, lng, default_unit_id)
        VALUES ('门头口社区', '社区', '门头口路8号', 39.93, 116.12, $1) RETURNING id`,
@@ -253,6 +269,66 @@ describe('what creating a task writes', () => {
       `SELECT count(*)::int AS count FROM tasks WHERE description IN ('重试的创建', '同键')`,
     )) as { count: number }[];
     expect(count).toBe(2);
+  });
+
+  it('a read-back that fails after COMMIT: 503 naming the stored task, which exists once', async () => {
+    m.setNow('2026-11-09 09:00');
+    const spy = jest
+      .spyOn(m.t.app.get(TaskReader), 'detail')
+      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const res = await m.inspector().post('/tasks', {
+      categoryId: m.checkedCategory,
+      siteId: m.w.siteA,
+      description: '保存后读取失败',
+    });
+    spy.mockRestore();
+    const rows = (await m.t.ds.query(
+      `SELECT id FROM tasks WHERE description = '保存后读取失败'`,
+    )) as {
+      id: string;
+    }[];
+    expect(rows).toHaveLength(1);
+    const [{ id }] = rows;
+    expect({ status: res.status, body: res.body }).toMatchObject({
+      status: 503,
+      body: {
+        code: 'COMMITTED_READ_FAILED',
+        id,
+        location: `/api/v1/tasks/${id}`,
+      },
+    });
+    expect((await createEvent(id)).to_status).toBe('assigned');
+  });
+
+  it('a retired or unknown category, site or unit, or a past deadline, is refused naming its field', async () => {
+    m.setNow('2026-11-09 09:00');
+    const base = { categoryId: m.checkedCategory, siteId: m.w.siteA, description: '引用无效' };
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const cases = [
+      [{ categoryId: retiredCategory }, 400, 'categoryId', 'categoryExists'],
+      [{ categoryId: unknown }, 400, 'categoryId', 'categoryExists'],
+      [{ siteId: retiredSite }, 400, 'siteId', 'siteExists'],
+      [{ siteId: unknown }, 400, 'siteId', 'siteExists'],
+      [{ unitId: retiredUnit }, 422, 'unitId', 'unitActive'],
+      [{ unitId: unknown }, 422, 'unitId', 'unitActive'],
+      [
+        { unitId: m.w.unitA.unitId, deadline: bj('2026-11-09 08:59').toISOString() },
+        400,
+        'deadline',
+        'futureDate',
+      ],
+    ] as const;
+    const answers = [];
+    for (const [extra] of cases) {
+      const res = await m.office().post('/tasks', { ...base, ...extra });
+      const [e] = (res.body.errors ?? []) as { field: string; code: string }[];
+      answers.push([extra, res.status, e?.field, e?.code]);
+    }
+    expect(answers).toEqual(cases);
+    const [{ count }] = (await m.t.ds.query(
+      `SELECT count(*)::int AS count FROM tasks WHERE description = '引用无效'`,
+    )) as { count: number }[];
+    expect(count).toBe(0);
   });
 
   it('an unknown before-photo is a 400 naming beforePhotoIds', async () => {
