@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import ExcelJS from 'exceljs';
+import { LedgerService } from '../../src/tasks/ledger/ledger.service.js';
 import { parseCsv } from '../support/csv.js';
 import { uploadPhoto } from '../support/fixtures.js';
 import { mediumWorld, ok, type MediumWorld } from './medium-world.js';
@@ -147,6 +149,41 @@ describe('the 整改台账 download', () => {
     const sheet = book.worksheets[0];
     expect(sheet.getRow(1).getCell(1).value).toBe('编号');
     expect(sheet.actualRowCount).toBe(1);
+  });
+
+  it('a failure after the first row cuts the download: it neither hangs nor looks complete', async () => {
+    const service = m.t.app.get(LedgerService);
+    const original = service.toLedgerRow.bind(service);
+    let calls = 0;
+    const spy = jest.spyOn(service, 'toLedgerRow').mockImplementation((r, now) => {
+      calls += 1;
+      if (calls === 2) throw new Error('the second row failed');
+      return original(r, now);
+    });
+    try {
+      const outcome = await m
+        .office()
+        .get('/tasks/export?format=csv')
+        .timeout(20_000)
+        .then(
+          (res) => ({ status: res.status, text: res.text }),
+          (e: Error & { code?: string; timeout?: number }) => ({
+            error: e.code ?? e.message,
+            timeout: e.timeout,
+          }),
+        );
+      expect(calls).toBe(2);
+      // Never a whole file, and never a wait for the client's timeout: a 500 problem if nothing
+      // had gone out yet, else the connection cut.
+      expect(outcome).not.toMatchObject({ status: 200 });
+      expect(outcome).not.toMatchObject({ timeout: 20_000 });
+      if ('status' in outcome) {
+        expect(outcome.status).toBe(500);
+        expect(JSON.parse(outcome.text)).toMatchObject({ code: 'INTERNAL' });
+      }
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   describe('the photo links’ origin', () => {
