@@ -151,7 +151,7 @@ describe('the 整改台账 download', () => {
     expect(sheet.actualRowCount).toBe(1);
   });
 
-  it('a failure after the first row cuts the download: it neither hangs nor looks complete', async () => {
+  it('a row failing after the first: a 500 problem or a cut download, never a hang or a whole file', async () => {
     const service = m.t.app.get(LedgerService);
     const original = service.toLedgerRow.bind(service);
     let calls = 0;
