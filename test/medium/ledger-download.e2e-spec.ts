@@ -1,5 +1,7 @@
 import { jest } from '@jest/globals';
 import ExcelJS from 'exceljs';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { LedgerService } from '../../src/tasks/ledger/ledger.service.js';
 import { parseCsv } from '../support/csv.js';
 import { uploadPhoto } from '../support/fixtures.js';
@@ -202,6 +204,28 @@ describe('the 整改台账 download', () => {
       expect(await links({ host: 'cc.example.gov.cn:8443' })).toMatch(
         /^http:\/\/cc\.example\.gov\.cn:8443\/api\/v1\/attachments\/[0-9a-f-]{36}$/,
       );
+    });
+
+    it('an HTTP/1.0 request without a Host header: bare API paths', async () => {
+      const server = m.t.app.getHttpServer() as import('node:http').Server;
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, resolve));
+      const { port } = server.address() as AddressInfo;
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(
+            `GET /api/v1/tasks/export?format=csv HTTP/1.0\r\nAuthorization: Bearer ${m.w.admin.token}\r\n\r\n`,
+          );
+        });
+        const chunks: Buffer[] = [];
+        socket.on('data', (c: Buffer) => chunks.push(c));
+        socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        socket.on('error', reject);
+      });
+      const [head, body] = raw.split('\r\n\r\n', 2);
+      expect(head).toMatch(/^HTTP\/1\.[01] 200 /);
+      const [header, ...rows] = parseCsv(body);
+      const row = rows.find((r) => r[header.indexOf('问题描述')] === '一号楼楼道堆物')!;
+      expect(row[header.indexOf('整改后照片')]).toMatch(/^\/api\/v1\/attachments\/[0-9a-f-]{36}$/);
     });
 
     it('the first of a chain of proxies, trimmed; each header on its own', async () => {
