@@ -337,6 +337,22 @@ describe('field API for the phone', () => {
       expect(res.body.items.map((i: { id: string }) => i.id)).toEqual([ids.m11, ids.unitB]);
     });
 
+    it('at most 20 without a limit', async () => {
+      // A category of its own with 21 open tasks within its radius.
+      const [cat] = await t.ds.query(
+        `INSERT INTO categories (code, name, group_name, measure_word, deadline_rule)
+         VALUES ('ZX02', '非机动车乱停放', '街面秩序', '处', '{"kind":"work_days","days":1}') RETURNING id`,
+      );
+      const made: string[] = [];
+      for (let i = 0; i < 21; i += 1) {
+        made.push((await newTask({ categoryId: cat.id, ...north(i) })).id);
+      }
+      const res = await inspector()
+        .get(`/tasks/nearby?categoryId=${cat.id}&lat=${P.lat}&lng=${P.lng}`)
+        .expect(200);
+      expect(res.body.items.map((i: { id: string }) => i.id)).toEqual(made.slice(0, 20));
+    });
+
     it.each([
       ['lat out of range', `/tasks/nearby?categoryId=HJ07&lat=91&lng=116.1`, 'lat'],
       ['lat not a number', `/tasks/nearby?categoryId=HJ07&lat=abc&lng=116.1`, 'lat'],
@@ -464,6 +480,59 @@ describe('field API for the phone', () => {
       expect((await events(task.id)).length).toBe(n0 + 1);
     });
 
+    it('the same Idempotency-Key from another user is that user’s own', async () => {
+      const key = `obs-shared-${Date.now()}`;
+      const n0 = (await events(task.id)).length;
+      const send = (token: string) =>
+        t
+          .http()
+          .post(`/api/v1/tasks/${task.id}/observations`)
+          .set('authorization', `Bearer ${token}`)
+          .set('idempotency-key', key)
+          .send({ note: '同一个键' });
+      const first = await send(w.inspector.token);
+      const theirs = await send(w.admin.token);
+      expect([first.status, theirs.status]).toEqual([201, 201]);
+      expect(theirs.body.id).not.toBe(first.body.id);
+      expect([first.body.actorId, theirs.body.actorId]).toEqual([w.inspector.id, w.admin.id]);
+      expect((await events(task.id)).length).toBe(n0 + 2);
+    });
+
+    it('a photo alone is enough: no note', async () => {
+      const photo = await uploadPhoto(t, w.inspector.token);
+      const res = await inspector().post(`/tasks/${task.id}/observations`, { photoIds: [photo] });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ note: null, attachmentIds: [photo] });
+      const [stored] = await t.ds.query(`SELECT note FROM task_events WHERE id = $1`, [
+        res.body.id,
+      ]);
+      expect(stored.note).toBeNull();
+    });
+
+    it.each([
+      [
+        'neither a note nor a photo',
+        {},
+        { field: 'note', code: 'noteOrPhoto', message: '请填写说明或上传照片' },
+      ],
+      [
+        'lat without lng',
+        { note: '记录', lat: 39.9 },
+        { field: 'lng', code: 'latLngPair', message: '位置须同时给出纬度和经度' },
+      ],
+      [
+        'lng without lat',
+        { note: '记录', lng: 116.1 },
+        { field: 'lat', code: 'latLngPair', message: '位置须同时给出纬度和经度' },
+      ],
+    ])('%s: the problem says which rule', async (_case, body, problem) => {
+      const n0 = (await events(task.id)).length;
+      const res = await inspector().post(`/tasks/${task.id}/observations`, body);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([problem]);
+      expect((await events(task.id)).length).toBe(n0);
+    });
+
     it.each([
       ['neither a note nor a photo', {}, 'note'],
       ['a blank note and no photo', { note: ' \u3000 ', photoIds: [] }, 'note'],
@@ -502,6 +571,7 @@ describe('field API for the phone', () => {
       const n0 = (await events(task.id)).length;
       const own = await unitA().post(`/tasks/${task.id}/observations`, { note: '记录' });
       expect(own.status).toBe(403);
+      expect(own.body.detail).toBe('只有督导员和创城办可以补充现场记录');
       const other = await unitB().post(`/tasks/${task.id}/observations`, { note: '记录' });
       expect(other.status).toBe(404);
       expect(other.body.code).toBe('TASK_NOT_FOUND');
@@ -521,6 +591,10 @@ describe('field API for the phone', () => {
       const res = await inspector().post(`/tasks/${gone.id}/observations`, { note: '记录' });
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('ILLEGAL_TRANSITION');
+      expect(res.body).toMatchObject({
+        detail: '任务当前状态为「已撤销」，不能补充现场记录',
+        action: 'observe',
+      });
       expect(await events(gone.id)).toEqual([]);
     });
 
@@ -593,6 +667,29 @@ describe('field API for the phone', () => {
       const res = await inspector().get('/tasks/checks/nearby?lat=40.1&lng=181');
       expect(res.status).toBe(400);
       expect(res.body.errors[0].field).toBe('lng');
+    });
+
+    // Last: its 51 tasks would push the other tests' tasks past the default limit.
+    it('at most 50 without a limit', async () => {
+      const [cat] = await t.ds.query(
+        `INSERT INTO categories (code, name, group_name, measure_word, deadline_rule, requires_after_photo)
+         VALUES ('ZX03', '占道经营', '街面秩序', '处', '{"kind":"work_days","days":1}', false) RETURNING id`,
+      );
+      const R = { lat: 39.7, lng: 115.9 };
+      const made: string[] = [];
+      for (let i = 0; i < 51; i += 1) {
+        const task = await newTask({ categoryId: cat.id, lat: R.lat + i / 111_195, lng: R.lng });
+        const res = await unitA().post(`/tasks/${task.id}/submissions`, {
+          version: task.version,
+          description: '已整改',
+        });
+        expect(res.body.status).toBe('submitted');
+        made.push(task.id);
+      }
+      const res = await inspector()
+        .get(`/tasks/checks/nearby?lat=${R.lat}&lng=${R.lng}`)
+        .expect(200);
+      expect(res.body.items.map((i: { id: string }) => i.id)).toEqual(made.slice(0, 50));
     });
   });
 });

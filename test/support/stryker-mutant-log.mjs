@@ -23,6 +23,9 @@ class MutantLogReporter {
       replacement: result.replacement,
       killedBy: result.killedBy?.length ?? 0,
       coveredBy: result.coveredBy?.length ?? 0,
+      // Which test killed it and why: a kill by a flaky or unrelated failure shows here.
+      killedByTests: result.killedBy?.slice(0, 3),
+      statusReason: result.statusReason?.slice(0, 300),
     };
     appendFileSync(FILE, `${JSON.stringify(line)}\n`);
   }
