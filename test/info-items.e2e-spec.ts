@@ -222,6 +222,7 @@ describe('信息报送 into the 快报', () => {
     expect([late.status, late.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
     const again = await admin().post(`/info-items/${returned.id}/adoption`, { version: 2 });
     expect([again.status, again.body.code]).toEqual([409, 'ILLEGAL_TRANSITION']);
+    expect(again.body).toMatchObject({ status: 409, currentStatus: 'returned' });
 
     const events = await t.ds.query(
       `SELECT item_id, action, from_status, to_status, actor_id, note FROM info_item_events

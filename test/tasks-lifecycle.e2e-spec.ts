@@ -237,6 +237,12 @@ describe('the rectification loop over HTTP', () => {
     });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('TRANSITION_BLOCKED');
+    // The problem's status is the HTTP status; the task's is currentStatus (RFC 9457).
+    expect(again.body).toMatchObject({
+      status: 409,
+      currentStatus: 'assigned',
+      action: 'request_extension',
+    });
     await unitA()
       .post(`/tasks/${task.id}/extension-requests/${requestId}/decision`, {
         version: 2,
@@ -336,6 +342,7 @@ describe('the rectification loop over HTTP', () => {
     });
     expect(none.status).toBe(409);
     expect(none.body.code).toBe('ILLEGAL_TRANSITION');
+    expect(none.body).toMatchObject({ status: 409, currentStatus: 'cancelled', action: 'cancel' });
 
     const closedTask = await submitted();
     const closed = await inspector().post(`/tasks/${closedTask.id}/checks`, {

@@ -113,6 +113,23 @@ describe('prepared statements', () => {
     expect(sent[0].parameters).toEqual([['a', 'b'], ['a', 'b'], at]);
   });
 
+  it('sends a statement planned for each run unnamed, still compiled once', async () => {
+    const { db, sent } = recording();
+    let builds = 0;
+    const statement = prepared(
+      (db, p: { number: string; status: string }) => {
+        builds += 1;
+        return byNumber(db, p);
+      },
+      { planEachRun: true },
+    );
+    await statement(db, { number: 'T-1', status: 'assigned' });
+    await statement(db, { number: 'T-2', status: 'closed' });
+    expect(builds).toBe(1);
+    expect(sent.map((q) => (q as Partial<NamedQuery>).name)).toEqual([undefined, undefined]);
+    expect(sent[1].parameters).toEqual(['T-2', 'closed', 3, 5]);
+  });
+
   it('answers undefined from first() when there is no row', async () => {
     const { db } = recording([]);
     const statement = prepared(byNumber);

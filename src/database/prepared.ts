@@ -21,15 +21,14 @@ import { compileOnly, type Db, type NamedQuery } from './kysely.js';
  */
 export function prepared<P extends Record<string, unknown>, O>(
   build: (db: Db, p: P) => Compilable<O>,
+  options: PreparedOptions = {},
 ): PreparedStatement<P, O> {
   let compiled: Compiled | undefined;
   const statement = async (db: Db, params: P): Promise<O[]> => {
     compiled ??= compile(build);
     const parameters = compiled.slots.map((s) => (s instanceof Slot ? params[s.name] : s));
-    const query: NamedQuery = {
-      ...CompiledQuery.raw(compiled.sql, parameters),
-      name: compiled.name,
-    };
+    const raw = CompiledQuery.raw(compiled.sql, parameters);
+    const query = options.planEachRun ? raw : ({ ...raw, name: compiled.name } as NamedQuery);
     const { rows } = await db.executeQuery<O>(query);
     return rows;
   };
@@ -37,6 +36,16 @@ export function prepared<P extends Record<string, unknown>, O>(
     first: async (db: Db, params: P): Promise<O | undefined> => (await statement(db, params))[0],
     sql: (): string => (compiled ??= compile(build)).sql,
   });
+}
+
+export interface PreparedOptions {
+  /**
+   * Send the statement unnamed, so that PostgreSQL plans it for each run's values. A named
+   * statement gets a generic plan after five runs on a connection when PostgreSQL estimates it
+   * no worse than the custom ones; for a statement whose best plan depends on its values (ranges,
+   * a bounding box) that plan can be far slower. It is still built and compiled once.
+   */
+  planEachRun?: boolean;
 }
 
 export interface PreparedStatement<P, O> {

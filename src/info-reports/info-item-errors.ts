@@ -17,7 +17,7 @@ export const illegalInfoTransition = (action: string, status: InfoItemStatus): D
     'conflict',
     InfoItemErrorCode.ILLEGAL_TRANSITION,
     `信息当前为“${STATUS_NAMES[status]}”，不能${ACTION_NAMES[action] ?? action}`,
-    { status, action },
+    { currentStatus: status, action },
   );
 
 const ACTION_NAMES: Record<string, string> = {

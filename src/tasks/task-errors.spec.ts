@@ -56,7 +56,7 @@ describe('the task error catalogue', () => {
         kind: 'conflict',
         code: 'ILLEGAL_TRANSITION',
         message: '已销号的任务不能挂账',
-        details: { status: 'closed', action: 'hold' },
+        details: { currentStatus: 'closed', action: 'hold' },
       },
     ],
     [
@@ -67,7 +67,7 @@ describe('the task error catalogue', () => {
         kind: 'conflict',
         code: 'TRANSITION_BLOCKED',
         message: '有待审批的延期申请',
-        details: { status: 'assigned', action: 'reassign' },
+        details: { currentStatus: 'assigned', action: 'reassign' },
       },
     ],
     [

@@ -37,7 +37,10 @@ export const illegalTransition = (
   status: TaskStatus,
   action: string,
 ): DomainError =>
-  new DomainError('conflict', TaskErrorCode.ILLEGAL_TRANSITION, message, { status, action });
+  new DomainError('conflict', TaskErrorCode.ILLEGAL_TRANSITION, message, {
+    currentStatus: status,
+    action,
+  });
 
 /** 409: the state allows it, a guard does not (a request is pending, or none is). */
 export const transitionBlocked = (
@@ -45,7 +48,10 @@ export const transitionBlocked = (
   status: TaskStatus,
   action: string,
 ): DomainError =>
-  new DomainError('conflict', TaskErrorCode.TRANSITION_BLOCKED, message, { status, action });
+  new DomainError('conflict', TaskErrorCode.TRANSITION_BLOCKED, message, {
+    currentStatus: status,
+    action,
+  });
 
 export const afterPhotoRequired = (): DomainError =>
   fieldError(

@@ -178,6 +178,8 @@ export class ProblemFilter implements ExceptionFilter {
 
 export function toProblem(mapped: Mapped, request: FastifyRequest): ProblemDto {
   const problem: ProblemDto = {
+    // An error's own details first: they never replace the problem's members (RFC 9457).
+    ...(mapped.extra ?? {}),
     type: `urn:chuangcheng:problem:${mapped.code}`,
     title: STATUS_CODES[mapped.status] ?? 'Error',
     status: mapped.status,
@@ -185,7 +187,6 @@ export function toProblem(mapped: Mapped, request: FastifyRequest): ProblemDto {
     detail: mapped.detail,
     instance: request.url.split('?')[0],
     requestId: String(request.id),
-    ...(mapped.extra ?? {}),
   };
   if (mapped.errors) problem.errors = mapped.errors;
   return problem;
