@@ -633,6 +633,49 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     }
   });
 
+  it('answers the week another session stored meanwhile, without overwriting it', async () => {
+    // Another writer (without the week's lock) inserts the week while the route computes it: the
+    // route's insert waits on that row, stores nothing, and answers the other session's digest.
+    const week = '2026-10-19';
+    const live = await admin().get('/reports/digest?from=2026-10-19&to=2026-10-25');
+    expect(live.status).toBe(200);
+    const theirs = { ...live.body, generatedAt: '2026-10-26T00:00:00.000Z' };
+    const writer = t.ds.createQueryRunner();
+    await writer.connect();
+    try {
+      await writer.startTransaction();
+      await writer.query(
+        'INSERT INTO weekly_digests (week_start, data, generated_at) VALUES ($1, $2, $3)',
+        [week, JSON.stringify(theirs), theirs.generatedAt],
+      );
+      const store = admin().post(`/reports/digests/${week}`);
+      const done = store.then((r) => r);
+      // The route's insert waits for the writer's transaction (a lock on its transaction id).
+      let waiting = 0;
+      for (let i = 0; i < 100 && waiting === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const [row] = (await t.ds.query(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted`,
+        )) as { n: number }[];
+        waiting = row.n;
+      }
+      expect(waiting).toBe(1);
+      await writer.commitTransaction();
+      const res = await done;
+      expect(res.status).toBe(200);
+      expect(res.body.generatedAt).toBe(theirs.generatedAt);
+      expect(res.body.totals).toEqual(live.body.totals);
+      const rows = await t.ds.query(
+        `SELECT data->>'generatedAt' AS at FROM weekly_digests WHERE week_start = $1`,
+        [week],
+      );
+      expect(rows).toEqual([{ at: theirs.generatedAt }]);
+    } finally {
+      if (writer.isTransactionActive) await writer.rollbackTransaction();
+      await writer.release();
+    }
+  });
+
   it('is for the office and inspectors; only the office stores', async () => {
     expect((await as(t, w.unitA.token).get(`/reports/digest?${WEEK}`)).status).toBe(403);
     expect((await inspector().post('/reports/digests/2026-11-02')).status).toBe(403);

@@ -112,6 +112,30 @@ describe('the 整改台账 download', () => {
     expect(
       ['一号楼楼道堆物', '二号楼楼道堆物', '三号楼楼道堆物', '四号楼楼道堆物'].map(cell),
     ).toEqual(['无拍摄信息', '无拍摄信息', '', '']);
+
+    // In the .xlsx the cell is also filled yellow (SIGNAL_FILLS), and only where it has words.
+    const xlsx = await download('/tasks/export?format=xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);
+    const sheet = book.worksheets[0];
+    const titles = (sheet.getRow(1).values as unknown[]).map(String);
+    const fillOf = (description: string) => {
+      let found: ExcelJS.Row | undefined;
+      sheet.eachRow((row, n) => {
+        if (n > 1 && row.getCell(titles.indexOf('问题描述')).value === description) found = row;
+      });
+      const cell = found!.getCell(titles.indexOf('照片\n存疑'));
+      const fill = cell.fill as ExcelJS.FillPattern | undefined;
+      return [cell.value ?? '', fill?.pattern === 'solid' ? fill.fgColor?.argb : null];
+    };
+    expect(
+      ['一号楼楼道堆物', '二号楼楼道堆物', '三号楼楼道堆物', '四号楼楼道堆物'].map(fillOf),
+    ).toEqual([
+      ['无拍摄信息', 'FFFFD966'],
+      ['无拍摄信息', 'FFFFD966'],
+      ['', null],
+      ['', null],
+    ]);
   });
 
   it('named after the office’s day; .xlsx by default, titled with the day', async () => {
