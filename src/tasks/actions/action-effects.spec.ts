@@ -73,7 +73,9 @@ function fakeDb(answers: [RegExp, unknown[]][] = []) {
   const statements: Statement[] = [];
   const em = {
     queryRunner: {
-      query: async (sql: string, params: unknown[]) => {
+      // A prepared statement comes as pg's `{ name, text }` config (database/prepared.ts).
+      query: async (query: string | { text: string }, params: unknown[]) => {
+        const sql = typeof query === 'string' ? query : query.text;
         statements.push({ sql, params });
         const hit = answers.find(([re]) => re.test(sql));
         return { records: hit ? hit[1] : [], affected: 1 };

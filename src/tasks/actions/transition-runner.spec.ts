@@ -67,7 +67,9 @@ function harness(task: LockedTask | undefined) {
   };
   const em = {
     queryRunner: {
-      query: async (sql: string, params: unknown[]) => {
+      // A prepared statement comes as pg's `{ name, text }` config (database/prepared.ts).
+      query: async (query: string | { text: string }, params: unknown[]) => {
+        const sql = typeof query === 'string' ? query : query.text;
         statements.push({ sql, params });
         return { records: answer(sql), affected: 1 };
       },
