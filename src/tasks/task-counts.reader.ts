@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../common/clock.js';
@@ -41,6 +41,13 @@ export function dashboardFilters(
     { key: 'new', label: '本周新增', filter: { createdFrom: weekFrom, createdTo: weekTo } },
     { key: 'closed', label: '本周销号', filter: { closedFrom: weekFrom, closedTo: weekTo } },
   ];
+}
+
+/** Week k of a series (0 = the oldest) and its counts. */
+interface WeekRow {
+  k: number;
+  created: number;
+  closed: number;
 }
 
 export interface WeekCount {
@@ -119,18 +126,69 @@ export class TaskCountsReader {
   }
 
   /**
-   * New and closed tasks per week for the last `weeks` weeks (this one included, oldest first):
-   * two indexed range scans instead of two list counts per week. Week k holds exactly what
-   * `GET /tasks/counts?createdFrom=…&createdTo=…` (resp. closedFrom/closedTo) counts.
+   * New and closed tasks per week for the last `weeks` weeks (this one included, oldest first).
+   * Week k holds exactly what `GET /tasks/counts?createdFrom=…&createdTo=…` (resp.
+   * closedFrom/closedTo) counts.
    */
   async weekly(principal: Principal, weeks: number): Promise<WeekCount[]> {
     const end = new Date(weekStartOf(this.clock.now()).getTime() + WEEK_MS);
     const start = new Date(end.getTime() - weeks * WEEK_MS);
+    const scope = this.reader.filterWhere(principal, {});
+    const rows = await (scope.clauses.length
+      ? this.weeklyGrouped(conditionOf(scope), start, weeks)
+      : this.weeklyRanges(start, weeks));
+    return rows.map(({ k, created, closed }) => {
+      const from = new Date(start.getTime() + k * WEEK_MS);
+      return {
+        week: new Date(from.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10),
+        from,
+        to: new Date(from.getTime() + WEEK_MS),
+        created,
+        closed,
+      };
+    });
+  }
+
+  /**
+   * The office's series (every task): for each week an index-only count of its `created_at`
+   * range and one of its `closed_at` range. At 1 M tasks this reads the same index entries as
+   * one range grouped by a week number, but computes nothing per row: 7–9 ms of SQL a series on
+   * the bench database against 26 ms for the grouping, which evaluated `date_part` on each of
+   * the ~70,000 rows of 12 weeks and hashed them.
+   */
+  private async weeklyRanges(start: Date, weeks: number): Promise<WeekRow[]> {
+    // Week k is [start + k weeks, start + k + 1 weeks): an interval in seconds, exact in any
+    // session time zone.
+    const week = sql`interval '${sql.raw(String(WEEK_MS / 1000))} seconds'`;
+    const inWeek = (column: 'created_at' | 'closed_at') => {
+      const at = sql.ref(`t.${column}`);
+      return sql<number>`(SELECT count(*)::int FROM tasks t
+         WHERE ${at} >= ${start}::timestamptz + w.k * ${week}
+           AND ${at} < ${start}::timestamptz + (w.k + 1) * ${week})`;
+    };
+    const { rows } = await sql<WeekRow>`
+      SELECT w.k, ${inWeek('created_at')} AS created, ${inWeek('closed_at')} AS closed
+        FROM generate_series(0, ${weeks - 1}::int) AS w(k)
+       ORDER BY w.k`.execute(dbOf(this.ds.manager));
+    return rows;
+  }
+
+  /**
+   * A unit's series: its tasks in the 12 weeks' range, grouped by week number. Counting week by
+   * week as for the office would cost more here: with no index on (unit, closed_at), each week's
+   * closed count would intersect the closed range with all of the unit's tasks (12 bitmap ANDs
+   * over ~50,000 entries: ~0.9 s at 1 M tasks, against ~55 ms for one range grouped).
+   */
+  private async weeklyGrouped(
+    scope: RawBuilder<SqlBool>,
+    start: Date,
+    weeks: number,
+  ): Promise<WeekRow[]> {
+    const end = new Date(start.getTime() + weeks * WEEK_MS);
     const series = async (column: 'created_at' | 'closed_at'): Promise<number[]> => {
       const at = sql.ref(`t.${column}`);
       // date_part, not extract: since PostgreSQL 14 extract answers numeric, and its arithmetic
-      // on every row of the 12 weeks (~70,000 at 1 M tasks) cost more than the scan itself
-      // (140 ms against 55 ms with date_part's double precision; exact to the microsecond here).
+      // on every row cost more than the scan itself (exact to the microsecond here).
       const rows = await dbOf(this.ds.manager)
         .selectFrom('tasks as t')
         .select([
@@ -139,9 +197,9 @@ export class TaskCountsReader {
           ),
           sql<number>`count(*)::int`.as('n'),
         ])
-        .where(conditionOf(this.reader.filterWhere(principal, {})))
-        .where(sql.ref(`t.${column}`), '>=', start)
-        .where(sql.ref(`t.${column}`), '<', end)
+        .where(scope)
+        .where(at, '>=', start)
+        .where(at, '<', end)
         .groupBy('k')
         .execute();
       const out = new Array<number>(weeks).fill(0);
@@ -149,15 +207,6 @@ export class TaskCountsReader {
       return out;
     };
     const [created, closed] = await Promise.all([series('created_at'), series('closed_at')]);
-    return created.map((n, k) => {
-      const from = new Date(start.getTime() + k * WEEK_MS);
-      return {
-        week: new Date(from.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10),
-        from,
-        to: new Date(from.getTime() + WEEK_MS),
-        created: n,
-        closed: closed[k],
-      };
-    });
+    return created.map((n, k) => ({ k, created: n, closed: closed[k] }));
   }
 }
