@@ -20,6 +20,7 @@ import { InspectionHouseStyle1764410000000 } from './1764410000000-InspectionHou
 import { InfoReports1764420000000 } from './1764420000000-InfoReports.js';
 import { BulletinShaping1764430000000 } from './1764430000000-BulletinShaping.js';
 import { CacheChangeNotify1764450000000 } from './1764450000000-CacheChangeNotify.js';
+import { TasksAutovacuum1764460000000 } from './1764460000000-TasksAutovacuum.js';
 
 /** Every migration, oldest first. A generated migration is added here to take part. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   InfoReports1764420000000,
   BulletinShaping1764430000000,
   CacheChangeNotify1764450000000,
+  TasksAutovacuum1764460000000,
 ];
