@@ -271,6 +271,24 @@ describe('what creating a task writes', () => {
     expect(count).toBe(2);
   });
 
+  it('the answer of a new task skips the look-up of pending requests; a replayed one reads them', async () => {
+    // A task just created has no pending 延期 or 申诉 (one statement less per create); a replay
+    // answers the task as it is now, which may have one (see the Idempotency-Key test).
+    m.setNow('2026-11-09 09:00');
+    const spy = jest.spyOn(m.t.app.get(TaskReader), 'detail');
+    try {
+      const body = { categoryId: m.checkedCategory, siteId: m.w.siteA, description: '读回' };
+      const post = () => m.inspector().post('/tasks', body).set('Idempotency-Key', 'read-back-1');
+      const first = await ok(post());
+      expect(spy.mock.calls.map((c) => [c[1], c[2]])).toEqual([[first.id, { nonePending: true }]]);
+      spy.mockClear();
+      expect((await ok(post())).id).toBe(first.id);
+      expect(spy.mock.calls.map((c) => [c[1], c[2]])).toEqual([[first.id, { nonePending: false }]]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('a read-back that fails after COMMIT: 503 naming the stored task, which exists once', async () => {
     m.setNow('2026-11-09 09:00');
     const spy = jest
