@@ -320,4 +320,48 @@ describe('digest by 来源, with 来源 weights in 综合指标值', () => {
       all.restore();
     }
   });
+
+  it("gives a 来源's district-wide row, not one unit's, when units and 待派遣 differ", async () => {
+    // 暗访 only from Friday on, due next week: raised in the week and nothing else, so every
+    // 暗访 row comes from the 新增 count alone (readRaisedCounts), not from the aggregate that
+    // orders the district's rows first. On these few rows Postgres plans that GROUPING SETS
+    // statement as a sorted rollup, which gives each source's unit rows before its district row,
+    // so taking the first 暗访 row would take a unit's. Two for unit A, one for unit B and one
+    // still waiting for dispatch (no unit): the district's 4 is neither unit's figure nor their
+    // sum.
+    m.setNow('2026-11-13 09:30');
+    const undercover = (unitId: string | undefined, description: string) =>
+      ok(
+        m.office().post('/tasks', {
+          categoryId: m.checkedCategory,
+          ...(unitId ? { unitId } : { siteId: m.w.siteNoUnit }),
+          address: `${description}地址`,
+          description,
+          source: 'undercover',
+        }),
+      );
+    await undercover(m.w.unitA.unitId, '暗访一');
+    await undercover(m.w.unitA.unitId, '暗访二');
+    await undercover(m.w.unitB.unitId, '暗访三');
+    const waiting = await undercover(undefined, '暗访四');
+    expect(waiting).toMatchObject({ status: 'pending_dispatch', unit: null });
+    m.setNow('2026-11-16 10:00');
+
+    const res = await m.office().get(WEEK).expect(200);
+    const undercoverOf = (unitId: string) =>
+      (res.body.units as UnitRow[])
+        .find((u) => u.unitId === unitId)!
+        .bySource.find((s) => s.source === 'undercover');
+    expect(undercoverOf(m.w.unitA.unitId)).toMatchObject({ raised: 2, closed: 0 });
+    expect(undercoverOf(m.w.unitB.unitId)).toMatchObject({ raised: 1, closed: 0 });
+    expect((res.body.sources as SourceFigures[]).find((s) => s.source === 'undercover')).toEqual({
+      source: 'undercover',
+      sourceName: '暗访',
+      weight: 1,
+      raised: 4,
+      closed: 0,
+      closedOnTime: 0,
+      openOverdue: 0,
+    });
+  });
 });

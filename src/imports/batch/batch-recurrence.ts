@@ -1,9 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../../database/kysely.js';
 import { findRecurrence, type RecurrenceProbe } from '../../tasks/recurrence/recurrence-rule.js';
-import type { RecurrenceCandidateRow } from '../../tasks/recurrence/recurrence.repository.js';
+import {
+  toCandidate,
+  type CandidateColumns,
+  type RecurrenceCandidateRow,
+} from '../../tasks/recurrence/recurrence.repository.js';
 import type { FoundRecurrence } from '../../tasks/recurrence/recurrence.service.js';
-import type { TaskStatus } from '../../tasks/task-lifecycle.js';
 
 const DAY_MS = 86_400_000;
 /** As recurrence.repository.ts: the latest 50 closed tasks near a probe are the candidates. */
@@ -43,17 +46,7 @@ export async function findRecurrences(
     return { dLat, dLng, ...p.position };
   };
   const boxes = asked.map(({ p }) => box(p));
-  const { rows } = await sql<{
-    ord: number;
-    id: string;
-    category_id: string;
-    status: string;
-    site_id: string | null;
-    lat: number | null;
-    lng: number | null;
-    closed_at: Date | null;
-    unit_id: string | null;
-  }>`
+  const { rows } = await sql<CandidateColumns & { ord: number }>`
     SELECT p.ord, c.id, c.category_id, c.status, c.site_id, c.lat, c.lng, c.closed_at, c.unit_id
       FROM unnest(${asked.map((_, k) => k)}::int[], ${col((p) => p.categoryId)}::uuid[],
                   ${col((p) => p.siteId)}::uuid[],
@@ -79,15 +72,7 @@ export async function findRecurrences(
   const candidates = new Map<number, RecurrenceCandidateRow[]>();
   for (const r of rows) {
     const list = candidates.get(r.ord) ?? [];
-    list.push({
-      id: r.id,
-      categoryId: r.category_id,
-      status: r.status as TaskStatus,
-      siteId: r.site_id,
-      position: r.lat !== null && r.lng !== null ? { lat: r.lat, lng: r.lng } : null,
-      closedAt: r.closed_at,
-      unitId: r.unit_id,
-    });
+    list.push(toCandidate(r));
     candidates.set(r.ord, list);
   }
   asked.forEach(({ p, i }, k) => {

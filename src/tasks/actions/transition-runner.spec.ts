@@ -76,7 +76,14 @@ function harness(task: LockedTask | undefined) {
     },
   } as unknown as EntityManager;
   const tx = { withTransaction: (work: (m: EntityManager) => Promise<unknown>) => work(em) };
-  const reader = { detailIn: async () => ({ read: 'back' }) };
+  const known: unknown[] = [];
+  const reader = {
+    // The read-back; records what the runner told it it knows (`{ nonePending }`).
+    detailIn: async (_db: unknown, _p: Principal, _id: string, k: unknown) => {
+      known.push(k);
+      return { read: 'back' };
+    },
+  };
   const clock = { now: () => NOW };
   const runner = new TransitionRunner(
     tx as unknown as TransactionRunner,
@@ -92,7 +99,7 @@ function harness(task: LockedTask | undefined) {
           ? [...s.sql.matchAll(/ as \((insert into "\w+"|update "\w+" set)/g)].map((m) => m[1])
           : [s.sql.split(' ').slice(0, 3).join(' ')],
       );
-  return { runner, statements, writes };
+  return { runner, statements, writes, known };
 }
 
 const step = (action: TaskStep['action'], effect: Effect | null = {}): TaskStep =>
@@ -293,6 +300,43 @@ describe('TransitionRunner', () => {
       code: 'TASK_NOT_FOUND',
     });
     expect(h.writes()).toEqual([]);
+  });
+
+  it('tells the read-back that nothing is pending only when it knows: none at the lock, or all lapsed, and no request filed', async () => {
+    const told = async (
+      p: Principal,
+      action: TaskStep['action'],
+      pending: Partial<LockedTask> = {},
+      effect: Effect | null = {},
+    ) => {
+      const h = harness(lockedTask(pending));
+      await h.runner.run(p, 'task-1', 3, step(action, effect));
+      expect(h.known).toHaveLength(1);
+      return [action, pending, h.known[0]];
+    };
+    const ext = { has_pending_extension: true };
+    const dispute = { has_pending_dispute: true };
+    const both = { ...ext, ...dispute };
+    const deadline = { patch: { deadline: new Date('2026-04-01T00:00:00Z') } };
+    const cases: [Principal, TaskStep['action'], Partial<LockedTask>, Effect | null, boolean][] = [
+      // Staying assigned with the same unit: nothing lapses, so only what the lock saw counts.
+      [office, 'override_deadline', {}, deadline, true],
+      [office, 'override_deadline', ext, deadline, false],
+      [office, 'override_deadline', dispute, deadline, false],
+      [office, 'override_deadline', both, deadline, false],
+      // Leaving the unit's work lapses whatever was pending.
+      [office, 'cancel', both, {}, true],
+      [office, 'hold', ext, {}, true],
+      // A step that files a request leaves one pending, whatever was before.
+      [unitA, 'request_extension', {}, {}, false],
+      [unitA, 'dispute', {}, {}, false],
+      // No change at all: what the lock saw.
+      [office, 'override_deadline', {}, null, true],
+      [office, 'override_deadline', dispute, null, false],
+    ];
+    for (const [p, action, pending, effect, nonePending] of cases) {
+      expect(await told(p, action, pending, effect)).toEqual([action, pending, { nonePending }]);
+    }
   });
 
   it('hands the effect the locked task, the principal and the clock’s now', async () => {

@@ -73,38 +73,30 @@ const latest = prepared((db, p: { taskId: string }) =>
     .limit(1),
 );
 
-export async function insertCheck(
-  db: Db,
-  c: {
-    taskId: string;
-    submissionId: string;
-    result: Selectable<TaskChecks>['result'];
-    note: string | null;
-    eventId: string;
-    at: Date;
-  },
-): Promise<void> {
+/**
+ * A 复查 of a submission, written after its event (the event's id links them). A type, not an
+ * interface: `prepared` takes its parameters as a `Record<string, unknown>`.
+ */
+export type NewCheck = {
+  taskId: string;
+  submissionId: string;
+  result: Selectable<TaskChecks>['result'];
+  note: string | null;
+  eventId: string;
+  at: Date;
+};
+
+export async function insertCheck(db: Db, c: NewCheck): Promise<void> {
   await checkInsert(db, c);
 }
 
-const checkInsert = prepared(
-  (
-    db,
-    p: {
-      taskId: string;
-      submissionId: string;
-      result: Selectable<TaskChecks>['result'];
-      note: string | null;
-      eventId: string;
-      at: Date;
-    },
-  ) =>
-    db.insertInto('task_checks').values({
-      task_id: p.taskId,
-      submission_id: p.submissionId,
-      result: p.result,
-      note: p.note,
-      event_id: p.eventId,
-      created_at: p.at,
-    }),
+const checkInsert = prepared((db, p: NewCheck) =>
+  db.insertInto('task_checks').values({
+    task_id: p.taskId,
+    submission_id: p.submissionId,
+    result: p.result,
+    note: p.note,
+    event_id: p.eventId,
+    created_at: p.at,
+  }),
 );

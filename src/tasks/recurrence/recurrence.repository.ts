@@ -39,7 +39,27 @@ export async function closedTasksNear(
       : box
         ? await near(db, { ...window, ...box })
         : await atSite(db, { ...window, siteId: q.siteId as string });
-  return rows.map((r) => ({
+  return rows.map(toCandidate);
+}
+
+/**
+ * A candidate's columns, as the statements here and the import's batch (batch-recurrence.ts)
+ * select them.
+ */
+export interface CandidateColumns {
+  id: string;
+  category_id: string;
+  status: string;
+  site_id: string | null;
+  lat: number | null;
+  lng: number | null;
+  closed_at: Date | null;
+  unit_id: string | null;
+}
+
+/** A closed task's row as the pure rule (recurrence-rule.ts) takes it, with its unit. */
+export function toCandidate(r: CandidateColumns): RecurrenceCandidateRow {
+  return {
     id: r.id,
     categoryId: r.category_id,
     status: r.status as TaskStatus,
@@ -47,7 +67,7 @@ export async function closedTasksNear(
     position: r.lat !== null && r.lng !== null ? { lat: r.lat, lng: r.lng } : null,
     closedAt: r.closed_at,
     unitId: r.unit_id,
-  }));
+  };
 }
 
 interface CandidateWindow extends Record<string, unknown> {
