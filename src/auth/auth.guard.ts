@@ -1,5 +1,4 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import {
   IS_PUBLIC,
@@ -9,6 +8,7 @@ import {
   type Role,
 } from '../common/auth/principal.js';
 import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
+import { RouteMetadata } from '../common/http/route-metadata.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthService } from './auth.service.js';
 
@@ -21,20 +21,22 @@ const unauthenticated = (): DomainError =>
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** The routes' @Public/@Roles/@UsersOnly, read once per route. */
+  private readonly metadata = new RouteMetadata();
+
   constructor(
-    private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly apiKeys: ApiKeysService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (this.metadata.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & RequestWithPrincipal>();
     const principal = await this.authenticate(request);
     request.principal = principal;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    const usersOnly = this.reflector.getAllAndOverride<boolean>(USERS_ONLY, targets);
+    const roles = this.metadata.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    const usersOnly = this.metadata.getAllAndOverride<boolean>(USERS_ONLY, targets);
     if ((roles && !roles.includes(principal.role)) || (usersOnly && principal.kind !== 'user')) {
       throw new DomainError('forbidden', CommonErrorCode.FORBIDDEN, '无权执行此操作');
     }

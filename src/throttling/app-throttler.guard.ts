@@ -1,9 +1,17 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { RequestWithPrincipal } from '../common/auth/principal.js';
 import { CommonErrorCode, DomainError } from '../common/errors/domain-error.js';
+import { RouteMetadata } from '../common/http/route-metadata.js';
 
 export const API_THROTTLER = 'default';
 export const LOGIN_THROTTLER = 'login';
@@ -32,6 +40,15 @@ export function loginCallerOf(req: FastifyRequest): string {
  */
 @Injectable()
 export class AppThrottlerGuard extends ThrottlerGuard {
+  // The guard reads six settings per named limit and route on every request (skip, limit, ttl,
+  // block duration, tracker, key): read once per route instead (RouteMetadata).
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+  ) {
+    super(options, storage, new RouteMetadata());
+  }
+
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
     return Promise.resolve(callerOf(req as unknown as FastifyRequest & RequestWithPrincipal));
   }
