@@ -200,6 +200,19 @@ describe('the task error catalogue', () => {
       },
     ],
     [
+      'latLngPair',
+      E.latLngPair('lng'),
+      {
+        name: 'DomainError',
+        kind: 'invalid',
+        code: 'VALIDATION_FAILED',
+        message: 'lng: 经纬度必须同时提供',
+        details: {
+          errors: [{ field: 'lng', code: 'latLngPair', message: '经纬度必须同时提供' }],
+        },
+      },
+    ],
+    [
       'inspectionNotUsable',
       E.inspectionNotUsable(),
       {

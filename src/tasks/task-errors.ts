@@ -108,6 +108,10 @@ export const invalidDuplicateTarget = (): DomainError =>
 export const siteOrAddressRequired = (): DomainError =>
   invalidField('address', '请选择点位或填写地址', 'siteOrAddress');
 
+/** A position is a latitude and a longitude, or none (as for sites, imports and observations). */
+export const latLngPair = (missing: 'lat' | 'lng'): DomainError =>
+  invalidField(missing, '经纬度必须同时提供', 'latLngPair');
+
 export const inspectionNotUsable = (): DomainError =>
   invalidField('inspectionId', '督导检查不存在或已作废', 'inspectionExists');
 

@@ -19,7 +19,12 @@ import { DeadlineService } from './deadline/deadline.service.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { TaskDetailDto } from './dto/task-output.dto.js';
 import { fieldTime } from './field-time.js';
-import { inspectionNotUsable, officeOnlyField, siteOrAddressRequired } from './task-errors.js';
+import {
+  inspectionNotUsable,
+  latLngPair,
+  officeOnlyField,
+  siteOrAddressRequired,
+} from './task-errors.js';
 import type { TaskStatus } from './task-lifecycle.js';
 import { NEW_TASK_NUMBER_PREFIX } from './task-numbering.js';
 import { RecurrenceService } from './recurrence/recurrence.service.js';
@@ -100,6 +105,9 @@ export class TasksService {
     }
     this.sources.require(source, 'source');
     if (!dto.siteId && !dto.address) throw siteOrAddressRequired();
+    if ((dto.lat === undefined) !== (dto.lng === undefined)) {
+      throw latLngPair(dto.lat === undefined ? 'lat' : 'lng');
+    }
     const db = dbOf(em);
     const category = await this.categories.getActive(dto.categoryId, 'categoryId', em);
     const site = dto.siteId ? await this.sites.getActive(dto.siteId, 'siteId', em) : null;

@@ -318,7 +318,7 @@ describe('what creating a task writes', () => {
     expect((await createEvent(id)).to_status).toBe('assigned');
   });
 
-  it('a retired or unknown category, site or unit, a past deadline, no place or a future foundAt is refused naming its field', async () => {
+  it('a retired or unknown category, site or unit, a past deadline, no place, half a position or a future foundAt is refused naming its field', async () => {
     m.setNow('2026-11-09 09:00');
     const base = { categoryId: m.checkedCategory, siteId: m.w.siteA, description: '引用无效' };
     const unknown = '00000000-0000-4000-8000-000000000000';
@@ -338,6 +338,9 @@ describe('what creating a task writes', () => {
       // Neither a site nor an address: nowhere to send anyone.
       [{ siteId: undefined }, 400, 'address', 'siteOrAddress'],
       [{ foundAt: bj('2026-11-09 09:10').toISOString() }, 400, 'foundAt', 'tooFarInFuture'],
+      // Half a position is none: not the site's other half, not a point on the equator.
+      [{ lat: 39.92 }, 400, 'lng', 'latLngPair'],
+      [{ lng: 116.1 }, 400, 'lat', 'latLngPair'],
     ] as const;
     const answers = [];
     for (const [extra] of cases) {

@@ -41,8 +41,24 @@ export class CreateTaskDto {
   @MaxLength(200)
   address?: string;
 
-  @ApiPropertyOptional({ example: 39.94 }) @IsOptional() @IsNumber() @IsLatitude() lat?: number;
-  @ApiPropertyOptional({ example: 116.1 }) @IsOptional() @IsNumber() @IsLongitude() lng?: number;
+  @ApiPropertyOptional({
+    example: 39.94,
+    description:
+      '纬度（WGS-84）。与 lng 同时提供或都不提供（只给一个答 400 latLngPair）；都不提供时取点位的位置',
+  })
+  @IsOptional()
+  @IsNumber()
+  @IsLatitude()
+  lat?: number;
+
+  @ApiPropertyOptional({
+    example: 116.1,
+    description: '经度（WGS-84）。与 lat 同时提供或都不提供',
+  })
+  @IsOptional()
+  @IsNumber()
+  @IsLongitude()
+  lng?: number;
 
   @ApiProperty({ example: '2单元楼道堆放纸箱、旧家具' })
   @IsString()

@@ -3083,9 +3083,15 @@ export interface components {
             siteId?: string;
             /** @example 新桥大街12号楼2单元 */
             address?: string;
-            /** @example 39.94 */
+            /**
+             * @description 纬度（WGS-84）。与 lng 同时提供或都不提供（只给一个答 400 latLngPair）；都不提供时取点位的位置
+             * @example 39.94
+             */
             lat?: number;
-            /** @example 116.1 */
+            /**
+             * @description 经度（WGS-84）。与 lat 同时提供或都不提供
+             * @example 116.1
+             */
             lng?: number;
             /** @example 2单元楼道堆放纸箱、旧家具 */
             description: string;
@@ -3971,9 +3977,15 @@ export interface components {
             siteId?: string;
             /** @example 新桥大街12号楼2单元 */
             address?: string;
-            /** @example 39.94 */
+            /**
+             * @description 纬度（WGS-84）。与 lng 同时提供或都不提供（只给一个答 400 latLngPair）；都不提供时取点位的位置
+             * @example 39.94
+             */
             lat?: number;
-            /** @example 116.1 */
+            /**
+             * @description 经度（WGS-84）。与 lat 同时提供或都不提供
+             * @example 116.1
+             */
             lng?: number;
             /** @example 2单元楼道堆放纸箱、旧家具 */
             description: string;
