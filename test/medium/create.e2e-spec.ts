@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { TaskReader } from '../../src/tasks/task-reader.js';
+import { uploadPhoto } from '../support/fixtures.js';
 import { bj, mediumWorld, ok, type MediumWorld } from './medium-world.js';
 
 /**
@@ -353,6 +354,26 @@ describe('what creating a task writes', () => {
       `SELECT count(*)::int AS count FROM tasks WHERE description = '引用无效'`,
     )) as { count: number }[];
     expect(count).toBe(0);
+  });
+
+  it('its before-photos are linked to the task as before-photos by the create event', async () => {
+    m.setNow('2026-11-09 09:00');
+    const photo = await uploadPhoto(m.t, m.w.inspector.token);
+    const x = await ok(
+      m.inspector().post('/tasks', {
+        categoryId: m.checkedCategory,
+        siteId: m.w.siteA,
+        description: '带照片的问题',
+        beforePhotoIds: [photo],
+      }),
+    );
+    expect(x.beforePhotoIds).toEqual([photo]);
+    const links = (await m.t.ds.query(
+      `SELECT a.attachment_id, a.role, e.action FROM task_attachments a
+         JOIN task_events e ON e.id = a.event_id WHERE a.task_id = $1`,
+      [x.id],
+    )) as { attachment_id: string; role: string; action: string }[];
+    expect(links).toEqual([{ attachment_id: photo, role: 'before', action: 'create' }]);
   });
 
   it('an unknown before-photo is a 400 naming beforePhotoIds', async () => {

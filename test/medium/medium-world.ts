@@ -22,6 +22,7 @@ export interface TaskBody {
   closedUnverified: boolean | null;
   deadline: string | null;
   unit: { id: string } | null;
+  beforePhotoIds: string[];
   pendingExtension: { id: string } | null;
   pendingDispute: { id: string } | null;
 }
