@@ -162,26 +162,22 @@ describe('what a 反弹 writes on the new task and on the closed one', () => {
   it('a problem logged without a position or 点位 is never linked by distance, not even at (0, 0)', async () => {
     // A phone without a fix may report 0, 0 (a stored task there stands for it); a new task
     // with only an address has no position at all, which must not count as a point at 0, 0.
-    m.setNow('2026-11-02 09:00');
-    const earlier = await ok(
-      m.office().post('/tasks', {
-        categoryId: m.checkedCategory,
-        unitId: m.w.unitA.unitId,
-        address: '定位失败的地址',
-        description: '沿街堆放杂物',
-      }),
-    );
+    // The office routes both to unit A (a closed task needs a unit); neither has a position.
+    const atAddress = (at: string, address: string): Promise<TaskBody> => {
+      m.setNow(at);
+      return ok(
+        m.office().post('/tasks', {
+          categoryId: m.checkedCategory,
+          unitId: m.w.unitA.unitId,
+          address,
+          description: '沿街堆放杂物',
+        }),
+      );
+    };
+    const earlier = await atAddress('2026-11-02 09:00', '定位失败的地址');
     await m.t.ds.query(`UPDATE tasks SET lat = 0.00001, lng = 0.00001 WHERE id = $1`, [earlier.id]);
     await closeAt(earlier.id, '2026-11-05 10:00');
-    m.setNow('2026-11-09 09:00');
-    const later = await ok(
-      m.office().post('/tasks', {
-        categoryId: m.checkedCategory,
-        unitId: m.w.unitA.unitId,
-        address: '只有地址',
-        description: '沿街堆放杂物',
-      }),
-    );
+    const later = await atAddress('2026-11-09 09:00', '只有地址');
     expect((await taskRow(later.id)).recurrence_of_id).toBeNull();
     expect((await events(earlier.id)).map((e) => e.action)).toEqual(['create']);
   });
