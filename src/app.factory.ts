@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -15,6 +14,7 @@ import { CommonErrorCode } from './common/errors/domain-error.js';
 import { toProblem } from './common/errors/problem.filter.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
 import { registerBodyShapeGuard } from './common/http/body-shape.js';
+import { registerSecurityHeaders } from './common/http/security-headers.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { createPino } from './common/logger.js';
 import { registerRequestLog } from './common/request-log.js';
@@ -151,7 +151,7 @@ export async function createApp(
   registerRequestLog(fastify, log);
   registerBodyShapeGuard(fastify);
   // The API serves JSON and files, no HTML of its own but the docs: a CSP would only break Swagger UI.
-  await app.register(helmet, { contentSecurityPolicy: false });
+  registerSecurityHeaders(fastify, { contentSecurityPolicy: false });
   // One photo per upload request; a larger file is cut off and answered with 413.
   await app.register(multipart, {
     limits: { fileSize: config.storage.uploadMaxBytes, files: 1, fields: 5, fieldSize: 1024 },

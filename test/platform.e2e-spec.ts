@@ -31,13 +31,42 @@ describe('platform', () => {
 
   it('GET /health is public and up; /health/ready checks Postgres and Redis', async () => {
     const live = await t.http().get('/health').expect(200);
-    expect(live.body.status).toBe('ok');
+    expect(live.body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
     const ready = await t.http().get('/health/ready').expect(200);
+    // Neither answer may be kept by a proxy: a cached "up" would hide an outage.
+    for (const answer of [live, ready])
+      expect(answer.headers['cache-control']).toBe('no-cache, no-store, must-revalidate');
     expect(ready.body.details).toMatchObject({
       database: { status: 'up' },
       redis: { status: 'up' },
     });
     expect(ready.headers['x-request-id']).toEqual(expect.any(String));
+  });
+
+  it("sends helmet's security headers on every kind of answer", async () => {
+    const { token } = await t.signIn('admin');
+    const answers = [
+      await t.http().get('/health').expect(200),
+      await t.http().get('/api/v1/me').set('authorization', `Bearer ${token}`).expect(200),
+      await t.http().get('/api/v1/me').expect(401),
+      await t.http().get('/api/v1/no-such-route').expect(404),
+    ];
+    for (const answer of answers) {
+      expect(answer.headers).toMatchObject({
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+        'origin-agent-cluster': '?1',
+        'referrer-policy': 'no-referrer',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-dns-prefetch-control': 'off',
+        'x-download-options': 'noopen',
+        'x-frame-options': 'SAMEORIGIN',
+        'x-permitted-cross-domain-policies': 'none',
+        'x-xss-protection': '0',
+      });
+      expect(answer.headers['x-powered-by']).toBeUndefined();
+    }
   });
 
   it('serves the OpenAPI UI at /docs and the document at /docs-json', async () => {
