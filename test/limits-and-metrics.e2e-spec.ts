@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
@@ -69,6 +70,34 @@ describe('general rate limit (per caller, shared by every instance through Redis
     await as(a, y.token).get('/me').expect(200);
     // Health probes are never throttled.
     for (let i = 0; i < 8; i++) await a.http().get('/health').expect(200);
+  });
+
+  it('sends the counting script by its SHA, and again in full once Redis has forgotten it, counting on', async () => {
+    const redis = a.app.get<Redis>(REDIS);
+    const z = await a.signIn('inspector');
+    const asZ = as(a, z.token);
+    const spy = jest.spyOn(redis, 'sendCommand');
+    // The limiter's calls: their keys end in `:hits` / `:blocked`.
+    const limiterCalls = (): string[] =>
+      spy.mock.calls
+        .map(([command]) => command as unknown as { name: string; args: unknown[] })
+        .filter((c) => c.args.some((x) => String(x).endsWith(':hits')))
+        .map((c) => c.name);
+    try {
+      await asZ.get('/me').expect(200);
+      await asZ.get('/me').expect(200);
+      expect(limiterCalls()).toEqual(['evalsha', 'evalsha']);
+      spy.mockClear();
+      await redis.script('FLUSH');
+      await asZ.get('/me').expect(200);
+      // NOSCRIPT: ioredis sends the text once more (which loads it) and the count goes on.
+      expect(limiterCalls()).toEqual(['evalsha', 'eval']);
+      await asZ.get('/me').expect(200);
+      await asZ.get('/me').expect(200);
+      expect((await asZ.get('/me')).status).toBe(429);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -52,6 +52,14 @@ import { LOGIN_THROTTLED } from './throttling.decorators.js';
 })
 export class ThrottlingModule {}
 
+/** Per handler, read once: both limits ask on every request (speed, issue 15). */
+const loginRoutes = new WeakMap<object, boolean>();
+
 function isLoginRoute(handler: object): boolean {
-  return Reflect.getMetadata(LOGIN_THROTTLED, handler) === true;
+  let login = loginRoutes.get(handler);
+  if (login === undefined) {
+    login = Reflect.getMetadata(LOGIN_THROTTLED, handler) === true;
+    loginRoutes.set(handler, login);
+  }
+  return login;
 }
