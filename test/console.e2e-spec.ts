@@ -58,6 +58,22 @@ describe('the console: refresh cookie, static pages, its task filter', () => {
     expect(cookie).toMatch(/; Max-Age=\d+/);
     // Outside production on plain HTTP the cookie is not Secure (AUTH_COOKIE_SECURE decides).
     expect(cookie).not.toMatch(/Secure/);
+    // A refused login sets none, and no other route touches it (its hooks are the auth routes' own).
+    const { user } = await t.signIn('inspector');
+    const refused = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: user.username, password: 'wrong-password' })
+      .expect(401);
+    expect(refused.headers['set-cookie']).toBeUndefined();
+    const other = await t
+      .http()
+      .post('/api/v1/tasks')
+      .set('authorization', `Bearer ${body.accessToken as string}`)
+      .set('cookie', `cc_refresh=${valueOf(cookie)}`)
+      .send({});
+    expect(other.status).toBe(400);
+    expect(other.headers['set-cookie']).toBeUndefined();
   });
 
   it('refresh takes the cookie when the body has no token, and rotates it', async () => {

@@ -10,10 +10,6 @@ const LOGIN = `/${API_PREFIX}/auth/login`;
 const REFRESH = `/${API_PREFIX}/auth/refresh`;
 const LOGOUT = `/${API_PREFIX}/auth/logout`;
 
-function pathOf(request: FastifyRequest): string {
-  return request.url.split('?')[0];
-}
-
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
@@ -56,55 +52,73 @@ export function cookieSecure(env: string): boolean {
  * The browser's way to hold a refresh token without script access: login and refresh also set
  * it as an HttpOnly, SameSite=Strict cookie scoped to the auth routes (rotated with every
  * refresh), and refresh and logout take it from the cookie when the body names no token. API
- * clients that send the token in the body see no difference.
+ * clients that send the token in the body see no difference. The hooks belong to those three
+ * routes only (added as Fastify registers them): every other request runs none of this (speed,
+ * issue 15). Call before the routes are registered (before `app.init()`).
  */
 export function registerRefreshCookie(app: NestFastifyApplication, secure: boolean): void {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('preHandler', async (request: FastifyRequest) => {
-    if (request.method !== 'POST') return;
-    const path = pathOf(request);
-    if (path !== REFRESH && path !== LOGOUT) return;
+  const takeCookie = (request: FastifyRequest, _reply: FastifyReply, done: () => void): void => {
     const body = request.body;
     const hasBodyToken =
       typeof body === 'object' &&
       body !== null &&
       Object.prototype.hasOwnProperty.call(body, 'refreshToken');
-    if (hasBodyToken) return;
-    const fromCookie = readCookie(request.headers.cookie, REFRESH_COOKIE);
-    if (!fromCookie) return;
-    if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body))) {
+    const fromCookie = hasBodyToken
+      ? undefined
+      : readCookie(request.headers.cookie, REFRESH_COOKIE);
+    if (
+      fromCookie &&
+      (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body)))
+    ) {
       request.body = { ...((body as object | null) ?? {}), refreshToken: fromCookie };
     }
-  });
-  fastify.addHook(
-    'onSend',
-    async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      if (request.method !== 'POST') return payload;
-      const path = pathOf(request);
+    done();
+  };
+  const setCookie =
+    (path: string) =>
+    (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (err: null, payload: unknown) => void,
+    ): void => {
       if (path === LOGOUT && reply.statusCode < 300) {
         reply.header('set-cookie', refreshCookie('', 0, secure));
       } else if ((path === LOGIN || path === REFRESH) && reply.statusCode === 200) {
-        if (typeof payload !== 'string') return payload;
-        try {
-          const pair = JSON.parse(payload) as {
-            refreshToken?: unknown;
-            refreshExpiresAt?: unknown;
-          };
-          if (typeof pair.refreshToken === 'string') {
-            const expires = Date.parse(String(pair.refreshExpiresAt));
-            const maxAge = Number.isFinite(expires) ? (expires - Date.now()) / 1000 : 0;
-            reply.header('set-cookie', refreshCookie(pair.refreshToken, maxAge, secure));
-          }
-        } catch {
-          // not JSON: nothing to set
-        }
+        const cookie = typeof payload === 'string' ? cookieOfPair(payload, secure) : undefined;
+        if (cookie) reply.header('set-cookie', cookie);
       } else if (path === REFRESH && reply.statusCode === 401) {
         // A dead token in the cookie is dropped so that the browser stops sending it.
         if (readCookie(request.headers.cookie, REFRESH_COOKIE)) {
           reply.header('set-cookie', refreshCookie('', 0, secure));
         }
       }
-      return payload;
-    },
-  );
+      done(null, payload);
+    };
+  fastify.addHook('onRoute', (route) => {
+    if (![route.method].flat().includes('POST')) return;
+    const path = route.url;
+    if (path !== LOGIN && path !== REFRESH && path !== LOGOUT) return;
+    if (path !== LOGIN) route.preHandler = [...hooksOf(route.preHandler), takeCookie];
+    route.onSend = [...hooksOf(route.onSend), setCookie(path)];
+  });
+}
+
+/** A route's hooks of one kind as an array (Fastify takes none, one or several). */
+function hooksOf<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : ([hooks].flat() as T[]);
+}
+
+/** The cookie for the token pair a login or refresh answered with, if the answer holds one. */
+function cookieOfPair(payload: string, secure: boolean): string | undefined {
+  try {
+    const pair = JSON.parse(payload) as { refreshToken?: unknown; refreshExpiresAt?: unknown };
+    if (typeof pair.refreshToken !== 'string') return undefined;
+    const expires = Date.parse(String(pair.refreshExpiresAt));
+    const maxAge = Number.isFinite(expires) ? (expires - Date.now()) / 1000 : 0;
+    return refreshCookie(pair.refreshToken, maxAge, secure);
+  } catch {
+    return undefined; // not JSON: nothing to set
+  }
 }

@@ -48,11 +48,12 @@ const MESSAGES: Record<Exclude<BodyShapeVerdict, 'ok'>, string> = {
  * validates them: 400 `BODY_TOO_COMPLEX`. Register before the routes are (before `app.init()`).
  */
 export function registerBodyShapeGuard(fastify: FastifyInstance): void {
-  fastify.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
-    const verdict =
-      [request.body, request.query].map((v) => checkBodyShape(v)).find((v) => v !== 'ok') ?? 'ok';
-    if (verdict === 'ok') return;
-    await reply
+  // A callback hook, not an async one: no promise per request (speed, issue 15).
+  fastify.addHook('preValidation', (request: FastifyRequest, reply: FastifyReply, done) => {
+    let verdict = checkBodyShape(request.body);
+    if (verdict === 'ok') verdict = checkBodyShape(request.query);
+    if (verdict === 'ok') return done();
+    void reply
       .status(400)
       .header('content-type', 'application/problem+json; charset=utf-8')
       .send(
@@ -66,6 +67,5 @@ export function registerBodyShapeGuard(fastify: FastifyInstance): void {
           request,
         ),
       );
-    return reply;
   });
 }
