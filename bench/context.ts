@@ -11,6 +11,8 @@ export interface BenchContext {
   db: pg.Client;
   api: Server;
   plain: Server;
+  /** Fastify alone and Nest on Fastify alone, each with one route (when `framework` runs). */
+  ceilings?: { fastify: Server; nest: Server };
   connections: number;
   seconds: number;
   year: number;

@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { fmt, type Measurement, type ScenarioResult } from './context.js';
+import { FRAMEWORK_CASES } from './scenarios.js';
 import {
   judge,
   RESULT_SCHEMA_ID,
@@ -58,8 +59,27 @@ function drafts(s: ScenarioResult, connections: number): Draft[] {
   const why = s.skipped ?? null;
   switch (s.id) {
     case 'framework': {
-      const [plain, health, me] = s.measurements;
+      const by = (label: string): Measurement | undefined =>
+        s.measurements.find((m) => m.label === label);
+      const [plain, health, me] = [
+        FRAMEWORK_CASES.plain,
+        FRAMEWORK_CASES.health,
+        FRAMEWORK_CASES.me,
+      ].map(by);
       const raw = rate(plain, 'bare node:http GET /health, requests/s');
+      // What the frameworks alone serve (one route each), and the service's share of Nest's.
+      const ceiling = (m: Measurement | undefined): Record<string, number> => {
+        const fastify = by(FRAMEWORK_CASES.fastify)?.http?.rps;
+        const nest = by(FRAMEWORK_CASES.nest)?.http?.rps;
+        const out: Record<string, number> = {};
+        if (fastify !== undefined) out.fastifyAloneRps = fastify;
+        if (nest !== undefined) {
+          out.nestAloneRps = nest;
+          if (m?.http) out.ofNestAlone = m.http.rps / nest;
+          if (plain?.http) out.nestAloneOfNodeHttp = nest / plain.http.rps;
+        }
+        return out;
+      };
       return [
         {
           id: 'framework-health',
@@ -68,7 +88,7 @@ function drafts(s: ScenarioResult, connections: number): Draft[] {
           http: rate(health, 'GET /health, requests/s'),
           raw,
           goal: goal('anonymous /health ≥ 0.65× bare node:http', 'ratio', '>=', 0.65),
-          extra: latencyExtra(health),
+          extra: { ...latencyExtra(health), ...ceiling(health) },
           why,
         },
         {
@@ -78,7 +98,7 @@ function drafts(s: ScenarioResult, connections: number): Draft[] {
           http: rate(me, 'GET /me with a bearer token, requests/s'),
           raw,
           goal: goal('trivial authenticated route ≥ 0.5× bare node:http', 'ratio', '>=', 0.5),
-          extra: latencyExtra(me),
+          extra: { ...latencyExtra(me), ...ceiling(me) },
           why,
         },
       ];

@@ -154,6 +154,25 @@ async function main(): Promise<void> {
     const idleRssMb = memoryOf(api.child.pid as number).rssMb;
     const plain = await startNode('node:http', 'dist/bench/plain-server.js', {}, '/health');
     servers.push(plain);
+    // The frameworks alone, with the service's heap settings (framework scenario only).
+    const ceilings =
+      !only || only.includes('framework')
+        ? {
+            fastify: await startNode(
+              'Fastify alone',
+              'dist/bench/framework-ceiling-server.js',
+              { FRAMEWORK: 'fastify', NODE_OPTIONS: args['server-node-options'] },
+              '/health',
+            ),
+            nest: await startNode(
+              'Nest on Fastify alone',
+              'dist/bench/framework-ceiling-server.js',
+              { FRAMEWORK: 'nest', NODE_OPTIONS: args['server-node-options'] },
+              '/health',
+            ),
+          }
+        : undefined;
+    if (ceilings) servers.push(ceilings.fastify, ceilings.nest);
 
     db = new pg.Client({ connectionString: url, options: '-c timezone=UTC' });
     await db.connect();
@@ -173,6 +192,7 @@ async function main(): Promise<void> {
       db,
       api,
       plain,
+      ceilings,
       connections,
       seconds,
       year: officeYear(new Date()),

@@ -18,15 +18,33 @@ import { inline, pgbench } from './pgbench.js';
 const WARMUP_SECONDS = 2;
 
 /**
- * (4) Framework cost: a bare node:http handler, the service's anonymous GET /health and its
- * trivial authenticated route GET /me (the token checked, the caller read), same load.
+ * (4) Framework cost: a bare node:http handler, Fastify alone and Nest on Fastify alone (one route
+ * each: what the frameworks themselves cost here), the service's anonymous GET /health and its
+ * trivial authenticated route GET /me (the token checked, the caller read, the rate limit
+ * counted), same load.
  */
+export const FRAMEWORK_CASES = {
+  plain: 'node:http',
+  fastify: 'Fastify alone, one route',
+  nest: 'Nest on Fastify alone, one route',
+  health: 'Nest GET /health',
+  me: 'Nest GET /me (authenticated)',
+} as const;
+
 export async function frameworkCost(ctx: BenchContext): Promise<ScenarioResult> {
   const measurements: Measurement[] = [];
-  const cases: [string, BenchContext['api'], string, Record<string, string> | undefined][] = [
-    ['node:http', ctx.plain, '/health', undefined],
-    ['Nest GET /health', ctx.api, '/health', undefined],
-    ['Nest GET /me (authenticated)', ctx.api, '/api/v1/me', bearer(ctx.tokens.unit)],
+  type Case = [string, BenchContext['api'], string, Record<string, string> | undefined];
+  const ceilings: Case[] = ctx.ceilings
+    ? [
+        [FRAMEWORK_CASES.fastify, ctx.ceilings.fastify, '/health', undefined],
+        [FRAMEWORK_CASES.nest, ctx.ceilings.nest, '/health', undefined],
+      ]
+    : [];
+  const cases: Case[] = [
+    [FRAMEWORK_CASES.plain, ctx.plain, '/health', undefined],
+    ...ceilings,
+    [FRAMEWORK_CASES.health, ctx.api, '/health', undefined],
+    [FRAMEWORK_CASES.me, ctx.api, '/api/v1/me', bearer(ctx.tokens.unit)],
   ];
   for (const [label, server, path, headers] of cases) {
     const load = {
@@ -43,13 +61,23 @@ export async function frameworkCost(ctx: BenchContext): Promise<ScenarioResult> 
       http: await hammer({ ...load, seconds: ctx.seconds }),
     });
   }
-  const [plain, nest] = measurements.map((m) => m.http?.rps ?? NaN);
+  const rps = (label: string): number =>
+    measurements.find((m) => m.label === label)?.http?.rps ?? NaN;
+  const nestAlone = rps(FRAMEWORK_CASES.nest);
   return {
     id: 'framework',
     title: 'Framework cost: GET /health and GET /me vs a bare node:http handler',
     measurements,
-    ratio: { value: nest / plain, meaning: 'Nest+Fastify throughput / node:http throughput' },
-    notes: [],
+    ratio: {
+      value: rps(FRAMEWORK_CASES.health) / rps(FRAMEWORK_CASES.plain),
+      meaning: 'Nest+Fastify throughput / node:http throughput',
+    },
+    notes: Number.isFinite(nestAlone)
+      ? [
+          `Nest on Fastify alone (one route, nothing of ours) serves ${fmt(nestAlone / rps(FRAMEWORK_CASES.plain), 2)}× node:http here; ` +
+            `the service's /health ${fmt(rps(FRAMEWORK_CASES.health) / nestAlone, 2)}× and /me ${fmt(rps(FRAMEWORK_CASES.me) / nestAlone, 2)}× of that.`,
+        ]
+      : [],
   };
 }
 
