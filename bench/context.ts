@@ -54,3 +54,16 @@ export const bearer = (token: string): Record<string, string> => ({
 
 export const fmt = (n: number | undefined, digits = 1): string =>
   n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits);
+
+/** The framework scenario's measurements, by label (the report reads them by these). */
+export const FRAMEWORK_CASES = {
+  plain: 'node:http',
+  fastify: 'Fastify alone, one route',
+  nest: 'Nest on Fastify alone, one route',
+  health: 'Nest GET /health',
+  me: 'Nest GET /me (authenticated)',
+} as const;
+
+/** A scenario's measurement by its label. */
+export const measurementOf = (ms: Measurement[], label: string): Measurement | undefined =>
+  ms.find((m) => m.label === label);

@@ -1,6 +1,11 @@
 import { cpus, totalmem } from 'node:os';
-import { fmt, type Measurement, type ScenarioResult } from './context.js';
-import { FRAMEWORK_CASES } from './scenarios.js';
+import {
+  fmt,
+  FRAMEWORK_CASES,
+  measurementOf,
+  type Measurement,
+  type ScenarioResult,
+} from './context.js';
 import {
   judge,
   RESULT_SCHEMA_ID,
@@ -59,8 +64,7 @@ function drafts(s: ScenarioResult, connections: number): Draft[] {
   const why = s.skipped ?? null;
   switch (s.id) {
     case 'framework': {
-      const by = (label: string): Measurement | undefined =>
-        s.measurements.find((m) => m.label === label);
+      const by = (label: string): Measurement | undefined => measurementOf(s.measurements, label);
       const [plain, health, me] = [
         FRAMEWORK_CASES.plain,
         FRAMEWORK_CASES.health,

@@ -60,6 +60,7 @@ const connections = Number(args.connections);
 if (![tasks, seconds, connections].every((n) => Number.isInteger(n) && n > 0))
   throw new Error('--tasks, --seconds and --connections take positive integers');
 const only = args.only?.split(',');
+const wanted = (id: string): boolean => !only || only.includes(id);
 const poolSize = Number(args.pool ?? 10);
 
 const ADMIN_URL =
@@ -155,23 +156,22 @@ async function main(): Promise<void> {
     const plain = await startNode('node:http', 'dist/bench/plain-server.js', {}, '/health');
     servers.push(plain);
     // The frameworks alone, with the service's heap settings (framework scenario only).
-    const ceilings =
-      !only || only.includes('framework')
-        ? {
-            fastify: await startNode(
-              'Fastify alone',
-              'dist/bench/framework-ceiling-server.js',
-              { FRAMEWORK: 'fastify', NODE_OPTIONS: args['server-node-options'] },
-              '/health',
-            ),
-            nest: await startNode(
-              'Nest on Fastify alone',
-              'dist/bench/framework-ceiling-server.js',
-              { FRAMEWORK: 'nest', NODE_OPTIONS: args['server-node-options'] },
-              '/health',
-            ),
-          }
-        : undefined;
+    const ceilings = wanted('framework')
+      ? {
+          fastify: await startNode(
+            'Fastify alone',
+            'dist/bench/framework-ceiling-server.js',
+            { FRAMEWORK: 'fastify', NODE_OPTIONS: args['server-node-options'] },
+            '/health',
+          ),
+          nest: await startNode(
+            'Nest on Fastify alone',
+            'dist/bench/framework-ceiling-server.js',
+            { FRAMEWORK: 'nest', NODE_OPTIONS: args['server-node-options'] },
+            '/health',
+          ),
+        }
+      : undefined;
     if (ceilings) servers.push(ceilings.fastify, ceilings.nest);
 
     db = new pg.Client({ connectionString: url, options: '-c timezone=UTC' });
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     const host = machine(String(ids.postgres).split(' on ')[0]);
     const loadBeforeScenarios = loadavg()[0];
     for (const [id, run] of plan) {
-      if (only && !only.includes(id)) continue;
+      if (!wanted(id)) continue;
       log(`scenario ${id} …`);
       const result = await run();
       scenarios.push(result);

@@ -8,6 +8,8 @@ import { compileTaskPage } from '../src/tasks/data/task-views.repository.js';
 import {
   bearer,
   fmt,
+  FRAMEWORK_CASES,
+  measurementOf,
   type BenchContext,
   type Measurement,
   type ScenarioResult,
@@ -23,14 +25,6 @@ const WARMUP_SECONDS = 2;
  * trivial authenticated route GET /me (the token checked, the caller read, the rate limit
  * counted), same load.
  */
-export const FRAMEWORK_CASES = {
-  plain: 'node:http',
-  fastify: 'Fastify alone, one route',
-  nest: 'Nest on Fastify alone, one route',
-  health: 'Nest GET /health',
-  me: 'Nest GET /me (authenticated)',
-} as const;
-
 export async function frameworkCost(ctx: BenchContext): Promise<ScenarioResult> {
   const measurements: Measurement[] = [];
   type Case = [string, BenchContext['api'], string, Record<string, string> | undefined];
@@ -61,8 +55,7 @@ export async function frameworkCost(ctx: BenchContext): Promise<ScenarioResult> 
       http: await hammer({ ...load, seconds: ctx.seconds }),
     });
   }
-  const rps = (label: string): number =>
-    measurements.find((m) => m.label === label)?.http?.rps ?? NaN;
+  const rps = (label: string): number => measurementOf(measurements, label)?.http?.rps ?? NaN;
   const nestAlone = rps(FRAMEWORK_CASES.nest);
   return {
     id: 'framework',
