@@ -70,10 +70,9 @@ async function main(database: string): Promise<void> {
     log: () => undefined,
   };
   const ds = new DataSource({
-    ...dataSourceOptions(config),
+    ...dataSourceOptions(config, 2),
     logging: ['query'],
     logger,
-    extra: { max: 2, options: '-c timezone=UTC' },
   });
   await ds.initialize();
   const scenarios: Omit<BenchScenario, 'ratio' | 'met' | 'why'>[] = [];

@@ -110,10 +110,9 @@ async function main(): Promise<void> {
     log: () => undefined,
   };
   const ds = new DataSource({
-    ...dataSourceOptions(config),
+    ...dataSourceOptions(config, 2),
     logging: ['query'],
     logger,
-    extra: { max: 2, options: '-c timezone=UTC' },
   });
   await ds.initialize();
   try {

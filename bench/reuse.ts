@@ -11,7 +11,7 @@ import { withClient } from './seed.js';
  */
 export async function migrateExisting(url: string): Promise<void> {
   const config = loadConfig({ DATABASE_URL: url, NODE_ENV: 'test' });
-  const ds = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
+  const ds = new DataSource(dataSourceOptions(config, 2));
   await ds.initialize();
   try {
     await runMigrationsLocked(ds, config.database.migrationsLockKey);

@@ -42,7 +42,7 @@ export async function createMigratedDatabase(adminUrl: string, name: string): Pr
   await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
   const url = urlOf(adminUrl, name);
   const config = loadConfig({ DATABASE_URL: url, NODE_ENV: 'test' });
-  const ds = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
+  const ds = new DataSource(dataSourceOptions(config, 2));
   await ds.initialize();
   try {
     await runMigrationsLocked(ds, config.database.migrationsLockKey);

@@ -244,7 +244,7 @@ describe('migrations', () => {
     const name = `cc_t_${runId()}_mig`;
     await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`));
     const config = loadConfig({ DATABASE_URL: urlOfDatabase(name), NODE_ENV: 'test' });
-    const ds = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
+    const ds = new DataSource(dataSourceOptions(config, 2));
     await ds.initialize();
     const tables = async (): Promise<string[]> =>
       (
@@ -267,7 +267,7 @@ describe('migrations', () => {
       // Two processes starting together on a fresh schema: the advisory lock lets one apply
       // each migration and the other find nothing to do.
       await revertLastMigration(ds, config.database.migrationsLockKey);
-      const other = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
+      const other = new DataSource(dataSourceOptions(config, 2));
       await other.initialize();
       try {
         const [a, b] = await Promise.all([

@@ -21,7 +21,7 @@ describe('entity metadata and the migrated schema', () => {
     const db = await cloneTestDatabase();
     dbName = db;
     const config = loadConfig({ DATABASE_URL: urlOfDatabase(db), NODE_ENV: 'test' });
-    ds = new DataSource({ ...dataSourceOptions(config), extra: { max: 1 } });
+    ds = new DataSource(dataSourceOptions(config, 1));
     await ds.initialize();
   });
 

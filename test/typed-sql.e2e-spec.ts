@@ -15,7 +15,7 @@ describe('dbOf(em): typed SQL on a TypeORM manager', () => {
   beforeAll(async () => {
     const db = await cloneTestDatabase();
     const config = loadConfig({ DATABASE_URL: urlOfDatabase(db), NODE_ENV: 'test' });
-    ds = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
+    ds = new DataSource(dataSourceOptions(config, 2));
     await ds.initialize();
   });
   afterAll(() => ds?.destroy());

@@ -22,7 +22,7 @@ export async function withDataSource<T>(
   work: (ds: DataSource) => Promise<T>,
 ): Promise<T> {
   if (config.database.createIfMissing) await ensureDatabase(config.database.url);
-  const ds = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
+  const ds = new DataSource(dataSourceOptions(config, 2));
   await ds.initialize();
   try {
     return await work(ds);

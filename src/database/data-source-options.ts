@@ -4,7 +4,15 @@ import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
-export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+/**
+ * The service's connections. `poolSize`: fewer for a short-lived tool (migrations, the CLI),
+ * which keeps every other setting — the UTC session time zone above all, on which the SQL's
+ * dates and weeks rely.
+ */
+export function dataSourceOptions(
+  config: AppConfig,
+  poolSize = config.database.poolSize,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.database.url,
@@ -17,7 +25,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     extra: {
-      max: config.database.poolSize,
+      max: poolSize,
       // Times leave and enter the database as UTC instants.
       options: '-c timezone=UTC',
       application_name: `chuangcheng-${config.role}`,

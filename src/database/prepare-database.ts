@@ -21,7 +21,7 @@ export async function prepareDatabase(
   }
   if (!config.database.migrationsRunOnStart && !config.database.seedCatalogOnStart) return;
   // Two connections: one holds the advisory lock while the other runs the migrations.
-  const ds = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
+  const ds = new DataSource(dataSourceOptions(config, 2));
   await ds.initialize();
   try {
     if (config.database.migrationsRunOnStart) {

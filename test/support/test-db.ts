@@ -51,7 +51,7 @@ export async function ensureTemplateDatabase(): Promise<string> {
       if (found.rowCount) return;
       await c.query(`CREATE DATABASE ${quoteIdent(template)}`);
       const config = loadConfig({ DATABASE_URL: urlOfDatabase(template), NODE_ENV: 'test' });
-      const ds = new DataSource({ ...dataSourceOptions(config), extra: { max: 2 } });
+      const ds = new DataSource(dataSourceOptions(config, 2));
       await ds.initialize();
       try {
         await runMigrationsLocked(ds, config.database.migrationsLockKey);
