@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CompiledQuery } from 'kysely';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
@@ -10,10 +11,11 @@ import { conditionOf } from './data/sql-where.js';
 import { listTaskEvents } from './data/task-events.repository.js';
 import { pendingRequests } from './data/task-requests.repository.js';
 import {
+  compileTaskPage,
   countByStatus,
   findTaskRow,
-  taskPage,
   type TaskDetailRow,
+  type TaskPageRow,
   type TaskRow,
 } from './data/task-views.repository.js';
 import { AcknowledgementPolicy } from './acknowledgement/acknowledgement-policy.js';
@@ -102,13 +104,10 @@ export class TaskReader {
     if (q.cursor) {
       where.add(sort.after, ...sort.fromCursor(decodeCursor(q.cursor, sort.arity)));
     }
-    const rows = await taskPage(
-      dbOf(this.ds.manager),
-      conditionOf(where),
-      sort.order,
-      sort.key,
-      limit + 1,
-    ).execute();
+    const statement = compileTaskPage(where, sort.order, sort.key, limit + 1);
+    const { rows } = await dbOf(this.ds.manager).executeQuery<TaskPageRow>(
+      CompiledQuery.raw(statement.sql, [...statement.parameters]),
+    );
     const page = toPage(rows, limit, sort.cursorOf);
     return { items: page.items.map((r) => this.summary(r, now)), nextCursor: page.nextCursor };
   }
