@@ -11,8 +11,11 @@ export interface BenchContext {
   db: pg.Client;
   api: Server;
   plain: Server;
-  /** Fastify alone and Nest on Fastify alone, each with one route (when `framework` runs). */
-  ceilings?: { fastify: Server; nest: Server };
+  /**
+   * When `framework` runs: the bare handler also sending the headers the service's /health sends,
+   * and Fastify alone and Nest on Fastify alone, each with one route.
+   */
+  ceilings?: { plainWithHeaders: Server; fastify: Server; nest: Server };
   connections: number;
   seconds: number;
   year: number;
@@ -58,6 +61,7 @@ export const fmt = (n: number | undefined, digits = 1): string =>
 /** The framework scenario's measurements, by label (the report reads them by these). */
 export const FRAMEWORK_CASES = {
   plain: 'node:http',
+  plainWithHeaders: "node:http with the service's answer headers",
   fastify: 'Fastify alone, one route',
   nest: 'Nest on Fastify alone, one route',
   health: 'Nest GET /health',

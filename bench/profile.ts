@@ -12,7 +12,7 @@ import { killStarted, startNode, type Server } from './processes.js';
 import { BENCH_PASSWORD, createMigratedDatabase, dropDatabase, seed } from './seed.js';
 
 /**
- * `npm run bench:profile [-- --tasks N --seconds S --connections C --only me,health,create,submit-check]`
+ * `npm run bench:profile [-- --tasks N --seconds S --connections C --only me,health,list,create,submit-check]`
  *
  * CPU profiles of the service under load (issue 15): for each scenario a fresh service process
  * runs with `--cpu-prof`, autocannon loads it, and the profile (`bench/results/profile-<scenario>.cpuprofile`,
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       HEAVY_CONCURRENCY_PER_CALLER: '1000',
       HEAVY_CONCURRENCY_TOTAL: '1000',
     };
-    const scenarios = ['me', 'health', 'create', 'submit-check'].filter(
+    const scenarios = ['me', 'health', 'list', 'create', 'submit-check'].filter(
       (s) => !args.only || args.only.split(',').includes(s),
     );
     for (const scenario of scenarios) {
@@ -168,6 +168,7 @@ async function main(): Promise<void> {
       const load = { base: api.base, pid: api.child.pid as number, connections };
       const unit = bearer(await login(api.base, 'bench-unit-01'));
       const inspector = bearer(await login(api.base, 'bench-inspector-1'));
+      const admin = bearer(await login(api.base, 'bench-admin'));
       const profileStart = (): void => void api.child.kill('SIGWINCH');
       let result;
       if (scenario === 'me' || scenario === 'health') {
@@ -175,6 +176,12 @@ async function main(): Promise<void> {
         await hammer({ ...load, seconds: 2, path, headers: unit });
         profileStart();
         result = await hammer({ ...load, seconds, path, headers: unit });
+      } else if (scenario === 'list') {
+        // The office's first page of every task: 51 rows read, 50 answered.
+        const spec = { ...load, path: '/api/v1/tasks?limit=50', headers: admin };
+        await hammer({ ...spec, seconds: 2 });
+        profileStart();
+        result = await hammer({ ...spec, seconds });
       } else if (scenario === 'create') {
         const body = JSON.stringify({
           categoryId: ids.category,

@@ -71,11 +71,17 @@ function drafts(s: ScenarioResult, connections: number): Draft[] {
         FRAMEWORK_CASES.me,
       ].map(by);
       const raw = rate(plain, 'bare node:http GET /health, requests/s');
-      // What the frameworks alone serve (one route each), and the service's share of Nest's.
+      // What the frameworks alone serve (one route each), and the service's share of Nest's; what
+      // the bare handler serves sending the service's answer headers, and the service's share of it.
       const ceiling = (m: Measurement | undefined): Record<string, number> => {
         const fastify = by(FRAMEWORK_CASES.fastify)?.http?.rps;
         const nest = by(FRAMEWORK_CASES.nest)?.http?.rps;
+        const withHeaders = by(FRAMEWORK_CASES.plainWithHeaders)?.http?.rps;
         const out: Record<string, number> = {};
+        if (withHeaders !== undefined) {
+          out.nodeHttpWithHeadersRps = withHeaders;
+          if (m?.http) out.ofNodeHttpWithHeaders = m.http.rps / withHeaders;
+        }
         if (fastify !== undefined) out.fastifyAloneRps = fastify;
         if (nest !== undefined) {
           out.nestAloneRps = nest;

@@ -85,6 +85,18 @@ async function login(base: string, username: string): Promise<string> {
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
 
+/**
+ * The headers an answer of the service carries beyond what any HTTP server sends (the security
+ * headers, Cache-Control, x-request-id), for the bare handler to send the same.
+ */
+async function answerHeaders(url: string): Promise<Record<string, string>> {
+  const r = await fetch(url);
+  if (r.status !== 200) throw new Error(`GET ${url}: ${r.status}`);
+  await r.arrayBuffer();
+  const transport = new Set(['date', 'connection', 'keep-alive', 'content-length', 'content-type']);
+  return Object.fromEntries([...r.headers].filter(([name]) => !transport.has(name)));
+}
+
 async function clearRedis(): Promise<void> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
@@ -155,9 +167,16 @@ async function main(): Promise<void> {
     const idleRssMb = memoryOf(api.child.pid as number).rssMb;
     const plain = await startNode('node:http', 'dist/bench/plain-server.js', {}, '/health');
     servers.push(plain);
-    // The frameworks alone, with the service's heap settings (framework scenario only).
+    // The frameworks alone, with the service's heap settings, and the bare handler sending the
+    // headers the service's /health sends (framework scenario only).
     const ceilings = wanted('framework')
       ? {
+          plainWithHeaders: await startNode(
+            "node:http with the service's answer headers",
+            'dist/bench/plain-server.js',
+            { ANSWER_HEADERS: JSON.stringify(await answerHeaders(`${api.base}/health`)) },
+            '/health',
+          ),
           fastify: await startNode(
             'Fastify alone',
             'dist/bench/framework-ceiling-server.js',
@@ -172,7 +191,7 @@ async function main(): Promise<void> {
           ),
         }
       : undefined;
-    if (ceilings) servers.push(ceilings.fastify, ceilings.nest);
+    if (ceilings) servers.push(ceilings.plainWithHeaders, ceilings.fastify, ceilings.nest);
 
     db = new pg.Client({ connectionString: url, options: '-c timezone=UTC' });
     await db.connect();

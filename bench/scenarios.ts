@@ -20,8 +20,9 @@ import { inline, pgbench } from './pgbench.js';
 const WARMUP_SECONDS = 2;
 
 /**
- * (4) Framework cost: a bare node:http handler, Fastify alone and Nest on Fastify alone (one route
- * each: what the frameworks themselves cost here), the service's anonymous GET /health and its
+ * (4) Framework cost: a bare node:http handler (also once sending the headers the service's
+ * /health sends: what those cost without a framework), Fastify alone and Nest on Fastify alone
+ * (one route each: what the frameworks themselves cost here), the service's anonymous GET /health and its
  * trivial authenticated route GET /me (the token checked, the caller read, the rate limit
  * counted), same load.
  */
@@ -30,6 +31,7 @@ export async function frameworkCost(ctx: BenchContext): Promise<ScenarioResult> 
   type Case = [string, BenchContext['api'], string, Record<string, string> | undefined];
   const ceilings: Case[] = ctx.ceilings
     ? [
+        [FRAMEWORK_CASES.plainWithHeaders, ctx.ceilings.plainWithHeaders, '/health', undefined],
         [FRAMEWORK_CASES.fastify, ctx.ceilings.fastify, '/health', undefined],
         [FRAMEWORK_CASES.nest, ctx.ceilings.nest, '/health', undefined],
       ]
@@ -57,6 +59,7 @@ export async function frameworkCost(ctx: BenchContext): Promise<ScenarioResult> 
   }
   const rps = (label: string): number => measurementOf(measurements, label)?.http?.rps ?? NaN;
   const nestAlone = rps(FRAMEWORK_CASES.nest);
+  const withHeaders = rps(FRAMEWORK_CASES.plainWithHeaders);
   return {
     id: 'framework',
     title: 'Framework cost: GET /health and GET /me vs a bare node:http handler',
@@ -69,6 +72,8 @@ export async function frameworkCost(ctx: BenchContext): Promise<ScenarioResult> 
       ? [
           `Nest on Fastify alone (one route, nothing of ours) serves ${fmt(nestAlone / rps(FRAMEWORK_CASES.plain), 2)}× node:http here; ` +
             `the service's /health ${fmt(rps(FRAMEWORK_CASES.health) / nestAlone, 2)}× and /me ${fmt(rps(FRAMEWORK_CASES.me) / nestAlone, 2)}× of that.`,
+          `node:http sending the headers the service's /health sends (security headers, Cache-Control, x-request-id) serves ${fmt(withHeaders / rps(FRAMEWORK_CASES.plain), 2)}× node:http without them; ` +
+            `the service's /health ${fmt(rps(FRAMEWORK_CASES.health) / withHeaders, 2)}× of that.`,
         ]
       : [],
   };
