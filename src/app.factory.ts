@@ -15,6 +15,7 @@ import { toProblem } from './common/errors/problem.filter.js';
 import { API_PREFIX } from './common/http/api-prefix.js';
 import { registerBodyShapeGuard } from './common/http/body-shape.js';
 import { registerSecurityHeaders } from './common/http/security-headers.js';
+import { registerCompression } from './common/http/compression.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { createPino } from './common/logger.js';
 import { registerRequestLog } from './common/request-log.js';
@@ -152,6 +153,7 @@ export async function createApp(
   registerBodyShapeGuard(fastify);
   // The API serves JSON and files, no HTML of its own but the docs: a CSP would only break Swagger UI.
   registerSecurityHeaders(fastify, { contentSecurityPolicy: false });
+  await registerCompression(app);
   // One photo per upload request; a larger file is cut off and answered with 413.
   await app.register(multipart, {
     limits: { fileSize: config.storage.uploadMaxBytes, files: 1, fields: 5, fieldSize: 1024 },
