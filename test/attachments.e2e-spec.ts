@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Stream } from 'node:stream';
 import type { Response } from 'supertest';
 import { AttachmentsService } from '../src/attachments/attachments.service.js';
 import type { Principal } from '../src/common/auth/principal.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { binary } from './support/binary.js';
 
 const MAX_BYTES = 2048;
 
@@ -27,13 +27,6 @@ const jpeg = (size = 400): Buffer =>
 const webp = (): Buffer =>
   Buffer.from('UklGRh4AAABXRUJQVlA4TBEAAAAvAAAAAAdQhSJXof+BiOh/AAA=', 'base64');
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-/** Collects a binary response body as a Buffer (supertest only does so for some types). */
-const binary = (res: Stream, done: (err: Error | null, body: Buffer) => void): void => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 describe('attachments: evidence photos', () => {
   let t: TestApp;

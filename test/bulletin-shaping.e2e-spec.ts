@@ -3,6 +3,7 @@ import type { Response } from 'supertest';
 import { Clock } from '../src/common/clock.js';
 import { readZipEntry } from '../src/reports/bulletin/docx-text.js';
 import { buildLoopWorld, type LoopWorld } from './support/fixtures.js';
+import { binary } from './support/binary.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -39,12 +40,6 @@ interface Bulletin {
 }
 
 const bj = (local: string): Date => new Date(`${local.replace(' ', 'T')}:00+08:00`);
-
-function binary(res: Response, cb: (err: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-}
 
 /** The paragraphs of word/document.xml as plain text, in order. */
 function docxParagraphs(docx: Buffer): string[] {

@@ -9,6 +9,7 @@ import { BulletinsService } from '../src/reports/bulletin/bulletins.service.js';
 import { extractDocxText } from '../src/reports/bulletin/docx-text.js';
 import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
 import { eventually } from './support/processes.js';
+import { binary } from './support/binary.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 interface Paragraph {
@@ -35,12 +36,6 @@ interface Bulletin {
 
 /** A Beijing wall-clock time as an instant. */
 const bj = (local: string): Date => new Date(`${local.replace(' ', 'T')}:00+08:00`);
-
-function binary(res: Response, cb: (err: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-}
 
 describe('the 快报 (bulletins) over HTTP', () => {
   let t: TestApp;

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { Response } from 'supertest';
 import { COMPRESSION_THRESHOLD_BYTES } from '../src/common/http/compression.js';
 import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
+import { binary } from './support/binary.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -21,11 +22,7 @@ describe('compressed answers (Accept-Encoding)', () => {
       .set('authorization', `Bearer ${w.admin.token}`)
       .set('accept-encoding', acceptEncoding)
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      .parse(binary);
   const bytes = (res: Response): Buffer => res.body as Buffer;
 
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { jest } from '@jest/globals';
 import { TaskSources } from '../src/catalog/task-sources.js';
+import { binary } from './support/binary.js';
 import { mediumWorld, ok, type MediumWorld, type TaskBody } from './medium/medium-world.js';
 
 /**
@@ -215,16 +216,7 @@ describe('digest by 来源, with 来源 weights in 综合指标值', () => {
     expect(blocks[2]).toContain('责任单位,应签收,按时签收,签收率,签收用时中位数(小时)');
     expect(blocks[2]).toContain('东辛房街道,4,3,75.00%,6');
 
-    const xlsx = await m
-      .office()
-      .get(`${WEEK}&format=xlsx`)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const xlsx = await m.office().get(`${WEEK}&format=xlsx`).buffer(true).parse(binary).expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);
     const bySource = wb.getWorksheet('按来源')!;

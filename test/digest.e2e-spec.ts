@@ -4,6 +4,7 @@ import { Clock } from '../src/common/clock.js';
 import { DigestScheduler } from '../src/reports/digest.scheduler.js';
 import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { binary } from './support/binary.js';
 
 interface Figures {
   received: number;
@@ -454,11 +455,7 @@ describe('the weekly digest (综合评价) over HTTP', () => {
     const xlsx = await inspector()
       .get(`/reports/digest?${WEEK}&format=xlsx`)
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      .parse(binary);
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers['content-type']).toBe(
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Stream } from 'node:stream';
 import sharp from 'sharp';
 import { Attachment } from '../src/attachments/attachment.entity.js';
 import { PhotoVariantsService } from '../src/attachments/evidence/photo-variants.service.js';
@@ -9,17 +8,11 @@ import { officeClock, officeDay } from '../src/common/time/office-zone.js';
 import { as, buildLoopWorld, PNG_1X1, type LoopWorld } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { parseCsv } from './support/csv.js';
+import { binary } from './support/binary.js';
 
 /** Evidence that can be trusted (issue 13): what photos carry, what clients declare, 照片存疑. */
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-/** Collects a binary response body as a Buffer (supertest only does so for some types). */
-const binary = (res: Stream, done: (err: Error | null, body: Buffer) => void): void => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** EXIF's `YYYY:MM:DD HH:MM:SS` of an instant, on Beijing's wall clock. */
 const exifClock = (d: Date): string =>

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { binary } from './support/binary.js';
 
 /**
  * 导入模板 (GET /imports/template.xlsx): our columns under the names the mapping recognises, an
@@ -30,11 +31,7 @@ describe('导入模板 (GET /imports/template.xlsx)', () => {
       .get('/api/v1/imports/template.xlsx')
       .set('authorization', `Bearer ${token}`)
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      .parse(binary);
   const load = async (body: Buffer): Promise<ExcelJS.Workbook> => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(body as unknown as ExcelJS.Buffer);

@@ -1,14 +1,8 @@
-import type { Response } from 'supertest';
 import { extractDocxText, readZipEntry } from '../src/reports/bulletin/docx-text.js';
 import { shanghaiDate } from '../src/reports/shanghai-time.js';
+import { binary } from './support/binary.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { as, buildLoopWorld, uploadPhoto, type Actor, type LoopWorld } from './support/fixtures.js';
-
-function binary(res: Response, cb: (err: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-}
 
 const bj = (local: string): Date => new Date(`${local.replace(' ', 'T')}:00+08:00`);
 

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { as, buildLoopWorld, uploadPhoto, type LoopWorld } from './support/fixtures.js';
+import { binary } from './support/binary.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { parseCsv } from './support/csv.js';
 
@@ -18,15 +19,7 @@ describe('整改台账 export', () => {
   const photos = { before: '', after: '' };
 
   const office = () => as(t, w.admin.token);
-  const download = (path: string) =>
-    office()
-      .get(path)
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+  const download = (path: string) => office().get(path).buffer(true).parse(binary);
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -318,11 +311,7 @@ describe('整改台账 export with 签收 (ACK_REQUIRED=true)', () => {
     const res = await as(t, w.admin.token)
       .get('/tasks/export?format=xlsx')
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binary)
       .expect(200);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(res.body as unknown as ExcelJS.Buffer);

@@ -1,14 +1,8 @@
 import { SaxesParser } from 'saxes';
-import type { Response } from 'supertest';
 import { extractDocxText, readZipEntry } from '../src/reports/bulletin/docx-text.js';
 import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
+import { binary } from './support/binary.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-function binary(res: Response, cb: (err: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-}
 
 /** Throws unless `xml` is well-formed XML 1.0 (saxes is strict about forbidden characters). */
 function parseXml(xml: string): void {

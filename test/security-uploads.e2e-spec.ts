@@ -1,13 +1,7 @@
-import type { Stream } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
+import { binary } from './support/binary.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-const binary = (res: Stream, done: (err: Error | null, body: Buffer) => void): void => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** A small real image of the given format, made here with sharp. */
 const image = (format: 'jpeg' | 'png' | 'webp', width = 8, height = 6): Promise<Buffer> =>

@@ -3,6 +3,7 @@ import { jest } from '@jest/globals';
 import { Clock } from '../src/common/clock.js';
 import { as, buildLoopWorld, uploadPhoto, type LoopWorld } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { binary } from './support/binary.js';
 
 interface Item {
   id: string;
@@ -148,11 +149,7 @@ describe('a whole story: inspection → three tasks → closed, reworked then cl
       const xlsx = await office
         .get(`/tasks/export?inspectionId=${inspectionId}`)
         .buffer(true)
-        .parse((res, cb) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => cb(null, Buffer.concat(chunks)));
-        });
+        .parse(binary);
       expect(xlsx.status).toBe(200);
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);

@@ -6,6 +6,7 @@ import { LedgerService } from '../../src/tasks/ledger/ledger.service.js';
 import { parseCsv } from '../support/csv.js';
 import { uploadPhoto } from '../support/fixtures.js';
 import { mediumWorld, ok, type MediumWorld } from './medium-world.js';
+import { binary } from '../support/binary.js';
 
 /**
  * The 整改台账 download as the office's browser receives it (ledger.service.ts): the file's name
@@ -72,16 +73,7 @@ describe('the 整改台账 download', () => {
   });
   afterAll(() => m.close());
 
-  const download = (path: string) =>
-    m
-      .office()
-      .get(path)
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+  const download = (path: string) => m.office().get(path).buffer(true).parse(binary);
   const csv = async (query = '', headers: Record<string, string> = {}) => {
     const req = m.office().get(`/tasks/export?format=csv${query}`);
     for (const [k, v] of Object.entries(headers)) req.set(k, v);
