@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import type { Response } from 'supertest';
 import { hashPassword } from '../src/auth/passwords.js';
+import { freePort } from './support/processes.js';
 import { createTestApp, testEnv, type TestApp } from './support/test-app.js';
 import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
 
@@ -158,14 +158,6 @@ describe('Postgres connections killed under load', () => {
     expect(await breaches((sql) => t.ds.query(sql))).toEqual([]);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 interface Service {
   child: ChildProcess;

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
@@ -10,18 +9,11 @@ import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { revertLastMigration, runMigrationsLocked } from '../src/database/migrate.js';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from '../src/jobs/queues.js';
 import { MIGRATIONS } from '../migrations/index.js';
+import { freePort } from './support/processes.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { urlOfDatabase, withAdminClient, runId } from './support/test-db.js';
 
 /** A TCP port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
 describe('platform', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -185,7 +177,7 @@ describe('readiness with Redis unreachable', () => {
   it('answers 503 naming redis, while liveness stays 200', async () => {
     // An API process (no job processors): readiness is what its orchestrator asks.
     const t = await createTestApp({
-      REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
       APP_ROLE: 'api',
     });
     try {
