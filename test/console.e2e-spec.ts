@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { CONSOLE_CSP } from '../src/web/console-static.js';
 import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
@@ -11,6 +12,17 @@ function cookieOf(res: { headers: Record<string, unknown> }): string | undefined
   return all.find((c) => c.startsWith('cc_refresh='));
 }
 const valueOf = (cookie: string) => cookie.split(';')[0].slice('cc_refresh='.length);
+
+const CHUNK = Buffer.from(
+  Array.from({ length: 200 }, (_, i) => `export const 指标${i} = '第${i}项';`).join('\n'),
+);
+const TWO_MEMBERS = Buffer.concat([
+  gzipSync(CHUNK.subarray(0, 1000)),
+  gzipSync(CHUNK.subarray(1000)),
+]);
+const STYLES = Buffer.from(
+  Array.from({ length: 100 }, (_, i) => `.row-${i} { color: #b71c1c; }`).join('\n'),
+);
 
 describe('the console: refresh cookie, static pages, its task filter', () => {
   let t: TestApp;
@@ -27,6 +39,14 @@ describe('the console: refresh cookie, static pages, its task filter', () => {
     writeFileSync(join(webRoot, 'm', 'sw.js'), 'self.addEventListener("fetch", () => {})');
     writeFileSync(join(webRoot, 'm', 'manifest.webmanifest'), '{"name":"创城督导"}');
     writeFileSync(join(webRoot, 'm', 'assets', 'm-def456.js'), 'console.log(2)');
+    // A chunk as the build leaves it (web/precompress.ts): brotli and gzip copies beside it. The
+    // gzip copy is two gzip members — valid, the same bytes unpacked, and nothing a server
+    // compressing on the fly would send — so the test sees which one went out.
+    writeFileSync(join(webRoot, 'assets', 'chart-0f0f0f.js'), CHUNK);
+    writeFileSync(join(webRoot, 'assets', 'chart-0f0f0f.js.br'), brotliCompressSync(CHUNK));
+    writeFileSync(join(webRoot, 'assets', 'chart-0f0f0f.js.gz'), TWO_MEMBERS);
+    // A stylesheet the build did not compress (smaller than its copies would be, say).
+    writeFileSync(join(webRoot, 'assets', 'plain-1a2b3c.css'), STYLES);
     process.env.WEB_ROOT = webRoot;
     t = await createTestApp();
     w = await buildLoopWorld(t);
@@ -118,6 +138,43 @@ describe('the console: refresh cookie, static pages, its task filter', () => {
     expect(index.headers['cache-control']).toBe('no-cache');
     const asset = await t.http().get('/assets/app-abc123.js').expect(200);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it("sends a hashed file's build-time brotli or gzip copy to a client that accepts it", async () => {
+    // Fastify's own injection: the bytes as sent (supertest would unpack them).
+    const fetch = async (url: string, acceptEncoding?: string) => {
+      const res = await t.app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({
+          method: 'GET',
+          url,
+          headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding },
+        });
+      expect(res.statusCode).toBe(200);
+      return { headers: res.headers, body: res.rawPayload };
+    };
+    const br = await fetch('/assets/chart-0f0f0f.js', 'gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.body).equals(CHUNK)).toBe(true);
+    const gz = await fetch('/assets/chart-0f0f0f.js', 'gzip, deflate');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers['content-type']).toMatch(/javascript/);
+    expect(gz.body.equals(TWO_MEMBERS)).toBe(true);
+    expect(gunzipSync(gz.body).equals(CHUNK)).toBe(true);
+    // Asked for nothing: the file as it is, still varying on what was asked.
+    const plain = await fetch('/assets/chart-0f0f0f.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(CHUNK)).toBe(true);
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+    // A file without copies is compressed as it is sent, as before.
+    const css = await fetch('/assets/plain-1a2b3c.css', 'gzip, br');
+    expect(css.headers['content-encoding']).toBe('gzip');
+    expect(css.headers['content-type']).toMatch(/text\/css/);
+    expect(gunzipSync(css.body).equals(STYLES)).toBe(true);
   });
 
   it('falls back to index.html for console routes that accept HTML, and only those', async () => {

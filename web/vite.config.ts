@@ -1,6 +1,7 @@
 import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompressAssets } from './precompress';
 import { defineConfig } from 'vitest/config';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -10,6 +11,7 @@ export default defineConfig({
   base: '/',
   plugins: [
     vue(),
+    precompressAssets(),
     // A service worker that keeps the console's files, `index.html` included, so a clerk's daily
     // visit starts without a round trip for the page (the dashboard budget on slow 4G, README).
     // The API is never cached; the phone app (`/m/`) has its own worker and scope.

@@ -45,9 +45,10 @@ export function consoleRoot(): string {
 }
 
 /**
- * Serves the built console at `/`: hashed files under `/assets/` cached for a year, other files
- * as they are, and `index.html` (no-cache, with the CSP) for `/` and every other GET that accepts HTML, so
- * that the console's own routes (`/tasks/…`) survive a reload. Everything else falls through to
+ * Serves the built console at `/`: hashed files under `/assets/` cached for a year (compressed
+ * once at build time, for a client that accepts brotli or gzip), other files as they are, and
+ * `index.html` (no-cache, with the CSP) for `/` and every other GET that accepts HTML, so that
+ * the console's own routes (`/tasks/…`) survive a reload. Everything else falls through to
  * the API's 404 problem. Without a built console (API-only tests) nothing is registered.
  * The phone app lives under `/m/` (`dist/web/m`): its addresses fall back to `m/index.html`, and
  * its service worker and manifest are `no-cache`, so a new release reaches phones on next start.
@@ -58,7 +59,9 @@ export async function registerConsole(
   csp = CONSOLE_CSP,
 ): Promise<boolean> {
   if (!existsSync(join(root, 'index.html'))) return false;
-  await app.register(fastifyStatic, { root, serve: false });
+  // The build's `.br` / `.gz` beside each hashed JS and CSS file (web/precompress.ts) go to a
+  // client that accepts them; other files are compressed as they are sent (compression.ts).
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
   const fastify = app.getHttpAdapter().getInstance();
 
   const sendPage = (reply: FastifyReply, page: string): FastifyReply =>

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Components from 'unplugin-vue-components/vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompressAssets } from '../precompress';
 
 /**
  * The inspectors' phone app, built on its own after the console (`npm run build:web`) into
@@ -18,6 +19,7 @@ export default defineConfig({
   publicDir: fileURLToPath(new URL('./public', import.meta.url)),
   plugins: [
     vue(),
+    precompressAssets(),
     // Only the Vant components a template uses are bundled, each with its own stylesheet.
     Components({ dts: false, dirs: [], resolvers: [VantResolver()] }),
     VitePWA({
