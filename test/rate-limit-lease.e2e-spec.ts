@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import {
   FailOpenThrottlerStorage,
@@ -131,11 +133,28 @@ describe('rate-limit leases (FailOpenThrottlerStorage on Redis)', () => {
     const s = instance(clock);
     const key = caller();
     await hit(s, key, 1200);
+    // Half the window on, a hit from the lease says how long the window has left.
+    clock.ms += WINDOW_MS / 2;
+    expect((await hit(s, key, 1200)).timeToExpire).toBe(30);
+    clock.ms += WINDOW_MS / 2 - 1;
     await hit(s, key, 1200);
     expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(1);
-    clock.ms += WINDOW_MS + 1;
+    // The window (a new key's, exactly 60 s) is over: the next hit asks Redis.
+    clock.ms += 1;
     await hit(s, key, 1200);
     expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(2);
+  });
+
+  it('keeps leases for so many callers, then starts again', async () => {
+    const s = new FailOpenThrottlerStorage(redis, Date.now, 2);
+    const [x, y, z] = [caller(), caller(), caller()];
+    for (const k of [x, y, x, y]) await hit(s, k, 1200);
+    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(2);
+    // A third caller's lease drops the two kept: x asks Redis again (and loses its 58 hits).
+    await hit(s, z, 1200);
+    await hit(s, x, 1200);
+    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(4);
+    expect(await counted(x)).toBe(120);
   });
 
   it('counts each caller apart', async () => {
@@ -147,18 +166,53 @@ describe('rate-limit leases (FailOpenThrottlerStorage on Redis)', () => {
     expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(2);
   });
 
-  it('lets requests through when Redis is unreachable', async () => {
+  const PASS = { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+
+  it('lets requests through when Redis is unreachable, and says so every 30 s at most', async () => {
     const down = new Redis(`redis://127.0.0.1:${await freePort()}`, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       lazyConnect: true,
     });
     down.on('error', () => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
-      const r = await new FailOpenThrottlerStorage(down).increment(caller(), 1000, 1, 1000, 'x');
-      expect(r).toEqual({ totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 });
+      const clock = { ms: Date.now() };
+      const s = new FailOpenThrottlerStorage(down, () => clock.ms);
+      expect(await s.increment(caller(), 1000, 1, 1000, 'x')).toEqual(PASS);
+      clock.ms += 30_000;
+      expect(await s.increment(caller(), 1000, 1, 1000, 'x')).toEqual(PASS);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0][0]).toMatch(/^rate limits not enforced, Redis unavailable: /);
+      expect((warn.mock.contexts[0] as { context?: string }).context).toBe('Throttling');
+      clock.ms += 1;
+      expect(await s.increment(caller(), 1000, 1, 1000, 'x')).toEqual(PASS);
+      expect(warn).toHaveBeenCalledTimes(2);
     } finally {
+      warn.mockRestore();
       down.disconnect();
+    }
+  });
+
+  it('lets a request through on an answer of the script it cannot read', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    /** A client whose script answers `answer` (a changed script, a proxy in between). */
+    const answering = (answer: unknown) =>
+      new FailOpenThrottlerStorage({
+        throttlerLease: () => Promise.resolve(answer),
+      } as unknown as Redis);
+    try {
+      for (const answer of [null, 7, [1, 60_000, 0, 0], [1, 60_000, 0, 0, '1'], ['1', 1, 1, 1, 1]])
+        expect(await hit(answering(answer), caller(), 1200)).toEqual(PASS);
+      expect(warn.mock.calls[0][0]).toMatch(/unexpected answer of the rate-limit script: null/);
+      expect(await hit(answering([1, 60_000, 0, 0, 1]), caller(), 1200)).toEqual({
+        totalHits: 1,
+        timeToExpire: 60,
+        isBlocked: false,
+        timeToBlockExpire: 0,
+      });
+    } finally {
+      warn.mockRestore();
     }
   });
 });

@@ -20,8 +20,7 @@ const INCREMENT = 'throttlerLease';
  * past the limit for `blockDuration`, start again once a block has run out), taking up to `want`
  * hits at once while they fit under the limit and the caller is not blocked — a lease. A lease
  * never takes more than the limit leaves, so the count in Redis never passes the limit without a
- * block. Answers
- * `[totalHits, msToExpire, isBlocked 0|1, msToBlockExpire, granted]`.
+ * block. Answers `[totalHits, msToExpire, isBlocked 0|1, msToBlockExpire, granted]`.
  */
 export const LEASE_SCRIPT = `
 local hitKey = KEYS[1]
@@ -78,9 +77,6 @@ export function leaseSize(limit: number): number {
   return Math.min(100, Math.max(1, Math.floor(limit / 20)));
 }
 
-/** Callers with hits taken ahead, kept at most; then the store starts again. */
-const MAX_BUCKETS = 10_000;
-
 /** Hits taken ahead for one caller and limit, spent here until the window ends. */
 interface Bucket {
   left: number;
@@ -117,6 +113,8 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage {
   constructor(
     redis: Redis,
     private readonly now: () => number = Date.now,
+    /** Callers whose leases are kept at most; then the store starts again. */
+    private readonly maxCallers = 10_000,
   ) {
     if (!(INCREMENT in redis))
       redis.defineCommand(INCREMENT, { numberOfKeys: 2, lua: LEASE_SCRIPT });
@@ -144,7 +142,8 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage {
     try {
       return await lease;
     } finally {
-      if (this.leasing.get(id) === lease) this.leasing.delete(id);
+      // Nobody else leases for this caller meanwhile (the loop above), so the entry is this one.
+      this.leasing.delete(id);
     }
   }
 
@@ -194,8 +193,9 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage {
       return PASS;
     }
     const [totalHits, msToExpire, isBlocked, msToBlockExpire, granted] = answer;
-    if (isBlocked === 0 && granted > 1) {
-      if (this.buckets.size >= MAX_BUCKETS) this.buckets.clear();
+    // The script grants more than one only to a caller it did not block.
+    if (granted > 1) {
+      if (this.buckets.size >= this.maxCallers) this.buckets.clear();
       // This request takes one; the rest wait here for the caller's next requests.
       this.buckets.set(id, {
         left: granted - 1,
