@@ -17,7 +17,11 @@ import { runId } from './support/test-db.js';
 describe('rate-limit leases (FailOpenThrottlerStorage on Redis)', () => {
   const WINDOW_MS = 60_000;
   let redis: Redis;
-  let calls: string[];
+  let sent: jest.Spied<Redis['sendCommand']>;
+  /** How many times the counting script went to Redis (by SHA, or in full after NOSCRIPT). */
+  const scriptCalls = (): number =>
+    sent.mock.calls.filter(([c]) => ['evalsha', 'eval'].includes((c as { name: string }).name))
+      .length;
 
   /** A storage as one API instance has it; `clock` moves its time (Redis keeps its own). */
   const instance = (clock: { ms: number } = { ms: Date.now() }) =>
@@ -33,16 +37,15 @@ describe('rate-limit leases (FailOpenThrottlerStorage on Redis)', () => {
     redis = new Redis('redis://127.0.0.1:6379', { keyPrefix: `cct:${runId()}:lease:` });
     // Connected first: a command sent while connecting passes sendCommand twice.
     await redis.ping();
-    const send = redis.sendCommand.bind(redis);
-    redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
-      calls.push(command.name);
-      return (send as (...a: unknown[]) => unknown)(command, ...rest);
-    }) as typeof redis.sendCommand;
+    sent = jest.spyOn(redis, 'sendCommand');
   });
   beforeEach(() => {
-    calls = [];
+    sent.mockClear();
   });
-  afterAll(() => redis.quit());
+  afterAll(async () => {
+    sent.mockRestore();
+    await redis.quit();
+  });
 
   it('takes a twentieth of the limit at once (1 to 100), one hit at a time under 40', () => {
     expect([5, 10, 39, 40, 1200, 1999, 2000, 1_000_000].map(leaseSize)).toEqual([
@@ -56,14 +59,14 @@ describe('rate-limit leases (FailOpenThrottlerStorage on Redis)', () => {
     const seen: number[] = [];
     for (let i = 0; i < 60; i++) seen.push((await hit(s, key, 1200)).totalHits);
     expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
-    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(1);
+    expect(scriptCalls()).toBe(1);
     expect(await counted(key)).toBe(60);
     const next = await hit(s, key, 1200);
     expect(next.totalHits).toBe(61);
     expect(next.isBlocked).toBe(false);
     expect(next.timeToExpire).toBeGreaterThan(0);
     expect(next.timeToExpire).toBeLessThanOrEqual(60);
-    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(2);
+    expect(scriptCalls()).toBe(2);
     expect(await counted(key)).toBe(120);
   });
 
@@ -111,17 +114,17 @@ describe('rate-limit leases (FailOpenThrottlerStorage on Redis)', () => {
     expect((await short()).isBlocked).toBe(true);
     // The window (300 ms) runs out, the block (60 s) does not.
     await new Promise((r) => setTimeout(r, 400));
-    calls = [];
+    sent.mockClear();
     expect((await short()).isBlocked).toBe(true);
     expect((await short()).isBlocked).toBe(true);
-    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(2);
+    expect(scriptCalls()).toBe(2);
   });
 
   it('lets concurrent requests of one caller share one lease', async () => {
     const s = instance();
     const key = caller();
     const results = await Promise.all(Array.from({ length: 10 }, () => hit(s, key, 1200)));
-    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(1);
+    expect(scriptCalls()).toBe(1);
     expect(results.map((r) => r.totalHits).sort((x, y) => x - y)).toEqual([
       1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
     ]);
@@ -138,22 +141,22 @@ describe('rate-limit leases (FailOpenThrottlerStorage on Redis)', () => {
     expect((await hit(s, key, 1200)).timeToExpire).toBe(30);
     clock.ms += WINDOW_MS / 2 - 1;
     await hit(s, key, 1200);
-    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(1);
+    expect(scriptCalls()).toBe(1);
     // The window (a new key's, exactly 60 s) is over: the next hit asks Redis.
     clock.ms += 1;
     await hit(s, key, 1200);
-    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(2);
+    expect(scriptCalls()).toBe(2);
   });
 
   it('keeps leases for so many callers, then starts again', async () => {
     const s = new FailOpenThrottlerStorage(redis, Date.now, 2);
     const [x, y, z] = [caller(), caller(), caller()];
     for (const k of [x, y, x, y]) await hit(s, k, 1200);
-    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(2);
+    expect(scriptCalls()).toBe(2);
     // A third caller's lease drops the two kept: x asks Redis again (and loses its 58 hits).
     await hit(s, z, 1200);
     await hit(s, x, 1200);
-    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(4);
+    expect(scriptCalls()).toBe(4);
     expect(await counted(x)).toBe(120);
   });
 
@@ -163,7 +166,7 @@ describe('rate-limit leases (FailOpenThrottlerStorage on Redis)', () => {
     expect((await hit(s, x, 1200)).totalHits).toBe(1);
     expect((await hit(s, y, 1200)).totalHits).toBe(1);
     expect((await hit(s, x, 1200)).totalHits).toBe(2);
-    expect(calls.filter((c) => c === 'evalsha' || c === 'eval')).toHaveLength(2);
+    expect(scriptCalls()).toBe(2);
   });
 
   const PASS = { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };

@@ -131,7 +131,7 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage {
     const id = `{${key}:${throttlerName}}`;
     // One lease in flight per caller: the others wait for it and spend from it in turn.
     for (;;) {
-      const spent = this.spend(id, limit);
+      const spent = this.spend(id);
       if (spent) return spent;
       const pending = this.leasing.get(id);
       if (!pending) break;
@@ -148,7 +148,7 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage {
   }
 
   /** One hit from the caller's lease here, if one is left in its window. */
-  private spend(id: string, limit: number): ThrottlerStorageRecord | undefined {
+  private spend(id: string): ThrottlerStorageRecord | undefined {
     const bucket = this.buckets.get(id);
     if (!bucket) return undefined;
     const now = this.now();
@@ -158,7 +158,8 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage {
     }
     bucket.left -= 1;
     return {
-      totalHits: Math.min(limit, bucket.counted - bucket.left),
+      // A lease never passes the limit, so neither does this.
+      totalHits: bucket.counted - bucket.left,
       timeToExpire: Math.ceil((bucket.windowEndsAt - now) / 1000),
       isBlocked: false,
       timeToBlockExpire: 0,
