@@ -617,7 +617,8 @@ describe('the weekly digest (综合评价) over HTTP', () => {
         await new Promise((r) => setTimeout(r, 100));
         const [row] = (await holder.query(
           `SELECT count(*)::int AS n FROM pg_locks
-            WHERE locktype = 'advisory' AND classid::text = $1 AND objid::text = $2 AND NOT granted`,
+            WHERE locktype = 'advisory' AND classid::text = $1 AND objid::text = $2 AND NOT granted
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
           lock,
         )) as { n: number }[];
         waiting = row.n;
@@ -652,7 +653,9 @@ describe('the weekly digest (综合评价) over HTTP', () => {
       for (let i = 0; i < 100 && waiting === 0; i++) {
         await new Promise((r) => setTimeout(r, 100));
         const [row] = (await t.ds.query(
-          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'transactionid' AND NOT granted`,
+          // pg_locks is the whole server's; another test file may wait on its own database.
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE l.locktype = 'transactionid' AND NOT l.granted AND a.datname = current_database()`,
         )) as { n: number }[];
         waiting = row.n;
       }

@@ -203,7 +203,16 @@ describe('workers as separate processes', () => {
     servers.push(r.server);
     await hook(r.url);
     const taskId = await newTask('webhook 永远失败');
-    await eventually(async () => (await delivery(taskId))?.status === 'dead', 30000, 'dead letter');
+    await eventually(
+      async () => (await delivery(taskId))?.status === 'dead',
+      30000,
+      'dead letter',
+    ).catch(async (e: Error) => {
+      const d = await delivery(taskId);
+      throw new Error(
+        `${e.message}: delivery ${JSON.stringify(d)}, ${r.received.length} received, workers ${workers.map((p) => p.exitCode ?? p.signalCode ?? 'running').join(',')}`,
+      );
+    });
     expect(r.received).toHaveLength(3);
     const dead = await as(t, w.admin.token)
       .get('/admin/webhook-deliveries?status=dead')
