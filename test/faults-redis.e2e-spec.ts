@@ -1,11 +1,10 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { Redis } from 'ioredis';
-import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { SCHEDULES_QUEUE } from '../src/jobs/queues.js';
 import { as, buildLoopWorld, type LoopWorld } from './support/fixtures.js';
-import { eventually, freePort, startRedis, stop } from './support/processes.js';
+import { eventually, ownRedis, startRedis, stop } from './support/processes.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -13,28 +12,6 @@ import { createTestApp, type TestApp } from './support/test-app.js';
  * restarted empty, and hung (SIGSTOP: connections stay open, nothing answers).
  */
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function ownRedis(): Promise<{ port: number; process: ChildProcess; url: string }> {
-  const port = await freePort();
-  const process = startRedis(port);
-  const url = `redis://127.0.0.1:${port}`;
-  await eventually(
-    async () => {
-      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        return false;
-      } finally {
-        probe.disconnect();
-      }
-    },
-    10_000,
-    'redis up',
-  );
-  return { port, process, url };
-}
 
 async function flushAll(url: string): Promise<void> {
   const c = new Redis(url);

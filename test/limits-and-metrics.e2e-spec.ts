@@ -2,11 +2,13 @@ import { jest } from '@jest/globals';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { REDIS } from '../src/redis/redis.module.js';
 import { ConcurrencyLimiter } from '../src/redis/concurrency-limiter.js';
 import { MAINTENANCE_QUEUE } from '../src/jobs/queues.js';
 import { as } from './support/fixtures.js';
+import { ownRedis, stop } from './support/processes.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { runId } from './support/test-db.js';
 
@@ -70,6 +72,26 @@ describe('general rate limit (per caller, shared by every instance through Redis
     await as(a, y.token).get('/me').expect(200);
     // Health probes are never throttled.
     for (let i = 0; i < 8; i++) await a.http().get('/health').expect(200);
+  });
+});
+
+describe('the counting script once Redis has forgotten it', () => {
+  // SCRIPT FLUSH empties the whole server's script cache: on a Redis server of this file's own,
+  // not the shared one where the files running beside it keep their queues.
+  let redisServer: ChildProcess;
+  let a: TestApp;
+  beforeAll(async () => {
+    const own = await ownRedis();
+    redisServer = own.process;
+    a = await createTestApp({
+      REDIS_URL: own.url,
+      RATE_LIMIT_REQUESTS: '5',
+      RATE_LIMIT_WINDOW_SECONDS: '60',
+    });
+  });
+  afterAll(async () => {
+    await a.close();
+    await stop(redisServer);
   });
 
   it('sends the counting script by its SHA, and again in full once Redis has forgotten it, counting on', async () => {

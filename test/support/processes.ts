@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -48,4 +49,31 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * A Redis server of the test's own, answering: for a test that flushes, restarts or hangs Redis,
+ * or changes anything server-wide (SCRIPT FLUSH) — never the shared one, where the files running
+ * beside it keep their queues.
+ */
+export async function ownRedis(): Promise<{ port: number; process: ChildProcess; url: string }> {
+  const port = await freePort();
+  const process = startRedis(port);
+  const url = `redis://127.0.0.1:${port}`;
+  await eventually(
+    async () => {
+      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+      try {
+        await probe.connect();
+        return (await probe.ping()) === 'PONG';
+      } catch {
+        return false;
+      } finally {
+        probe.disconnect();
+      }
+    },
+    10_000,
+    'redis up',
+  );
+  return { port, process, url };
 }
