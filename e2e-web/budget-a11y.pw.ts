@@ -56,4 +56,17 @@ test('accessibility: no serious or critical axe violations on the main pages', a
   await expect(page.getByRole('link', { name: task.number })).toBeVisible();
   await shot(page, 'tasks-1366');
   await noSeriousViolations(page, '任务');
+
+  // On a phone's width the list shows the keyword and status; 更多筛选 opens the rest, and a
+  // filter picked there goes to the URL like any other.
+  await page.setViewportSize({ width: 375, height: 812 });
+  const overdue = page.getByRole('combobox', { name: '是否超期' });
+  await expect(overdue).toHaveCount(0);
+  await page.getByRole('button', { name: '更多筛选' }).click();
+  // The select's placeholder lies over its input: click the select itself.
+  await page.locator('.el-select', { has: overdue }).click();
+  await page.getByRole('option', { name: '未超期' }).click();
+  await expect(page).toHaveURL(/[?&]overdue=false/);
+  await expect(page.getByRole('link', { name: task.number })).toBeVisible();
+  await shot(page, 'tasks-375');
 });

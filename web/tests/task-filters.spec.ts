@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ref } from 'vue';
 import {
   daysOfInstants,
+  filterModels,
   filtersFromQuery,
   instantsOfDays,
   queryFromFilters,
+  type TaskFilters,
 } from '@/composables/useTaskFilters';
 
 describe('task filters ↔ URL', () => {
@@ -74,5 +77,60 @@ describe('来源 and import batch in the URL', () => {
     expect(f.source).toEqual(['hotline', 'leader']);
     expect(f.importBatchId).toBe('b1');
     expect(queryFromFilters(f)).toMatchObject({ source: 'hotline,leader', importBatchId: 'b1' });
+  });
+});
+
+describe('the filter bar models (list and map)', () => {
+  const setup = (initial: TaskFilters) => {
+    const filters = ref<TaskFilters>(initial);
+    const sent: Partial<TaskFilters>[] = [];
+    return { m: filterModels(filters, (p) => sent.push(p)), sent };
+  };
+
+  it('shows each filter as its control holds it', () => {
+    const { m } = setup({
+      unitId: 'u1',
+      status: ['assigned'],
+      overdue: false,
+      recurrence: true,
+      source: ['hotline', 'leader'],
+      createdFrom: '2026-11-30T00:00:00+08:00',
+      createdTo: '2026-12-02T00:00:00+08:00',
+    });
+    expect(m.unitId.value).toBe('u1');
+    expect(m.categoryId.value).toBe('');
+    expect(m.status.value).toEqual(['assigned']);
+    expect(m.overdue.value).toBe('false');
+    expect(m.recurrence.value).toBe('true');
+    expect(m.hasPendingRequest.value).toBe('');
+    expect(m.source.value).toBe('hotline');
+    expect(m.createdRange.value).toEqual(['2026-11-30', '2026-12-01']);
+    expect(m.closedRange.value).toBeNull();
+  });
+
+  it('writes a change as a patch, and an emptied control removes its filter', () => {
+    const { m, sent } = setup({ unitId: 'u1', overdue: true, status: ['assigned'] });
+    m.overdue.value = 'false';
+    m.overdue.value = '';
+    m.hasPendingRequest.value = 'true';
+    m.unitId.value = '';
+    m.escalation.value = 'supervise';
+    m.status.value = [];
+    m.source.value = 'hotline';
+    m.source.value = '';
+    m.deadlineRange.value = ['2026-11-01', '2026-11-07'];
+    m.closedRange.value = null;
+    expect(sent).toEqual([
+      { overdue: false },
+      { overdue: undefined },
+      { hasPendingRequest: true },
+      { unitId: undefined },
+      { escalation: 'supervise' },
+      { status: undefined },
+      { source: ['hotline'] },
+      { source: undefined },
+      { deadlineFrom: '2026-11-01T00:00:00+08:00', deadlineTo: '2026-11-08T00:00:00+08:00' },
+      { closedFrom: undefined, closedTo: undefined },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { computed } from 'vue';
+import { computed, type Ref } from 'vue';
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
 import type { paths } from '@/api/schema';
 import { STATUS_ORDER } from '@/labels';
@@ -87,6 +87,63 @@ export function useTaskFilters() {
     return set({ ...filters.value, ...part });
   }
   return { filters, set, patch };
+}
+
+type BoolKey = (typeof BOOL_KEYS)[number];
+type RangeKey =
+  'createdFrom' | 'createdTo' | 'deadlineFrom' | 'deadlineTo' | 'closedFrom' | 'closedTo';
+
+/**
+ * The filter bar's controls as two-way models over the filters kept in the URL: each reads its
+ * filter, and writing sends the change through `patch` — an emptied control ('' or no days)
+ * removes its filter. The task list and the map bind the same models.
+ */
+export function filterModels(
+  filters: Readonly<Ref<TaskFilters>>,
+  patch: (part: Partial<TaskFilters>) => unknown,
+) {
+  const field = <K extends 'unitId' | 'categoryId' | 'escalation' | 'sort'>(key: K) =>
+    computed({
+      get: () => filters.value[key] ?? '',
+      set: (v: TaskFilters[K] | '') =>
+        void patch({ [key]: v === '' ? undefined : v } as Partial<TaskFilters>),
+    });
+  /** A yes/no select: '' (cleared) leaves the filter out. */
+  const flag = (key: BoolKey) =>
+    computed({
+      get: () => (filters.value[key] === undefined ? '' : String(filters.value[key])),
+      set: (v: string) => void patch({ [key]: v === '' ? undefined : v === 'true' }),
+    });
+  const days = (from: RangeKey, to: RangeKey) =>
+    computed({
+      get: () => daysOfInstants(filters.value[from], filters.value[to]),
+      set: (v: [string, string] | null) => {
+        const [a, b] = instantsOfDays(v);
+        void patch({ [from]: a, [to]: b });
+      },
+    });
+  return {
+    unitId: field('unitId'),
+    categoryId: field('categoryId'),
+    escalation: field('escalation'),
+    sort: field('sort'),
+    status: computed({
+      get: () => filters.value.status ?? [],
+      set: (v: string[]) =>
+        void patch({ status: v.length ? (v as TaskFilters['status']) : undefined }),
+    }),
+    /** 来源: one picked in the select, any number kept in the URL. */
+    source: computed({
+      get: () => filters.value.source?.[0] ?? '',
+      set: (v: string) => void patch({ source: v ? [v] : undefined }),
+    }),
+    overdue: flag('overdue'),
+    hasPendingRequest: flag('hasPendingRequest'),
+    recurrence: flag('recurrence'),
+    createdRange: days('createdFrom', 'createdTo'),
+    deadlineRange: days('deadlineFrom', 'deadlineTo'),
+    closedRange: days('closedFrom', 'closedTo'),
+  };
 }
 
 /** A picked day range (Beijing days, inclusive) as the API's half-open instants. */
