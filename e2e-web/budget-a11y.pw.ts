@@ -69,4 +69,17 @@ test('accessibility: no serious or critical axe violations on the main pages', a
   await expect(page).toHaveURL(/[?&]overdue=false/);
   await expect(page.getByRole('link', { name: task.number })).toBeVisible();
   await shot(page, 'tasks-375');
+
+  // A list that failed to load says so, not that nothing matched.
+  await page.route('**/api/v1/tasks?**', (r) =>
+    r.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: '{"detail":"服务暂时不可用"}',
+    }),
+  );
+  await page.reload();
+  await expect(page.getByRole('alert')).toHaveText('服务暂时不可用');
+  await expect(page.getByText('任务未能加载')).toBeVisible();
+  await expect(page.getByText('没有符合条件的任务')).toHaveCount(0);
 });
